@@ -1,0 +1,130 @@
+"""The result objects that flow between modules: findings, settings and a loaded dataset.
+
+Frozen dataclasses; operations return new ones. A ``Dataset`` always holds every table of the
+contract (an absent sheet is an empty frame with the typed columns), so analytics never has to
+ask whether a sheet was uploaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+
+import pandas as pd
+
+from .schema import SETTINGS_DEFAULTS, SHEETS
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+# Columns every typed table carries so any number can be traced to its rows.
+SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result. ``row`` is the row number Excel shows (header row included);
+    ``None`` where the finding is about a whole file, sheet or column."""
+
+    code: str
+    severity: str
+    message: str
+    fix: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def findings_frame(findings) -> pd.DataFrame:
+    """Findings as a table, errors first, then by file, sheet and row."""
+    cols = ["severity", "code", "file", "sheet", "row", "column", "value", "message", "fix"]
+    frame = pd.DataFrame([f.as_dict() for f in findings], columns=cols)
+    if frame.empty:
+        return frame
+    frame["row"] = frame["row"].astype("Int64")
+    order = frame["severity"].map(SEVERITY_ORDER)
+    frame = frame.assign(_o=order).sort_values(
+        ["_o", "file", "sheet", "row"], kind="stable", na_position="first")
+    return frame.drop(columns="_o").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Organisation-wide settings from the Settings sheet (defaults where absent)."""
+
+    organization: str = SETTINGS_DEFAULTS["organization"]
+    currency: str = SETTINGS_DEFAULTS["currency"]
+    fiscal_year_start: int = SETTINGS_DEFAULTS["fiscal_year_start"]
+    date_order: str = SETTINGS_DEFAULTS["date_order"]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file that was loaded: its name, size and SHA-256, and what came of it."""
+
+    name: str
+    sha256: str
+    size: int
+    tables: Mapping[str, int] = field(default_factory=dict)  # table key -> rows loaded
+    events: int | None = None  # rows of an ITSM event log before collapsing per ticket
+    tickets: int | None = None  # tickets after collapsing
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every table of the contract, typed, plus the findings and settings of the load."""
+
+    tables: Mapping[str, pd.DataFrame]
+    settings: Settings = Settings()
+    findings: tuple[Finding, ...] = ()
+    sources: tuple[SourceFile, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        return self.tables[key]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == WARNING)
+
+    @property
+    def publishable(self) -> bool:
+        """Errors block publishing; warnings do not."""
+        return not self.errors and any(len(t) for t in self.tables.values())
+
+    @property
+    def quarters(self) -> list[str]:
+        """Every quarter with cost, usage, value or support data, oldest first."""
+        seen: set[str] = set()
+        for key in ("costs", "usage", "value", "support"):
+            frame = self.tables.get(key)
+            if frame is not None and "quarter" in frame:
+                seen.update(frame["quarter"].dropna().unique())
+        return sorted(seen)
+
+    def with_tables(self, **tables: pd.DataFrame) -> "Dataset":
+        merged = dict(self.tables)
+        merged.update(tables)
+        return replace(self, tables=merged)
+
+
+def table_keys() -> tuple[str, ...]:
+    return tuple(s.key for s in SHEETS if not s.key_value)

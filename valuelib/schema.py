@@ -1,0 +1,379 @@
+"""The workbook contract as data.
+
+One definition of every sheet and column an IT director may upload. Validation, the template,
+the docs page and the tests all read it; nothing else spells a column name.
+
+Column kinds (what a cell is parsed as, and the typed column it becomes):
+
+- ``text``      -> ``str``; formulas and HTML are kept as text.
+- ``money``     -> ``float`` in the reporting currency; negative is a credit.
+- ``count``     -> ``float``; users, hours, purchased hours: never negative.
+- ``price``     -> ``float``; a price per user: never negative.
+- ``percent``   -> ``float`` 0-100; a fraction <= 1 is scaled up.
+- ``yesno``     -> nullable ``boolean``.
+- ``date``      -> ``datetime64``; day/month order inferred per column.
+- ``quarter``   -> ``str`` in canonical calendar form ``2026-Q3``.
+- ``score``     -> ``float`` 1-5.
+- ``rating``    -> ``float``: a 1-5 score or a percent (satisfaction).
+- ``level``     -> nullable ``Int64`` 1-3 (impact, urgency: ``2 - Medium``, ``High``).
+- ``priority``  -> nullable ``Int64`` 1-5 (``1``, ``P1``, ``1 - Critical``, ``Critical``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+KINDS = (
+    "text", "money", "count", "price", "percent", "yesno", "date", "quarter",
+    "score", "rating", "level", "priority",
+)
+
+MISSING_MARKERS = frozenset({"", "?", "-", "n/a", "na", "null", "none", "#n/a"})
+
+TOTAL_LABELS = frozenset({"total", "grandtotal", "subtotal", "total:", "grand total"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its canonical name, the names people give it, and its type."""
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    help: str = ""
+    example: object = None
+    default: object = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every accepted header, canonical name first: the order is the preference order."""
+        return (self.name, *self.synonyms)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One kind of table: the sheet names it goes by, its columns and what it is for."""
+
+    key: str
+    title: str
+    synonyms: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
+    optional: bool = False
+    help: str = ""
+    # Groups of columns of which at least one must be present (e.g. quarter or date).
+    one_of: tuple[tuple[str, ...], ...] = ()
+    key_value: bool = False  # Settings: two columns, setting and value
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.title, *self.synonyms)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.key} has no column {name!r}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(col.name for col in self.columns)
+
+
+def normalize_name(text: object) -> str:
+    """Match key for sheet and column names: lower case, no unit in parentheses, no spaces,
+    punctuation, ``_`` or ``-`` (``Amount (USD)`` -> ``amount``)."""
+    text = re.sub(r"\([^)]*\)\s*$", "", str(text).strip())
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+TBM_COST_POOLS = (
+    "Internal Labor", "External Labor", "Outside Services", "Hardware", "Software",
+    "Facilities & Power", "Telecom", "Other", "Internal Services",
+)
+
+# Common ledger words -> TBM v4 cost pool. Keys are normalised with normalize_name.
+COST_POOL_WORDS: dict[str, str] = {
+    **{normalize_name(p): p for p in TBM_COST_POOLS},
+    **{w: "Internal Labor" for w in (
+        "staff", "salaries", "salary", "payroll", "wages", "internallabour", "labor", "labour",
+        "employees", "personnel", "benefits")},
+    **{w: "External Labor" for w in (
+        "contractors", "contractor", "consultants", "consulting", "externallabour", "temps")},
+    **{w: "Outside Services" for w in (
+        "outsourcing", "managedservices", "services", "cloudservices", "hosting", "iaas")},
+    **{w: "Hardware" for w in ("servers", "laptops", "devices", "equipment", "desktops")},
+    **{w: "Software" for w in (
+        "saas", "licences", "licenses", "licence", "license", "subscriptions", "maintenance")},
+    **{w: "Telecom" for w in ("network", "networking", "phones", "telephony", "mobile",
+                              "circuits", "internet", "telecommunications")},
+    **{w: "Facilities & Power" for w in (
+        "datacentre", "datacenter", "power", "facilities", "rent", "colocation", "facilitiespower")},
+    **{w: "Internal Services" for w in ("chargeback", "internalservice", "shared services")},
+}
+
+WORK_CLASSES = ("reactive", "proactive", "routine", "unclassified")
+
+# Default work type -> class mapping; extended by a "Work types" sheet. Keys normalised.
+WORK_TYPE_CLASSES: dict[str, str] = {
+    **{normalize_name(w): "reactive" for w in (
+        "incident", "break/fix", "breakfix", "outage", "fault", "issue", "help", "bug",
+        "error", "failure", "help, I'm stuck", "support")},
+    **{normalize_name(w): "proactive" for w in (
+        "problem", "change", "improvement", "CSI", "continual service improvement", "project",
+        "maintenance", "preventive maintenance", "patching", "patch", "upgrade", "training",
+        "review", "health check", "planning", "optimisation", "optimization")},
+    **{normalize_name(w): "routine" for w in (
+        "service request", "request", "access request", "password reset", "onboarding",
+        "offboarding", "new user", "move/add/change", "how-to")},
+}
+
+# ServiceNow-style ticket number prefixes name the record type when no work type is given.
+TICKET_PREFIX_TYPES = {
+    "INC": "incident", "PRB": "problem", "CHG": "change",
+    "RITM": "service request", "REQ": "service request", "SCTASK": "service request",
+}
+
+PRIORITY_LABELS = {1: "1 - Critical", 2: "2 - High", 3: "3 - Moderate", 4: "4 - Low",
+                   5: "5 - Planning"}
+PRIORITY_WORDS = {"critical": 1, "high": 2, "moderate": 3, "medium": 3, "low": 4,
+                  "planning": 5}
+LEVEL_WORDS = {"high": 1, "medium": 2, "moderate": 2, "low": 3}
+
+BLOCK_WARN_PERCENT = (80.0, 95.0)
+
+
+def _c(name, kind="text", required=False, synonyms=(), help="", example=None, default=None):
+    return Column(name, kind, required, tuple(synonyms), help, example, default)
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "services", "Services", ("Catalog", "Service catalog"),
+        (
+            _c("service", required=True, synonyms=("Service name", "Name"),
+               help="The service's name as everyone knows it.", example="Email & Productivity"),
+            _c("category", synonyms=("Service type",),
+               help="Business, Industry, Professional, or free text.", example="Business"),
+            _c("value_proposition", synonyms=("Description", "Value"),
+               help="What the service gives its users, in one sentence.",
+               example="Email, calendar and documents for every employee"),
+            _c("owner", help="Who answers for the service.", example="Dana Reyes"),
+            _c("external_facing", "yesno", synonyms=("External", "Customer facing"),
+               help="Do customers use it directly? yes/no.", example="no"),
+            _c("availability_target", "percent", synonyms=("Availability", "SLA availability"),
+               help="Availability promised, in percent.", example=99.5),
+            _c("unit", synonyms=("Consumer unit",), default="user",
+               help="What one user is: user, mailbox, seat (default user).", example="mailbox"),
+        ),
+        help="The catalogue of IT services. A service named elsewhere but not here is added "
+             "with a warning.",
+    ),
+    Sheet(
+        "costs", "Costs", ("Cost", "Spend", "GL", "Ledger"),
+        (
+            _c("quarter", "quarter", synonyms=("Period", "Fiscal quarter"),
+               help="Quarter the cost belongs to (2026-Q3, Q3 2026, FY26 Q3 …).",
+               example="2026-Q3"),
+            _c("date", "date", synonyms=("Posting date",),
+               help="Posting date; used when there is no quarter column.", example=None),
+            _c("service", help="Service the cost is for; blank or Shared = a shared cost.",
+               example="Email & Productivity"),
+            _c("cost_pool", synonyms=("Cost type", "Pool", "Cost category"),
+               help="TBM cost pool: Internal Labor, External Labor, Outside Services, Hardware, "
+                    "Software, Facilities & Power, Telecom, Other, Internal Services.",
+               example="Software"),
+            _c("amount", "money", required=True, synonyms=("Cost", "Spend", "Value"),
+               help="Amount in the reporting currency; negative for a credit.", example=13500),
+            _c("comparable", "yesno", synonyms=("In comparison", "Apples to apples"),
+               default=True,
+               help="no = counts in total cost but not in the market comparison (default yes).",
+               example="yes"),
+            _c("allocate_by", synonyms=("Allocation",),
+               help="For shared lines: users, cost, even, tickets, hours, or a rule name.",
+               example=None),
+            _c("business_unit", help="Business unit that incurred the cost.", example=None),
+            _c("note", help="Anything worth knowing about the line.",
+               example="Microsoft 365 E3 licences"),
+        ),
+        one_of=(("quarter", "date"),),
+        help="The ledger: one row per cost line.",
+    ),
+    Sheet(
+        "allocation_rules", "Allocation rules", ("Allocations",),
+        (
+            _c("rule", required=True, help="Rule name, used in Costs allocate_by.",
+               example="Network split"),
+            _c("service", required=True, help="Service receiving a share.",
+               example="Telecom & Networking"),
+            _c("percent", "percent", required=True,
+               help="Share of the line in percent; a rule's shares total 100.", example=60),
+        ),
+        optional=True,
+        help="Fixed-percent splits of shared costs.",
+    ),
+    Sheet(
+        "usage", "Usage", ("Users", "Consumption", "Headcount"),
+        (
+            _c("quarter", "quarter", required=True, help="Quarter of the count.",
+               example="2026-Q3"),
+            _c("service", required=True, help="Service used.", example="Email & Productivity"),
+            _c("users", "count", required=True,
+               synonyms=("Active users", "Seats", "Mailboxes", "Headcount"),
+               help="Users of the service in the quarter (rows add up).", example=120),
+            _c("business_unit", synonyms=("Department", "BU"),
+               help="Business unit of those users.", example="Sales"),
+        ),
+        help="Who uses each service: users per service, quarter and business unit.",
+    ),
+    Sheet(
+        "support", "Support", ("Tickets", "Incidents", "Time entries", "Timesheet"),
+        (
+            _c("ticket", synonyms=("Number", "ID", "Incident", "Case"),
+               help="Ticket id; repeated ids (an event log) collapse to the latest row.",
+               example="INC0012345"),
+            _c("opened", "date", required=True,
+               synonyms=("Opened at", "Created", "Date", "Start"),
+               help="When the ticket was opened or the work done.", example="2026-08-14 09:30"),
+            _c("resolved", "date", synonyms=("Resolved at", "Closed at", "Closed"),
+               help="When it was resolved.", example="2026-08-14 11:00"),
+            _c("updated", "date", synonyms=("Updated at", "sys_updated_at", "Last updated"),
+               help="When the row was last updated (orders an event log).", example=None),
+            _c("hours", "count", synonyms=("Time spent", "Effort", "Duration"),
+               help="Hours worked.", example=1.5),
+            _c("work_type", synonyms=("Type", "Ticket type", "Work category"),
+               help="incident, problem, change, service request, patching, training …",
+               example="incident"),
+            _c("service", help="Service the work was for.", example="Email & Productivity"),
+            _c("business_unit", help="Business unit of the requester.", example="Sales"),
+            _c("channel", synonyms=("Contact type",),
+               help="onsite, phone, remote, email, self-service.", example="phone"),
+            _c("impact", "level", help="1 High, 2 Medium, 3 Low.", example="2 - Medium"),
+            _c("urgency", "level", help="1 High, 2 Medium, 3 Low.", example="2 - Medium"),
+            _c("priority", "priority", help="1 Critical … 5 Planning (1, P1, 1 - Critical).",
+               example="3 - Moderate"),
+            _c("block", synonyms=("Contract", "Agreement"),
+               help="Block of hours the work draws from.", example="2026 support block"),
+            _c("satisfaction", "rating", synonyms=("CSAT",),
+               help="Requester satisfaction, 1-5 or a percent.", example=5),
+            _c("technician", help="Who did the work.", example="Alex Kim"),
+        ),
+        help="One row per ticket or time entry; an ITSM event log is collapsed per ticket.",
+    ),
+    Sheet(
+        "blocks", "Blocks", ("Support blocks", "Block of hours", "Contracts", "Retainers"),
+        (
+            _c("block", required=True, synonyms=("Contract", "Agreement"),
+               help="Name of the block of hours.", example="2026 support block"),
+            _c("purchased_hours", "count", required=True,
+               synonyms=("Hours purchased", "Hours"),
+               help="Hours bought.", example=500),
+            _c("start", "date", help="First day of the block.", example="2026-01-01"),
+            _c("end", "date", help="Last day of the block.", example="2026-12-31"),
+            _c("price", "money", help="What the block cost.", example=62500),
+            _c("vendor", help="Who sold it.", example="Northwind IT Partners"),
+        ),
+        optional=True,
+        help="Purchased blocks of support hours.",
+    ),
+    Sheet(
+        "market", "Market", ("Benchmarks", "Market prices", "Offers"),
+        (
+            _c("service", required=True, help="The internal service compared.",
+               example="Email & Productivity"),
+            _c("offer", required=True, synonyms=("Provider", "Product"),
+               help="The provider's offer.", example="Cloud email & productivity suite"),
+            _c("price_per_user_month", "price",
+               synonyms=("Price per user per month", "Monthly price per user"),
+               help="Price per user per month.", example=15),
+            _c("price_per_user_year", "price",
+               help="Price per user per year (used ÷ 12 when no monthly price).", example=None),
+            _c("min_users", "count", help="Smallest number of users the offer takes.",
+               example=1),
+            _c("max_users", "count", help="Largest number of users the offer takes.",
+               example=300),
+            _c("availability", "percent", help="Availability the provider promises.",
+               example=99),
+            _c("storage_gb", "count", synonyms=("Storage", "Mailbox size"),
+               help="Storage per user in GB.", example=25),
+            _c("support", synonyms=("Support response",), help="Support and response time.",
+               example="Phone, 1-hour response"),
+            _c("includes", help="What the price includes.", example="Email, calendar, office apps"),
+            _c("source", synonyms=("URL",), help="Where the price comes from.", example=None),
+            _c("as_of", "date", synonyms=("Date checked",), help="When the price was checked.",
+               example="2026-09-30"),
+        ),
+        one_of=(("price_per_user_month", "price_per_user_year"),),
+        help="What a provider would charge for the same service.",
+    ),
+    Sheet(
+        "value", "Value", ("Survey", "Satisfaction", "Value scores"),
+        (
+            _c("quarter", "quarter", required=True, help="Quarter of the survey.",
+               example="2026-Q3"),
+            _c("service", required=True, help="Service rated.", example="Email & Productivity"),
+            _c("business_value", "score", synonyms=("Value score", "Importance"),
+               help="Business value, 1-5.", example=4.5),
+            _c("satisfaction", "rating", synonyms=("CSAT",),
+               help="Satisfaction, 1-5 or a percent.", example=4.1),
+            _c("respondents", "count", help="How many answered.", example=85),
+        ),
+        one_of=(("business_value", "satisfaction"),),
+        help="How much each service is worth to the business, and how satisfied users are.",
+    ),
+    Sheet(
+        "work_types", "Work types", ("Work type classes",),
+        (
+            _c("work_type", required=True, help="A work type as written in Support.",
+               example="Firmware refresh"),
+            _c("class", required=True, help="reactive, proactive or routine.",
+               example="proactive"),
+        ),
+        optional=True,
+        help="Extends the built-in mapping of work types to reactive / proactive / routine.",
+    ),
+    Sheet(
+        "settings", "Settings", (),
+        (
+            _c("setting", required=True, help="organization, currency, fiscal year start, "
+                                              "date order.", example="organization"),
+            _c("value", required=True, help="The setting's value.", example="Contoso Ltd"),
+        ),
+        optional=True, key_value=True,
+        help="Organisation name, reporting currency, fiscal year start month, date order.",
+    ),
+)
+
+SHEETS_BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}
+
+SETTINGS_DEFAULTS = {
+    "organization": "Your organisation",
+    "currency": "USD",
+    "fiscal_year_start": 1,
+    "date_order": "MDY",
+}
+SETTING_NAMES = {
+    "organization": "organization", "organisation": "organization", "company": "organization",
+    "currency": "currency", "reportingcurrency": "currency",
+    "fiscalyearstart": "fiscal_year_start", "fiscalyearstartmonth": "fiscal_year_start",
+    "dateorder": "date_order",
+}
+
+
+def sheet_for_name(name: str) -> Sheet | None:
+    """The sheet a workbook tab name stands for, or None."""
+    key = normalize_name(name)
+    for sheet in SHEETS:
+        if key in {normalize_name(n) for n in sheet.names}:
+            return sheet
+    return None
+
+
+def column_lookup(sheet: Sheet) -> dict[str, tuple[str, int]]:
+    """Normalised header -> (column name, preference rank: 0 is the canonical name)."""
+    lookup: dict[str, tuple[str, int]] = {}
+    for col in sheet.columns:
+        for rank, name in enumerate(col.names):
+            lookup.setdefault(normalize_name(name), (col.name, rank))
+    return lookup
