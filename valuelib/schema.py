@@ -206,9 +206,9 @@ SHEETS: tuple[Sheet, ...] = (
             _c("rule", required=True, help="Rule name, used in Costs allocate_by.",
                example="Network split"),
             _c("service", required=True, help="Service receiving a share.",
-               example="Telecom & Networking"),
+               example="Email & Productivity"),
             _c("percent", "percent", required=True,
-               help="Share of the line in percent; a rule's shares total 100.", example=60),
+               help="Share of the line in percent; a rule's shares total 100.", example=100),
         ),
         optional=True,
         help="Fixed-percent splits of shared costs.",
@@ -271,7 +271,7 @@ SHEETS: tuple[Sheet, ...] = (
                help="Hours bought.", example=500),
             _c("start", "date", help="First day of the block.", example="2026-01-01"),
             _c("end", "date", help="Last day of the block.", example="2026-12-31"),
-            _c("price", "money", help="What the block cost.", example=62500),
+            _c("price", "price", help="What the block cost.", example=62500),
             _c("vendor", help="Who sold it.", example="Northwind IT Partners"),
         ),
         optional=True,
@@ -359,6 +359,10 @@ SETTING_NAMES = {
     "fiscalyearstart": "fiscal_year_start", "fiscalyearstartmonth": "fiscal_year_start",
     "dateorder": "date_order",
 }
+
+
+# Sheets of our own template that carry no data: skipped without a finding.
+SILENT_SHEETS = frozenset({"instructions", "readme", "notes"})
 
 
 def sheet_for_name(name: str) -> Sheet | None:

@@ -1,0 +1,815 @@
+"""Files -> a typed ``Dataset`` plus every finding, in one pass.
+
+The pipeline per file: read (``readers``) → recognise each sheet → find its header row →
+map its columns → drop empty and total rows → parse each column by its kind (``parse``) →
+validate. Then, across files: concatenate tables of one kind, apply the settings, tie service
+names to the catalogue, collapse ITSM event logs, classify work types, and check allocations.
+
+Nothing here raises on bad data: every problem becomes a ``Finding``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from typing import BinaryIO, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import parse
+from .model import Dataset, Finding, Settings, SourceFile
+from .readers import RawSheet, read_file
+from .rules import severity
+from .schema import (
+    COST_POOL_WORDS, SETTING_NAMES, SETTINGS_DEFAULTS, SHEETS, SHEETS_BY_KEY, TICKET_PREFIX_TYPES,
+    SILENT_SHEETS, TOTAL_LABELS, WORK_CLASSES, WORK_TYPE_CLASSES, Column, Sheet, column_lookup, normalize_name,
+    sheet_for_name,
+)
+
+HEADER_SEARCH_ROWS = 10
+# Past this many cells with the same problem in one column, one summary finding stands for the
+# rest: a 200,000-row export with a bad column should give a readable list, not 200,000 rows.
+MAX_CELL_FINDINGS = 25
+MAX_LISTED_COLUMNS = 5
+
+ALLOCATION_METHODS = {
+    "users": "users", "user": "users", "headcount": "users", "usercount": "users",
+    "cost": "cost", "directcost": "cost", "spend": "cost",
+    "even": "even", "evenly": "even", "equal": "even", "equally": "even",
+    "tickets": "tickets", "ticket": "tickets", "ticketcount": "tickets",
+    "hours": "hours", "supporthours": "hours",
+}
+
+_DTYPES = {
+    "text": "str", "money": "float64", "count": "float64", "price": "float64",
+    "percent": "float64", "score": "float64", "rating": "float64", "yesno": "boolean",
+    "date": "datetime64[us]", "quarter": "str", "level": "Int64", "priority": "Int64",
+}
+# Columns ingest adds to the contract's own (docs/tables.md).
+_DERIVED = {
+    "services": {"in_catalog": "bool"},
+    "costs": {"shared": "bool", "cost_pool_label": "str"},
+    "support": {"work_class": "str", "satisfaction_pct": "float64", "quarter": "str",
+                "month": "str"},
+    "value": {"satisfaction_pct": "float64"},
+}
+
+FileInput = tuple[str, bytes | BinaryIO]
+
+
+# --- public API -----------------------------------------------------------------------------
+
+def empty_table(key: str) -> pd.DataFrame:
+    """The typed, empty frame of a table: what an absent sheet becomes."""
+    sheet = SHEETS_BY_KEY[key]
+    columns = {c.name: _DTYPES[c.kind] for c in sheet.columns}
+    columns.update(_DERIVED.get(key, {}))
+    columns.update({"source_file": "str", "source_sheet": "str", "source_row": "int64"})
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> Dataset:
+    """Load files (``(name, bytes or file-like)``) into one Dataset with all findings.
+
+    ``kinds`` maps a CSV file name to a table key when its columns don't say (``support``).
+    """
+    kinds = dict(kinds or {})
+    findings: list[Finding] = []
+    sources: list[SourceFile] = []
+    recognised: list[tuple[RawSheet, Sheet]] = []
+    for name, payload in files:
+        data = payload if isinstance(payload, bytes) else payload.read()
+        source = SourceFile(name, hashlib.sha256(data).hexdigest(), len(data))
+        result = read_file(name, data)
+        findings.extend(result.findings)
+        matched = 0
+        for raw in result.sheets:
+            sheet = _recognise(raw, kinds.get(name))
+            if sheet is None:
+                if (not raw.is_csv and normalize_name(raw.name) not in SILENT_SHEETS
+                        and any(any(c not in (None, "") for c in r) for r in raw.rows)):
+                    findings.append(_finding(
+                        "SHEET_IGNORED", f"Sheet '{raw.name}' is not one this app knows; it was "
+                        "ignored.", "Rename it to a known sheet (see the Data page's contract) "
+                        "if it should load.", file=name, sheet=raw.name))
+                continue
+            matched += 1
+            recognised.append((raw, sheet))
+        if result.sheets and not matched:
+            findings.append(_finding(
+                "NO_SHEETS_RECOGNISED",
+                "Nothing in this file was recognised, so nothing would load.",
+                "Name sheets as in the template (Services, Costs, Usage, Support …) or give a "
+                "CSV the template's column names.", file=name,
+                sheet=", ".join(s.name for s in result.sheets)[:200]))
+        sources.append(source)
+
+    settings, setting_findings = _settings(
+        [(raw, sheet) for raw, sheet in recognised if sheet.key_value])
+    findings.extend(setting_findings)
+
+    pieces: dict[str, list[pd.DataFrame]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for raw, sheet in recognised:
+        if sheet.key_value:
+            continue
+        frame, sheet_findings = _load_sheet(raw, sheet, settings)
+        findings.extend(sheet_findings)
+        if frame is not None:
+            pieces.setdefault(sheet.key, []).append(frame)
+            per_file = counts.setdefault(raw.file, {})
+            per_file[sheet.key] = per_file.get(sheet.key, 0) + len(frame)
+
+    tables = {key: _concat(key, pieces.get(key, [])) for key in _table_keys()}
+    tables, cross_findings, collapse = _cross_checks(tables)
+    findings.extend(cross_findings)
+    sources = [_with_counts(s, counts.get(s.name, {}), collapse.get(s.name)) for s in sources]
+    return Dataset(tables=tables, settings=settings, findings=tuple(findings),
+                   sources=tuple(sources))
+
+
+def load_paths(paths: Iterable[str], kinds: Mapping[str, str] | None = None) -> Dataset:
+    """Load files from disk (the command line's entry)."""
+    inputs = []
+    for path in paths:
+        with open(path, "rb") as handle:
+            inputs.append((str(path), handle.read()))
+    return load(inputs, kinds)
+
+
+# --- recognising sheets and headers ---------------------------------------------------------
+
+def _table_keys() -> list[str]:
+    return [s.key for s in SHEETS if not s.key_value]
+
+
+def _recognise(raw: RawSheet, kind: str | None) -> Sheet | None:
+    if kind:
+        return SHEETS_BY_KEY.get(kind)
+    if not raw.is_csv:
+        return sheet_for_name(raw.name)
+    # A CSV holds one table: the sheet whose columns it matches best, all required present.
+    best, best_score = None, 0
+    for sheet in SHEETS:
+        header = _find_header(raw.rows, sheet)
+        if header is None:
+            continue
+        mapped = {field for field, _ in _map_header(raw.rows[header], sheet).values()}
+        required = {c.name for c in sheet.columns if c.required}
+        score = len(mapped) + (100 if required <= mapped else 0)
+        if score > best_score:
+            best, best_score = sheet, score
+    return best
+
+
+def _find_header(rows: list[list], sheet: Sheet) -> int | None:
+    """The first of the top rows in which at least two of the sheet's column names appear."""
+    lookup = column_lookup(sheet)
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = {lookup[n][0] for n in (normalize_name(c) for c in row if isinstance(c, str))
+                if n in lookup}
+        if len(hits) >= 2:
+            return index
+    return None
+
+
+def _map_header(header: list, sheet: Sheet) -> dict[int, tuple[str, int]]:
+    """Column position -> (field, preference rank) for every header cell that is a known name."""
+    lookup = column_lookup(sheet)
+    mapped = {}
+    for position, cell in enumerate(header):
+        if cell is None:
+            continue
+        key = normalize_name(cell)
+        if key in lookup:
+            mapped[position] = lookup[key]
+    return mapped
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- one sheet ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Where:
+    file: str
+    sheet: str
+
+
+def _finding(code: str, message: str, fix: str, *, file: str = "", sheet: str = "",
+             row: int | None = None, column: str = "", value: object = "") -> Finding:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # show -1850, not -1850.0
+    shown = "" if value is None else str(value)
+    return Finding(code, severity(code), message, fix, file, sheet, row, column, shown[:200])
+
+
+def _cell_findings(code: str, mask: np.ndarray, frame: pd.DataFrame, raw_values: pd.Series,
+                   where: _Where, column: str, message: str, fix: str) -> list[Finding]:
+    """One finding per flagged cell, capped; the rest summarised in one more finding."""
+    positions = np.flatnonzero(mask)
+    out = []
+    rows = frame["source_row"].to_numpy()
+    for position in positions[:MAX_CELL_FINDINGS]:
+        value = raw_values.iloc[position]
+        out.append(_finding(code, message.format(value=value), fix, file=where.file,
+                            sheet=where.sheet, row=int(rows[position]), column=column,
+                            value=value))
+    if len(positions) > MAX_CELL_FINDINGS:
+        more = len(positions) - MAX_CELL_FINDINGS
+        out.append(_finding(code, f"… and {more:,} more cells like this in column '{column}'.",
+                            fix, file=where.file, sheet=where.sheet, column=column))
+    return out
+
+
+def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
+                ) -> tuple[pd.DataFrame | None, list[Finding]]:
+    where = _Where(raw.file, raw.name)
+    findings: list[Finding] = []
+    header_index = _find_header(raw.rows, sheet)
+    if header_index is None:
+        expected = ", ".join(c.name for c in sheet.columns if c.required) or sheet.columns[0].name
+        return None, [_finding(
+            "HEADER_NOT_FOUND", f"No header row found in the first {HEADER_SEARCH_ROWS} rows of "
+            f"'{raw.name}' (a {sheet.title} sheet).",
+            f"Put the column names in one row near the top, e.g. {expected}.",
+            file=raw.file, sheet=raw.name)]
+    header = raw.rows[header_index]
+    header_row = header_index + 1
+    mapped = _map_header(header, sheet)
+
+    # Two headers for one field: the more preferred name wins; equally good names are an error.
+    chosen: dict[str, int] = {}
+    for position, (field, rank) in sorted(mapped.items(), key=lambda kv: (kv[1][1], kv[0])):
+        if field not in chosen:
+            chosen[field] = position
+            continue
+        first = chosen[field]
+        if mapped[first][1] == rank:
+            findings.append(_finding(
+                "DUPLICATE_COLUMN", f"Columns '{header[first]}' ({_column_letter(first)}) and "
+                f"'{header[position]}' ({_column_letter(position)}) both mean {field}.",
+                "Delete or rename one of them.", file=raw.file, sheet=raw.name, row=header_row,
+                column=str(header[position])))
+        else:
+            findings.append(_finding(
+                "COLUMN_SHADOWED", f"Column '{header[position]}' also means {field}; "
+                f"'{header[first]}' was used and this one set aside.",
+                "Nothing to do if that is right; otherwise rename the column you want used "
+                f"to '{field}'.", file=raw.file, sheet=raw.name, row=header_row,
+                column=str(header[position])))
+    unknown = [str(c) for p, c in enumerate(header) if p not in mapped and c not in (None, "")]
+    fix = "Nothing to do, unless it is a known column under another name: then rename it."
+    if len(unknown) <= MAX_LISTED_COLUMNS:
+        findings += [_finding("UNKNOWN_COLUMN", f"Column '{cell}' is not part of a {sheet.title} "
+                              "sheet; it was kept aside.", fix, file=raw.file, sheet=raw.name,
+                              row=header_row, column=cell) for cell in unknown]
+    else:  # an ITSM export carries dozens of columns we don't use: one finding, not dozens
+        findings.append(_finding(
+            "UNKNOWN_COLUMN", f"{len(unknown)} columns are not part of a {sheet.title} sheet and "
+            f"were kept aside: {', '.join(unknown)}.", fix, file=raw.file, sheet=raw.name,
+            row=header_row, column=unknown[0]))
+
+    present = set(chosen)
+    for column in sheet.columns:
+        if column.required and column.name not in present:
+            findings.append(_finding(
+                "MISSING_COLUMN", f"The {sheet.title} sheet needs a '{column.name}' column.",
+                f"Add a column headed '{column.name}'"
+                + (f" (or {', '.join(column.synonyms)})" if column.synonyms else "") + ".",
+                file=raw.file, sheet=raw.name, row=header_row, column=column.name))
+    for group in sheet.one_of:
+        if not present & set(group):
+            findings.append(_finding(
+                "MISSING_COLUMN", f"The {sheet.title} sheet needs one of: {', '.join(group)}.",
+                f"Add a column headed '{group[0]}'.", file=raw.file, sheet=raw.name,
+                row=header_row, column=" / ".join(group)))
+    if any(f.code in ("MISSING_COLUMN", "DUPLICATE_COLUMN") for f in findings):
+        return None, findings
+
+    # Body: only the mapped columns, as object cells, numbered as Excel shows them.
+    body = raw.rows[header_index + 1:]
+    frame = pd.DataFrame(body, dtype=object)
+    frame = frame.reindex(columns=list(chosen.values()))
+    frame.columns = list(chosen)
+    frame["source_row"] = np.arange(header_row + 1, header_row + 1 + len(frame), dtype="int64")
+    types = {field: parse.cell_types(frame[field]) for field in chosen}
+    keep, dropped = _rows_to_keep(frame, types, body)
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
+        types = {field: facts.subset(keep) for field, facts in types.items()}
+    for row in dropped:
+        findings.append(_finding(
+            "TOTAL_ROW_DROPPED", "A total row was dropped; totals would double-count.",
+            "Nothing to do: the app adds up rows itself.", file=raw.file, sheet=raw.name,
+            row=row, column=str(header[0] if header else "")))
+
+    typed, cell_findings = _parse_columns(frame, types, sheet, settings, where,
+                                          {f: str(header[p]) for f, p in chosen.items()})
+    findings.extend(cell_findings)
+    typed["source_file"] = pd.Series(raw.file, index=typed.index, dtype="str")
+    typed["source_sheet"] = pd.Series(raw.name, index=typed.index, dtype="str")
+    return typed, findings
+
+
+_TOTAL_KEYS = frozenset(normalize_name(label) for label in TOTAL_LABELS)
+_LONGEST_TOTAL = max(len(label) for label in TOTAL_LABELS) + 4
+
+
+def _is_total_label(cell: object) -> bool:
+    return isinstance(cell, str) and len(cell) <= _LONGEST_TOTAL and \
+        normalize_name(cell) in _TOTAL_KEYS
+
+
+def _rows_to_keep(frame: pd.DataFrame, types: dict[str, parse.CellTypes], body: list[list]
+                  ) -> tuple[np.ndarray, list[int]]:
+    """Keep all but blank rows and rows whose first text cell says Total / Grand total /
+    Subtotal; returns the keep mask and the Excel rows of the totals dropped."""
+    empty = np.ones(len(frame), dtype=bool)
+    total_candidate = np.zeros(len(frame), dtype=bool)
+    for field, facts in types.items():
+        empty &= facts.missing
+        if facts.codes is not None:
+            # a cheap test on each distinct value; the exact test runs on the few rows it keeps
+            hit = np.fromiter((type(u) is str and "total" in u.casefold() for u in facts.uniques),
+                              bool, len(facts.uniques))
+            if hit.any():
+                total_candidate |= (facts.codes >= 0) & hit[np.maximum(facts.codes, 0)]
+    totals = [position for position in np.flatnonzero(total_candidate & ~empty)
+              if _is_total_label(next((c for c in body[position]
+                                       if isinstance(c, str) and c.strip()), ""))]
+    keep = ~empty
+    keep[totals] = False
+    return keep, [int(frame["source_row"].iloc[p]) for p in totals]
+
+
+def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet: Sheet,
+                   settings: Settings, where: _Where, titles: dict[str, str]
+                   ) -> tuple[pd.DataFrame, list[Finding]]:
+    findings: list[Finding] = []
+    out = {}
+    for column in sheet.columns:
+        if column.name not in frame:
+            continue
+        raw = frame[column.name]
+        facts = types[column.name]
+        result = _parse_by_kind(raw, facts, column, settings)
+        values = result.values
+        title = titles[column.name]
+        missing = facts.missing
+        bad = result.bad
+        if column.kind == "money" and bad.any():
+            foreign = bad & parse.foreign_currency(raw, settings.currency)
+            findings += _cell_findings(
+                "MIXED_CURRENCY", foreign, frame, raw, where, title,
+                "'{value}' is not in the reporting currency " + settings.currency + ".",
+                f"Convert the amount to {settings.currency}, or set the Settings sheet's "
+                "currency if the whole upload is in another currency.")
+            bad = bad & ~foreign
+        code = "BAD_VALUE" if column.required else "BAD_OPTIONAL_VALUE"
+        findings += _cell_findings(
+            code, bad, frame, raw, where, title,
+            "'{value}' cannot be read as " + _KIND_WORDS[column.kind] + ".",
+            _KIND_FIX[column.kind] + ("" if column.required else " The cell was left empty."))
+        if column.required:
+            findings += _cell_findings(
+                "MISSING_VALUE", missing, frame, raw, where, title,
+                f"'{title}' is blank.", f"Fill in {column.name}; every row needs one.")
+        findings += _range_findings(values, column, frame, raw, where, title)
+        if column.kind == "date" and result.note.startswith(("ambiguous", "mixed")):
+            findings.append(_finding(
+                "AMBIGUOUS_DATE_ORDER",
+                f"Every date in '{title}' reads both day-first and month-first; they were read "
+                f"as {settings.date_order}." if result.note.startswith("ambiguous") else
+                f"Dates in '{title}' are written both day-first and month-first; they were read "
+                f"as {settings.date_order}.",
+                "If that is wrong, set 'date order' on the Settings sheet (MDY or DMY), or write "
+                "dates as 2026-08-14.", file=where.file, sheet=where.sheet, column=title))
+        if column.kind == "yesno" and column.default is not None:
+            values = values.fillna(column.default)
+        if column.kind == "text" and column.default is not None:
+            values = values.fillna(column.default)
+        out[column.name] = values
+        if column.kind == "rating":
+            out[column.name + "_pct"] = parse.rating_pct(values, result.note)
+    typed = pd.DataFrame(out, index=frame.index)
+    typed["source_row"] = frame["source_row"]
+    return typed, findings
+
+
+_KIND_WORDS = {
+    "text": "text", "money": "an amount", "count": "a number", "price": "a price",
+    "percent": "a percent", "yesno": "yes or no", "date": "a date", "quarter": "a quarter",
+    "score": "a 1–5 score", "rating": "a 1–5 score or a percent",
+    "level": "1, 2 or 3 (High, Medium, Low)", "priority": "a priority from 1 to 5",
+}
+_KIND_FIX = {
+    "text": "Write it as text.",
+    "money": "Write a number such as 1234.50 or $1,234.50.",
+    "count": "Write a number such as 120 or 1.5.",
+    "price": "Write a number such as 15 or $15.00.",
+    "percent": "Write a percent such as 99.9 or 99.9%.",
+    "yesno": "Write yes or no.",
+    "date": "Write a date such as 2026-08-14 or use an Excel date.",
+    "quarter": "Write a quarter such as 2026-Q3 (or Q3 2026, FY26 Q3) or a date in it.",
+    "score": "Write a score from 1 to 5.",
+    "rating": "Write a score from 1 to 5 or a percent.",
+    "level": "Write 1, 2 or 3, or High, Medium, Low.",
+    "priority": "Write 1 to 5, P1 to P5, or Critical, High, Moderate, Low, Planning.",
+}
+
+
+def _parse_by_kind(raw: pd.Series, facts: parse.CellTypes, column: Column, settings: Settings
+                   ) -> parse.Parsed:
+    kind = column.kind
+    if kind == "text":
+        return parse.parse_text(raw, facts)
+    if kind == "money":
+        return parse.parse_money(raw, settings.currency, facts)
+    if kind in ("count", "price", "score"):
+        return parse.parse_number(raw, facts)
+    if kind == "percent":
+        return parse.parse_percent(raw)
+    if kind == "rating":
+        return parse.parse_rating(raw)
+    if kind == "yesno":
+        return parse.parse_yesno(raw)
+    if kind == "date":
+        return parse.parse_date(raw, settings.date_order, facts)
+    if kind == "quarter":
+        return parse.parse_quarter(raw, settings.fiscal_year_start, settings.date_order)
+    if kind == "level":
+        return parse.parse_level(raw, facts)
+    if kind == "priority":
+        return parse.parse_priority(raw, facts)
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _range_findings(values: pd.Series, column: Column, frame: pd.DataFrame, raw: pd.Series,
+                    where: _Where, title: str) -> list[Finding]:
+    kind = column.kind
+    if kind in ("count", "price"):
+        return _cell_findings(
+            "NEGATIVE_VALUE", (values < 0).fillna(False).to_numpy(bool), frame, raw, where,
+            title, f"{column.name} cannot be negative ('{{value}}').",
+            "Write the number without a minus sign, or remove the row.")
+    if kind == "money":
+        return _cell_findings(
+            "NEGATIVE_AMOUNT", (values < 0).fillna(False).to_numpy(bool), frame, raw, where,
+            title, "'{value}' is negative and was read as a credit.",
+            "Nothing to do if it is a credit; otherwise remove the minus sign.")
+    if kind == "percent":
+        outside = ~values.between(0, 100) & values.notna()
+        return _cell_findings("OUT_OF_RANGE", outside.to_numpy(bool), frame, raw, where, title,
+                              "'{value}' is not a percent between 0 and 100.",
+                              "Write a percent between 0 and 100.")
+    if kind == "score":
+        outside = ~values.between(1, 5) & values.notna()
+        return _cell_findings("OUT_OF_RANGE", outside.to_numpy(bool), frame, raw, where, title,
+                              "'{value}' is not a score from 1 to 5.", "Write a score from 1 to 5.")
+    if kind == "rating":
+        outside = ~values.between(0, 100) & values.notna()
+        return _cell_findings("OUT_OF_RANGE", outside.to_numpy(bool), frame, raw, where, title,
+                              "'{value}' is neither a 1–5 score nor a percent.",
+                              "Write a score from 1 to 5, or a percent from 0 to 100.")
+    return []
+
+
+def _concat(key: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables of one kind from several sheets/files, conformed to the typed empty frame."""
+    template = empty_table(key)
+    if not frames:
+        return template
+    merged = pd.concat([f for f in frames if len(f)] or [frames[0]], ignore_index=True)
+    for name in template.columns:
+        if name not in merged:
+            merged[name] = pd.Series(index=merged.index, dtype=template[name].dtype)
+        elif merged[name].dtype != template[name].dtype:
+            merged[name] = merged[name].astype(template[name].dtype)
+    return merged[list(template.columns)]
+
+
+# --- settings -------------------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"), start=1)}
+
+
+def _settings(sheets: list[tuple[RawSheet, Sheet]]) -> tuple[Settings, list[Finding]]:
+    values: dict[str, object] = {}
+    findings: list[Finding] = []
+    for raw, sheet in sheets:
+        header = _find_header(raw.rows, sheet)
+        start = 0 if header is None else header + 1
+        for index, row in enumerate(raw.rows[start:], start=start + 1):
+            cells = [c for c in row[:2]] + [None] * (2 - len(row[:2]))
+            name, value = cells
+            if parse.is_missing_scalar(name):
+                continue
+            key = SETTING_NAMES.get(normalize_name(name))
+            where = dict(file=raw.file, sheet=raw.name, row=index, column="value")
+            if key is None:
+                findings.append(_finding(
+                    "SETTING_INVALID", f"'{name}' is not a setting this app knows.",
+                    "Use organization, currency, fiscal year start or date order.",
+                    value=name, **{**where, "column": "setting"}))
+                continue
+            parsed = _setting_value(key, value)
+            if parsed is None:
+                findings.append(_finding(
+                    "SETTING_INVALID", f"'{value}' is not a valid {name}; the default "
+                    f"{SETTINGS_DEFAULTS[key]} was used.", _SETTING_FIX[key], value=value,
+                    **where))
+                continue
+            if key == "currency" and "currency" in values and values["currency"] != parsed:
+                findings.append(_finding(
+                    "MIXED_CURRENCY", f"This upload says its currency is both "
+                    f"{values['currency']} and {parsed}.", "Upload files in one reporting "
+                    "currency (convert amounts first).", value=value, **where))
+                continue
+            values.setdefault(key, parsed)
+    return Settings(**values), findings
+
+
+_SETTING_FIX = {
+    "organization": "Write the organisation's name.",
+    "currency": "Write a three-letter ISO code such as USD, EUR or GBP.",
+    "fiscal_year_start": "Write a month (July) or its number (7).",
+    "date_order": "Write MDY (month first) or DMY (day first).",
+}
+
+
+def _setting_value(key: str, value: object) -> object:
+    if parse.is_missing_scalar(value):
+        return None
+    text = str(value).strip()
+    if key == "organization":
+        return text
+    if key == "currency":
+        return text.upper() if len(text) == 3 and text.isalpha() else None
+    if key == "fiscal_year_start":
+        if isinstance(value, (int, float)) and 1 <= value <= 12 and float(value).is_integer():
+            return int(value)
+        if text.isdigit() and 1 <= int(text) <= 12:
+            return int(text)
+        return next((n for m, n in _MONTHS.items() if m.startswith(text.casefold()[:3])
+                     and len(text) >= 3), None)
+    if key == "date_order":
+        order = normalize_name(text)
+        return {"mdy": "MDY", "monthfirst": "MDY", "dmy": "DMY", "dayfirst": "DMY"}.get(order)
+    return None
+
+
+# --- across tables --------------------------------------------------------------------------
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")
+
+
+def _first_rows(frame: pd.DataFrame, mask: pd.Series, by: str) -> pd.DataFrame:
+    """The first flagged row of each distinct value of ``by``, with how many rows share it."""
+    flagged = frame.loc[mask, [by, "source_file", "source_sheet", "source_row"]]
+    counts = flagged.groupby(by, sort=False).size().rename("rows")
+    return flagged.drop_duplicates(by).join(counts, on=by)
+
+
+def _cross_checks(tables: dict[str, pd.DataFrame]
+                  ) -> tuple[dict[str, pd.DataFrame], list[Finding], dict[str, tuple[int, int]]]:
+    findings: list[Finding] = []
+    tables = dict(tables)
+    tables["support"], collapse, collapse_findings = _collapse_event_log(tables["support"])
+    findings += collapse_findings
+    tables, service_findings = _tie_services(tables)
+    findings += service_findings
+    tables["costs"], cost_findings = _costs(tables["costs"], tables["allocation_rules"])
+    findings += cost_findings
+    tables["support"], work_findings = _classify_work(tables["support"], tables["work_types"])
+    findings += work_findings
+    findings += _rule_totals(tables["allocation_rules"])
+    market = tables["market"]
+    tables["market"] = market.assign(price_per_user_month=market["price_per_user_month"].fillna(
+        market["price_per_user_year"] / 12))
+    for index, row in tables["market"].loc[tables["market"]["price_per_user_month"].isna()
+                                           ].head(MAX_CELL_FINDINGS).iterrows():
+        findings.append(_finding(
+            "MISSING_VALUE", f"Offer '{row['offer']}' has no price.",
+            "Fill in price_per_user_month (or price_per_user_year).", file=row["source_file"],
+            sheet=row["source_sheet"], row=int(row["source_row"]),
+            column="price_per_user_month"))
+    return tables, findings, collapse
+
+
+def _collapse_event_log(support: pd.DataFrame
+                        ) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[Finding]]:
+    """An ITSM export with one row per update becomes the latest row of each ticket."""
+    has_ticket = support["ticket"].notna()
+    if not has_ticket.any() or not support.loc[has_ticket].duplicated(
+            ["source_file", "ticket"]).any():
+        return support, {}, []
+    order = support.assign(_seq=np.arange(len(support))).sort_values(
+        ["updated", "_seq"], kind="stable", na_position="first")
+    latest = pd.concat([
+        order.loc[order["ticket"].notna()].drop_duplicates(["source_file", "ticket"], keep="last"),
+        order.loc[order["ticket"].isna()],
+    ]).sort_values("_seq").drop(columns="_seq").reset_index(drop=True)
+    collapse, findings = {}, []
+    for file, events in support.groupby("source_file").size().items():
+        tickets = int((latest["source_file"] == file).sum())
+        if tickets < events:
+            collapse[file] = (int(events), tickets)
+            first = support.loc[support["source_file"] == file].iloc[0]
+            findings.append(_finding(
+                "EVENT_LOG_COLLAPSED", f"{events:,} event rows became {tickets:,} tickets "
+                "(the latest row of each ticket was kept).", "Nothing to do.", file=file,
+                sheet=first["source_sheet"], column="ticket"))
+    return latest, collapse, findings
+
+
+def _per_unique(values: pd.Series, transform) -> pd.Series:
+    """Apply a vectorised string ``transform`` to each distinct value once, then map back:
+    a 200,000-row log names a few dozen services."""
+    codes, uniques = pd.factorize(values)
+    done = transform(pd.Series(uniques, dtype="str")).to_numpy(dtype=object)
+    return pd.Series(np.append(done, None)[np.where(codes < 0, len(done), codes)],
+                     index=values.index, dtype="str")
+
+
+def _service_key(names: pd.Series) -> pd.Series:
+    return _per_unique(names, lambda s: s.str.casefold().str.replace(r"\s+", " ", regex=True)
+                       .str.strip())
+
+
+def _tie_services(tables: dict[str, pd.DataFrame]
+                  ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Spell every service as the catalogue does; add missing ones to it, with a warning."""
+    services = tables["services"].drop_duplicates("service").assign(in_catalog=True)
+    canonical = dict(zip(_service_key(services["service"]), services["service"]))
+    findings = []
+    additions = []
+    for key in ("costs", "usage", "support", "market", "value", "allocation_rules"):
+        frame = tables[key]
+        if frame.empty or "service" not in frame:
+            continue
+        names = frame["service"]
+        if key == "costs":
+            names = names.mask(_service_key(names).eq("shared"))
+        keys = _service_key(names)
+        known = keys.map(canonical)
+        unknown = names.notna() & known.isna()
+        if unknown.any():
+            for _, row in _first_rows(frame.assign(service=names), unknown, "service").iterrows():
+                if _service_key(pd.Series([row["service"]]))[0] in canonical:
+                    continue
+                canonical[_service_key(pd.Series([row["service"]]))[0]] = row["service"]
+                additions.append(row["service"])
+                findings.append(_finding(
+                    "SERVICE_NOT_IN_CATALOG", f"Service '{row['service']}' is not on the "
+                    f"Services sheet ({_rows(row['rows'])} name it); it was added to the "
+                    "catalogue.", "Add it to the Services sheet, or correct the spelling.",
+                    file=row["source_file"], sheet=row["source_sheet"],
+                    row=int(row["source_row"]), column="service", value=row["service"]))
+            known = keys.map(canonical)
+        tables[key] = frame.assign(service=known.where(names.notna(), frame["service"])
+                                   .astype("str"))
+    if additions:
+        added = empty_table("services").reindex(range(len(additions)))
+        added["service"] = pd.Series(additions, dtype="str")
+        added["unit"] = "user"
+        added["in_catalog"] = False
+        added["source_row"] = 0
+        services = _concat("services", [services, added])
+    tables["services"] = _concat("services", [services])
+    return tables, findings
+
+
+def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    findings = []
+    shared = costs["service"].isna() | _service_key(costs["service"]).eq("shared")
+    quarter = costs["quarter"].fillna(parse.quarter_of(costs["date"]))
+    no_period = quarter.isna()
+    for _, row in costs.loc[no_period].head(MAX_CELL_FINDINGS).iterrows():
+        findings.append(_finding(
+            "MISSING_VALUE", "This cost line has neither a quarter nor a date.",
+            "Fill in the quarter (2026-Q3) or the posting date.", file=row["source_file"],
+            sheet=row["source_sheet"], row=int(row["source_row"]), column="quarter"))
+    label = costs["cost_pool"]
+    pool = _per_unique(label, lambda s: s.str.casefold().str.replace(r"[\W_]+", "", regex=True)
+                       ).map(COST_POOL_WORDS)
+    unknown_pool = label.notna() & pool.isna()
+    for _, row in _first_rows(costs, unknown_pool, "cost_pool").iterrows():
+        findings.append(_finding(
+            "UNKNOWN_COST_POOL", f"Cost pool '{row['cost_pool']}' maps to no TBM pool "
+            f"({_rows(row['rows'])}); it was counted as Other.",
+            "Use a TBM pool: Internal Labor, External Labor, Outside Services, Hardware, "
+            "Software, Facilities & Power, Telecom, Other, Internal Services.",
+            file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
+            column="cost_pool", value=row["cost_pool"]))
+    method_key = costs["allocate_by"].str.casefold().str.replace(r"[\W_]+", "", regex=True)
+    method = method_key.map(ALLOCATION_METHODS)
+    rule_names = dict(zip(rules["rule"].str.casefold().str.strip(), rules["rule"]))
+    rule = costs["allocate_by"].str.casefold().str.strip().map(rule_names)
+    allocate_by = method.fillna(rule)
+    unknown_method = shared & costs["allocate_by"].notna() & allocate_by.isna()
+    for _, row in _first_rows(costs, unknown_method, "allocate_by").iterrows():
+        findings.append(_finding(
+            "UNKNOWN_ALLOCATION", f"Shared lines say allocate by '{row['allocate_by']}', which "
+            f"is neither a method nor a rule ({_rows(row['rows'])}); they stay Unallocated.",
+            "Use users, cost, even, tickets, hours, or a rule from the Allocation rules sheet.",
+            file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
+            column="allocate_by", value=row["allocate_by"]))
+    # A shared line without a method is split by users: the most common and least surprising.
+    allocate_by = allocate_by.where(~(shared & costs["allocate_by"].isna()), "users")
+    allocate_by = allocate_by.fillna(costs["allocate_by"]).where(shared)
+    out = costs.assign(
+        quarter=quarter.astype("str"),
+        service=costs["service"].where(~shared).astype("str"),
+        shared=shared.astype(bool),
+        cost_pool_label=label,
+        cost_pool=pool.fillna("Other").astype("str"),
+        allocate_by=allocate_by.astype("str"),
+    )
+    return out, findings
+
+
+def _classify_work(support: pd.DataFrame, work_types: pd.DataFrame
+                   ) -> tuple[pd.DataFrame, list[Finding]]:
+    """Work type -> reactive / proactive / routine; anything else unclassified, never guessed."""
+    findings = []
+    classes = dict(WORK_TYPE_CLASSES)
+    user_classes = work_types["class"].str.casefold().str.strip()
+    valid = user_classes.isin(WORK_CLASSES[:3])
+    for _, row in work_types.loc[~valid & work_types["class"].notna()].iterrows():
+        findings.append(_finding(
+            "BAD_OPTIONAL_VALUE", f"Class '{row['class']}' is not reactive, proactive or routine.",
+            "Write reactive, proactive or routine.", file=row["source_file"],
+            sheet=row["source_sheet"], row=int(row["source_row"]), column="class",
+            value=row["class"]))
+    classes.update(zip(work_types.loc[valid, "work_type"].map(normalize_name),
+                       user_classes[valid]))
+    work_type = support["work_type"]
+    # A ServiceNow-style number names its record type (INC…, CHG…) when no type is given.
+    untyped = work_type.isna() & support["ticket"].notna()
+    if untyped.any():
+        prefix = support.loc[untyped, "ticket"].str.extract(r"^([A-Za-z]+)", expand=False)
+        work_type = work_type.fillna(prefix.str.upper().map(TICKET_PREFIX_TYPES))
+    codes, uniques = pd.factorize(work_type)
+    unique_class = np.array([classes.get(normalize_name(u), "unclassified") for u in uniques]
+                            + ["unclassified"], dtype=object)
+    work_class = pd.Series(unique_class[np.where(codes < 0, len(uniques), codes)],
+                           index=support.index, dtype="str")
+    unknown = work_type.notna() & work_class.eq("unclassified")
+    for _, row in _first_rows(support.assign(work_type=work_type), unknown,
+                              "work_type").iterrows():
+        findings.append(_finding(
+            "UNKNOWN_WORK_TYPE", f"Work type '{row['work_type']}' is not reactive, proactive "
+            f"or routine ({_rows(row['rows'])}); it is shown as unclassified.",
+            "Add it to a 'Work types' sheet with its class (reactive, proactive or routine).",
+            file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
+            column="work_type", value=row["work_type"]))
+    opened = support["opened"]
+    month_key = opened.dt.year * 100 + opened.dt.month
+    codes, uniques = pd.factorize(month_key)
+    labels = np.array([f"{int(k) // 100}-{int(k) % 100:02d}" for k in uniques] + [None],
+                      dtype=object)
+    out = support.assign(
+        work_type=work_type.astype("str"),
+        work_class=work_class,
+        quarter=parse.quarter_of(opened),
+        month=pd.Series(labels[np.where(codes < 0, len(uniques), codes)], index=support.index,
+                        dtype="str"),
+    )
+    return out, findings
+
+
+def _rule_totals(rules: pd.DataFrame) -> list[Finding]:
+    findings = []
+    if rules.empty:
+        return findings
+    totals = rules.groupby("rule", sort=False).agg(
+        total=("percent", "sum"), file=("source_file", "first"), sheet=("source_sheet", "first"),
+        row=("source_row", "first"))
+    for rule, row in totals.loc[(totals["total"] - 100).abs() > 0.5].iterrows():
+        findings.append(_finding(
+            "RULE_TOTAL", f"Rule '{rule}' shares total {row['total']:g} %, not 100 %.",
+            "Correct the percents so they add up to 100.", file=row["file"], sheet=row["sheet"],
+            row=int(row["row"]), column="percent", value=f"{row['total']:g}"))
+    return findings
+
+
+def _with_counts(source: SourceFile, counts: dict[str, int],
+                 collapse: tuple[int, int] | None) -> SourceFile:
+    counts = dict(counts)
+    if collapse:
+        counts["support"] = collapse[1]
+        return replace(source, tables=counts, events=collapse[0], tickets=collapse[1])
+    return replace(source, tables=counts)
+

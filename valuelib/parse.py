@@ -1,0 +1,568 @@
+"""Cell parsers: raw spreadsheet cells (object Series) -> typed Series plus a mask of bad cells.
+
+Cells arrive as whatever the reader produced (str, float, int, bool, datetime, None). Every
+parser works on the *unique* values of a column and maps the results back, so a 200,000-row
+column with a few hundred distinct values costs a few hundred Python calls; high-cardinality
+columns (dates, hours) take vectorised fast paths instead.
+
+A parser never raises on bad data: it returns ``Parsed(values, bad)`` where ``bad`` marks the
+cells that were present but could not be understood. Missing markers (blank, ``?``, ``-``,
+``n/a`` …) are missing, not bad.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from .schema import LEVEL_WORDS, MISSING_MARKERS, PRIORITY_WORDS
+
+_BAD = object()  # sentinel: present but unparseable
+
+# Excel serial dates: 1 = 1900-01-01; 20000 ≈ 1954, 80000 ≈ 2119. Anything else is not a date.
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL_RANGE = (20000, 80000)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed column: typed values, which cells were bad, and a note about the whole column
+    (e.g. the date order that was inferred)."""
+
+    values: pd.Series
+    bad: np.ndarray
+    note: str = ""
+
+
+def is_missing_scalar(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    if value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, str):
+        return value.strip().casefold() in MISSING_MARKERS
+    return False
+
+
+@dataclass(frozen=True)
+class CellTypes:
+    """Facts about a column's cells, computed once and shared by the parsers and validation:
+    which cells arrived as text, numbers, booleans or dates, which are missing, and (for text
+    and mixed columns) the column factorised into ``codes`` over its distinct ``uniques``."""
+
+    text: np.ndarray
+    number: np.ndarray
+    boolean: np.ndarray
+    date: np.ndarray
+    inferred: str
+    missing: np.ndarray  # blank or a missing-value marker
+    codes: np.ndarray | None = None  # -1 where the cell is None / NaN
+    uniques: np.ndarray | None = None
+
+    def subset(self, keep: np.ndarray) -> "CellTypes":
+        """The same facts for the kept rows only."""
+        return CellTypes(self.text[keep], self.number[keep], self.boolean[keep],
+                         self.date[keep], self.inferred, self.missing[keep],
+                         None if self.codes is None else self.codes[keep], self.uniques)
+
+
+_NUMBER_TYPES = (int, float, np.integer, np.floating)
+_DATE_TYPES = (dt.date, np.datetime64)
+_NUMERIC_INFERRED = ("floating", "integer", "mixed-integer-float", "decimal")
+_DATE_INFERRED = ("datetime", "datetime64", "date")
+
+
+def cell_types(raw: pd.Series) -> CellTypes:
+    """Classify every cell once; parsers and validation reuse the result."""
+    n = len(raw)
+    inferred = infer_dtype(raw, skipna=True)
+    none = np.zeros(n, dtype=bool)
+    if inferred == "empty":
+        return CellTypes(none, none, none, none, inferred, np.ones(n, dtype=bool))
+    if inferred in _NUMERIC_INFERRED + _DATE_INFERRED:
+        isna = pd.isna(raw.to_numpy())
+        if inferred in _NUMERIC_INFERRED:
+            return CellTypes(none, ~isna, none, none, inferred, isna)
+        return CellTypes(none, none, none, ~isna, inferred, isna)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    isna = codes < 0
+    present = ~isna
+    if inferred == "string":
+        text, number, boolean, date = present, none, none, none
+    elif inferred == "boolean":
+        text, number, boolean, date = none, none, present, none
+    else:  # mixed: classify the distinct values, then map back
+        kinds = [type(v) for v in uniques]
+        per_unique = {
+            "text": np.fromiter((k is str for k in kinds), bool, len(kinds)),
+            "boolean": np.fromiter((k is bool or k is np.bool_ for k in kinds), bool, len(kinds)),
+            "date": np.fromiter((issubclass(k, _DATE_TYPES) for k in kinds), bool, len(kinds)),
+        }
+        per_unique["number"] = np.fromiter((issubclass(k, _NUMBER_TYPES) for k in kinds), bool,
+                                           len(kinds)) & ~per_unique["boolean"]
+        safe = np.maximum(codes, 0)
+        text, number, boolean, date = (per_unique[k][safe] & present
+                                       for k in ("text", "number", "boolean", "date"))
+    marker = np.fromiter(map(_is_marker, uniques), bool, len(uniques))
+    missing = isna | (marker[np.maximum(codes, 0)] & present)
+    return CellTypes(text, number, boolean, date, inferred, missing, codes, uniques)
+
+
+_LONGEST_MARKER = max(len(m) for m in MISSING_MARKERS) + 4  # room for stray spaces
+
+
+def _is_marker(value: object) -> bool:
+    return (type(value) is str and len(value) <= _LONGEST_MARKER
+            and value.strip().casefold() in MISSING_MARKERS)
+
+
+def missing_mask(raw: pd.Series, types: CellTypes | None = None) -> np.ndarray:
+    """True where a cell is blank or a missing-value marker."""
+    return (types or cell_types(raw)).missing
+
+
+def _by_unique(raw: pd.Series, parse_one: Callable[[object], object], dtype,
+               types: CellTypes | None = None) -> Parsed:
+    """Apply ``parse_one`` to each distinct present value; map back. ``parse_one`` returns the
+    parsed value, ``None`` for missing, or ``_BAD``."""
+    if types is not None and types.codes is not None:
+        codes, uniques = types.codes, types.uniques
+    else:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    parsed: list[object] = []
+    bad_unique = np.zeros(len(uniques), dtype=bool)
+    for i, value in enumerate(uniques):
+        result = None if is_missing_scalar(value) else parse_one(value)
+        if result is _BAD:
+            bad_unique[i] = True
+            result = None
+        parsed.append(result)
+    mapped = pd.array(parsed + [None], dtype=dtype)
+    values = pd.Series(mapped.take(np.where(codes < 0, len(parsed), codes)), index=raw.index)
+    bad = np.zeros(len(raw), dtype=bool)
+    present = codes >= 0
+    bad[present] = bad_unique[codes[present]]
+    return Parsed(values, bad)
+
+
+# --- text -----------------------------------------------------------------------------------
+
+def _text_one(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # ticket 123 read as 123.0 stays "123"
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def parse_text(raw: pd.Series, types: CellTypes | None = None) -> Parsed:
+    """Text stays text: a formula (``=SUM(A1)``) or HTML is kept exactly, never evaluated."""
+    types = types or cell_types(raw)
+    if types.inferred == "string":  # the common case, without a call per distinct value
+        stripped = [u.strip() or None for u in types.uniques]
+        stripped = [None if s is not None and _is_marker(s) else s for s in stripped]
+        mapped = pd.array(stripped + [None], dtype="str")
+        codes = types.codes
+        values = pd.Series(mapped.take(np.where(codes < 0, len(stripped), codes)),
+                           index=raw.index)
+        return Parsed(values, np.zeros(len(raw), dtype=bool))
+    return _by_unique(raw, _text_one, "str", types)
+
+
+# --- numbers and money ----------------------------------------------------------------------
+
+_CURRENCY_MARKS = {
+    "$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
+    "¥": "JPY", "jpy": "JPY", "chf": "CHF", "cad": "CAD", "c$": "CAD", "aud": "AUD", "a$": "AUD",
+    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "inr": "INR", "₹": "INR", "nzd": "NZD",
+}
+_CURRENCY_RE = re.compile(
+    r"(us\$|c\$|a\$|usd|eur|gbp|jpy|chf|cad|aud|sek|nok|dkk|inr|nzd|[$€£¥₹])", re.IGNORECASE)
+_NUMBER_BODY = re.compile(r"^[+-]?\d[\d.,' \u00a0\u202f]*$|^[+-]?[.,]\d+$")
+
+
+def number_from_text(text: str) -> float | None:
+    """``1,234.50`` / ``1.234,50`` / ``1 234,50`` / ``1234.5`` -> float; None if not a number.
+
+    A lone separator followed by exactly three digits (``1,234``) is a thousands separator,
+    as a US spreadsheet writes it; otherwise the last separator is the decimal mark.
+    """
+    body = text.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("'", "")
+    if not _NUMBER_BODY.match(body):
+        return None
+    body = body.replace(" ", "")
+    sign = -1.0 if body.startswith("-") else 1.0
+    body = body.lstrip("+-")
+    dots, commas = body.count("."), body.count(",")
+    if dots and commas:
+        decimal = "." if body.rfind(".") > body.rfind(",") else ","
+        thousands = "," if decimal == "." else "."
+        if body.count(decimal) > 1:
+            return None
+        body = body.replace(thousands, "").replace(decimal, ".")
+    elif commas or dots:
+        mark = "," if commas else "."
+        head, _, tail = body.rpartition(mark)
+        groups = body.split(mark)
+        if body.count(mark) > 1:
+            # 1.234.567 or 1,234,567: every group after the first has three digits
+            if not all(len(g) == 3 for g in groups[1:]):
+                return None
+            body = body.replace(mark, "")
+        elif len(tail) == 3 and head and len(head) <= 3 and head != "0":
+            body = head + tail  # 1,234 -> 1234 (thousands)
+        else:
+            body = head + "." + tail
+    try:
+        return sign * float(body)
+    except ValueError:
+        return None
+
+
+def money_from_text(text: str) -> tuple[float, str | None] | None:
+    """``$1,234.50``, ``USD 1,234.50``, ``1 234,50 €``, ``(1,234.50)`` -> (amount, currency)."""
+    text = text.strip()
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1].strip()
+    currencies = {_CURRENCY_MARKS[m.lower()] for m in _CURRENCY_RE.findall(text)}
+    if len(currencies) > 1:
+        return None
+    stripped = _CURRENCY_RE.sub("", text).strip()
+    if stripped.startswith("-") is False and text.lstrip().startswith("-"):
+        stripped = "-" + stripped  # "-$12" keeps its sign once the $ is removed
+    number = number_from_text(stripped)
+    if number is None:
+        return None
+    return (-abs(number) if negative else number), (currencies.pop() if currencies else None)
+
+
+def _numeric_fast(raw: pd.Series, types: CellTypes) -> pd.Series:
+    """Cells that arrived as numbers, as float64 (everything else NaN)."""
+    if types.inferred in ("floating", "integer", "mixed-integer-float"):
+        return pd.to_numeric(raw, errors="coerce").astype("float64")
+    numeric = pd.Series(np.nan, index=raw.index, dtype="float64")
+    if types.number.any():
+        numeric[types.number] = pd.to_numeric(raw[types.number], errors="coerce")
+    return numeric
+
+
+def parse_number(raw: pd.Series, types: CellTypes | None = None) -> Parsed:
+    """Counts, hours, prices: ``1,234.5`` and friends; currency marks tolerated."""
+    return parse_money(raw, currency=None, types=types)
+
+
+def parse_money(raw: pd.Series, currency: str | None = "USD",
+                types: CellTypes | None = None) -> Parsed:
+    """Money in the reporting currency. A cell marked with another currency is bad (one
+    reporting currency per upload); ``currency=None`` accepts any mark."""
+    types = types or cell_types(raw)
+    numeric = _numeric_fast(raw, types)
+    bad = types.boolean | types.date  # True or a date in a money column is not an amount
+    if types.text.any():
+
+        def one(value: object) -> object:
+            parsed = money_from_text(str(value))
+            if parsed is None:
+                return _BAD
+            amount, mark = parsed
+            if currency and mark and mark != currency:
+                return _BAD
+            return amount
+
+        text = _by_unique(raw[types.text], one, "Float64",
+                          types if types.text.all() else None)
+        numeric[types.text] = text.values.astype("float64").to_numpy(na_value=np.nan)
+        bad = bad.copy()
+        bad[types.text] = text.bad
+    return Parsed(numeric, bad)
+
+
+def foreign_currency(raw: pd.Series, currency: str) -> np.ndarray:
+    """True where a money cell is written in a currency other than the reporting one."""
+    out = np.zeros(len(raw), dtype=bool)
+    is_str = cell_types(raw).text
+    if not is_str.any():
+        return out
+
+    def one(value: object) -> object:
+        parsed = money_from_text(str(value))
+        return bool(parsed and parsed[1] and parsed[1] != currency)
+
+    out[is_str] = _by_unique(raw[is_str], one, "boolean").values.fillna(False).to_numpy(bool)
+    return out
+
+
+def parse_percent(raw: pd.Series) -> Parsed:
+    """``99.9``, ``99.9%``, ``0.999``. A column whose values are all ≤ 1 (and written without
+    ``%``) holds fractions and is scaled to 0-100; deciding per column keeps a 1 % share in a
+    column of 60 / 39 / 1 from becoming 100 %."""
+    is_str = cell_types(raw).text
+    has_sign = np.zeros(len(raw), dtype=bool)
+    if is_str.any():
+        has_sign[is_str] = raw[is_str].str.contains("%", regex=False).to_numpy()
+    cleaned = raw.copy()
+    if has_sign.any():
+        cleaned[has_sign] = raw[has_sign].str.replace("%", "", regex=False)
+    parsed = parse_number(cleaned)
+    values = parsed.values.copy()
+    plain = ~has_sign & values.notna().to_numpy()
+    if plain.any() and not has_sign.any() and (values[plain].abs() <= 1).all():
+        values[plain] = values[plain] * 100
+        return Parsed(values, parsed.bad, note="fractions scaled to percent")
+    return Parsed(values, parsed.bad)
+
+
+def parse_rating(raw: pd.Series) -> Parsed:
+    """Satisfaction: a 1-5 score or a percent; the number as written (see ``rating_pct``)."""
+    is_str = cell_types(raw).text
+    has_sign = np.zeros(len(raw), dtype=bool)
+    if is_str.any():
+        has_sign[is_str] = raw[is_str].str.contains("%", regex=False).to_numpy()
+    cleaned = raw.copy()
+    if has_sign.any():
+        cleaned[has_sign] = raw[has_sign].str.replace("%", "", regex=False)
+    parsed = parse_number(cleaned)
+    note = "percent" if has_sign.any() or (parsed.values > 5).any() else "score"
+    return Parsed(parsed.values, parsed.bad, note=note)
+
+
+def rating_pct(values: pd.Series, scale: str) -> pd.Series:
+    """A rating on a 0-100 scale: 1-5 scores map (v - 1) / 4 * 100; percents stay."""
+    return values if scale == "percent" else (values - 1) / 4 * 100
+
+
+# --- yes / no -------------------------------------------------------------------------------
+
+_YES = {"yes", "y", "true", "1", "x", "✓", "ja", "oui", "t"}
+_NO = {"no", "n", "false", "0", "f"}
+
+
+def _yesno_one(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return {1: True, 0: False}.get(value, _BAD)
+    text = str(value).strip().casefold()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    return _BAD
+
+
+def parse_yesno(raw: pd.Series) -> Parsed:
+    """yes/no, y/n, true/false, 1/0. In a column of ``x`` marks a blank means no."""
+    parsed = _by_unique(raw, _yesno_one, "boolean")
+    uses_marks = any(isinstance(v, str) and v.strip().casefold() == "x" for v in pd.unique(raw))
+    if uses_marks:
+        return Parsed(parsed.values.fillna(False), parsed.bad, note="x marks")
+    return parsed
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_SLASH_RE = (r"^\s*(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>\d{2,4})"
+             r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?)?\s*$")
+
+
+def _assemble(year, month, day, hour, minute, second) -> pd.Series:
+    frame = pd.DataFrame({
+        "year": year, "month": month, "day": day,
+        "hour": hour.fillna(0), "minute": minute.fillna(0), "second": second.fillna(0),
+    }).astype("float64")
+    return pd.to_datetime(frame, errors="coerce")
+
+
+def infer_date_order(first: pd.Series, second: pd.Series) -> str | None:
+    """'DMY' if some first part exceeds 12, 'MDY' if some second part does, None if every
+    value reads both ways (ambiguous)."""
+    day_first = bool((first > 12).any())
+    month_first = bool((second > 12).any())
+    if day_first and not month_first:
+        return "DMY"
+    if month_first and not day_first:
+        return "MDY"
+    if day_first and month_first:
+        return "mixed"
+    return None
+
+
+def parse_date(raw: pd.Series, date_order: str = "MDY",
+               types: CellTypes | None = None) -> Parsed:
+    """Real dates, ISO text, ``8/14/2026``, ``29/2/2016 01:16``, Excel serial numbers.
+
+    The day/month order of slashed dates is inferred from the column's values; when every
+    value reads both ways ``date_order`` decides and the note says ``ambiguous``.
+    """
+    result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+    if raw.empty:
+        return Parsed(result, np.zeros(0, bool))
+    types = types or cell_types(raw)
+    missing = types.missing
+    is_dt, is_num, is_str = types.date, types.number, types.text & ~missing
+    if types.inferred in ("datetime", "datetime64", "date"):
+        result = pd.to_datetime(raw, errors="coerce").astype("datetime64[us]")
+        return Parsed(result, np.zeros(len(raw), dtype=bool))
+    note = ""
+    if is_dt.any():
+        result[is_dt] = pd.to_datetime(raw[is_dt].astype(object), errors="coerce").astype(
+            "datetime64[us]")
+    if is_num.any():
+        serial = pd.to_numeric(raw[is_num], errors="coerce")
+        ok = serial.between(*_SERIAL_RANGE)
+        result[is_num] = (_EXCEL_EPOCH + pd.to_timedelta(serial.where(ok), unit="D")).astype(
+            "datetime64[us]")
+    if is_str.any():
+        codes, uniques = pd.factorize(raw[is_str].astype(str).str.strip())
+        text = pd.Series(uniques, dtype=object).astype(str)
+        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+        iso = text.str.extract(_ISO_RE)
+        is_iso = iso[0].notna()
+        if is_iso.any():
+            parts = iso[is_iso].astype("float64")
+            parsed[is_iso] = _assemble(parts[0], parts[1], parts[2], parts[3], parts[4],
+                                       parts[5])
+        slash = text[~is_iso].str.extract(_SLASH_RE)
+        is_slash = slash["a"].notna()
+        if is_slash.any():
+            s = slash[is_slash]
+            a, b = s["a"].astype("float64"), s["b"].astype("float64")
+            year = s["y"].astype("float64")
+            year = year.where(year >= 100, year + 2000)
+            order = infer_date_order(a, b)
+            if order is None:
+                order, note = date_order, f"ambiguous; read as {date_order}"
+            elif order == "mixed":
+                order, note = date_order, f"mixed orders; read as {date_order}"
+            else:
+                note = f"inferred {order}"
+            month, day = (b, a) if order == "DMY" else (a, b)
+            hour = s["H"].astype("float64")
+            pm = s["ampm"].str.casefold().eq("pm").fillna(False).to_numpy(bool)
+            am = s["ampm"].str.casefold().eq("am").fillna(False).to_numpy(bool)
+            hour = hour.where(~(pm & (hour < 12)), hour + 12).where(~(am & (hour == 12)), 0)
+            parsed[s.index] = _assemble(year, month, day, hour, s["M"].astype("float64"),
+                                        s["S"].astype("float64"))
+        rest = parsed.isna() & ~is_iso & ~text.index.isin(slash.index[is_slash])
+        if rest.any():  # e.g. "14 Aug 2026", "August 14, 2026"
+            parsed[rest] = pd.to_datetime(text[rest], errors="coerce", format="mixed",
+                                          dayfirst=date_order == "DMY").astype("datetime64[us]")
+        result[is_str] = parsed.to_numpy()[codes]
+    bad = result.isna().to_numpy() & (is_str | is_num | is_dt | types.boolean)
+    return Parsed(result, bad, note)
+
+
+# --- quarters -------------------------------------------------------------------------------
+
+_Q_PATTERNS = (
+    # (regex, fiscal?) with named groups y (year) and q (quarter)
+    (re.compile(r"^(?P<y>\d{4})\s*[-/ ]?\s*Q(?P<q>[1-4])$", re.I), False),
+    (re.compile(r"^Q(?P<q>[1-4])\s*[-/ ]?\s*(?P<y>\d{4})$", re.I), False),
+    (re.compile(r"^FY\s*'?(?P<y>\d{2}|\d{4})\s*[-/ ]?\s*Q(?P<q>[1-4])$", re.I), True),
+    (re.compile(r"^Q(?P<q>[1-4])\s*[-/ ]?\s*FY\s*'?(?P<y>\d{2}|\d{4})$", re.I), True),
+)
+
+
+def quarter_of(timestamps: pd.Series) -> pd.Series:
+    """Calendar quarter label ``2026-Q3`` of each timestamp (NA stays NA)."""
+    ts = pd.to_datetime(timestamps)
+    label = ts.dt.year.astype("Int64").astype("str") + "-Q" + ts.dt.quarter.astype(
+        "Int64").astype("str")
+    return label.where(ts.notna()).astype("str")
+
+
+def fiscal_to_calendar(fiscal_year: int, quarter: int, fiscal_start: int) -> str:
+    """Fiscal ``FY2026 Q3`` -> the calendar quarter holding the fiscal quarter's first month.
+
+    A fiscal year is named for the calendar year in which it ends (FY2026 starting July runs
+    July 2025 - June 2026), the usual convention; with a January start they coincide.
+    """
+    start_year = fiscal_year if fiscal_start == 1 else fiscal_year - 1
+    month_index = (fiscal_start - 1) + (quarter - 1) * 3
+    year = start_year + month_index // 12
+    month = month_index % 12 + 1
+    return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+def quarter_from_text(text: str, fiscal_start: int = 1) -> str | None:
+    text = text.strip()
+    for pattern, fiscal in _Q_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year = int(match["y"])
+            year = year + 2000 if year < 100 else year
+            quarter = int(match["q"])
+            if fiscal:
+                return fiscal_to_calendar(year, quarter, fiscal_start)
+            return f"{year}-Q{quarter}"
+    return None
+
+
+def parse_quarter(raw: pd.Series, fiscal_start: int = 1, date_order: str = "MDY") -> Parsed:
+    """``2026-Q3``, ``Q3 2026``, ``2026Q3``, ``FY26 Q3``, ``Q3 FY26`` or any date (the quarter
+    containing it) -> canonical calendar ``2026-Q3``."""
+    def one(value: object) -> object:
+        label = quarter_from_text(value, fiscal_start) if isinstance(value, str) else None
+        return label or _BAD
+
+    labels = _by_unique(raw, one, "str")
+    if not labels.bad.any():
+        return labels
+    dates = parse_date(raw.where(labels.bad), date_order)
+    from_dates = quarter_of(dates.values)
+    values = labels.values.where(~labels.bad, from_dates)
+    bad = labels.bad & dates.values.isna().to_numpy()
+    return Parsed(values.astype("str"), bad, dates.note)
+
+
+def quarter_label(quarter: str, fiscal_start: int = 1) -> str:
+    """How a canonical quarter is shown: ``2026-Q3``, or ``FY2027 Q1 (2026-Q3)`` when a fiscal
+    year start other than January is set."""
+    if fiscal_start == 1 or not isinstance(quarter, str):
+        return quarter
+    year, q = int(quarter[:4]), int(quarter[-1])
+    first_month = (q - 1) * 3 + 1
+    offset = (first_month - fiscal_start) % 12
+    fiscal_q = offset // 3 + 1
+    fiscal_year = year + (1 if first_month >= fiscal_start else 0)
+    return f"FY{fiscal_year} Q{fiscal_q} ({quarter})"
+
+
+# --- impact, urgency, priority, scores ------------------------------------------------------
+
+_LEADING_NUMBER = re.compile(r"^\s*[Pp]?\s*(\d)(?:\s*[-–:.)]\s*\w.*|\.0)?\s*$")
+
+
+def _ranked(words: dict[str, int], top: int) -> Callable[[object], object]:
+    def one(value: object) -> object:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = int(value) if float(value).is_integer() else None
+        else:
+            text = str(value).strip()
+            match = _LEADING_NUMBER.match(text)
+            number = int(match[1]) if match else words.get(text.casefold())
+        return number if number is not None and 1 <= number <= top else _BAD
+
+    return one
+
+
+def parse_level(raw: pd.Series, types: CellTypes | None = None) -> Parsed:
+    """Impact / urgency: ``1``, ``2 - Medium``, ``High`` -> 1 (high) … 3 (low)."""
+    return _by_unique(raw, _ranked(LEVEL_WORDS, 3), "Int64", types)
+
+
+def parse_priority(raw: pd.Series, types: CellTypes | None = None) -> Parsed:
+    """Priority: ``1``, ``P1``, ``1 - Critical``, ``Critical`` -> 1 … 5 (planning)."""
+    return _by_unique(raw, _ranked(PRIORITY_WORDS, 5), "Int64", types)

@@ -1,0 +1,63 @@
+"""Every validation rule: a stable code, its severity and a human title.
+
+Codes never change meaning once published (saved findings and tests refer to them). The docs
+page and the golden-file test enumerate this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import ERROR, INFO, WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str
+
+
+RULES: tuple[Rule, ...] = (
+    # files
+    Rule("FILE_EMPTY", ERROR, "The file is empty"),
+    Rule("FILE_UNREADABLE", ERROR, "Not a readable spreadsheet (damaged, truncated or another "
+                                   "format renamed)"),
+    Rule("FILE_ENCRYPTED", ERROR, "The workbook is password-protected"),
+    Rule("FILE_UNSAFE", ERROR, "The workbook uses XML tricks Excel never writes"),
+    Rule("FILE_TOO_LARGE", ERROR, "A sheet inflates past a sane size"),
+    Rule("NO_SHEETS_RECOGNISED", ERROR, "No sheet or table in the file is recognised"),
+    # sheets and columns
+    Rule("SHEET_IGNORED", WARNING, "An unknown sheet was ignored"),
+    Rule("HEADER_NOT_FOUND", ERROR, "No header row in the first 10 rows of a known sheet"),
+    Rule("MISSING_COLUMN", ERROR, "A required column is missing"),
+    Rule("DUPLICATE_COLUMN", ERROR, "Two columns map to the same field"),
+    Rule("COLUMN_SHADOWED", WARNING, "A second column for the same field was set aside"),
+    Rule("UNKNOWN_COLUMN", WARNING, "An unknown column was kept aside"),
+    Rule("TOTAL_ROW_DROPPED", WARNING, "A total row was dropped (it would double-count)"),
+    # cells
+    Rule("MISSING_VALUE", ERROR, "A required cell is blank"),
+    Rule("BAD_VALUE", ERROR, "A cell in a required column cannot be read"),
+    Rule("BAD_OPTIONAL_VALUE", WARNING, "A cell in an optional column cannot be read (left "
+                                        "empty)"),
+    Rule("NEGATIVE_VALUE", ERROR, "A count or price is negative"),
+    Rule("OUT_OF_RANGE", ERROR, "A score is outside 1–5 or a percent outside 0–100"),
+    Rule("NEGATIVE_AMOUNT", WARNING, "A negative amount (read as a credit)"),
+    Rule("MIXED_CURRENCY", ERROR, "An amount in a currency other than the reporting one"),
+    Rule("AMBIGUOUS_DATE_ORDER", WARNING, "Every date reads both day- and month-first"),
+    # meaning across sheets
+    Rule("UNKNOWN_COST_POOL", WARNING, "A cost pool that maps to no TBM pool (counted as "
+                                       "Other)"),
+    Rule("UNKNOWN_WORK_TYPE", WARNING, "A work type that maps to no class (unclassified)"),
+    Rule("UNKNOWN_ALLOCATION", WARNING, "A shared line's allocation is not a method or rule"),
+    Rule("RULE_TOTAL", ERROR, "An allocation rule's percents do not total 100"),
+    Rule("SERVICE_NOT_IN_CATALOG", WARNING, "A service is missing from the Services sheet"),
+    Rule("SETTING_INVALID", WARNING, "A setting is unknown or its value cannot be used"),
+    Rule("EVENT_LOG_COLLAPSED", INFO, "An event log was collapsed to one row per ticket"),
+)
+
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
+def severity(code: str) -> str:
+    return RULES_BY_CODE[code].severity
