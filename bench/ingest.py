@@ -25,7 +25,7 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from valuelib.ingest import load  # noqa: E402
+from valuelib.ingest import load
 
 WORK = Path(__file__).parent / "_work"
 
@@ -64,7 +64,7 @@ def build_workbook(rows: int, path: Path) -> None:
     sheet = book.create_sheet("Support")
     sheet.append(["Northwind Traders — support log"])  # a title row above the header
     sheet.append(list(columns))
-    for values in zip(*(c.tolist() for c in columns.values())):
+    for values in zip(*(c.tolist() for c in columns.values()), strict=False):
         sheet.append(list(values))
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

@@ -41,7 +41,7 @@ def _print_check(dataset: Dataset) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    kinds = {path: args.kind for path in args.files} if args.kind else None
+    kinds = dict.fromkeys(args.files, args.kind) if args.kind else None
     dataset = load_paths(args.files, kinds)
     if args.json:
         print(json.dumps({

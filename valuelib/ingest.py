@@ -11,8 +11,9 @@ Nothing here raises on bad data: every problem becomes a ``Finding``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import BinaryIO, Iterable, Mapping
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -22,8 +23,20 @@ from .model import Dataset, Finding, Settings, SourceFile
 from .readers import RawSheet, read_file
 from .rules import severity
 from .schema import (
-    COST_POOL_WORDS, SETTING_NAMES, SETTINGS_DEFAULTS, SHEETS, SHEETS_BY_KEY, TICKET_PREFIX_TYPES,
-    SILENT_SHEETS, TOTAL_LABELS, WORK_CLASSES, WORK_TYPE_CLASSES, Column, Sheet, column_lookup, normalize_name,
+    COST_POOL_WORDS,
+    SETTING_NAMES,
+    SETTINGS_DEFAULTS,
+    SHEETS,
+    SHEETS_BY_KEY,
+    SILENT_SHEETS,
+    TICKET_PREFIX_TYPES,
+    TOTAL_LABELS,
+    WORK_CLASSES,
+    WORK_TYPE_CLASSES,
+    Column,
+    Sheet,
+    column_lookup,
+    normalize_name,
     sheet_for_name,
 )
 
@@ -335,7 +348,7 @@ def _rows_to_keep(frame: pd.DataFrame, types: dict[str, parse.CellTypes], body: 
     Subtotal; returns the keep mask and the Excel rows of the totals dropped."""
     empty = np.ones(len(frame), dtype=bool)
     total_candidate = np.zeros(len(frame), dtype=bool)
-    for field, facts in types.items():
+    for _field, facts in types.items():
         empty &= facts.missing
         if facts.codes is not None:
             # a cheap test on each distinct value; the exact test runs on the few rows it keeps
@@ -511,12 +524,12 @@ def _settings(sheets: list[tuple[RawSheet, Sheet]]) -> tuple[Settings, list[Find
         header = _find_header(raw.rows, sheet)
         start = 0 if header is None else header + 1
         for index, row in enumerate(raw.rows[start:], start=start + 1):
-            cells = [c for c in row[:2]] + [None] * (2 - len(row[:2]))
+            cells = list(row[:2]) + [None] * (2 - len(row[:2]))
             name, value = cells
             if parse.is_missing_scalar(name):
                 continue
             key = SETTING_NAMES.get(normalize_name(name))
-            where = dict(file=raw.file, sheet=raw.name, row=index, column="value")
+            where = {"file": raw.file, "sheet": raw.name, "row": index, "column": "value"}
             if key is None:
                 findings.append(_finding(
                     "SETTING_INVALID", f"'{name}' is not a setting this app knows.",
@@ -598,7 +611,7 @@ def _cross_checks(tables: dict[str, pd.DataFrame]
     market = tables["market"]
     tables["market"] = market.assign(price_per_user_month=market["price_per_user_month"].fillna(
         market["price_per_user_year"] / 12))
-    for index, row in tables["market"].loc[tables["market"]["price_per_user_month"].isna()
+    for _index, row in tables["market"].loc[tables["market"]["price_per_user_month"].isna()
                                            ].head(MAX_CELL_FINDINGS).iterrows():
         findings.append(_finding(
             "MISSING_VALUE", f"Offer '{row['offer']}' has no price.",
@@ -652,7 +665,7 @@ def _tie_services(tables: dict[str, pd.DataFrame]
                   ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     """Spell every service as the catalogue does; add missing ones to it, with a warning."""
     services = tables["services"].drop_duplicates("service").assign(in_catalog=True)
-    canonical = dict(zip(_service_key(services["service"]), services["service"]))
+    canonical = dict(zip(_service_key(services["service"]), services["service"], strict=False))
     findings = []
     additions = []
     for key in ("costs", "usage", "support", "market", "value", "allocation_rules"):
@@ -715,9 +728,9 @@ def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list
             column="cost_pool", value=row["cost_pool"]))
     method_key = costs["allocate_by"].str.casefold().str.replace(r"[\W_]+", "", regex=True)
     method = method_key.map(ALLOCATION_METHODS)
-    rule_names = dict(zip(rules["rule"].str.casefold().str.strip(), rules["rule"]))
+    rule_names = dict(zip(rules["rule"].str.casefold().str.strip(), rules["rule"], strict=False))
     rule = costs["allocate_by"].str.casefold().str.strip().map(rule_names)
-    allocate_by = method.fillna(rule)
+    allocate_by = method.where(method.notna(), rule)
     unknown_method = shared & costs["allocate_by"].notna() & allocate_by.isna()
     for _, row in _first_rows(costs, unknown_method, "allocate_by").iterrows():
         findings.append(_finding(
@@ -754,7 +767,7 @@ def _classify_work(support: pd.DataFrame, work_types: pd.DataFrame
             sheet=row["source_sheet"], row=int(row["source_row"]), column="class",
             value=row["class"]))
     classes.update(zip(work_types.loc[valid, "work_type"].map(normalize_name),
-                       user_classes[valid]))
+                       user_classes[valid], strict=False))
     work_type = support["work_type"]
     # A ServiceNow-style number names its record type (INC…, CHG…) when no type is given.
     untyped = work_type.isna() & support["ticket"].notna()

@@ -7,9 +7,8 @@ ask whether a sheet was uploaded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from types import MappingProxyType
-from typing import Mapping
 
 import pandas as pd
 
@@ -92,7 +91,9 @@ class Dataset:
     sources: tuple[SourceFile, ...] = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
+        # A private copy: the caller's dict can change without changing this Dataset. (A
+        # plain dict, not a MappingProxyType, so a Dataset pickles into st.cache_data.)
+        object.__setattr__(self, "tables", dict(self.tables))
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.tables[key]
@@ -120,7 +121,7 @@ class Dataset:
                 seen.update(frame["quarter"].dropna().unique())
         return sorted(seen)
 
-    def with_tables(self, **tables: pd.DataFrame) -> "Dataset":
+    def with_tables(self, **tables: pd.DataFrame) -> Dataset:
         merged = dict(self.tables)
         merged.update(tables)
         return replace(self, tables=merged)

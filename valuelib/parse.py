@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -67,7 +67,7 @@ class CellTypes:
     codes: np.ndarray | None = None  # -1 where the cell is None / NaN
     uniques: np.ndarray | None = None
 
-    def subset(self, keep: np.ndarray) -> "CellTypes":
+    def subset(self, keep: np.ndarray) -> CellTypes:
         """The same facts for the kept rows only."""
         return CellTypes(self.text[keep], self.number[keep], self.boolean[keep],
                          self.date[keep], self.inferred, self.missing[keep],

@@ -22,7 +22,7 @@ Column kinds (what a cell is parsed as, and the typed column it becomes):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 KINDS = (
     "text", "money", "count", "price", "percent", "yesno", "date", "quarter",
@@ -94,23 +94,20 @@ TBM_COST_POOLS = (
 )
 
 # Common ledger words -> TBM v4 cost pool. Keys are normalised with normalize_name.
+_POOL_SYNONYMS = {
+    "Internal Labor": "staff salaries salary payroll wages internallabour labor labour employees "
+                      "personnel benefits",
+    "External Labor": "contractors contractor consultants consulting externallabour temps",
+    "Outside Services": "outsourcing managedservices services cloudservices hosting iaas",
+    "Hardware": "servers laptops devices equipment desktops",
+    "Software": "saas licences licenses licence license subscriptions maintenance",
+    "Telecom": "network networking phones telephony mobile circuits internet telecommunications",
+    "Facilities & Power": "datacentre datacenter power facilities rent colocation",
+    "Internal Services": "chargeback internalservice sharedservices",
+}
 COST_POOL_WORDS: dict[str, str] = {
     **{normalize_name(p): p for p in TBM_COST_POOLS},
-    **{w: "Internal Labor" for w in (
-        "staff", "salaries", "salary", "payroll", "wages", "internallabour", "labor", "labour",
-        "employees", "personnel", "benefits")},
-    **{w: "External Labor" for w in (
-        "contractors", "contractor", "consultants", "consulting", "externallabour", "temps")},
-    **{w: "Outside Services" for w in (
-        "outsourcing", "managedservices", "services", "cloudservices", "hosting", "iaas")},
-    **{w: "Hardware" for w in ("servers", "laptops", "devices", "equipment", "desktops")},
-    **{w: "Software" for w in (
-        "saas", "licences", "licenses", "licence", "license", "subscriptions", "maintenance")},
-    **{w: "Telecom" for w in ("network", "networking", "phones", "telephony", "mobile",
-                              "circuits", "internet", "telecommunications")},
-    **{w: "Facilities & Power" for w in (
-        "datacentre", "datacenter", "power", "facilities", "rent", "colocation", "facilitiespower")},
-    **{w: "Internal Services" for w in ("chargeback", "internalservice", "shared services")},
+    **{word: pool for pool, words in _POOL_SYNONYMS.items() for word in words.split()},
 }
 
 WORK_CLASSES = ("reactive", "proactive", "routine", "unclassified")
