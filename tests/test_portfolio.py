@@ -1,0 +1,138 @@
+"""Portfolio: value score and the cost-vs-value quadrants (medians, ties, gaps)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.frames import assert_unchanged, make_dataset, snapshot
+from valuelib import portfolio
+
+Q = "2026-Q3"
+NAN = np.nan
+
+
+@pytest.mark.parametrize("rows, score, parts", [
+    ([{"business_value": 5.0, "satisfaction": 80.0}], 90.0, 2),  # (100 + 80) / 2
+    ([{"business_value": 3.0}], 50.0, 1),  # (3 − 1) / 4 × 100
+    ([{"satisfaction": 4.0}], 75.0, 1),  # a 1-5 satisfaction column is scaled like value
+    ([{"business_value": 1.0, "satisfaction": 0.0}], 0.0, 2),
+    # two survey rows: weighted by respondents, (5 × 10 + 1 × 30) / 40 = 2 -> 25
+    ([{"business_value": 5.0, "respondents": 10.0},
+      {"business_value": 1.0, "respondents": 30.0}], 25.0, 1),
+])
+def test_value_score_is_the_mean_of_the_parts_present(rows, score, parts):
+    dataset = make_dataset(value=[{"quarter": Q, "service": "Email", **r} for r in rows])
+    got = portfolio.value_scores(dataset).iloc[0]
+    assert got["value_score"] == pytest.approx(score)
+    assert got["parts"] == parts
+
+
+def test_value_scores_columns_and_respondents():
+    dataset = make_dataset(value=[
+        {"quarter": Q, "service": "Email", "business_value": 4.0, "satisfaction": 60.0,
+         "respondents": 12.0},
+        {"quarter": Q, "service": "Wiki", "business_value": 2.0}])
+    frame = portfolio.value_scores(dataset)
+    got = frame.set_index("service")
+    assert list(frame.columns) == [
+        "quarter", "service", "business_value", "business_value_pct", "satisfaction_pct",
+        "respondents", "value_score", "parts"]
+    assert got.loc["Email", "business_value_pct"] == 75.0
+    assert got.loc["Email", "respondents"] == 12.0
+    assert np.isnan(got.loc["Wiki", "respondents"])
+    assert np.isnan(got.loc["Wiki", "satisfaction_pct"])
+    assert got.loc["Wiki", "value_score"] == 25.0
+
+
+def placed(values, costs, quarter=Q, value_quarter=None):
+    """Services with 1 user each: cost per user per month = amount ÷ 3."""
+    return (
+        [{"quarter": quarter, "service": s, "amount": c * 3} for s, c in costs.items()],
+        [{"quarter": quarter, "service": s, "users": 1} for s in costs],
+        [{"quarter": value_quarter or quarter, "service": s, "business_value": 1 + v / 25}
+         for s, v in values.items()],
+    )
+
+
+# values: 10 20 50 80 90 -> median 50; costs: 5 10 20 40 50 -> median 20.
+VALUES = {"A": 90, "B": 80, "C": 20, "D": 10, "E": 50}
+COSTS = {"A": 10, "B": 40, "C": 5, "D": 50, "E": 20}
+costs, usage, value = placed(VALUES, COSTS)
+costs.append({"quarter": Q, "service": "F", "amount": 30.0})  # cost, no users
+costs.append({"quarter": Q, "service": "G", "amount": 30.0})  # users, no value score
+usage.append({"quarter": Q, "service": "G", "users": 1})
+value.append({"quarter": Q, "service": "F", "business_value": 5.0})
+QUADS = make_dataset(costs=costs, usage=usage, value=value)
+
+
+@pytest.mark.parametrize("service, quadrant, status", [
+    ("A", "Invest", "placed"),  # high value, low cost
+    ("B", "Optimize", "placed"),  # high value, high cost
+    ("C", "Tolerate", "placed"),  # low value, low cost
+    ("D", "Replace or retire", "placed"),  # low value, high cost
+    ("E", "Invest", "placed"),  # on both medians: value ≥ median is high, cost > median is high
+    ("F", None, "no usage data"),
+    ("G", None, "no value score"),
+])
+def test_quadrants_split_at_the_medians(service, quadrant, status):
+    got = portfolio.cost_vs_value(QUADS).set_index("service").loc[service]
+    assert got["value_median"] == pytest.approx(50.0)
+    assert got["cost_median"] == pytest.approx(20.0)
+    assert (got["quadrant"] if isinstance(got["quadrant"], str) else None) == quadrant
+    assert got["status"] == status
+    if quadrant:
+        assert got["suggestion"] == portfolio.SUGGESTIONS[quadrant]
+    else:
+        assert pd.isna(got["suggestion"])
+
+
+def test_each_quadrant_has_one_suggestion_sentence():
+    assert set(portfolio.SUGGESTIONS) == set(portfolio.QUADRANTS)
+    for sentence in portfolio.SUGGESTIONS.values():
+        assert sentence.endswith(".") and sentence.count(". ") == 0
+
+
+def test_medians_are_per_quarter():
+    c1, u1, v1 = placed({"A": 90, "B": 10}, {"A": 10, "B": 40}, "2026-Q2")
+    c2, u2, v2 = placed({"A": 90, "B": 10, "C": 50}, {"A": 10, "B": 40, "C": 30})
+    got = portfolio.cost_vs_value(make_dataset(costs=c1 + c2, usage=u1 + u2, value=v1 + v2))
+    medians = got.groupby("quarter")[["value_median", "cost_median"]].first()
+    assert medians.loc["2026-Q2"].tolist() == pytest.approx([50.0, 25.0])
+    assert medians.loc[Q].tolist() == pytest.approx([50.0, 30.0])
+
+
+@pytest.mark.parametrize("value_quarter, carry_forward, score, status", [
+    ("2026-Q2", True, 90.0, "placed"),  # an earlier survey carries forward
+    ("2026-Q2", False, NAN, "no value score"),
+    ("2026-Q4", True, NAN, "no value score"),  # a later survey never counts
+])
+def test_a_survey_from_another_quarter(value_quarter, carry_forward, score, status):
+    c, u, v = placed({"A": 90}, {"A": 10}, value_quarter=value_quarter)
+    dataset = make_dataset(costs=c, usage=u, value=v)
+    got = portfolio.cost_vs_value(dataset, Q, carry_forward=carry_forward).iloc[0]
+    assert got["value_score"] == pytest.approx(score, nan_ok=True)
+    assert got["status"] == status
+    if status == "placed":
+        assert got["value_quarter"] == value_quarter
+
+
+def test_the_unallocated_line_is_not_placed():
+    c, u, v = placed({"A": 90}, {"A": 10})
+    c.append({"quarter": Q, "service": None, "amount": 5.0})  # shared, no allocate_by
+    got = portfolio.cost_vs_value(make_dataset(costs=c, usage=u, value=v))
+    assert got["service"].tolist() == ["A"]
+
+
+@pytest.mark.parametrize("function", [portfolio.value_scores, portfolio.cost_vs_value])
+def test_an_empty_dataset_gives_empty_frames(function):
+    assert function(make_dataset()).empty
+
+
+def test_inputs_are_not_mutated():
+    before = snapshot(QUADS)
+    portfolio.value_scores(QUADS)
+    portfolio.cost_vs_value(QUADS)
+    portfolio.cost_vs_value(QUADS, Q, carry_forward=False)
+    assert_unchanged(QUADS, before)

@@ -1,0 +1,197 @@
+"""The executive summary: its figures, JSON and text; money and percent formats; and the
+typed-table spec the analytics (and tests/frames.py) rely on, checked against docs/tables.md."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.frames import assert_unchanged, make_dataset, snapshot
+from valuelib._frames import DATETIME, SOURCE_DTYPES, TABLE_DTYPES, money, percent
+from valuelib.model import Settings
+from valuelib.summary import ExecutiveSummary, summarize
+
+Q = "2026-Q3"
+
+
+def work(opened, work_type, hours, block="Support"):
+    return {"opened": opened, "work_type": work_type, "hours": hours, "block": block}
+
+
+DATASET = make_dataset(
+    settings=Settings(organization="Test Org"),
+    costs=[
+        {"quarter": Q, "service": "Email", "amount": 900.0},
+        {"quarter": Q, "service": "CRM", "amount": 450.0},
+        {"quarter": Q, "service": None, "amount": 600.0, "allocate_by": "users"},
+        {"quarter": Q, "service": None, "amount": 80.0},  # no allocate_by: Unallocated
+        {"quarter": "2026-Q2", "service": "Email", "amount": 600.0},
+    ],
+    usage=[{"quarter": Q, "service": "Email", "users": 150},
+           {"quarter": Q, "service": "CRM", "users": 50},
+           {"quarter": "2026-Q2", "service": "Email", "users": 150}],
+    market=[{"service": "Email", "offer": "Cloud mail", "price_per_user_month": 2.5},
+            {"service": "CRM", "offer": "SaaS CRM", "price_per_user_month": 1.0,
+             "max_users": 20}],
+    value=[{"quarter": Q, "service": "Email", "business_value": 5.0, "satisfaction": 80.0},
+           {"quarter": Q, "service": "CRM", "business_value": 2.0}],
+    blocks=[{"block": "Support", "purchased_hours": 10.0, "start": "2026-01-01",
+             "end": "2026-12-31", "vendor": "Acme"}],
+    support=[
+        work("2026-05-01", "change", 1.0), work("2026-05-02", "incident", 3.0),  # Q2: 25 %
+        work("2026-07-01", "change", 3.0), work("2026-08-10", "incident", 1.0),  # Q3: 75 %
+        work("2026-10-05", "incident", 2.0),  # after the summary's quarter
+    ],
+)
+
+
+@pytest.mark.parametrize("service, expected", [
+    ("Email", {"users": 150.0, "total_cost": 1350.0, "cost_per_user_month": 3.0,
+               "best_offer": "Cloud mail", "offer_price_per_user_month": 2.5,
+               "difference_per_user_month": 0.5, "difference_per_year": 900.0,
+               "verdict": "dearer", "value_score": 90.0, "quadrant": "Invest",
+               "status": "ok"}),
+    ("CRM", {"users": 50.0, "total_cost": 600.0, "cost_per_user_month": 4.0,
+             "best_offer": None, "value_score": 25.0, "quadrant": "Replace or retire"}),
+    ("Unallocated", {"total_cost": 80.0, "status": "unallocated", "quadrant": None}),
+])
+def test_summary_per_service(service, expected):
+    s = summarize(DATASET)
+    assert s.quarter == Q  # the latest quarter with cost data, though support goes on
+    got = s.services.set_index("service").loc[service]
+    for column, value in expected.items():
+        if value is None:
+            assert pd.isna(got[column]), column
+        elif isinstance(value, float):
+            assert got[column] == pytest.approx(value), column
+        else:
+            assert got[column] == value, column
+
+
+def test_summary_totals_order_and_support():
+    s = summarize(DATASET)
+    assert s.total_cost == pytest.approx(2030.0)
+    assert s.unallocated_cost == pytest.approx(80.0)
+    assert s.services["service"].tolist() == ["Email", "CRM", "Unallocated"]
+    assert s.proactive["quarter"].tolist() == ["2026-Q2", Q]
+    assert s.proactive["proactive_share_pct"].tolist() == [25.0, 75.0]
+    assert (s.proactive_trend, s.proactive_change_points) == ("rising", 50.0)
+    block = s.blocks.iloc[0]
+    assert block["used_hours"] == 8.0  # the October row is after the quarter
+    assert block["warning"] == "80"
+    assert str(s.as_of.date()) == "2026-08-10"
+    assert any("could not be allocated" in n for n in s.notes)
+
+
+@pytest.mark.parametrize("shares, trend", [
+    ([25.0, 75.0], "rising"), ([60.0, 40.0], "falling"), ([50.0, 50.8], "steady"),
+    ([50.0], "not enough data"),
+])
+def test_proactive_trend_first_vs_last(shares, trend):
+    rows = []
+    for i, share in enumerate(shares):
+        month = f"2026-{3 * i + 1:02d}-01"
+        rows += [work(month, "change", share, None), work(month, "incident", 100 - share, None)]
+    assert summarize(make_dataset(support=rows)).proactive_trend == trend
+
+
+def test_an_earlier_quarter():
+    s = summarize(DATASET, "2026-Q2")
+    assert s.services["service"].tolist() == ["Email"]
+    assert s.services.iloc[0]["cost_per_user_month"] == pytest.approx(600 / 150 / 3)
+    assert s.proactive["quarter"].tolist() == ["2026-Q2"]
+    assert s.proactive_trend == "not enough data"
+    assert s.blocks.iloc[0]["used_hours"] == 4.0
+
+
+def test_to_dict_is_json_safe():
+    d = summarize(DATASET).to_dict()
+    text = json.dumps(d, allow_nan=False)  # no NaN, no numpy types, no timestamps
+    assert json.loads(text)["quarter"] == Q
+    crm = next(r for r in d["services"] if r["service"] == "CRM")
+    assert crm["best_offer"] is None
+    assert d["as_of"] == "2026-08-10"
+    assert d["blocks"][0]["start"] == "2026-01-01"
+    assert d["proactive_trend"] == "rising"
+
+
+def test_format_text_reads_like_a_report():
+    text = summarize(DATASET).format_text()
+    for expected in [
+        "IT service value summary: Test Org, 2026-Q3",
+        "Total cost $2,030.00 across 2 services, of which $80.00 could not be allocated.",
+        "Cloud mail", "+$900.00", "90.0", "Invest", "Replace or retire",
+        "Rising: from 25.0% in 2026-Q2 to 75.0% in 2026-Q3 (+50.0 points).",
+        "Support (Acme): 8.0 of 10.0 h used (80.0%), 2.0 h left; warning: 80% used",
+        "1 shared cost line ($80.00) could not be allocated",
+    ]:
+        assert expected in text, expected
+    email = next(line for line in text.splitlines() if line.startswith("Email"))
+    assert "$1,350.00" in email and "$3.00" in email
+
+
+def test_an_empty_dataset_gives_an_empty_summary():
+    s = summarize(make_dataset())
+    assert isinstance(s, ExecutiveSummary)
+    assert s.quarter is None
+    assert s.services.empty and s.proactive.empty and s.blocks.empty
+    assert s.total_cost == 0.0
+    json.dumps(s.to_dict(), allow_nan=False)
+    assert "No support data." in s.format_text()
+
+
+def test_summary_is_frozen():
+    s = summarize(DATASET)
+    with pytest.raises(AttributeError):
+        s.quarter = "2026-Q2"
+
+
+@pytest.mark.parametrize("value, currency, text", [
+    (1234.5, "USD", "$1,234.50"),
+    (-12.0, "USD", "-$12.00"),
+    (0.004, "USD", "$0.00"),
+    (-0.004, "USD", "$0.00"),
+    (1234567.891, "EUR", "€1,234,567.89"),
+    (5.0, "SEK", "SEK 5.00"),
+    (np.nan, "USD", "n/a"),
+])
+def test_money(value, currency, text):
+    assert money(value, currency) == text
+
+
+@pytest.mark.parametrize("value, text", [(42.345, "42.3%"), (100.0, "100.0%"), (np.nan, "n/a")])
+def test_percent(value, text):
+    assert percent(value) == text
+
+
+def test_inputs_are_not_mutated():
+    before = snapshot(DATASET)
+    summarize(DATASET).format_text()
+    summarize(DATASET, "2026-Q2").to_dict()
+    assert_unchanged(DATASET, before)
+
+
+# ---- the typed tables the analytics expect, as docs/tables.md states them -------------------
+
+DOC_TYPES = {"str": "str", "float": "float64", "Int64": "Int64", "boolean": "boolean",
+             "datetime": DATETIME, "bool": "bool", "int": "int64"}
+
+
+def _documented() -> dict[str, dict[str, str]]:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "tables.md").read_text("utf-8")
+    tables = {}
+    for key, columns in re.findall(r"^\| `(\w+)` \| (.+?) \|", text, flags=re.M):
+        found = re.findall(r"(\w+) \((str|float|Int64|boolean|datetime|bool|int)\b", columns)
+        tables[key] = {name: DOC_TYPES[kind] for name, kind in found}
+    return tables
+
+
+def test_table_spec_matches_docs():
+    assert _documented() == TABLE_DTYPES
+    assert SOURCE_DTYPES == {"source_file": "str", "source_sheet": "str",
+                             "source_row": "int64"}

@@ -1,0 +1,179 @@
+"""Small shared helpers of the analytics: the typed-table spec, table access, quarters,
+ratios and money/percent text. Used by costing, market, portfolio, support and summary (and
+by views and questions); not part of the documented public surface.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .model import Dataset
+
+MONTHS_PER_QUARTER = 3
+UNALLOCATED = "Unallocated"
+
+DATETIME = "datetime64[us]"
+
+# The typed tables of docs/tables.md: table -> column -> dtype.
+TABLE_DTYPES: dict[str, dict[str, str]] = {
+    "services": {
+        "service": "str", "category": "str", "value_proposition": "str", "owner": "str",
+        "external_facing": "boolean", "availability_target": "float64", "unit": "str",
+        "in_catalog": "bool",
+    },
+    "costs": {
+        "quarter": "str", "date": DATETIME, "service": "str", "shared": "bool",
+        "cost_pool": "str", "cost_pool_label": "str", "amount": "float64", "comparable": "bool",
+        "allocate_by": "str", "business_unit": "str", "note": "str",
+    },
+    "allocation_rules": {"rule": "str", "service": "str", "percent": "float64"},
+    "usage": {"quarter": "str", "service": "str", "users": "float64", "business_unit": "str"},
+    "support": {
+        "ticket": "str", "opened": DATETIME, "resolved": DATETIME, "updated": DATETIME,
+        "hours": "float64", "work_type": "str", "work_class": "str", "service": "str",
+        "business_unit": "str", "channel": "str", "impact": "Int64", "urgency": "Int64",
+        "priority": "Int64", "block": "str", "satisfaction": "float64",
+        "satisfaction_pct": "float64", "technician": "str", "quarter": "str", "month": "str",
+    },
+    "blocks": {
+        "block": "str", "purchased_hours": "float64", "start": DATETIME, "end": DATETIME,
+        "price": "float64", "vendor": "str",
+    },
+    "market": {
+        "service": "str", "offer": "str", "price_per_user_month": "float64",
+        "price_per_user_year": "float64", "min_users": "float64", "max_users": "float64",
+        "availability": "float64", "storage_gb": "float64", "support": "str", "includes": "str",
+        "source": "str", "as_of": DATETIME,
+    },
+    "value": {
+        "quarter": "str", "service": "str", "business_value": "float64",
+        "satisfaction": "float64", "satisfaction_pct": "float64", "respondents": "float64",
+    },
+    "work_types": {"work_type": "str", "class": "str"},
+}
+SOURCE_DTYPES = {"source_file": "str", "source_sheet": "str", "source_row": "int64"}
+
+# Value a column takes when a non-empty table lacks it (otherwise missing).
+_FILL = {"comparable": True, "shared": False, "in_catalog": True, "source_row": 0}
+
+
+def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
+    """An empty frame with these columns and dtypes."""
+    return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})
+
+
+def cast(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """``frame.astype(dtypes)``, touching only the columns whose dtype differs."""
+    wrong = {c: t for c, t in dtypes.items() if c in frame and str(frame[c].dtype) != t}
+    for c, t in wrong.items():
+        if t in ("int64", "bool") and frame[c].isna().any():  # keep missing values missing
+            wrong[c] = {"int64": "Int64", "bool": "boolean"}[t]
+    return frame.astype(wrong) if wrong else frame
+
+
+def _filled(dtype: str, n: int, name: str) -> pd.Series:
+    if name in _FILL:
+        return pd.Series(np.full(n, _FILL[name]), dtype=dtype)
+    if dtype in ("bool", "int64"):
+        dtype = {"bool": "boolean", "int64": "Int64"}[dtype]
+    return pd.Series(pd.array([None] * n, dtype=dtype))
+
+
+def table(dataset: Dataset, key: str) -> pd.DataFrame:
+    """The table ``key`` of ``dataset`` with every documented column present.
+
+    Returns the frame itself when nothing is missing (callers never mutate it); otherwise a new
+    frame with the missing columns added, empty."""
+    spec = {**TABLE_DTYPES[key], **SOURCE_DTYPES}
+    frame = dataset.tables.get(key)
+    if frame is None:
+        return empty_frame(spec)
+    missing = [c for c in spec if c not in frame.columns]
+    if not missing:
+        return frame
+    extra = {c: _filled(spec[c], len(frame), c).set_axis(frame.index) for c in missing}
+    return frame.assign(**extra)
+
+
+# ---- quarters ---------------------------------------------------------------------------------
+
+def quarter_number(quarter: str) -> int:
+    """``"2026-Q3"`` -> a running quarter number (year × 4 + quarter − 1)."""
+    return int(quarter[:4]) * 4 + int(quarter[-1]) - 1
+
+
+def quarter_label(number: int) -> str:
+    """Inverse of :func:`quarter_number`."""
+    return f"{number // 4}-Q{number % 4 + 1}"
+
+
+def shift_quarter(quarter: str, by: int) -> str:
+    """The quarter ``by`` quarters after ``quarter`` (negative: before)."""
+    return quarter_label(quarter_number(quarter) + by)
+
+
+def quarter_start(quarter: str) -> pd.Timestamp:
+    """Midnight on the quarter's first day."""
+    n = quarter_number(quarter)
+    return pd.Timestamp(year=n // 4, month=(n % 4) * 3 + 1, day=1)
+
+
+def quarter_end(quarter: str) -> pd.Timestamp:
+    """The end of the quarter: midnight after its last day (an exclusive bound)."""
+    return quarter_start(shift_quarter(quarter, 1))
+
+
+def shift_quarters(quarters: pd.Series, by: int) -> pd.Series:
+    """Vectorised :func:`shift_quarter` over a column of quarter labels (NA stays NA)."""
+    ok = quarters.notna()
+    out = pd.Series(pd.NA, index=quarters.index, dtype="str")
+    if ok.any():
+        q = quarters[ok]
+        n = q.str[:4].astype(int) * 4 + q.str[-1].astype(int) - 1 + by
+        out[ok] = (n // 4).astype(str) + "-Q" + (n % 4 + 1).astype(str)
+    return out
+
+
+def latest_quarter(frame: pd.DataFrame) -> str | None:
+    """The latest quarter in ``frame["quarter"]``, or None."""
+    q = frame["quarter"].dropna()
+    return None if q.empty else str(q.max())
+
+
+def pct(numerator, denominator):
+    """numerator ÷ denominator × 100, NaN where the denominator is 0 or missing."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den != 0, num / den * 100.0, np.nan)
+    return out
+
+
+def ratio(numerator, denominator):
+    """numerator ÷ denominator, NaN where the denominator is 0 or missing."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den != 0, num / den, np.nan)
+    return out
+
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$",
+            "NZD": "NZ$", "CHF": "CHF "}
+
+
+def money(value, currency: str = "USD", decimals: int = 2) -> str:
+    """``1234.5`` -> ``$1,234.50`` (``-$12.00`` for a credit; ``n/a`` when missing)."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    symbol = _SYMBOLS.get(str(currency).upper(), f"{currency} ")
+    sign = "-" if value < 0 and round(abs(value), decimals) != 0 else ""
+    return f"{sign}{symbol}{abs(value):,.{decimals}f}"
+
+
+def percent(value, decimals: int = 1) -> str:
+    """``42.345`` -> ``42.3%`` (``n/a`` when missing)."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    return f"{value:.{decimals}f}%"

@@ -1,0 +1,141 @@
+"""Which services earn their cost: value score and the cost-vs-value quadrants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import costing
+from ._frames import UNALLOCATED, ratio, table
+from .model import Dataset
+
+INVEST = "Invest"
+OPTIMIZE = "Optimize"
+TOLERATE = "Tolerate"
+REPLACE = "Replace or retire"
+QUADRANTS = (INVEST, OPTIMIZE, TOLERATE, REPLACE)
+
+SUGGESTIONS = {
+    INVEST: "High value at a low cost per user: protect it and consider offering it more widely.",
+    OPTIMIZE: "High value but costly per user: keep it and look for savings in licences, "
+              "contracts or a market offer.",
+    TOLERATE: "Low value but cheap: keep it running at minimum effort and revisit if its cost "
+              "grows.",
+    REPLACE: "Low value at a high cost per user: replace it with a market offer or retire it.",
+}
+
+
+def _satisfaction_pct(value: pd.DataFrame) -> pd.Series:
+    """satisfaction_pct as ingest gives it; where only the raw satisfaction is there, scale it
+    the same way (a column within 1-5 is a score, otherwise a percent)."""
+    pct = value["satisfaction_pct"].astype(float)
+    raw = value["satisfaction"].astype(float)
+    gap = pct.isna() & raw.notna()
+    if not gap.any():
+        return pct
+    known = raw.dropna()
+    scaled = (raw - 1) / 4 * 100 if known.between(1, 5).all() else raw
+    return pct.where(~gap, scaled)
+
+
+def value_scores(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
+    """Value score 0-100 per service and quarter = the mean of the parts present: business
+    value ((v − 1) ÷ 4 × 100) and satisfaction (as a percent). Several rows for one service
+    and quarter are averaged part by part, weighted by respondents (a row without respondents
+    counts as one).
+
+    Columns: quarter, service, business_value (1-5), business_value_pct, satisfaction_pct,
+    respondents, value_score, parts (how many parts were present: 1 or 2)."""
+    v = table(dataset, "value")
+    if quarter is not None:
+        v = v[v["quarter"] == quarter]
+    v = v[v["quarter"].notna() & v["service"].notna()]
+    weight = v["respondents"].where(v["respondents"] > 0, 1.0).astype(float)
+    bv = v["business_value"].astype(float)
+    sat = _satisfaction_pct(v)
+    parts = pd.DataFrame({
+        "quarter": v["quarter"], "service": v["service"],
+        "bv_w": (bv * weight).fillna(0.0), "bv_n": weight.where(bv.notna(), 0.0),
+        "sat_w": (sat * weight).fillna(0.0), "sat_n": weight.where(sat.notna(), 0.0),
+        "respondents": v["respondents"].astype(float).fillna(0.0),
+        "counted": v["respondents"].notna().astype("int64"),
+    })
+    g = parts.groupby(["quarter", "service"], as_index=False).sum()
+    g["respondents"] = g["respondents"].where(g["counted"] > 0)
+    business_value = ratio(g["bv_w"], g["bv_n"])
+    bv_pct = (business_value - 1) / 4 * 100
+    sat_pct = ratio(g["sat_w"], g["sat_n"])
+    both = np.vstack([bv_pct, sat_pct])
+    present = (~np.isnan(both)).sum(axis=0)
+    score = ratio(np.nansum(both, axis=0), present)
+    return pd.DataFrame({
+        "quarter": g["quarter"], "service": g["service"],
+        "business_value": business_value, "business_value_pct": bv_pct,
+        "satisfaction_pct": sat_pct, "respondents": g["respondents"],
+        "value_score": score, "parts": present.astype("int64"),
+    }).sort_values(["quarter", "service"], ignore_index=True)
+
+
+def _cost_vs_value(cpu: pd.DataFrame, scores: pd.DataFrame,
+                   carry_forward: bool) -> pd.DataFrame:
+    base = cpu[cpu["service"] != UNALLOCATED][
+        ["quarter", "service", "cost_per_user_month", "status"]]
+    vals = scores[["quarter", "service", "value_score"]].rename(
+        columns={"quarter": "value_quarter"})
+    m = base.merge(vals, on="service", how="left")
+    # a score counts for its own quarter, or (carry_forward) any later one
+    usable = (m["value_quarter"] <= m["quarter"] if carry_forward
+              else m["value_quarter"] == m["quarter"]).to_numpy(dtype=bool, na_value=False)
+    m.loc[~usable, ["value_quarter", "value_score"]] = np.nan
+    m = m.sort_values(["quarter", "service", "value_quarter"], na_position="first")
+    m = m.drop_duplicates(["quarter", "service"], keep="last").reset_index(drop=True)
+
+    cost = m["cost_per_user_month"]
+    score = m["value_score"]
+    placed = (cost.notna() & score.notna()).to_numpy()
+    both = pd.DataFrame({"v": score.where(placed), "c": cost.where(placed)})
+    if m["quarter"].nunique() <= 1:  # one quarter: plain medians
+        medians = pd.DataFrame({c: np.full(len(m), both[c].median()) for c in both})
+    else:
+        medians = both.groupby(m["quarter"]).transform("median")
+    value_median, cost_median = medians["v"], medians["c"]
+    high_value = (score >= value_median).to_numpy(dtype=bool)
+    high_cost = (cost > cost_median).to_numpy(dtype=bool)
+    quadrant = np.select(
+        [high_value & ~high_cost, high_value & high_cost, ~high_value & ~high_cost],
+        [INVEST, OPTIMIZE, TOLERATE], REPLACE).astype(object)
+    quadrant[~placed] = None
+    status = np.where(placed, "placed",
+                      np.where(m["status"].eq(costing.STATUS_OK).to_numpy(dtype=bool),
+                               "no value score", m["status"].to_numpy(dtype=object)))
+    return pd.DataFrame({
+        "quarter": m["quarter"], "service": m["service"],
+        "value_score": score, "value_quarter": m["value_quarter"].astype("str"),
+        "cost_per_user_month": cost,
+        "value_median": value_median, "cost_median": cost_median,
+        "high_value": pd.array(np.where(placed, high_value, None), dtype="boolean"),
+        "high_cost": pd.array(np.where(placed, high_cost, None), dtype="boolean"),
+        "quadrant": pd.array(quadrant, dtype="str"),
+        "suggestion": pd.array([SUGGESTIONS.get(q) for q in quadrant], dtype="str"),
+        "status": pd.array(status, dtype="str"),
+    })
+
+
+def cost_vs_value(dataset: Dataset, quarter: str | None = None, *,
+                  carry_forward: bool = True) -> pd.DataFrame:
+    """Places services in four quadrants by value score and cost per user per month, split at
+    the medians across the services placed in that quarter:
+
+    - Invest: high value, low cost; Optimize: high value, high cost;
+    - Tolerate: low value, low cost; Replace or retire: low value, high cost.
+
+    Ties: value ≥ median is high; cost > median is high (a service at both medians is Invest).
+    A service is placed when it has a cost per user (costing status ``ok``) and a value score.
+    With ``carry_forward`` (default) a quarter without a survey uses the service's latest
+    earlier score (``value_quarter`` says which).
+
+    Columns: quarter, service, value_score, value_quarter, cost_per_user_month, value_median,
+    cost_median, high_value, high_cost, quadrant, suggestion (one sentence), status (``placed``,
+    ``no value score``, ``no usage data`` or ``no cost data``)."""
+    cpu = costing.cost_per_user(dataset, quarter)
+    return _cost_vs_value(cpu, value_scores(dataset), carry_forward)

@@ -1,0 +1,332 @@
+"""The executive summary: one quarter at a glance, as data, JSON and plain text.
+
+``summarize(dataset)`` computes every figure once (cost, market, value, support) for the
+latest quarter with cost data and returns a frozen :class:`ExecutiveSummary`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import costing, market, portfolio
+from . import support as support_mod
+from ._frames import (
+    UNALLOCATED,
+    empty_frame,
+    latest_quarter,
+    money,
+    percent,
+    quarter_end,
+    table,
+)
+from .model import Dataset
+
+TREND_STEADY_POINTS = 1.0  # a change within ± 1 percentage point is "steady"
+
+SERVICE_COLUMNS = [
+    "service", "users", "total_cost", "cost_per_user_month", "comparable_cost_per_user_month",
+    "status", "best_offer", "offer_price_per_user_month", "difference_per_user_month",
+    "difference_per_year", "verdict", "value_score", "value_quarter", "quadrant", "suggestion",
+]
+PROACTIVE_COLUMNS = ["quarter", "basis", "proactive_share_pct", "proactive_hours",
+                     "reactive_hours", "proactive_tickets", "reactive_tickets"]
+
+
+@dataclass(frozen=True, eq=False)  # holds DataFrames: compared by identity
+class ExecutiveSummary:
+    """One quarter at a glance.
+
+    - ``services``: one row per service (the Unallocated line last): SERVICE_COLUMNS, i.e.
+      users, total cost, cost per user per month (total and comparable), status, the best
+      applicable market offer with its price, the difference internal − offer per user per
+      month and per year (positive: the offer is cheaper), verdict, value score (and the
+      survey quarter it comes from) and cost-vs-value quadrant with its suggestion;
+    - ``proactive``: the proactive share per quarter up to ``quarter`` (PROACTIVE_COLUMNS);
+      ``proactive_trend`` compares the first and last quarter with a share: ``rising`` /
+      ``falling`` / ``steady`` (within ± 1 point) / ``not enough data``;
+    - ``blocks``: block_status as of the latest support date in or before ``quarter``;
+    - ``notes``: plain sentences about gaps (unallocated cost, services without users …).
+    """
+
+    organization: str
+    currency: str
+    quarter: str | None
+    total_cost: float
+    unallocated_cost: float
+    services: pd.DataFrame = field(repr=False)
+    proactive: pd.DataFrame = field(repr=False)
+    proactive_trend: str = "not enough data"
+    proactive_change_points: float = float("nan")
+    blocks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    as_of: pd.Timestamp | None = None
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """Everything as JSON-safe Python (NaN -> None, dates as ``YYYY-MM-DD``)."""
+        return {
+            "organization": self.organization,
+            "currency": self.currency,
+            "quarter": self.quarter,
+            "total_cost": _num(self.total_cost),
+            "unallocated_cost": _num(self.unallocated_cost),
+            "services": _records(self.services),
+            "proactive": _records(self.proactive),
+            "proactive_trend": self.proactive_trend,
+            "proactive_change_points": _num(self.proactive_change_points),
+            "blocks": _records(self.blocks),
+            "as_of": None if self.as_of is None or pd.isna(self.as_of)
+            else pd.Timestamp(self.as_of).strftime("%Y-%m-%d"),
+            "notes": list(self.notes),
+        }
+
+    def format_text(self) -> str:
+        """A readable plain-text report."""
+        return _format_text(self)
+
+
+def _num(x):
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    if frame is None or frame.empty:
+        return []
+    f = frame.copy()
+    for c in f.columns:
+        if pd.api.types.is_datetime64_any_dtype(f[c]):
+            f[c] = f[c].dt.strftime("%Y-%m-%d")
+    return json.loads(f.to_json(orient="records", double_precision=15))
+
+
+def _services_frame(cpu: pd.DataFrame, best: pd.DataFrame, cvv: pd.DataFrame) -> pd.DataFrame:
+    b = best.set_index("service")[
+        ["offer", "price_per_user_month", "difference_per_user_month", "difference_per_year",
+         "verdict"]].rename(
+        columns={"offer": "best_offer", "price_per_user_month": "offer_price_per_user_month"})
+    v = cvv.set_index("service")[["value_score", "value_quarter", "quadrant", "suggestion"]]
+    out = cpu.reset_index(drop=True)
+    out = out.assign(**b.reindex(out["service"]).reset_index(drop=True),
+                     **v.reindex(out["service"]).reset_index(drop=True))
+    last = out["service"].eq(UNALLOCATED).to_numpy(dtype=bool)
+    out = out.assign(_last=last, _cost=-out["total_cost"].fillna(-np.inf))
+    out = out.sort_values(["_last", "_cost", "service"], ignore_index=True)
+    return out[SERVICE_COLUMNS]
+
+
+def _trend(proactive: pd.DataFrame) -> tuple[str, float]:
+    known = proactive["proactive_share_pct"].dropna()
+    if len(known) < 2:
+        return "not enough data", float("nan")
+    change = float(known.iloc[-1] - known.iloc[0])
+    if change > TREND_STEADY_POINTS:
+        return "rising", change
+    if change < -TREND_STEADY_POINTS:
+        return "falling", change
+    return "steady", change
+
+
+def _notes(services: pd.DataFrame, unallocated: float, issues: int, currency: str,
+           proactive: pd.DataFrame) -> tuple[str, ...]:
+    notes = []
+    if issues:
+        notes.append(f"{issues} shared cost line{'s' if issues != 1 else ''} "
+                     f"({money(unallocated, currency)}) could not be allocated and stay on "
+                     "Unallocated.")
+    for status, words in (("no usage data", "have cost but no usage data"),
+                          ("no cost data", "have users but no cost lines")):
+        names = services.loc[services["status"] == status, "service"].tolist()
+        if names:
+            notes.append(f"{len(names)} service{'s' if len(names) != 1 else ''} {words}: "
+                         f"{', '.join(names)}.")
+    real = services[services["service"] != UNALLOCATED]
+    no_value = real["value_score"].isna().sum()
+    if len(real) and no_value:
+        notes.append(f"{no_value} service{'s' if no_value != 1 else ''} without a value score.")
+    tickets = proactive[proactive["basis"] == "tickets"]["quarter"].tolist()
+    if tickets:
+        notes.append("Proactive share by ticket count (no hours) in " + ", ".join(tickets) + ".")
+    return tuple(notes)
+
+
+def _latest_before(dates: pd.Series, end: pd.Timestamp | None) -> pd.Timestamp | None:
+    """The latest date before ``end`` (None: the latest), or None."""
+    ticks = dates.to_numpy().astype("datetime64[us]", copy=False).view(np.int64)
+    floor = np.iinfo(np.int64).min  # NaT
+    if end is not None:
+        ticks = np.where(ticks < np.datetime64(end, "us").view(np.int64), ticks, floor)
+    latest = ticks.max() if len(ticks) else floor
+    return None if latest == floor else pd.Timestamp(np.int64(latest).view("datetime64[us]"))
+
+
+def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
+    """The executive summary of ``quarter`` (default: the latest quarter with cost data)."""
+    costs = table(dataset, "costs")
+    if quarter is None:
+        quarter = latest_quarter(costs)
+    settings = dataset.settings
+
+    # support codes are computed once and shared by cost drivers, the share and the blocks
+    tickets = table(dataset, "support")
+    periods = support_mod._periods(tickets, "quarter")
+    cls = support_mod._class_codes(tickets)
+
+    def support_drivers():
+        k = periods.labels.index(quarter) if quarter in periods.labels else -2
+        return costing._support_drivers(tickets, [quarter], periods.codes == k)
+
+    # cost, market, value: all for the one quarter, each figure computed once
+    if quarter is None:
+        alloc = empty_frame(costing.ALLOCATION_COLUMNS)
+    else:
+        alloc = costing._allocations(dataset, quarter, support_drivers=support_drivers)
+    users = costing.users_by_service(dataset, quarter)
+    cpu = costing._cost_per_user(costing._total_cost(alloc), users)
+    if quarter is None:
+        cpu = cpu.iloc[0:0]
+    comparison = market._compare(cpu, table(dataset, "market"), table(dataset, "services"),
+                                 quarter, market.SAME_TOLERANCE_PCT)
+    best = market._best(comparison)
+    cvv = portfolio._cost_vs_value(cpu, portfolio.value_scores(dataset), carry_forward=True)
+    services = _services_frame(cpu, best, cvv)
+    unallocated = alloc[alloc["method"] == "unallocated"]
+
+    share = support_mod._share_frame(periods, cls, support_mod._hours(tickets), "quarter")
+    if quarter is not None:
+        share = share[share["quarter"] <= quarter]
+    proactive = share[PROACTIVE_COLUMNS].reset_index(drop=True)
+    trend, change = _trend(proactive)
+    as_of = _latest_before(tickets["opened"], quarter_end(quarter) if quarter else None)
+    blocks = support_mod._block_status(tickets, table(dataset, "blocks"), as_of, cls)
+
+    currency = settings.currency
+    return ExecutiveSummary(
+        organization=settings.organization,
+        currency=currency,
+        quarter=quarter,
+        total_cost=float(alloc["amount"].sum()),
+        unallocated_cost=float(unallocated["amount"].sum()),
+        services=services,
+        proactive=proactive,
+        proactive_trend=trend,
+        proactive_change_points=change,
+        blocks=blocks,
+        as_of=as_of,
+        notes=_notes(services, float(unallocated["amount"].sum()), len(unallocated),
+                     currency, proactive),
+    )
+
+
+# ---- plain text ------------------------------------------------------------------------------
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _short(text, width: int = 28) -> str:
+    text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _fmt_num(x, decimals: int = 0) -> str:
+    return "n/a" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"
+
+
+def _signed_money(x, currency: str) -> str:
+    if x is None or pd.isna(x):
+        return ""
+    return ("+" if x > 0 else "") + money(x, currency)
+
+
+def _format_text(s: ExecutiveSummary) -> str:
+    cur = s.currency
+    out = [f"IT service value summary: {s.organization}, {s.quarter or 'no cost data'}",
+           f"Money in {cur}; per user figures are per month.", ""]
+    real = s.services[s.services["service"] != UNALLOCATED]
+    line = f"Total cost {money(s.total_cost, cur)} across {len(real)} services"
+    if s.unallocated_cost:
+        line += f", of which {money(s.unallocated_cost, cur)} could not be allocated"
+    out += [line + ".", ""]
+
+    if len(s.services):
+        rows = []
+        for r in s.services.itertuples(index=False):
+            per_user = (money(r.cost_per_user_month, cur) if r.status == "ok"
+                        else r.status)
+            rows.append([
+                _short(r.service), money(r.total_cost, cur), _fmt_num(r.users),
+                per_user, _short(r.best_offer, 24) if isinstance(r.best_offer, str) else "",
+                money(r.offer_price_per_user_month, cur)
+                if pd.notna(r.offer_price_per_user_month) else "",
+                _signed_money(r.difference_per_year, cur),
+                _fmt_num(r.value_score, 1) if pd.notna(r.value_score) else "",
+                r.quadrant if isinstance(r.quadrant, str) else "",
+            ])
+        out += _table(["Service", "Total cost", "Users", "Per user", "Best offer", "Offer",
+                       "Internal − offer a year", "Value", "Quadrant"],
+                      rows, right={1, 2, 3, 5, 6, 7})
+        dearer = real[real["verdict"] == "dearer"]
+        cheaper = real[real["verdict"] == "cheaper"]
+        if len(dearer) or len(cheaper):
+            out += ["", f"Market: {len(dearer)} service{'s' if len(dearer) != 1 else ''} cost "
+                    f"more than the best offer (together "
+                    f"{money(dearer['difference_per_year'].sum(), cur)} a year); "
+                    f"{len(cheaper)} cost less."]
+        out.append("")
+
+    out.append("Proactive share of support work (proactive ÷ (proactive + reactive)):")
+    if len(s.proactive):
+        for r in s.proactive.itertuples(index=False):
+            out.append(f"  {r.quarter}  {percent(r.proactive_share_pct).rjust(6)}  by {r.basis}")
+        if s.proactive_trend in ("rising", "falling", "steady"):
+            known = s.proactive.dropna(subset=["proactive_share_pct"])
+            first, last = known.iloc[0], known.iloc[-1]
+            out.append(
+                f"  {s.proactive_trend.capitalize()}: from {percent(first.proactive_share_pct)} "
+                f"in {first.quarter} to {percent(last.proactive_share_pct)} in {last.quarter} "
+                f"({s.proactive_change_points:+.1f} points).")
+    else:
+        out.append("  No support data.")
+    out.append("")
+
+    if len(s.blocks):
+        when = pd.Timestamp(s.as_of).strftime("%Y-%m-%d") if s.as_of is not None else "today"
+        out.append(f"Blocks of hours (as of {when}):")
+        for b in s.blocks.itertuples(index=False):
+            out.append("  " + _block_line(b))
+        out.append("")
+
+    if s.notes:
+        out.append("Notes:")
+        out += [f"  - {n}" for n in s.notes]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _block_line(b) -> str:
+    name = b.block + (f" ({b.vendor})" if isinstance(b.vendor, str) else "")
+    if pd.isna(b.purchased_hours):
+        return f"{name}: {b.used_hours:,.1f} h used; not in the Blocks sheet."
+    text = (f"{name}: {b.used_hours:,.1f} of {b.purchased_hours:,.1f} h used "
+            f"({percent(b.used_pct)})")
+    if b.overrun_hours > 0:
+        text += f", overrun by {b.overrun_hours:,.1f} h"
+    else:
+        text += f", {b.remaining_hours:,.1f} h left"
+    if b.warning != "none":
+        text += f"; warning: {b.warning}% used"
+    if pd.notna(b.burn_rate_hours_per_day):
+        text += f"; burning {b.burn_rate_hours_per_day:,.2f} h/day"
+    if pd.notna(b.runout_date):
+        verb = "ran out on" if b.runout_basis == "actual" else "runs out about"
+        text += f"; {verb} {pd.Timestamp(b.runout_date).strftime('%Y-%m-%d')}"
+    return text + "."
