@@ -56,6 +56,23 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if dataset.errors else 0
 
 
+def _summary(args: argparse.Namespace) -> int:
+    from .summary import summarize
+
+    dataset = load_paths(args.files)
+    if dataset.errors:
+        print(f"{len(dataset.errors)} error(s) in the files; run `python -m valuelib check` "
+              "to see them.", file=sys.stderr)
+        return 1
+    if args.quarter and args.quarter not in dataset.quarters:
+        print(f"error: no data for {args.quarter}; quarters with data: "
+              f"{', '.join(dataset.quarters) or 'none'}", file=sys.stderr)
+        return 2
+    result = summarize(dataset, args.quarter)
+    print(json.dumps(result.to_dict(), indent=2) if args.json else result.format_text())
+    return 0
+
+
 def _template(args: argparse.Namespace) -> int:
     with open(args.out, "wb") as handle:
         write_template(handle)
@@ -74,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--kind", help="table a CSV holds when its columns don't say "
                                       "(services, costs, usage, support, …)")
     check.set_defaults(run=_check)
+    summary = commands.add_parser("summary", help="the executive summary of a quarter")
+    summary.add_argument("files", nargs="+", metavar="FILE")
+    summary.add_argument("--quarter", help="e.g. 2026-Q3 (default: the latest with costs)")
+    summary.add_argument("--json", action="store_true", help="machine-readable output")
+    summary.set_defaults(run=_summary)
     template = commands.add_parser("template", help="write the blank workbook template")
     template.add_argument("out", metavar="OUT.xlsx")
     template.set_defaults(run=_template)
