@@ -1,13 +1,65 @@
-"""The frame: page config, navigation, shared sidebar. Pages live in pages/, one file each."""
+"""The frame: page config, navigation, shared sidebar, then the page (app_pages/, one file
+each)."""
 
 from pathlib import Path
 
 import streamlit as st
 
-HERE = Path(__file__).parent
+from ui import data, sidebar, state
 
-st.set_page_config(page_title="IT service value", page_icon="📊", layout="wide")
-page = st.navigation([
-    st.Page(HERE / "pages" / "data.py", title="Data", icon="📥", default=True),
-])
+# Not "pages/": Streamlit runs a folder of that name beside the main script as a legacy
+# multipage app until the process first calls st.navigation, so a shared deep link opened
+# first after a restart would bypass this frame and show a blocking "Page not found" dialog.
+PAGES = Path(__file__).parent / "app_pages"
+
+st.set_page_config(page_title="IT service value", page_icon="📊", layout="wide",
+                   initial_sidebar_state="expanded")
+
+# ?present=1 opens presentation mode; the toggle keeps it for the session.
+if state.PRESENTING not in st.session_state:
+    state.set_present(st.query_params.get(state.PRESENT) in ("1", "true"))
+
+source = data.current_source()
+presenting = state.present()
+pages = {
+    "Dashboard": [
+        st.Page(PAGES / "dashboard" / "overview.py", title="Overview",
+                icon=":material/dashboard:", url_path="overview", default=not presenting),
+        st.Page(PAGES / "dashboard" / "services.py", title="Services",
+                icon=":material/category:", url_path="services"),
+        st.Page(PAGES / "dashboard" / "cost_value.py", title="Cost vs value",
+                icon=":material/scatter_plot:", url_path="cost_value"),
+        st.Page(PAGES / "dashboard" / "support.py", title="Support",
+                icon=":material/support_agent:", url_path="support"),
+    ],
+    "Data": [
+        st.Page(PAGES / "data" / "upload.py", title="Upload & publish",
+                icon=":material/upload_file:", url_path="data"),
+        st.Page(PAGES / "data" / "history.py", title="History", icon=":material/history:",
+                url_path="history"),
+        st.Page(PAGES / "data" / "contract.py", title="Workbook contract",
+                icon=":material/table:", url_path="contract"),
+    ],
+    "Present": [
+        st.Page(PAGES / "dashboard" / "present.py", title="Presentation",
+                icon=":material/slideshow:", url_path="present", default=presenting),
+    ],
+}
+# Presenting, every URL shows the story: one message per screen, nothing else to click.
+page = st.navigation(pages["Present"] if presenting else pages)
+
+if presenting:
+    st.query_params[state.PRESENT] = "1"
+    # Screen-sharing: no sidebar, no toolbar, large type.
+    st.html("""<style>
+      [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+      [data-testid="stToolbar"], header[data-testid="stHeader"] {display: none !important;}
+      .block-container {padding-top: 1.5rem; max-width: 1400px;}
+      .stMarkdown p, .stMarkdown li {font-size: 1.45rem; line-height: 1.5;}
+      h1 {font-size: 2.8rem !important;}
+    </style>""")
+else:
+    st.query_params.pop(state.PRESENT, None)
+    sidebar.render(source)
+
 page.run()

@@ -1,4 +1,7 @@
-"""Every page renders without an exception (AppTest), on the sample and on an upload."""
+"""Every page renders (AppTest) on the sample, on an upload and on published data; filters,
+query parameters, publishing and presentation mode do what they say."""
+
+from __future__ import annotations
 
 from pathlib import Path
 
@@ -7,27 +10,195 @@ from streamlit.testing.v1 import AppTest
 
 from tests.golden.cases import HERE as GOLDEN
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").rglob("*.py"))
+SAMPLE = sorted((ROOT / "sample_data").glob("*.xlsx"))
+PASSCODE = "correct horse"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _isolated(tmp_path, monkeypatch):
+    """Each test gets its own empty database and fresh caches."""
     import streamlit as st
 
+    monkeypatch.setenv("VALUELIB_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("VALUELIB_DATABASE_URL", raising=False)
+    monkeypatch.setenv("VALUELIB_EDITOR_PASSWORD", PASSCODE)
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
-def test_app_opens_on_the_sample_data():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def sample_files():
+    return tuple((p.name, p.read_bytes()) for p in SAMPLE)
+
+
+def badges(at: AppTest) -> list[str]:
+    """The data-source badge(s): Streamlit draws st.badge as markdown ':color-badge[text]'."""
+    return [m.value for m in at.sidebar.markdown if "-badge[" in m.value]
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "caption", "markdown", "subheader", "info",
+                                  "success", "error") for e in getattr(at, kind)]
+    parts += [m.label + " " + str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_the_landing_page_says_it_shows_sample_data():
+    at = app().run()
     assert not at.exception
-    assert any("Sample organisation" in c.value for c in at.caption)
+    assert any("Sample data" in b for b in badges(at))
 
 
-def test_a_bad_upload_shows_its_findings():
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    data = (GOLDEN / "bad_value.xlsx").read_bytes()
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_sample(page):
+    at = app().run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+    assert page.endswith("present.py") or any("Sample data" in b for b in badges(at))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_an_uploaded_file(page):
+    at = app()
+    at.session_state["upload_files"] = (
+        ("servicenow.csv", (ROOT.parent / "shared/data/servicenow_incident_log_sample.csv")
+         .read_bytes()),)
+    at.session_state["preview_upload"] = True
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+
+
+def test_overview_shows_headline_figures_with_readings():
+    at = app().run()
+    labels = [m.label for m in at.metric]
+    assert len(labels) >= 5
+    assert any("per user" in label.lower() for label in labels)
+    assert "$15" in texts(at)  # the email sentence against the $15 offer
+
+
+def test_quarter_filter_in_the_url_changes_the_figures():
+    latest = app().run()
+    earlier = app(quarter="2025-Q1").run()
+    assert not earlier.exception
+    assert [m.value for m in latest.metric] != [m.value for m in earlier.metric]
+    assert "2025-Q1" in texts(earlier)
+
+
+def test_business_unit_filter_changes_the_figures():
+    everyone = app().run()
+    sales = app(bu="Sales").run()
+    assert not sales.exception
+    assert [m.value for m in everyone.metric] != [m.value for m in sales.metric]
+
+
+def test_service_in_the_url_opens_that_service():
+    at = app(service="CRM").run()
+    at.switch_page("app_pages/dashboard/services.py").run()
+    assert not at.exception
+    assert at.selectbox(key="service").value == "CRM"
+    assert at.title[0].value == "CRM"
+
+
+def test_a_bad_upload_shows_its_findings_and_no_preview():
+    at = app().run()
+    at.switch_page("app_pages/data/upload.py").run()
     at.file_uploader(key="upload").set_value(
-        [("bad_value.xlsx", data, "application/octet-stream")]).run()
+        [("bad_value.xlsx", (GOLDEN / "bad_value.xlsx").read_bytes(), "application/x")]).run()
     assert not at.exception
-    frame = at.dataframe[0].value
-    assert frame.iloc[0]["code"] == "BAD_VALUE"
+    findings = at.dataframe[0].value
+    assert findings.iloc[0]["code"] == "BAD_VALUE"
+    assert findings.iloc[0]["row"] == 3
+    assert "preview_upload" not in [t.key for t in at.toggle]  # no preview of bad data
+    assert not [b for b in at.button if b.label == "Publish"]
+
+
+def test_a_viewer_has_no_publishing_control():
+    at = app().run()
+    at.switch_page("app_pages/data/upload.py").run()
+    at.file_uploader(key="upload").set_value(
+        [(p.name, p.read_bytes(), "application/x") for p in SAMPLE]).run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Publish"]
+
+
+def _sign_in(at: AppTest, passcode: str) -> None:
+    at.text_input[0].input("Dana")
+    at.text_input[1].input(passcode)
+    at.button[0].click()  # the form's submit button
+    at.run()
+
+
+def test_a_wrong_passcode_is_refused():
+    at = app().run()
+    at.switch_page("app_pages/data/upload.py").run()
+    at.file_uploader(key="upload").set_value(
+        [(p.name, p.read_bytes(), "application/x") for p in SAMPLE]).run()
+    _sign_in(at, "guess")
+    assert any("not right" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label == "Publish"]
+
+
+def test_publish_then_a_new_session_sees_the_published_data():
+    at = app().run()
+    at.switch_page("app_pages/data/upload.py").run()
+    at.file_uploader(key="upload").set_value(
+        [(p.name, p.read_bytes(), "application/x") for p in SAMPLE]).run()
+    _sign_in(at, PASSCODE)
+    publish = next(b for b in at.button if b.label == "Publish")
+    publish.click().run()
+    assert not at.exception
+    assert any("Published" in s.value for s in at.success)
+
+    viewer = app().run()
+    assert not viewer.exception
+    assert any("Published" in b for b in badges(viewer))
+
+
+def test_presentation_mode_from_the_url_hides_the_sidebar_and_steps_through_the_story():
+    at = app(present="1").run()
+    assert not at.exception
+    assert not at.sidebar.selectbox  # no filters, no navigation
+    first = at.title[0].value
+    next(b for b in at.button if "Next" in b.label).click().run()
+    assert at.title[0].value != first
+    assert at.query_params["step"] == "2"
+
+
+def _answer(at: AppTest) -> str:
+    return next((m.value for m in at.markdown if m.value.startswith("####")), "")
+
+
+def test_typing_a_question_shows_the_answer_and_its_chart():
+    at = app().run()
+    at.text_input(key="q").input("what does our email cost per user?").run()
+    assert not at.exception
+    assert "Email & Productivity" in _answer(at) and "per user per month" in _answer(at)
+    assert len(at.get("plotly_chart")) >= 2  # the answer's chart beside the page's own
+
+
+def test_a_question_in_the_link_is_answered_on_open():
+    at = app(q="is it cheaper to buy email?").run()
+    assert not at.exception
+    assert "$15" in _answer(at)
+
+
+def test_a_question_it_cannot_answer_offers_three_it_can():
+    at = app(q="what's the weather tomorrow?").run()
+    assert not at.exception
+    assert at.warning
+    suggestions = [b for b in at.button if b.key and b.key.startswith("suggestion_")]
+    assert len(suggestions) == 3
+    suggestions[0].click().run()
+    assert not at.exception
+    assert _answer(at)  # the suggestion is answered

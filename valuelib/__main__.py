@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from .ask_cli import add_ask_command
 from .ingest import load_paths
 from .model import Dataset, findings_frame
 from .template import write_template
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--quarter", help="e.g. 2026-Q3 (default: the latest with costs)")
     summary.add_argument("--json", action="store_true", help="machine-readable output")
     summary.set_defaults(run=_summary)
+    add_ask_command(commands)
     template = commands.add_parser("template", help="write the blank workbook template")
     template.add_argument("out", metavar="OUT.xlsx")
     template.set_defaults(run=_template)

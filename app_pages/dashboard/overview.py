@@ -1,0 +1,26 @@
+"""Overview: the quarter at a glance, for an executive opening the shared link."""
+
+import streamlit as st
+
+from ui import ask, data, render, state
+
+source = data.current_source()
+view = data.overview(source.key, state.quarter(), state.business_unit(), source.dataset)
+
+render.page_title(f"{view.organization}: IT service value",
+                  f"{view.quarter_label or 'No quarter with data'}"
+                  + (f" · {state.business_unit()}" if state.business_unit() else ""))
+if not view.quarter:
+    st.info("There is no cost data to summarise yet. Upload a workbook on the "
+            "Upload & publish page, or download the template there.")
+    st.stop()
+
+render.headlines(view.headlines)
+ask.question_box(source)
+st.subheader("In plain words")
+render.sentences(view.sentences)
+render.figure(view.market_chart, key="market_chart")
+st.subheader("Every service this quarter")
+render.table(view.services_table)
+for note in view.notes:
+    st.caption(note)

@@ -1,0 +1,41 @@
+"""Presentation: the story one message per screen — headline → cost per user vs market →
+cost vs value → support trend → block of hours."""
+
+import streamlit as st
+
+from ui import data, render, state
+
+source = data.current_source()
+steps = data.story(source.key, state.quarter(), state.business_unit(), source.dataset)
+if not steps:
+    st.info("Nothing to present yet: there is no data for this quarter.")
+    st.stop()
+
+if state.STEP not in st.session_state:
+    requested = st.query_params.get(state.STEP, "1")
+    st.session_state[state.STEP] = int(requested) - 1 if requested.isdigit() else 0
+index = min(max(st.session_state[state.STEP], 0), len(steps) - 1)
+step = steps[index]
+st.query_params[state.STEP] = str(index + 1)
+
+st.title(step.title)
+for bullet in step.bullets:
+    st.markdown(f"- {bullet}")
+render.figure(step.figure, key=f"story_{step.key}")
+
+previous, position, following, leave = st.columns([1, 2, 1, 1])
+with previous:
+    if st.button("◀ Previous", disabled=index == 0, width="stretch"):
+        st.session_state[state.STEP] = index - 1
+        st.rerun()
+with position:
+    st.caption(f"{index + 1} of {len(steps)} · {source.label}")
+with following:
+    if st.button("Next ▶", disabled=index == len(steps) - 1, width="stretch"):
+        st.session_state[state.STEP] = index + 1
+        st.rerun()
+with leave:
+    if st.button("Exit presentation", width="stretch"):
+        state.set_present(False)
+        st.query_params.pop(state.STEP, None)
+        st.rerun()

@@ -1,0 +1,38 @@
+"""Services: one service's cost per user over time, what it is made of, how it compares with
+buying it, and who uses it."""
+
+import streamlit as st
+
+from ui import data, render, state
+
+source = data.current_source()
+_, _, services = data.options(source.key, source.dataset)
+if not services:
+    st.info("No services yet: upload a workbook with a Services or Costs sheet.")
+    st.stop()
+
+st.selectbox("Service", services, key=state.SERVICE, bind="query-params",
+             persist_state="session")
+view = data.service_detail(source.key, state.quarter(), state.get(state.SERVICE),
+                           state.business_unit(), source.dataset)
+
+render.page_title(view.service, view.sentence)
+render.headlines(view.headlines)
+left, right = st.columns(2)
+with left:
+    render.figure(view.trend_chart, key="trend_chart")
+with right:
+    render.figure(view.pool_chart, key="pool_chart")
+
+st.subheader("Compared with buying it")
+render.table(view.market_table, empty="No market offer applies to this service's size.")
+
+with st.expander("How this number was made: the cost lines and shares behind it"):
+    render.table(view.allocation_table, empty="No cost lines for this service this quarter.")
+
+st.subheader("Who pays: showback by business unit")
+left, right = st.columns([3, 2])
+with left:
+    render.figure(view.showback_chart, key="showback_chart")
+with right:
+    render.table(view.showback_table, empty="No usage by business unit this quarter.")

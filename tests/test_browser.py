@@ -1,0 +1,210 @@
+"""Real-browser tests: Debian's chromium, driven by playwright, against `streamlit run`.
+
+They check what AppTest cannot: the page a person actually gets. Screenshots of every page
+(normal and presentation mode) are saved under screenshots/ (git-ignored) to look at.
+Without chromium these tests skip locally, but fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSCODE = "browser-test-passcode"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+
+
+def _require_browser():
+    if not Path(CHROMIUM).exists():
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + ": the browser tests must run in CI")
+        pytest.skip(message)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.fail("playwright is not installed: pip install -r requirements.txt")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _require_browser()
+    port = _free_port()
+    env = {**os.environ, "VALUELIB_DATA_DIR": str(tmp_path_factory.mktemp("db")),
+           "VALUELIB_EDITOR_PASSWORD": PASSCODE}
+    env.pop("VALUELIB_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stdout.read().decode(errors="replace")) from None
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    yield context.new_page()
+    context.close()
+
+
+def settle(page, text: str, timeout: float = 30_000) -> None:
+    """Wait for the app's own text, then for Streamlit to finish running."""
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_shared_link_reopens_the_same_view(page, server):
+    # a deep link is the first request this server sees: the frame (sidebar) must still run
+    page.goto(f"{server}/services?service=Payroll&quarter=2025-Q2")
+    settle(page, "Compared with buying it")
+    assert page.locator('[role="dialog"]').count() == 0  # no "Page not found"
+    assert page.locator("h1").first.inner_text().strip() == "Payroll"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "Sample data" in sidebar.inner_text()
+    assert "in 2025-Q2" in page.locator('[data-testid="stMain"]').inner_text()
+    # switching page keeps the view's parameters in the URL and the figures follow them
+    page.get_by_role("link", name="Overview").click()
+    settle(page, "Total IT cost")
+    assert "quarter=2025-Q2" in page.url
+    assert page.get_by_text("2025-Q2").count() >= 1
+
+
+def test_overview_shows_its_headline_figures(page, server):
+    start = time.perf_counter()
+    page.goto(server)
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=30_000)
+    elapsed = time.perf_counter() - start
+    print(f"\nfirst headline figure visible after {elapsed:.2f} s (cold server)")
+    settle(page, "Total IT cost")
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert metrics.count() >= 5
+    assert "$" in metrics.first.inner_text()
+    shoot(page, "overview")
+    start = time.perf_counter()
+    page.goto(server)
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=30_000)
+    print(f"first headline figure visible after {time.perf_counter() - start:.2f} s (warm)")
+
+
+@pytest.mark.parametrize("path, text, name", [
+    ("services?service=CRM", "Compared with buying it", "services"),
+    ("cost_value", "Cost vs value", "cost_value"),
+    ("support", "Blocks of support hours", "support"),
+    ("data", "Upload & publish", "data"),
+    ("history", "History", "history"),
+    ("contract", "Workbook contract", "contract"),
+])
+def test_every_page_renders_for_a_person(page, server, path, text, name):
+    page.goto(f"{server}/{path}")
+    settle(page, text)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shoot(page, name)
+
+
+def test_an_upload_shows_findings_for_a_bad_file_and_figures_for_a_good_one(page, server):
+    page.goto(f"{server}/data")
+    settle(page, "Upload & publish")
+    page.locator('input[type="file"]').set_input_files(
+        str(ROOT / "tests/golden/bad_value.xlsx"))
+    settle(page, "error(s) block publishing")
+    assert page.get_by_text("BAD_VALUE").count() >= 1
+    shoot(page, "data_bad_upload")
+
+    page.goto(f"{server}/data")  # a new session: the uploader would add to the bad file
+    settle(page, "Upload & publish")
+    page.locator('input[type="file"]').set_input_files(
+        [str(p) for p in sorted((ROOT / "sample_data").glob("*.xlsx"))])
+    settle(page, "Show the dashboard with this upload")
+    page.get_by_text("Show the dashboard with this upload").click()
+    page.get_by_role("link", name="Overview").click()
+    settle(page, "Total IT cost")
+    assert page.get_by_text("Preview — not published").count() >= 1
+    assert page.locator('[data-testid="stMetricValue"]').count() >= 5
+
+
+def test_presentation_mode_hides_the_sidebar(page, server):
+    page.goto(f"{server}/?present=1")
+    page.get_by_role("button", name="Next ▶").wait_for(timeout=30_000)
+    settle(page, "of 5")
+    assert page.locator('[data-testid="stSidebar"]').count() == 0 or \
+        not page.locator('[data-testid="stSidebar"]').is_visible()
+    for step in range(1, 6):
+        shoot(page, f"present_{step}")
+        if step < 5:
+            page.get_by_role("button", name="Next ▶").click()
+            settle(page, f"{step + 1} of 5")
+
+
+def test_published_data_is_what_a_new_visitor_sees(browser, server):
+    editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    editor.goto(f"{server}/data")
+    settle(editor, "Upload & publish")
+    editor.locator('input[type="file"]').set_input_files(
+        [str(p) for p in sorted((ROOT / "sample_data").glob("*.xlsx"))])
+    settle(editor, "Publish for everyone")
+    editor.get_by_label("Your name").fill("Dana Reyes")
+    editor.get_by_label("Editor passcode").fill(PASSCODE)
+    editor.get_by_role("button", name="Sign in").click()
+    settle(editor, "Signed in as editor")
+    editor.get_by_label("Note for this version").fill("Browser test publish")
+    editor.get_by_role("button", name="Publish").click()
+    settle(editor, "Everyone with the link now sees it")
+    shoot(editor, "published")
+    editor.context.close()
+
+    viewer = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    viewer.goto(server)
+    settle(viewer, "Total IT cost")
+    assert viewer.get_by_text("Published Version 1").count() >= 1
+    assert viewer.locator('[data-testid="stMetricValue"]').count() >= 5
+    viewer.context.close()

@@ -1,0 +1,64 @@
+"""The question box: type a question in plain words, get the number, the sentence around
+it and the chart or table behind it. ``?q=...`` in the link is answered on open."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from . import data, render, state
+
+log = logging.getLogger(__name__)
+
+
+def _ask(question: str) -> None:
+    # Callbacks run before the page is drawn, so they may set the bound text box.
+    st.session_state[state.QUESTION] = question
+
+
+def question_box(source: data.Source) -> None:
+    st.text_input("Ask a question", key=state.QUESTION, bind="query-params",
+                  placeholder="e.g. what does our email cost per user?",
+                  icon=":material/search:")
+    examples = data.example_questions(source.key, source.dataset)
+    choice = st.pills("Examples", examples, key="example_pick", label_visibility="collapsed")
+    if choice:
+        st.session_state.pop("example_pick")
+        _ask(choice)
+        st.rerun()
+    question = (st.session_state.get(state.QUESTION) or "").strip()
+    if not question:
+        return
+    try:
+        result = data.answer(source.key, question, source.dataset)
+    except Exception:  # never show a traceback to an executive; keep it for us in the log
+        log.exception("question failed: %r", question)
+        st.warning("That question hit a problem on our side. Try asking it another way, or "
+                   "use one of the examples.")
+        return
+    _show(result)
+
+
+def _show(result) -> None:
+    if not result.understood:
+        st.warning(result.sentence)
+    else:
+        st.markdown(f"#### {result.sentence}")
+    if result.figures:
+        columns = st.columns(min(len(result.figures), 3))
+        for column, figure in zip(columns, result.figures[:3], strict=False):
+            column.metric(figure.label or figure.unit, figure.formatted, border=True)
+    render.figure(result.chart, key="answer_chart")
+    if result.table is not None and not result.table.empty:
+        with st.expander("The rows behind this answer"):
+            render.table(result.table)
+    if result.how:
+        st.caption(f"How this was worked out: {result.how}")
+    if result.suggestions:
+        st.caption("You could ask:" if result.understood else "Closest questions I can answer:")
+        columns = st.columns(len(result.suggestions))
+        for index, (column, suggestion) in enumerate(zip(columns, result.suggestions,
+                                                         strict=False)):
+            column.button(suggestion, key=f"suggestion_{index}", on_click=_ask,
+                          args=(suggestion,), width="stretch")

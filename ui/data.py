@@ -1,0 +1,149 @@
+"""Which data the app shows, loaded once and cached at the edge.
+
+Order of precedence for a session: a private preview of its own upload → an earlier version
+chosen in History → the latest published version → the sample organisation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from valuelib import questions, views
+from valuelib.ingest import load, load_paths
+from valuelib.model import Dataset
+from valuelib.store import Store, StoreVersionError, VersionInfo, database_url
+
+from . import state
+
+SAMPLE_FILES = tuple(sorted((Path(__file__).parents[1] / "sample_data").glob("*.xlsx")))
+UPLOAD_FILES = "upload_files"  # session key: tuple[(name, bytes)] of this session's upload
+
+
+@dataclass(frozen=True)
+class Source:
+    """The dataset on screen and where it comes from."""
+
+    key: str  # cache key for views: changes whenever the data does
+    kind: str  # "sample" | "published" | "version" | "preview"
+    label: str
+    dataset: Dataset
+    version: VersionInfo | None = None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    """The published-versions store (SQLite by default; VALUELIB_DATABASE_URL to change)."""
+    return _store(database_url())
+
+
+@st.cache_data(show_spinner="Loading the sample organisation …", max_entries=1)
+def sample_dataset() -> Dataset:
+    return load_paths(SAMPLE_FILES)
+
+
+@st.cache_data(show_spinner="Loading the published data …", max_entries=8)
+def published_dataset(url: str, version_id: int) -> Dataset:
+    return _store(url).load(version_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def upload_dataset(files: tuple[tuple[str, bytes], ...]) -> Dataset:
+    return load(files)
+
+
+def load_version(version_id: int) -> Dataset:
+    """A published version's data (cached: versions never change)."""
+    return published_dataset(database_url(), version_id)
+
+
+def upload_key(files: tuple[tuple[str, bytes], ...]) -> str:
+    digest = hashlib.sha256()
+    for name, data in files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16]
+
+
+def uploaded_files() -> tuple[tuple[str, bytes], ...]:
+    return st.session_state.get(UPLOAD_FILES, ())
+
+
+def latest_version() -> VersionInfo | None:
+    try:
+        return store().latest()
+    except StoreVersionError as exc:
+        st.error(f"The database of published versions cannot be used: {exc}")
+        return None
+
+
+def current_source() -> Source:
+    files = uploaded_files()
+    if files and state.get(state.PREVIEW):
+        dataset = upload_dataset(files)
+        if not dataset.errors:
+            return Source(f"upload:{upload_key(files)}", "preview",
+                          "Your upload — a private preview, not published", dataset)
+    chosen = state.get(state.VIEW_VERSION)
+    latest = latest_version()
+    if chosen and latest and chosen != latest.id:
+        info = store().version(chosen)
+        return Source(f"version:{chosen}", "version",
+                      f"Earlier version {info.label}", load_version(chosen), info)
+    if latest:
+        return Source(f"version:{latest.id}", "published", f"Published {latest.label}",
+                      load_version(latest.id), latest)
+    return Source("sample", "sample", "Sample data — Northwind Traders (not yours yet)",
+                  sample_dataset())
+
+
+# --- views, cached per (data, filters); the Dataset itself is not hashed --------------------
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def overview(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
+    return views.overview(_dataset, quarter, unit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def service_detail(key: str, quarter: str | None, service: str | None, unit: str | None,
+                   _dataset: Dataset):
+    return views.service_detail(_dataset, quarter, service, unit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cost_value(key: str, quarter: str | None, size_by: str, _dataset: Dataset):
+    return views.cost_value(_dataset, quarter, size_by=size_by)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def support_view(key: str, quarter: str | None, unit: str | None, period: str,
+                 _dataset: Dataset):
+    return views.support_view(_dataset, quarter, unit, period=period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def story(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
+    return views.story(_dataset, quarter, unit)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def options(key: str, _dataset: Dataset) -> tuple[list[str], list[str], list[str]]:
+    """Quarters (newest first), business units, services of the data on screen."""
+    return (list(reversed(views.quarter_options(_dataset))),
+            list(views.business_unit_options(_dataset)), list(views.service_options(_dataset)))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def answer(key: str, question: str, _dataset: Dataset):
+    return questions.answer(question, _dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def example_questions(key: str, _dataset: Dataset) -> tuple[str, ...]:
+    return questions.examples(_dataset)

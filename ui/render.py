@@ -1,0 +1,50 @@
+"""Drawing view models: headline metrics, sentences, figures and tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from . import state
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def headlines(items, per_row: int = 3) -> None:
+    items = list(items)
+    for start in range(0, len(items), per_row):
+        columns = st.columns(per_row)
+        for column, item in zip(columns, items[start:start + per_row], strict=False):
+            with column:
+                st.metric(item.label, item.value, item.delta, delta_color=item.delta_color,
+                          delta_arrow=item.delta_arrow, border=True)
+                st.caption(item.sentence)
+
+
+def sentences(lines) -> None:
+    for line in lines:
+        st.markdown(f"- {line}")
+
+
+def figure(fig, key: str | None = None) -> None:
+    if fig is None:
+        return
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+
+
+def table(frame: pd.DataFrame | None, empty: str = "Nothing to show for this selection.",
+          **kwargs) -> None:
+    if frame is None or frame.empty:
+        st.info(empty)
+        return
+    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+
+
+def page_title(title: str, subtitle: str = "") -> None:
+    st.title(title)
+    if subtitle:
+        st.caption(subtitle)
+
+
+def in_presentation() -> bool:
+    return state.present()

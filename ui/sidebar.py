@@ -1,0 +1,63 @@
+"""The shared sidebar: where the data comes from, the view's filters, presentation mode and
+a link that reopens this exact view."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import streamlit as st
+
+from valuelib.parse import quarter_label
+
+from . import data, state
+
+_BADGES = {"sample": ("Sample data", "orange"), "published": ("Published", "green"),
+           "version": ("Earlier version", "violet"), "preview": ("Preview — not published", "blue")}
+
+
+def data_badge(source: data.Source) -> None:
+    text, color = _BADGES[source.kind]
+    st.badge(text, color=color)
+    st.caption(source.label)
+
+
+def filters(source: data.Source) -> None:
+    """Quarter and business unit, bound to the URL so a copied link reopens the same view."""
+    quarters, units, _ = data.options(source.key, source.dataset)
+    fiscal_start = source.dataset.settings.fiscal_year_start
+    if quarters:
+        st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
+                     persist_state="session",
+                     format_func=lambda q: quarter_label(q, fiscal_start))
+    if units:
+        st.selectbox("Business unit", [state.ALL_UNITS, *units], key=state.BUSINESS_UNIT,
+                     bind="query-params", persist_state="session")
+
+
+def view_link() -> str:
+    """This page's URL with the view's query parameters."""
+    base = st.context.url or ""
+    parts = urlsplit(base)
+    params = {k: v for k, v in st.query_params.to_dict().items() if v not in ("", None)}
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
+
+
+def copy_link() -> None:
+    with st.popover("Copy link to this view", icon=":material/link:", width="stretch"):
+        st.caption("Anyone with the link sees this page with the same quarter, business unit "
+                   "and service.")
+        st.code(view_link(), language=None, wrap_lines=True)
+
+
+def presentation_toggle() -> None:
+    st.toggle("Presentation mode", value=False, key="present_toggle",
+              on_change=lambda: state.set_present(st.session_state["present_toggle"]),
+              help="Large type, one message per screen, no sidebar. Also ?present=1.")
+
+
+def render(source: data.Source) -> None:
+    with st.sidebar:
+        data_badge(source)
+        filters(source)
+        presentation_toggle()
+        copy_link()

@@ -1,0 +1,55 @@
+"""Session state keys, named in one place, with typed getters.
+
+Widget keys double as URL query parameter names where a widget is bound to the URL
+(``bind="query-params"``), so a copied link reopens the same view.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+QUARTER = "quarter"  # bound to ?quarter=
+BUSINESS_UNIT = "bu"  # bound to ?bu=
+SERVICE = "service"  # bound to ?service=
+PRESENT = "present"  # ?present=1 (URL parameter)
+PRESENTING = "presenting"  # session: presentation mode on (not a widget key, so it survives
+#                            runs where the sidebar toggle is not drawn)
+STEP = "step"  # ?step=N in presentation mode
+QUESTION = "q"  # ?q=... answered on open
+UPLOAD = "upload"  # the Data page's file uploader
+PREVIEW = "preview_upload"  # show this session's upload on every page (not published)
+VIEW_VERSION = "view_version"  # an earlier published version chosen in History
+EDITOR = "editor_unlocked"  # passcode accepted in this session
+ALL_UNITS = "All business units"
+
+
+def get(key: str, default=None):
+    return st.session_state.get(key, default)
+
+
+def present() -> bool:
+    return bool(st.session_state.get(PRESENTING, False))
+
+
+def set_present(on: bool) -> None:
+    st.session_state[PRESENTING] = on
+
+
+def editor() -> bool:
+    return bool(st.session_state.get(EDITOR, False))
+
+
+def _bound(key: str) -> str | None:
+    """A URL-bound filter: the widget's value, or the link's parameter when the widget is not
+    drawn (presentation mode has no sidebar)."""
+    value = st.session_state.get(key)
+    return value if value is not None else st.query_params.get(key)
+
+
+def quarter() -> str | None:
+    return _bound(QUARTER)
+
+
+def business_unit() -> str | None:
+    unit = _bound(BUSINESS_UNIT)
+    return None if unit in (None, "", ALL_UNITS) else unit

@@ -1,0 +1,166 @@
+"""What the answer builders share: the context of one question, formatting, display tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .._frames import money, percent, table
+from ..model import Dataset
+from ..parse import quarter_label
+from ._result import Answer, KeyFigure
+from ._understand import Names, Period, Query, resolve_period
+
+
+@dataclass(frozen=True)
+class Context:
+    """One question being answered: what was read, against which data."""
+
+    query: Query
+    dataset: Dataset
+    names: Names
+
+    @property
+    def currency(self) -> str:
+        return self.dataset.settings.currency
+
+    @property
+    def fiscal_start(self) -> int:
+        return self.dataset.settings.fiscal_year_start
+
+    def q(self, quarter: str | None) -> str:
+        """A quarter as answers show it (fiscal label when a fiscal year is set)."""
+        return quarter_label(quarter, self.fiscal_start) if quarter else "no quarter"
+
+    def money(self, value: float, decimals: int = 2) -> str:
+        return money(value, self.currency, decimals)
+
+    def big(self, value: float) -> str:
+        """Totals: whole units from 1,000 up (``$11,168``), cents below."""
+        if value is None or pd.isna(value):
+            return "n/a"
+        return money(value, self.currency, 0 if abs(value) >= 1000 else 2)
+
+    def signed(self, value: float, big: bool = False) -> str:
+        if value is None or pd.isna(value):
+            return "n/a"
+        text = self.big(abs(value)) if big else self.money(abs(value))
+        return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+    def period(self, quarters: list[str]) -> Period:
+        return resolve_period(self.query.time, quarters, self.fiscal_start)
+
+    def unit(self, what: str) -> str:
+        return f"{self.currency} {what}".strip()
+
+
+def quarters_of(dataset: Dataset, key: str) -> list[str]:
+    """Quarters with rows in table ``key``, oldest first."""
+    return sorted(str(q) for q in table(dataset, key)["quarter"].dropna().unique())
+
+
+def fmt_pct(value: float, decimals: int = 1) -> str:
+    return percent(value, decimals)
+
+
+def signed_pct(value: float, decimals: int = 1) -> str:
+    if value is None or pd.isna(value):
+        return "n/a"
+    return f"{value:+.{decimals}f}%"
+
+
+def points(value: float) -> str:
+    if value is None or pd.isna(value):
+        return "n/a"
+    return f"{value:+.1f} points"
+
+
+def hours(value: float) -> str:
+    if value is None or pd.isna(value):
+        return "n/a"
+    return f"{value:,.1f} hours"
+
+
+def count(value: float, word: str) -> str:
+    n = int(round(value))
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def names_list(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def possessive(name: str) -> str:
+    """``Sales'``, ``CRM's``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def figure(value, unit: str, label: str, formatted: str, quarter: str | None = None,
+           service: str | None = None) -> KeyFigure:
+    number = float(value) if value is not None and not pd.isna(value) else float("nan")
+    return KeyFigure(number, unit, quarter=quarter, service=service, label=label,
+                     formatted=formatted)
+
+
+def display(frame: pd.DataFrame, columns: dict[str, str], money_cols=(), pct_cols=(),
+            one_decimal=(), whole=()) -> pd.DataFrame:
+    """A display copy: the chosen columns, renamed, numbers rounded (money to cents, percents
+    and hours to one decimal, counts whole). Values stay numbers so the table sorts."""
+    out = frame[list(columns)].reset_index(drop=True).copy()
+    for col in money_cols:
+        out[col] = out[col].astype(float).round(2)
+    for col in (*pct_cols, *one_decimal):
+        out[col] = out[col].astype(float).round(1)
+    for col in whole:
+        out[col] = out[col].astype(float).round(0).astype("Int64")
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d").astype("str")
+    return out.rename(columns=columns)
+
+
+def reading_notes(ctx: Context, period: Period | None = None, what: str = "data") -> str:
+    """How the question was read, for ``how``: corrected words and an assumed quarter."""
+    notes = []
+    q = ctx.query
+    if q.corrections:
+        notes.append("Read " + ", ".join(f"'{a}' as '{b}'" for a, b in q.corrections) + ".")
+    synonyms = [m for m in q.mentions if m.how == "synonym" and len(m.services) == 1]
+    if synonyms:
+        notes.append("Took " + ", ".join(f"'{m.words}' to mean {m.services[0]}"
+                                         for m in synonyms) + ".")
+    if period is not None and period.assumed and period.quarters:
+        notes.append(f"No quarter named: used the latest quarter with {what}, "
+                     f"{ctx.q(period.last)}.")
+    elif period is not None and period.words and period.quarters:
+        notes.append(f"'{period.words}' read as {period.label}.")
+    if q.unknown:
+        notes.append("Words not used: " + ", ".join(f"'{u}'" for u in q.unknown) + ".")
+    return " ".join(notes)
+
+
+def join_how(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def no_data(ctx: Context, intent: str, what: str, period: Period | None,
+            available: list[str], suggestions: tuple[str, ...]) -> Answer:
+    """The question is understood, but the data holds nothing for it."""
+    if not available:
+        sentence = f"There is no {what} in the data loaded, so this cannot be answered yet."
+    else:
+        asked = period.label if period is not None else "that period"
+        sentence = (f"There is no {what} for {asked}; the {what} covers "
+                    f"{ctx.q(available[0])} to {ctx.q(available[-1])}.")
+    return Answer(ctx.query.text, sentence, intent, True, how=reading_notes(ctx),
+                  suggestions=suggestions)

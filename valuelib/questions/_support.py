@@ -1,0 +1,369 @@
+"""Answers about support: proactive share, blocks of hours, P1 share, priority mismatches and
+service desk figures. Numbers come from ``valuelib.support``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import support as support_mod
+from ..schema import PRIORITY_LABELS
+from . import _charts
+from ._common import (
+    Context,
+    count,
+    display,
+    figure,
+    fmt_pct,
+    hours,
+    join_how,
+    no_data,
+    points,
+    quarters_of,
+    reading_notes,
+)
+from ._result import Answer
+from ._suggest import follow_ups
+
+
+def _support_period(ctx: Context, intent: str):
+    available = quarters_of(ctx.dataset, "support")
+    period = ctx.period(available)
+    if not period.quarters:
+        return None, no_data(ctx, intent, "support data", period, available,
+                             follow_ups(ctx, intent))
+    return period, None
+
+
+# ---- proactive share -------------------------------------------------------------------------
+
+def proactive(ctx: Context) -> Answer:
+    q = ctx.query
+    period, empty = _support_period(ctx, "proactive")
+    if empty:
+        return empty
+    share = support_mod.proactive_share(ctx.dataset)
+    quarter = period.last
+    row = share[share["quarter"] == quarter].iloc[0]
+    start = period.quarters[0] if len(period.quarters) > 1 else ""  # "since 2025": from then
+    known = share[(share["quarter"] <= quarter) & (share["quarter"] >= start)].dropna(
+        subset=["proactive_share_pct"])
+    value = row["proactive_share_pct"]
+    if pd.isna(value):
+        return Answer(q.text, f"There is no proactive or reactive support work in "
+                      f"{ctx.q(quarter)}.", "proactive", True,
+                      how=reading_notes(ctx, period, "support data"),
+                      suggestions=follow_ups(ctx, "proactive"))
+    basis = "hours" if row["basis"] == "hours" else "tickets"
+    amount = hours if basis == "hours" else (lambda n: count(n, "ticket"))
+    sentence = (f"In {ctx.q(quarter)}, {fmt_pct(value)} of support {basis} were proactive and "
+                f"{fmt_pct(100 - value)} reactive ({amount(row[f'proactive_{basis}'])} "
+                f"proactive against {amount(row[f'reactive_{basis}'])} reactive; routine work "
+                "is not in the share).")
+    figures = [figure(value, "%", "Proactive share of support", fmt_pct(value), quarter)]
+    how_mix = ""
+    if q.focus == "routine":
+        mix = support_mod.work_mix(ctx.dataset, quarter=quarter)
+        routine = mix[mix["work_class"] == "routine"].iloc[0]
+        measure = "hours" if routine["hours"] > 0 else "tickets"
+        routine_pct = routine[f"{measure}_pct"]
+        amount_text = (hours(routine["hours"]) if measure == "hours"
+                       else count(routine["tickets"], "ticket"))
+        sentence = (f"In {ctx.q(quarter)}, routine work (service requests, access, password "
+                    f"resets) was {fmt_pct(routine_pct)} of all support {measure} "
+                    f"({amount_text}). " + sentence)
+        figures.insert(0, figure(routine_pct, "%", f"Routine share of support {measure}",
+                                 fmt_pct(routine_pct), quarter))
+        how_mix = "support.work_mix: each class's share of the quarter's support hours."
+    if len(known) >= 2:
+        first = known.iloc[0]
+        change = value - first["proactive_share_pct"]
+        direction = ("up" if change > 1 else "down" if change < -1 else "about level")
+        sentence += (f" That is {direction} from {fmt_pct(first['proactive_share_pct'])} in "
+                     f"{ctx.q(first['quarter'])} ({points(change)})")
+        figures.append(figure(change, "percentage points",
+                              f"Change in proactive share since {first['quarter']}",
+                              points(change), quarter))
+        prev = known[known["quarter"] < quarter]
+        if len(prev) and prev["quarter"].iloc[-1] != first["quarter"]:
+            last_change = value - prev["proactive_share_pct"].iloc[-1]
+            sentence += (f", and {points(last_change)} on {ctx.q(prev['quarter'].iloc[-1])}")
+            figures.append(figure(last_change, "percentage points",
+                                  "Change in proactive share on the previous quarter",
+                                  points(last_change), quarter))
+        sentence += ": support is " + ("becoming more proactive." if change > 1 else
+                                       "becoming more reactive." if change < -1 else
+                                       "neither more nor less proactive.")
+    tbl = display(share, {"quarter": "Quarter", "proactive_hours": "Proactive hours",
+                          "reactive_hours": "Reactive hours", "routine_hours": "Routine hours",
+                          "proactive_share_pct": "Proactive share (%)", "basis": "Basis"},
+                  one_decimal=("proactive_hours", "reactive_hours", "routine_hours",
+                               "proactive_share_pct"))
+    chart = _charts.lines(share, "quarter", "proactive_share_pct", None,
+                          "Proactive share of support by quarter", "%", highlight_x=quarter)
+    how = join_how(how_mix, "support.proactive_share: proactive ÷ (proactive + reactive) "
+                   "hours per quarter (by ticket count where hours are missing, as 'Basis' "
+                   "says); routine and unclassified work are left out of the share.",
+                   reading_notes(ctx, period, "support data"))
+    return Answer(q.text, sentence, "proactive", True, tuple(figures), tbl, chart, how,
+                  follow_ups(ctx, "proactive"))
+
+
+# ---- blocks of hours -----------------------------------------------------------------------
+
+def block(ctx: Context) -> Answer:
+    q = ctx.query
+    status = support_mod.block_status(ctx.dataset)
+    if status.empty:
+        return Answer(q.text, "There is no block of support hours in the data (Blocks sheet, or "
+                      "a block named on support rows).", "block", True,
+                      how=reading_notes(ctx), suggestions=follow_ups(ctx, "block"))
+    chosen = _choose_block(status, q.block)
+    b = status.loc[chosen]
+    as_of = pd.Timestamp(b["as_of"]) if pd.notna(b["as_of"]) else None
+    when = as_of.strftime("%Y-%m-%d") if as_of is not None else "today"
+    name = b["block"] + (f" ({b['vendor']})" if isinstance(b["vendor"], str) else "")
+    if not name.casefold().startswith("the "):
+        name = "The " + name
+    if pd.isna(b["purchased_hours"]):
+        sentence = (f"{name} has {hours(b['used_hours'])} used as of {when}, but it is not in "
+                    "the Blocks sheet, so its size is unknown.")
+        figures = [figure(b["used_hours"], "hours", f"{b['block']}: hours used",
+                          hours(b["used_hours"]))]
+    else:
+        sentence = (f"{name} has {hours(b['remaining_hours'])} left of "
+                    f"{b['purchased_hours']:,.0f} ({fmt_pct(b['used_pct'])} used) as of "
+                    f"{when}.")
+        if b["overrun_hours"] > 0:
+            sentence = (f"{name} is overrun by {hours(b['overrun_hours'])}: "
+                        f"{hours(b['used_hours'])} used of {b['purchased_hours']:,.0f} as of "
+                        f"{when}.")
+        if b["warning"] != "none":
+            sentence += f" It has passed the {b['warning']}% warning."
+        figures = [figure(b["remaining_hours"], "hours", f"{b['block']}: hours left",
+                          hours(b["remaining_hours"])),
+                   figure(b["used_pct"], "%", f"{b['block']}: share used",
+                          fmt_pct(b["used_pct"]))]
+    runout = b["runout_date"]
+    if pd.notna(runout):
+        runout = pd.Timestamp(runout)
+        date = runout.strftime("%Y-%m-%d")
+        if b["runout_basis"] == "actual":
+            sentence += f" Its hours ran out on {date}."
+        else:
+            sentence += (f" At the last {b['burn_window_days']:.0f} days' rate of "
+                         f"{b['burn_rate_hours_per_day']:,.2f} hours a day it runs out about "
+                         f"{date}")
+            if pd.notna(b["end"]):
+                end = pd.Timestamp(b["end"]).strftime("%Y-%m-%d")
+                sentence += (f", before the block ends on {end}." if b["runs_out_before_end"]
+                             else f", after the block ends on {end}.")
+            else:
+                sentence += "."
+        days = (runout - as_of.normalize()).days if as_of is not None else np.nan
+        run = figure(days, "days", f"{b['block']}: days until its hours run out "
+                     f"(from {when}, on {date})", date)
+        figures.insert(0 if q.focus == "runout" else len(figures), run)
+        if pd.notna(b["burn_rate_hours_per_day"]):
+            figures.append(figure(b["burn_rate_hours_per_day"], "hours per day",
+                                  f"{b['block']}: burn rate",
+                                  f"{b['burn_rate_hours_per_day']:,.2f} hours a day"))
+    elif b["remaining_hours"] > 0:
+        sentence += " No hours were used in the last 90 days, so no run-out date is projected."
+    others = status.drop(index=chosen)
+    if len(others):
+        sentence += " Other blocks: " + "; ".join(
+            f"{r.block} {fmt_pct(r.used_pct)} used" for r in others.itertuples(index=False)) + "."
+    tbl = display(status, {"block": "Block", "vendor": "Vendor", "start": "Start", "end": "End",
+                           "purchased_hours": "Purchased hours", "used_hours": "Used hours",
+                           "remaining_hours": "Hours left", "used_pct": "Used (%)",
+                           "burn_rate_hours_per_day": "Burn rate (hours a day)",
+                           "runout_date": "Runs out", "runout_basis": "Run-out basis"},
+                  one_decimal=("purchased_hours", "used_hours", "remaining_hours", "used_pct"),
+                  money_cols=("burn_rate_hours_per_day",))
+    chart = _charts.stacked(status["block"], {
+        "Used": list(status["used_hours"].clip(upper=status["purchased_hours"].fillna(np.inf))),
+        "Left": list(status["remaining_hours"].fillna(0)),
+        "Overrun": list(status["overrun_hours"].fillna(0))},
+        f"Blocks of support hours as of {when}", "Hours")
+    how = join_how(
+        "support.block_status as of the latest support date: used = hours of the support rows "
+        "that draw on the block; burn rate = hours in the last 90 days ÷ days the block ran in "
+        "them; run-out = as-of date + hours left ÷ burn rate.",
+        "Block chosen: " + ("the one named." if q.block else
+                            "the one running on the as-of date."),
+        reading_notes(ctx))
+    return Answer(q.text, sentence, "block", True, tuple(figures), tbl, chart, how,
+                  follow_ups(ctx, "block"))
+
+
+def _choose_block(status: pd.DataFrame, named: str | None):
+    if named is not None:
+        hit = status.index[status["block"].str.casefold() == named.casefold()]
+        if len(hit):
+            return hit[0]
+    as_of = status["as_of"]
+    running = ((status["start"].isna() | (status["start"] <= as_of))
+               & (status["end"].isna() | (as_of <= status["end"] + pd.Timedelta(days=1))))
+    candidates = status[running.fillna(False).astype(bool)]
+    if len(candidates):
+        return candidates.sort_values("start", na_position="first").index[-1]
+    return status.sort_values("start", na_position="first").index[-1]
+
+
+# ---- priorities ------------------------------------------------------------------------------
+
+def p1_share(ctx: Context) -> Answer:
+    q = ctx.query
+    period, empty = _support_period(ctx, "p1_share")
+    if empty:
+        return empty
+    quarter = period.last
+    shares = support_mod.p1_share(ctx.dataset)
+    rows = shares[shares["quarter"] == quarter].set_index("facing")
+    p1, prioritised = rows["p1_tickets"].sum(), rows["prioritised"].sum()
+    overall = p1 / prioritised * 100 if prioritised else np.nan
+    ext, inn = rows.loc["external"], rows.loc["internal"]
+    sentence = (f"In {ctx.q(quarter)}, {fmt_pct(overall)} of prioritised tickets were P1 "
+                f"(Critical): {p1:,} of {prioritised:,}.")
+    parts = [f"{words}: {fmt_pct(r['p1_share_pct'])} ({r['p1_tickets']:,} of "
+             f"{r['prioritised']:,})"
+             for words, r in (("external-facing services", ext), ("internal services", inn))
+             if r["prioritised"] > 0]
+    if parts:
+        text = "; ".join(parts)
+        sentence += f" {text[0].upper()}{text[1:]}."
+    figures = [figure(overall, "%", "P1 share of prioritised tickets", fmt_pct(overall),
+                      quarter),
+               figure(ext["p1_share_pct"], "%", "P1 share, external-facing services",
+                      fmt_pct(ext["p1_share_pct"]), quarter),
+               figure(inn["p1_share_pct"], "%", "P1 share, internal services",
+                      fmt_pct(inn["p1_share_pct"]), quarter)]
+    if q.external == "external":
+        figures.insert(0, figures.pop(1))
+    elif q.external == "internal":
+        figures.insert(0, figures.pop(2))
+    wide = shares.pivot(index="quarter", columns="facing",
+                        values=["p1_tickets", "prioritised", "p1_share_pct"])
+    wide.columns = [f"{a}_{b}" for a, b in wide.columns]
+    wide = wide.reset_index()
+    cols = {"quarter": "Quarter"}
+    for facing in ("external", "internal"):
+        if f"p1_share_pct_{facing}" in wide:
+            cols[f"p1_tickets_{facing}"] = f"P1 tickets, {facing}"
+            cols[f"p1_share_pct_{facing}"] = f"P1 share, {facing} (%)"
+    tbl = display(wide, cols, pct_cols=tuple(c for c in cols if c.startswith("p1_share")),
+                  whole=tuple(c for c in cols if c.startswith("p1_tickets")))
+    chart = _charts.lines(shares, "quarter", "p1_share_pct", "facing",
+                          "P1 share of prioritised tickets by quarter", "%",
+                          highlight_x=quarter)
+    how = join_how("support.p1_share: P1 tickets ÷ tickets with a priority (recorded, else "
+                   "impact × urgency), external-facing services (Services sheet) and internal "
+                   "apart; the overall share adds both.",
+                   reading_notes(ctx, period, "support data"))
+    return Answer(q.text, sentence, "p1_share", True, tuple(figures), tbl, chart, how,
+                  follow_ups(ctx, "p1_share"))
+
+
+def priority_mismatches(ctx: Context) -> Answer:
+    q = ctx.query
+    period, empty = _support_period(ctx, "priority_mismatches")
+    if empty:
+        return empty
+    parts = [support_mod.priority_mismatches(ctx.dataset, x) for x in period.quarters]
+    matrices = [support_mod.priority_matrix(ctx.dataset, x) for x in period.quarters]
+    pairs = (pd.concat(parts, ignore_index=True)
+             .groupby(["impact", "urgency", "matrix_priority", "recorded_priority"],
+                      as_index=False)["tickets"].sum()
+             .sort_values(["tickets", "impact", "urgency"], ascending=[False, True, True],
+                          ignore_index=True))
+    mismatched = int(pairs["tickets"].sum())
+    recorded = int(sum(m["recorded"].sum() for m in matrices))
+    share = mismatched / recorded * 100 if recorded else np.nan
+    span = (f"in {ctx.q(period.last)}" if len(period.quarters) == 1
+            else f"over {period.label}")
+    sentence = (f"{span[0].upper()}{span[1:]}, {count(mismatched, 'ticket')} "
+                f"({fmt_pct(share)} of {recorded:,} with a recorded priority) had a priority "
+                "that differs from the impact × urgency matrix.")
+    if len(pairs):
+        top = pairs.iloc[0]
+        sentence += (f" The most common: impact {top['impact']} × urgency {top['urgency']}, "
+                     f"which the matrix makes {PRIORITY_LABELS[int(top['matrix_priority'])]}, "
+                     f"recorded as {PRIORITY_LABELS[int(top['recorded_priority'])]} "
+                     f"({count(top['tickets'], 'ticket')}).")
+    figures = (figure(mismatched, "tickets", "Tickets whose priority differs from the matrix",
+                      f"{mismatched:,}", period.last if len(period.quarters) == 1 else None),
+               figure(share, "%", "Share of tickets with a recorded priority",
+                      fmt_pct(share), period.last if len(period.quarters) == 1 else None))
+    labelled = pairs.assign(
+        matrix=pairs["matrix_priority"].map(PRIORITY_LABELS),
+        recorded=pairs["recorded_priority"].map(PRIORITY_LABELS))
+    tbl = display(labelled, {"impact": "Impact", "urgency": "Urgency",
+                             "matrix": "Matrix priority", "recorded": "Recorded priority",
+                             "tickets": "Tickets"})
+    chart = _charts.bar([f"impact {r.impact} × urgency {r.urgency}: {r.matrix_priority} → "
+                         f"{r.recorded_priority}" for r in pairs.itertuples(index=False)],
+                        pairs["tickets"], f"Priority mismatches {span}", "Tickets")
+    how = join_how("support.priority_mismatches (recorded priority ≠ impact + urgency − 1, "
+                   "ServiceNow's 3 × 3 matrix) and support.priority_matrix for the tickets "
+                   f"with a recorded priority, {span}.",
+                   reading_notes(ctx, period, "support data"))
+    return Answer(q.text, sentence, "priority_mismatches", True, figures, tbl, chart, how,
+                  follow_ups(ctx, "priority_mismatches"))
+
+
+# ---- service desk ----------------------------------------------------------------------------
+
+def service_desk(ctx: Context) -> Answer:
+    q = ctx.query
+    period, empty = _support_period(ctx, "service_desk")
+    if empty:
+        return empty
+    quarter = period.last
+    desk = support_mod.service_desk(ctx.dataset)
+    r = desk[desk["quarter"] == quarter].iloc[0]
+    sentence = (f"In {ctx.q(quarter)} the service desk logged {r['tickets']:,} tickets "
+                f"({r['tickets_per_user_month']:.2f} per user per month)")
+    if r["resolved"]:
+        sentence += (f", resolved {r['resolved']:,} with a median of "
+                     f"{hours(r['median_resolve_hours'])} to resolve")
+    sentence += f", and had {r['backlog']:,} still open at the quarter's end."
+    if pd.notna(r["median_resolve_hours_p1"]):
+        sentence += f" P1 tickets took a median of {hours(r['median_resolve_hours_p1'])}."
+    figures = {
+        "tickets": figure(r["tickets"], "tickets", "Tickets logged", f"{r['tickets']:,}",
+                          quarter),
+        "per_user": figure(r["tickets_per_user_month"], "tickets per user per month",
+                           "Tickets per user per month", f"{r['tickets_per_user_month']:.2f}",
+                           quarter),
+        "resolve": figure(r["median_resolve_hours"], "hours", "Median hours to resolve",
+                          hours(r["median_resolve_hours"]), quarter),
+        "backlog": figure(r["backlog"], "tickets", "Tickets open at the quarter's end",
+                          f"{r['backlog']:,}", quarter),
+    }
+    if pd.notna(r["median_resolve_hours_p1"]):
+        figures["resolve_p1"] = figure(r["median_resolve_hours_p1"], "hours",
+                                       "Median hours to resolve P1 tickets",
+                                       hours(r["median_resolve_hours_p1"]), quarter)
+    first = q.focus if q.focus in figures else "tickets"
+    ordered = [figures[first]] + [f for k, f in figures.items() if k != first]
+    tbl = display(desk, {"quarter": "Quarter", "tickets": "Tickets",
+                         "tickets_per_user_month": "Tickets per user per month",
+                         "resolved": "Resolved", "median_resolve_hours": "Median hours to "
+                         "resolve", "median_resolve_hours_p1": "Median hours to resolve, P1",
+                         "backlog": "Open at quarter end",
+                         "satisfaction_pct": "Satisfaction (%)"},
+                  money_cols=("tickets_per_user_month",),
+                  one_decimal=("median_resolve_hours", "median_resolve_hours_p1",
+                               "satisfaction_pct"))
+    column = {"backlog": "backlog", "resolve": "median_resolve_hours",
+              "resolve_p1": "median_resolve_hours_p1",
+              "per_user": "tickets_per_user_month"}.get(first, "tickets")
+    chart = _charts.lines(desk, "quarter", column, None, f"{figures[first].label} by quarter",
+                          figures[first].unit, highlight_x=quarter)
+    how = join_how("support.service_desk: tickets opened in the quarter, per user per month "
+                   "(headcount = the largest user count of any service), median hours from "
+                   "opened to resolved of the tickets resolved in it, tickets open at its end.",
+                   reading_notes(ctx, period, "support data"))
+    return Answer(q.text, sentence, "service_desk", True, tuple(ordered), tbl, chart, how,
+                  follow_ups(ctx, "service_desk"))
