@@ -54,9 +54,9 @@ if presenting:
     st.html("""<style>
       [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
       [data-testid="stToolbar"], header[data-testid="stHeader"] {display: none !important;}
-      .block-container {padding-top: 1.5rem; max-width: 1400px;}
-      .stMarkdown p, .stMarkdown li {font-size: 1.45rem; line-height: 1.5;}
-      h1 {font-size: 2.8rem !important;}
+      .block-container {padding-top: 1rem; padding-bottom: 0; max-width: 1400px;}
+      .stMarkdown p, .stMarkdown li {font-size: 1.35rem; line-height: 1.35; margin: 0;}
+      h1 {font-size: 2.3rem !important; padding-top: 0 !important;}
     </style>""")
 else:
     st.query_params.pop(state.PRESENT, None)

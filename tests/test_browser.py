@@ -91,16 +91,29 @@ def page(browser):
 
 
 def settle(page, text: str, timeout: float = 30_000) -> None:
-    """Wait for the app's own text, then for Streamlit to finish running."""
-    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-    page.wait_for_timeout(300)
+    """Wait for the page's own text (in the main area, not the sidebar's navigation), then
+    for Streamlit to finish running and its placeholders to fill."""
+    page.locator('[data-testid="stMain"]').get_by_text(text, exact=False).first.wait_for(
+        timeout=timeout)
+    for _ in range(2):  # the running indicator can appear a moment after the text
+        page.wait_for_timeout(300)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+            "!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout)
 
 
 def shoot(page, name: str) -> None:
+    """What fits on a 1280 × 720 screen, and the whole page (a tall window, since Streamlit
+    scrolls inside its main area rather than the document)."""
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 3000})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / f"{name}_full.png"))
+    page.set_viewport_size(size)
+    page.wait_for_timeout(300)
 
 
 def test_a_shared_link_reopens_the_same_view(page, server):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from . import state
@@ -26,9 +27,19 @@ def sentences(lines) -> None:
         st.markdown(f"- {line}")
 
 
-def figure(fig, key: str | None = None) -> None:
+def figure(fig, key: str | None = None, height: int | None = None,
+           titled: bool = True) -> None:
+    """A plotly figure across the page. Presenting, ``height`` (px) fits it on one screen
+    (the deck draws the same figure 720 px high) and ``titled=False`` drops the chart's own
+    title where the page's heading already says it."""
     if fig is None:
         return
+    if height is not None or not titled:
+        fig = go.Figure(fig)  # a copy: cached figures stay as they are
+        if height is not None:
+            fig.update_layout(height=height)
+        if not titled:
+            fig.update_layout(title_text="", title_subtitle_text="", margin_t=70)
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 

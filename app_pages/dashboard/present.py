@@ -5,6 +5,9 @@ import streamlit as st
 
 from ui import data, render, state
 
+# Title, bullets, chart and buttons on one 1280 × 720 screen-share.
+SCREEN_CHART_PX = 400
+
 source = data.current_source()
 steps = data.story(source.key, state.quarter(), state.business_unit(), source.dataset)
 if not steps:
@@ -18,18 +21,14 @@ index = min(max(st.session_state[state.STEP], 0), len(steps) - 1)
 step = steps[index]
 st.query_params[state.STEP] = str(index + 1)
 
-st.title(step.title)
-for bullet in step.bullets:
-    st.markdown(f"- {bullet}")
-render.figure(step.figure, key=f"story_{step.key}")
-
+# The controls sit above the message, so the slide below them fits on one screen.
 previous, position, following, leave = st.columns([1, 2, 1, 1])
 with previous:
     if st.button("◀ Previous", disabled=index == 0, width="stretch"):
         st.session_state[state.STEP] = index - 1
         st.rerun()
 with position:
-    st.caption(f"{index + 1} of {len(steps)} · {source.label}")
+    st.caption(f"{index + 1} of {len(steps)}")
 with following:
     if st.button("Next ▶", disabled=index == len(steps) - 1, width="stretch"):
         st.session_state[state.STEP] = index + 1
@@ -39,3 +38,9 @@ with leave:
         state.set_present(False)
         st.query_params.pop(state.STEP, None)
         st.rerun()
+
+st.title(step.title)
+for bullet in step.bullets:
+    st.markdown(f"- {bullet}")
+render.figure(step.figure, key=f"story_{step.key}", height=SCREEN_CHART_PX, titled=False)
+
