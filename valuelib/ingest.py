@@ -595,6 +595,16 @@ def _first_rows(frame: pd.DataFrame, mask: pd.Series, by: str) -> pd.DataFrame:
     return flagged.drop_duplicates(by).join(counts, on=by)
 
 
+def _value_findings(frame: pd.DataFrame, mask: pd.Series, column: str, code: str,
+                    message: str, fix: str) -> list[Finding]:
+    """One finding per distinct flagged value of ``column``, at its first row; ``message``
+    may use ``{value}`` and ``{rows}`` (how many rows share the value)."""
+    return [_finding(code, message.format(value=row[column], rows=_rows(row["rows"])), fix,
+                     file=row["source_file"], sheet=row["source_sheet"],
+                     row=int(row["source_row"]), column=column, value=row[column])
+            for _, row in _first_rows(frame, mask, column).iterrows()]
+
+
 def _cross_checks(tables: dict[str, pd.DataFrame]
                   ) -> tuple[dict[str, pd.DataFrame], list[Finding], dict[str, tuple[int, int]]]:
     findings: list[Finding] = []
@@ -718,27 +728,22 @@ def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list
     pool = _per_unique(label, lambda s: s.str.casefold().str.replace(r"[\W_]+", "", regex=True)
                        ).map(COST_POOL_WORDS)
     unknown_pool = label.notna() & pool.isna()
-    for _, row in _first_rows(costs, unknown_pool, "cost_pool").iterrows():
-        findings.append(_finding(
-            "UNKNOWN_COST_POOL", f"Cost pool '{row['cost_pool']}' maps to no TBM pool "
-            f"({_rows(row['rows'])}); it was counted as Other.",
-            "Use a TBM pool: Internal Labor, External Labor, Outside Services, Hardware, "
-            "Software, Facilities & Power, Telecom, Other, Internal Services.",
-            file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
-            column="cost_pool", value=row["cost_pool"]))
+    findings += _value_findings(
+        costs, unknown_pool, "cost_pool", "UNKNOWN_COST_POOL",
+        "Cost pool '{value}' maps to no TBM pool ({rows}); it was counted as Other.",
+        "Use a TBM pool: Internal Labor, External Labor, Outside Services, Hardware, "
+        "Software, Facilities & Power, Telecom, Other, Internal Services.")
     method_key = costs["allocate_by"].str.casefold().str.replace(r"[\W_]+", "", regex=True)
     method = method_key.map(ALLOCATION_METHODS)
     rule_names = dict(zip(rules["rule"].str.casefold().str.strip(), rules["rule"], strict=False))
     rule = costs["allocate_by"].str.casefold().str.strip().map(rule_names)
     allocate_by = method.where(method.notna(), rule)
     unknown_method = shared & costs["allocate_by"].notna() & allocate_by.isna()
-    for _, row in _first_rows(costs, unknown_method, "allocate_by").iterrows():
-        findings.append(_finding(
-            "UNKNOWN_ALLOCATION", f"Shared lines say allocate by '{row['allocate_by']}', which "
-            f"is neither a method nor a rule ({_rows(row['rows'])}); they stay Unallocated.",
-            "Use users, cost, even, tickets, hours, or a rule from the Allocation rules sheet.",
-            file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
-            column="allocate_by", value=row["allocate_by"]))
+    findings += _value_findings(
+        costs, unknown_method, "allocate_by", "UNKNOWN_ALLOCATION",
+        "Shared lines say allocate by '{value}', which is neither a method nor a rule "
+        "({rows}); they stay Unallocated.",
+        "Use users, cost, even, tickets, hours, or a rule from the Allocation rules sheet.")
     # A shared line without a method is split by users: the most common and least surprising.
     allocate_by = allocate_by.where(~(shared & costs["allocate_by"].isna()), "users")
     allocate_by = allocate_by.fillna(costs["allocate_by"]).where(shared)
@@ -780,14 +785,11 @@ def _classify_work(support: pd.DataFrame, work_types: pd.DataFrame
     work_class = pd.Series(unique_class[np.where(codes < 0, len(uniques), codes)],
                            index=support.index, dtype="str")
     unknown = work_type.notna() & work_class.eq("unclassified")
-    for _, row in _first_rows(support.assign(work_type=work_type), unknown,
-                              "work_type").iterrows():
-        findings.append(_finding(
-            "UNKNOWN_WORK_TYPE", f"Work type '{row['work_type']}' is not reactive, proactive "
-            f"or routine ({_rows(row['rows'])}); it is shown as unclassified.",
-            "Add it to a 'Work types' sheet with its class (reactive, proactive or routine).",
-            file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
-            column="work_type", value=row["work_type"]))
+    findings += _value_findings(
+        support.assign(work_type=work_type), unknown, "work_type", "UNKNOWN_WORK_TYPE",
+        "Work type '{value}' is not reactive, proactive or routine ({rows}); it is shown as "
+        "unclassified.",
+        "Add it to a 'Work types' sheet with its class (reactive, proactive or routine).")
     opened = support["opened"]
     month_key = opened.dt.year * 100 + opened.dt.month
     codes, uniques = pd.factorize(month_key)

@@ -303,10 +303,8 @@ def foreign_currency(raw: pd.Series, currency: str) -> np.ndarray:
     return out
 
 
-def parse_percent(raw: pd.Series) -> Parsed:
-    """``99.9``, ``99.9%``, ``0.999``. A column whose values are all ≤ 1 (and written without
-    ``%``) holds fractions and is scaled to 0-100; deciding per column keeps a 1 % share in a
-    column of 60 / 39 / 1 from becoming 100 %."""
+def _without_percent_signs(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The cells with any ``%`` removed, and which cells had one."""
     is_str = cell_types(raw).text
     has_sign = np.zeros(len(raw), dtype=bool)
     if is_str.any():
@@ -314,6 +312,14 @@ def parse_percent(raw: pd.Series) -> Parsed:
     cleaned = raw.copy()
     if has_sign.any():
         cleaned[has_sign] = raw[has_sign].str.replace("%", "", regex=False)
+    return cleaned, has_sign
+
+
+def parse_percent(raw: pd.Series) -> Parsed:
+    """``99.9``, ``99.9%``, ``0.999``. A column whose values are all ≤ 1 (and written without
+    ``%``) holds fractions and is scaled to 0-100; deciding per column keeps a 1 % share in a
+    column of 60 / 39 / 1 from becoming 100 %."""
+    cleaned, has_sign = _without_percent_signs(raw)
     parsed = parse_number(cleaned)
     values = parsed.values.copy()
     plain = ~has_sign & values.notna().to_numpy()
@@ -325,13 +331,7 @@ def parse_percent(raw: pd.Series) -> Parsed:
 
 def parse_rating(raw: pd.Series) -> Parsed:
     """Satisfaction: a 1-5 score or a percent; the number as written (see ``rating_pct``)."""
-    is_str = cell_types(raw).text
-    has_sign = np.zeros(len(raw), dtype=bool)
-    if is_str.any():
-        has_sign[is_str] = raw[is_str].str.contains("%", regex=False).to_numpy()
-    cleaned = raw.copy()
-    if has_sign.any():
-        cleaned[has_sign] = raw[has_sign].str.replace("%", "", regex=False)
+    cleaned, has_sign = _without_percent_signs(raw)
     parsed = parse_number(cleaned)
     note = "percent" if has_sign.any() or (parsed.values > 5).any() else "score"
     return Parsed(parsed.values, parsed.bad, note=note)
