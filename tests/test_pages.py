@@ -202,3 +202,11 @@ def test_a_question_it_cannot_answer_offers_three_it_can():
     suggestions[0].click().run()
     assert not at.exception
     assert _answer(at)  # the suggestion is answered
+
+
+def test_the_overview_builds_a_workbook_to_download():
+    at = app().run()
+    next(b for b in at.button if b.key == "prepare_workbook").click().run()
+    assert not at.exception
+    assert not at.error
+    assert "download_workbook" in [b.key for b in at.get("download_button")]

@@ -11,6 +11,7 @@ from pathlib import Path
 from .ask_cli import add_ask_command
 from .ingest import load_paths
 from .model import Dataset, findings_frame
+from .report_cli import add_report_command
 from .template import write_template
 
 
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--json", action="store_true", help="machine-readable output")
     summary.set_defaults(run=_summary)
     add_ask_command(commands)
+    add_report_command(commands)
     template = commands.add_parser("template", help="write the blank workbook template")
     template.add_argument("out", metavar="OUT.xlsx")
     template.set_defaults(run=_template)

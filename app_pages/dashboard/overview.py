@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import ask, data, render, state
+from ui import ask, data, exports, render, state
 
 source = data.current_source()
 view = data.overview(source.key, state.quarter(), state.business_unit(), source.dataset)
@@ -24,3 +24,6 @@ st.subheader("Every service this quarter")
 render.table(view.services_table)
 for note in view.notes:
     st.caption(note)
+
+st.subheader("Take it to the meeting")
+exports.export_buttons(source)

@@ -3,7 +3,7 @@ cost vs value → support trend → block of hours."""
 
 import streamlit as st
 
-from ui import data, render, state
+from ui import data, exports, render, state
 
 # Title, bullets, chart and buttons on one 1280 × 720 screen-share.
 SCREEN_CHART_PX = 400
@@ -22,7 +22,7 @@ step = steps[index]
 st.query_params[state.STEP] = str(index + 1)
 
 # The controls sit above the message, so the slide below them fits on one screen.
-previous, position, following, leave = st.columns([1, 2, 1, 1])
+previous, position, following, handouts, leave = st.columns([1, 1, 1, 1, 1])
 with previous:
     if st.button("◀ Previous", disabled=index == 0, width="stretch"):
         st.session_state[state.STEP] = index - 1
@@ -33,6 +33,8 @@ with following:
     if st.button("Next ▶", disabled=index == len(steps) - 1, width="stretch"):
         st.session_state[state.STEP] = index + 1
         st.rerun()
+with handouts, st.popover("Handouts", icon=":material/download:", width="stretch"):
+    exports.export_buttons(source)
 with leave:
     if st.button("Exit presentation", width="stretch"):
         state.set_present(False)

@@ -1,0 +1,73 @@
+"""Exports to hand out and keep: the deck (.pptx), the workbook (.xlsx) and the PDF.
+
+- :func:`build_deck`: a 16:9 PowerPoint deck: title, headline figures, the story (cost per
+  user vs market, cost vs value, proactive vs reactive, block of hours) and one slide per
+  chosen service, each with one message as its title and the plain-English reading in the
+  speaker notes. Charts are the app's plotly figures drawn to PNG with kaleido (one server
+  per export).
+- :func:`build_pdf`: the same slides as 16:9 landscape PDF pages, with real (selectable,
+  searchable) text.
+- :func:`build_workbook`: a Summary sheet, every table behind it with real number formats,
+  and an "About these figures" sheet.
+
+Every builder takes ``(dataset, quarter=None, ..., business_unit=None, progress=None)``:
+``quarter`` None is the latest quarter with cost data; ``progress(fraction, message)`` is
+called as the export goes, for a progress bar. An unknown quarter or service raises
+ValueError with the names there are. Each returns the file's bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Dataset
+from ._deck import write_deck
+from ._slides import ChartError, Progress, prepare
+from ._text import ARIAL, DEJAVU
+from ._workbook import write_workbook
+
+__all__ = ["FORMATS", "ChartError", "build_deck", "build_pdf", "build_workbook"]
+
+# file extension -> MIME type (for a download button)
+FORMATS = {
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
+
+
+def _done(progress: Progress, what: str) -> None:
+    if progress:
+        progress(1.0, f"{what} ready")
+
+
+def build_deck(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
+               business_unit: str | None = None, progress: Progress = None) -> bytes:
+    """The deck as .pptx bytes: 16:9 (13.333 × 7.5 in), one message a slide, speaker notes."""
+    rendered = prepare(dataset, quarter, services, business_unit, progress, ARIAL)
+    if progress:
+        progress(0.9, "Writing the slides")
+    data = write_deck(rendered)
+    _done(progress, "Deck")
+    return data
+
+
+def build_pdf(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
+              business_unit: str | None = None, progress: Progress = None) -> bytes:
+    """The deck's story as PDF bytes: one 16:9 landscape page per slide, selectable text."""
+    from ._pdf import write_pdf  # fpdf2 is needed for the PDF only
+
+    rendered = prepare(dataset, quarter, services, business_unit, progress, DEJAVU)
+    if progress:
+        progress(0.9, "Writing the pages")
+    data = write_pdf(rendered)
+    _done(progress, "PDF")
+    return data
+
+
+def build_workbook(dataset: Dataset, quarter: str | None = None,
+                   business_unit: str | None = None, progress: Progress = None) -> bytes:
+    """The workbook as .xlsx bytes: Summary, the tables behind it, About these figures."""
+    data = write_workbook(dataset, quarter, business_unit, progress)
+    _done(progress, "Workbook")
+    return data

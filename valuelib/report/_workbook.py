@@ -1,0 +1,646 @@
+"""The workbook: a Summary sheet, every table behind it, and what each figure means.
+
+Numbers are written as numbers with real Excel formats (currency, percent, hours, dates), so
+the figures can be added up and charted; text is the analytics' own. Every sheet has a frozen
+header row (and first column), an autofilter, and column widths fitted to its contents.
+
+Text that Excel could take for a formula (beginning with ``=``, ``+``, ``-`` or ``@``, e.g. a
+service named ``=HYPERLINK(...)``) is written as a string cell (``t="inlineStr"``, never a
+formula) with the quote-prefix style, the cell-format equivalent of typing a leading
+apostrophe: Excel shows the text as written and keeps it text when the cell is edited.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .. import costing, market, portfolio, summary, support, views
+from .._frames import shift_quarter, table
+from ..formatting import CURRENCY_SYMBOLS, fmt_date
+from ..model import Dataset
+from ..parse import quarter_label
+from ..schema import PRIORITY_LABELS
+from ._slides import Progress
+
+FORMULA_START = ("=", "+", "-", "@")
+MAX_WIDTH = 60
+WRAP_WIDTH = 48  # long text columns wrap at about this many characters
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
+HEADER_FONT = Font(bold=True)
+HEADER_BORDER = Border(bottom=Side(style="thin", color="7F7F7F"))
+TITLE_FONT = Font(bold=True, size=16)
+SECTION_FONT = Font(bold=True, size=12)
+TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+
+
+def money_format(currency: str, decimals: int) -> str:
+    """``"$"#,##0.00`` / ``"€"#,##0`` / ``#,##0.00 "CHF"``."""
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
+    return f'"{symbol}"{digits}' if symbol else f'{digits} "{currency}"'
+
+
+FORMATS = {
+    "count": "#,##0", "id": "0", "number1": "#,##0.0", "number2": "#,##0.00",
+    "pct": "0.0%", "pct2": "0.00%", "fraction": "0.0%", "points": '+0.00" pts";-0.00" pts"',
+    "hours": '#,##0.0" h"', "date": "d mmm yyyy",
+}
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a table sheet: the frame's column, its header, how it is written
+    (text, money, money2, count, id, number1, number2, pct (0-100), pct2, fraction (0-1),
+    points, hours, date, bool, file) and what it means (for the About sheet)."""
+
+    column: str
+    header: str
+    kind: str = "text"
+    about: str = ""
+    wrap: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Sheet:
+    name: str
+    about: str
+    frame: pd.DataFrame
+    columns: tuple[Col, ...]
+
+
+# ---- cells ------------------------------------------------------------------------------------
+
+def put(cell, value) -> None:
+    """Write ``value`` to ``cell``; text that starts like a formula stays text."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _value(value, kind: str):
+    """A frame's value as the cell value for ``kind`` (None for a missing one)."""
+    if _missing(value):
+        return None
+    if kind == "bool":
+        return "yes" if bool(value) else "no"
+    if kind == "date":
+        stamp = pd.Timestamp(value)
+        return stamp.to_pydatetime().replace(tzinfo=None)
+    if kind == "file":
+        return str(value).replace("\\", "/").rsplit("/", 1)[-1]
+    if kind in ("pct", "pct2"):
+        return float(value) / 100
+    if kind in ("count", "id") and float(value).is_integer():
+        return int(value)
+    if kind == "text":
+        return str(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    return float(value) if isinstance(value, int | float) else value
+
+
+def _shown_len(value, kind: str, number_format: str) -> int:
+    """About how many characters Excel shows for ``value``."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, datetime | date):
+        return 11
+    if kind in ("pct", "pct2", "fraction"):
+        return len(f"{value * 100:.2f}%")
+    decimals = 2 if ".00" in number_format else 1 if ".0" in number_format else 0
+    symbol_or_unit = 4 if '"' in number_format else 0
+    return len(f"{value:,.{decimals}f}") + symbol_or_unit
+
+
+# ---- a table sheet -----------------------------------------------------------------------------
+
+def _write_table(wb: Workbook, sheet: Sheet, currency: str) -> None:
+    ws = wb.create_sheet(sheet.name)
+    frame = sheet.frame
+    cols = list(sheet.columns)  # every header, also over an empty table
+    wraps = any(c.wrap for c in cols)
+    widths = []
+    row_lines = [1] * (len(frame) + 2)  # wrapped text sets a data row's height
+    for j, col in enumerate(cols, start=1):
+        cell = ws.cell(row=1, column=j)
+        put(cell, col.header)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        fmt = _format(col.kind, currency)
+        raw = frame[col.column].tolist() if col.column in frame.columns else []
+        values = [_value(v, col.kind) for v in raw]
+        lengths = [_shown_len(v, col.kind, fmt or "") for v in values]
+        longest = max(lengths, default=0)
+        if col.wrap:
+            longest = min(longest, WRAP_WIDTH)
+        words = max((len(w) for w in col.header.split()), default=4)
+        width = min(MAX_WIDTH, max(8, longest, words, math.ceil(len(col.header) / 3)) + 2)
+        widths.append(width)
+        for i, (v, n) in enumerate(zip(values, lengths, strict=True), start=2):
+            if v is None:
+                continue
+            c = ws.cell(row=i, column=j)
+            put(c, v)
+            if fmt:
+                c.number_format = fmt
+            if col.wrap:
+                c.alignment = TOP_WRAP
+                row_lines[i] = max(row_lines[i], math.ceil(n * 1.1 / (width - 2)))
+            elif wraps:
+                c.alignment = TOP  # in line with the first line of a wrapped neighbour
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    lines = max((math.ceil(len(c.header) / max(w - 2, 1)) for c, w in zip(cols, widths,
+                                                                         strict=True)),
+                default=1)
+    ws.row_dimensions[1].height = 15 * min(max(lines, 1), 4) + 2
+    for i, n in enumerate(row_lines):
+        if n > 1:
+            ws.row_dimensions[i].height = 15 * n
+    ws.freeze_panes = "B2"
+    _print_setup(ws)
+    if cols:
+        last = get_column_letter(len(cols))
+        ws.auto_filter.ref = f"A1:{last}{max(len(frame), 1) + 1}"
+
+
+def _print_setup(ws, title_rows: str | None = "1:1") -> None:
+    """Print landscape, one page wide, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _format(kind: str, currency: str) -> str | None:
+    if kind == "money":
+        return money_format(currency, 0)
+    if kind == "money2":
+        return money_format(currency, 2)
+    return FORMATS.get(kind)
+
+
+# ---- the tables --------------------------------------------------------------------------------
+
+def _only_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    return frame[frame["business_unit"].eq(unit).to_numpy(dtype=bool, na_value=False)]
+
+
+def _up_to(frame: pd.DataFrame, quarter: str | None) -> pd.DataFrame:
+    if quarter is None or frame.empty:
+        return frame
+    return frame[(frame["quarter"] <= quarter).to_numpy(dtype=bool, na_value=False)]
+
+
+def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
+            exec_summary: summary.ExecutiveSummary | None) -> list[Sheet]:
+    cur = dataset.settings.currency
+    scope = dataset
+    if unit is not None:  # support figures count the unit's tickets (and its people)
+        scope = dataset.with_tables(support=_only_unit(table(dataset, "support"), unit),
+                                    usage=_only_unit(table(dataset, "usage"), unit))
+    has_cost = quarter is not None and exec_summary is not None
+    services = exec_summary.services if has_cost else pd.DataFrame()
+    cpu = _up_to(costing.cost_per_user(dataset), quarter) if has_cost else pd.DataFrame()
+    alloc = costing.allocations(dataset, quarter) if has_cost else pd.DataFrame()
+    offers = (market.compare_offers(dataset, quarter, include_inapplicable=True)
+              if has_cost else pd.DataFrame())
+    value = pd.DataFrame()
+    if has_cost:
+        scores = portfolio.value_scores(dataset)[
+            ["quarter", "service", "business_value", "satisfaction_pct", "respondents"]]
+        value = portfolio.cost_vs_value(dataset, quarter).merge(
+            scores.rename(columns={"quarter": "value_quarter"}),
+            on=["value_quarter", "service"], how="left")
+        order = {q: i for i, q in enumerate(portfolio.QUADRANTS)}
+        value = value.assign(_q=value["quadrant"].map(order).fillna(len(order))).sort_values(
+            ["_q", "value_score"], ascending=[True, False])
+    share = _up_to(support.proactive_share(scope), quarter)
+    mix = _up_to(support.work_mix(scope), quarter)
+    blocks = exec_summary.blocks if exec_summary is not None else support.block_status(dataset)
+    if quarter is not None:
+        mismatches = support.priority_mismatches(scope, quarter)
+    else:
+        mismatches = support.priority_mismatches(scope)
+    mismatches = mismatches.assign(
+        matrix_label=mismatches["matrix_priority"].map(PRIORITY_LABELS),
+        recorded_label=mismatches["recorded_priority"].map(PRIORITY_LABELS))
+    desk = (_up_to(support.service_desk(scope), quarter) if len(table(scope, "support"))
+            else pd.DataFrame())
+    if len(desk):
+        desk = desk[desk["tickets"] > 0]
+    showback = costing.showback(dataset, quarter) if has_cost else pd.DataFrame()
+    if unit is not None and len(showback):
+        showback = _only_unit(showback, unit)
+
+    money = f"({cur})"
+    per_user = f"per user per month {money}"
+    q_col = Col("quarter", "Quarter", about="Calendar quarter, e.g. 2026-Q3.")
+    svc = Col("service", "Service")
+    return [
+        Sheet("Services", "One row per service in the quarter, largest cost first (the "
+              "Unallocated line last): what it costs per user per month, the cheapest market "
+              "offer that fits its number of users, its value score and quadrant.",
+              services, (
+                  svc,
+                  Col("users", "Users", "count", "Users of the service in the quarter: the "
+                      "sum of its Usage rows."),
+                  Col("total_cost", f"Total cost {money}", "money", "Its own cost lines plus "
+                      "its allocated shares of shared lines, in the quarter."),
+                  Col("cost_per_user_month", f"Cost {per_user}", "money2", "Total cost ÷ "
+                      "users ÷ 3 months. Blank unless Status is ok."),
+                  Col("comparable_cost_per_user_month", f"Like-for-like cost {per_user}",
+                      "money2", "The same, counting only cost lines marked comparable (the "
+                      "allocated shares carry their line's flag): the figure held against "
+                      "market offers."),
+                  Col("status", "Status", about="ok, or why there is no per-user figure: no "
+                      "usage data (cost but no users), no cost data (users but no cost "
+                      "lines), unallocated (shared cost that could not be allocated)."),
+                  Col("best_offer", "Cheapest applicable offer", about="The cheapest market "
+                      "offer whose user range (min-max users) fits the service's users."),
+                  Col("offer_price_per_user_month", f"Offer price {per_user}", "money2"),
+                  Col("difference_per_user_month", f"In-house − offer {per_user}", "money2",
+                      "Like-for-like cost − offer price. Positive: the offer is cheaper."),
+                  Col("difference_per_year", f"In-house − offer a year {money}", "money",
+                      "The difference × users × 12: what buying the offer would save a year "
+                      "(negative: what it would cost extra)."),
+                  Col("verdict", "In-house is", about="cheaper, dearer or the same (within 1% "
+                      "of the offer's price) as the offer."),
+                  Col("value_score", "Value score (0–100)", "number1", "The mean of the "
+                      "parts present: business value ((score − 1) ÷ 4 × 100) and satisfaction "
+                      "(as a percent), weighted by respondents."),
+                  Col("value_quarter", "Survey quarter", about="The quarter the value score "
+                      "comes from (the latest survey up to this quarter)."),
+                  Col("quadrant", "Quadrant", about="Invest (high value, low cost per user), "
+                      "Optimize (high value, high cost), Tolerate (low value, low cost) or "
+                      "Replace or retire (low value, high cost): split at the medians."),
+                  Col("suggestion", "What it suggests", wrap=True),
+              )),
+        Sheet("Cost per user by quarter", "Every service in every quarter up to this one: "
+              "direct and allocated cost, users and cost per user per month.", cpu, (
+                  q_col, svc,
+                  Col("users", "Users", "count"),
+                  Col("direct_cost", f"Direct cost {money}", "money", "The service's own "
+                      "cost lines."),
+                  Col("allocated_cost", f"Allocated cost {money}", "money", "Its shares of "
+                      "shared lines (on the Unallocated row: the shared cost left over)."),
+                  Col("total_cost", f"Total cost {money}", "money", "Direct + allocated."),
+                  Col("comparable_cost", f"Like-for-like cost {money}", "money", "The part "
+                      "from lines marked comparable."),
+                  Col("cost_per_user_month", f"Cost {per_user}", "money2", "Total cost ÷ "
+                      "users ÷ 3."),
+                  Col("comparable_cost_per_user_month", f"Like-for-like cost {per_user}",
+                      "money2", "Like-for-like cost ÷ users ÷ 3."),
+                  Col("status", "Status"),
+              )),
+        Sheet("Allocations", "The lines behind each number: every cost line of the quarter "
+              "and the services it pays for, one row per (line, receiving service). Amounts "
+              "add up to the ledger; a shared line that could not be allocated stays on "
+              "Unallocated with the reason.", alloc, (
+                  q_col,
+                  Col("service", "Receiving service"),
+                  Col("method", "Method", about="direct (the service's own line), users, "
+                      "cost, even, tickets, hours (shared in proportion to that driver), rule "
+                      "(an Allocation rules percentage) or unallocated."),
+                  Col("allocate_by", "Allocate by (as written)"),
+                  Col("cost_pool", "Cost pool", about="The line's TBM cost pool (blank: "
+                      "Other)."),
+                  Col("note", "Cost line", wrap=True),
+                  Col("source_amount", f"Line amount {money}", "money2"),
+                  Col("share", "Share of the line", "fraction", "The receiving service's "
+                      "driver ÷ the driver total (100% for a direct line)."),
+                  Col("amount", f"Amount to this service {money}", "money2", "Line amount × "
+                      "share."),
+                  Col("driver", "Driver", "number2", "The receiving service's users, "
+                      "tickets, hours, direct cost, 1 (even) or rule percent."),
+                  Col("driver_total", "Driver total", "number2", "The driver summed over "
+                      "every receiving service."),
+                  Col("comparable", "In market comparison", "bool"),
+                  Col("shared", "Shared line", "bool"),
+                  Col("reason", "Why not allocated", wrap=True),
+                  Col("business_unit", "Business unit"),
+                  Col("source_file", "File", "file"),
+                  Col("source_sheet", "Sheet"),
+                  Col("source_row", "Row", "id", "The row number as Excel shows it in that "
+                      "file and sheet."),
+              )),
+        Sheet("Market comparison", "Each service against every market offer for it, "
+              "applicable or not (why not says why), in the quarter.", offers, (
+                  svc, Col("offer", "Offer"),
+                  Col("users", "Users", "count"),
+                  Col("internal_per_user_month", f"In-house like for like {per_user}",
+                      "money2"),
+                  Col("price_per_user_month", f"Offer price {per_user}", "money2"),
+                  Col("difference_per_user_month", f"In-house − offer {per_user}", "money2",
+                      "Positive: the offer is cheaper."),
+                  Col("difference_per_year", f"In-house − offer a year {money}", "money",
+                      "× users × 12."),
+                  Col("verdict", "In-house is"),
+                  Col("applicable", "Offer fits the users", "bool"),
+                  Col("why_not", "Why not"),
+                  Col("availability_target", "Availability target", "pct2"),
+                  Col("availability", "Offer availability", "pct2"),
+                  Col("availability_gap", "Offer − target", "points", "In percentage "
+                      "points."),
+                  Col("availability_verdict", "Availability"),
+                  Col("storage_gb", "Storage (GB)", "count"),
+                  Col("support", "Support response"),
+                  Col("includes", "Includes", wrap=True),
+                  Col("source", "Source", wrap=True),
+                  Col("as_of", "Price checked", "date"),
+                  Col("internal_status", "In-house status"),
+              )),
+        Sheet("Value & quadrants", "Where each service sits on cost vs value in the quarter, "
+              "with the survey figures behind its value score.", value, (
+                  svc, Col("quadrant", "Quadrant"),
+                  Col("suggestion", "What it suggests", wrap=True),
+                  Col("value_score", "Value score (0–100)", "number1"),
+                  Col("value_quarter", "Survey quarter"),
+                  Col("business_value", "Business value (1–5)", "number2", "Mean rating, "
+                      "weighted by respondents."),
+                  Col("satisfaction_pct", "Satisfaction", "pct", "Mean satisfaction as a "
+                      "percent (a 1–5 score becomes (score − 1) ÷ 4)."),
+                  Col("respondents", "Respondents", "count"),
+                  Col("cost_per_user_month", f"Cost {per_user}", "money2"),
+                  Col("value_median", "Value median", "number1", "The split between high "
+                      "and low value: the median over the services placed."),
+                  Col("cost_median", f"Cost median {per_user}", "money2", "The split between "
+                      "high and low cost."),
+                  Col("status", "Status", about="placed, or why not: no value score, no "
+                      "usage data, no cost data."),
+              )),
+        Sheet("Proactive share", "How proactive support work is, per quarter up to this one: "
+              "proactive ÷ (proactive + reactive) hours. Routine and unclassified work is "
+              "shown but not in the share.", share, (
+                  q_col,
+                  Col("proactive_share_pct", "Proactive share", "pct", "Proactive hours ÷ "
+                      "(proactive + reactive hours); by ticket counts when no hours were "
+                      "recorded (Basis)."),
+                  Col("basis", "Basis"),
+                  Col("proactive_hours", "Proactive hours", "hours"),
+                  Col("reactive_hours", "Reactive hours", "hours"),
+                  Col("routine_hours", "Routine hours", "hours"),
+                  Col("unclassified_hours", "Unclassified hours", "hours"),
+                  Col("proactive_tickets", "Proactive tickets", "count"),
+                  Col("reactive_tickets", "Reactive tickets", "count"),
+                  Col("routine_tickets", "Routine tickets", "count"),
+                  Col("unclassified_tickets", "Unclassified tickets", "count"),
+                  Col("hours_coverage_pct", "Rows with hours", "pct", "The share of "
+                      "proactive and reactive rows that carry hours."),
+              )),
+        Sheet("Work mix", "Hours and tickets by work class per quarter.", mix, (
+                  q_col,
+                  Col("work_class", "Work class", about="reactive, proactive, routine or "
+                      "unclassified (from the work type)."),
+                  Col("hours", "Hours", "hours"),
+                  Col("tickets", "Tickets", "count"),
+                  Col("rows_without_hours", "Rows without hours", "count"),
+                  Col("hours_pct", "Share of hours", "pct"),
+                  Col("tickets_pct", "Share of tickets", "pct"),
+              )),
+        Sheet("Blocks", "Each purchased block of support hours as of the latest support "
+              "date in the quarter (shared by every business unit).", blocks, (
+                  Col("block", "Block"), Col("vendor", "Vendor"),
+                  Col("start", "Start", "date"), Col("end", "End", "date"),
+                  Col("purchased_hours", "Purchased", "hours"),
+                  Col("used_hours", "Used", "hours"),
+                  Col("remaining_hours", "Left", "hours"),
+                  Col("overrun_hours", "Overrun", "hours"),
+                  Col("used_pct", "Used %", "pct", "Used ÷ purchased hours."),
+                  Col("warning", "Warning (% used reached)", about="80 or 95 once that share "
+                      "of the hours is used; none otherwise."),
+                  Col("burn_rate_hours_per_day", "Burn rate (hours a day)", "number2",
+                      "Hours used in the last 90 days ÷ the days of those the block ran."),
+                  Col("runout_date", "Runs out", "date", "actual: the day the hours ran out; "
+                      "projected: as of + hours left ÷ burn rate."),
+                  Col("runout_basis", "Run-out basis"),
+                  Col("runs_out_before_end", "Runs out before its end", "bool"),
+                  Col("reactive_hours", "Reactive", "hours"),
+                  Col("proactive_hours", "Proactive", "hours"),
+                  Col("routine_hours", "Routine", "hours"),
+                  Col("unclassified_hours", "Unclassified", "hours"),
+                  Col("tickets", "Tickets", "count"),
+                  Col("price", f"Price {money}", "money"),
+                  Col("as_of", "As of", "date"),
+              )),
+        Sheet("Priority mismatches", "Tickets of the quarter whose recorded priority differs "
+              "from the impact × urgency matrix (ServiceNow's default: priority = impact + "
+              "urgency − 1), most frequent first.", mismatches, (
+                  Col("impact", "Impact (1 high – 3 low)", "count"),
+                  Col("urgency", "Urgency (1 high – 3 low)", "count"),
+                  Col("matrix_priority", "Matrix priority", "count"),
+                  Col("matrix_label", "Matrix gives"),
+                  Col("recorded_priority", "Recorded priority", "count"),
+                  Col("recorded_label", "Recorded as"),
+                  Col("tickets", "Tickets", "count"),
+              )),
+        Sheet("Service desk", "Service desk figures per quarter up to this one.", desk, (
+                  q_col,
+                  Col("tickets", "Tickets", "count", "Support rows opened in the quarter."),
+                  Col("users", "People", "count", "Headcount: the largest user count of any "
+                      "service that quarter."),
+                  Col("tickets_per_user_month", "Tickets per user per month", "number2",
+                      "Tickets ÷ people ÷ 3."),
+                  Col("resolved", "Resolved", "count", "Tickets resolved in the quarter."),
+                  Col("median_resolve_hours", "Median hours to resolve", "number1"),
+                  *(Col(f"median_resolve_hours_p{p}", f"P{p} median hours", "number1")
+                    for p in range(1, 6)),
+                  Col("backlog", "Backlog at quarter end", "count", "Tickets opened before "
+                      "the quarter's end and not resolved by then."),
+                  Col("satisfaction_pct", "Satisfaction", "pct"),
+                  Col("satisfaction_responses", "Satisfaction responses", "count"),
+              )),
+        Sheet("Showback", "Each business unit's share of each service's cost in the quarter, "
+              "in proportion to its users of the service.", showback, (
+                  q_col, svc, Col("business_unit", "Business unit"),
+                  Col("users", "Users", "count"),
+                  Col("share_pct", "Share", "pct"),
+                  Col("cost", f"Cost {money}", "money"),
+                  Col("basis", "Basis", about="users, or no usage data (the whole cost on "
+                      "Unassigned)."),
+              )),
+    ]
+
+
+# ---- summary and about -------------------------------------------------------------------------
+
+def _write_summary(wb: Workbook, over: views.OverviewView, sheets: Sequence[Sheet],
+                   unit: str | None, since: str) -> None:
+    ws = wb.active
+    ws.title = "Summary"
+    widths = {"A": 36, "B": 18, "C": 26, "D": 100}
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    total_chars = sum(widths.values())
+    row = 1
+
+    def line(text: str, font: Font | None = None, merge: bool = True) -> None:
+        nonlocal row
+        cell = ws.cell(row=row, column=1)
+        put(cell, text)
+        if font:
+            cell.font = font
+        if merge:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+            cell.alignment = TOP_WRAP
+            lines = max(1, math.ceil(len(text) * 1.1 / total_chars))
+            ws.row_dimensions[row].height = 15 * lines + (4 if font is TITLE_FONT else 0)
+        row += 1
+
+    line(f"IT service value: {over.organization}", TITLE_FONT)
+    line(f"{over.quarter_label} · money in {over.currency} · per-user figures are per user "
+         f"per month (a quarter's cost ÷ users ÷ 3) · prepared "
+         f"{fmt_date(pd.Timestamp.now())}")
+    if unit:
+        line(f"Business unit: {unit}. Cost figures are its showback (its share of each "
+             "service's cost, by its users); support figures count only its tickets. The "
+             "cost tables are the whole organisation's; the Showback sheet has the unit's "
+             "share.")
+    row += 1
+    header_row = row
+    for j, text in enumerate(["Headline figure", "Value", f"Change on {since}" if since
+                              else "Change", "What it means"], start=1):
+        cell = ws.cell(row=row, column=j)
+        put(cell, text)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
+    row += 1
+    for h in over.headlines:
+        delta = h.delta or ""
+        for j, text in enumerate([h.label, h.value, delta, h.sentence], start=1):
+            cell = ws.cell(row=row, column=j)
+            put(cell, text)
+            cell.alignment = TOP_WRAP
+        ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(h.sentence) * 1.1 / 100))
+        row += 1
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    _print_setup(ws, None)
+    for title, texts in (("What the figures say", over.sentences), ("Notes", over.notes)):
+        if not texts:
+            continue
+        row += 1
+        line(title, SECTION_FONT, merge=False)
+        for text in texts:
+            line(text)
+    row += 1
+    line("Sheets in this workbook", SECTION_FONT, merge=False)
+    for sheet in sheets:
+        put(ws.cell(row=row, column=1), sheet.name)
+        ws.cell(row=row, column=1).alignment = TOP_WRAP
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        cell = ws.cell(row=row, column=2)
+        put(cell, sheet.about)
+        cell.alignment = TOP_WRAP
+        ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(sheet.about) * 1.1 / 140))
+        row += 1
+    put(ws.cell(row=row, column=1), "About these figures")
+    put(ws.cell(row=row, column=2), "What every column means and how it is worked out.")
+
+
+GENERAL = (
+    ("Money", "In the organisation's currency (Settings sheet). Totals are whole units; "
+              "per-user figures have cents."),
+    ("Cost per user per month", "A service's total cost in the quarter ÷ its users ÷ 3 "
+                                "months."),
+    ("Total cost", "Direct cost (the service's own cost lines) + its shares of shared lines, "
+                   "allocated by users, cost, tickets, hours, evenly or by a rule. Every "
+                   "quarter's totals add up to the ledger; shared cost that could not be "
+                   "allocated is on the Unallocated line, with the reason (Allocations "
+                   "sheet)."),
+    ("Like for like", "Market comparisons leave out cost lines marked not comparable (e.g. "
+                      "storage above an offer's quota), so both sides buy the same thing."),
+    ("Percentages", "Stored as fractions and shown as percent (0.568 shows as 56.8%)."),
+    ("Summary sheet", "The headline figures and sentences as the dashboard and the deck word "
+                      "them; the numbers behind them are on the other sheets."),
+)
+
+
+def _write_about(wb: Workbook, sheets: Sequence[Sheet], unit: str | None) -> None:
+    ws = wb.create_sheet("About these figures")
+    for j, (text, width) in enumerate((("Sheet", 26), ("Column", 40), ("What it means", 110)),
+                                      start=1):
+        cell = ws.cell(row=1, column=j)
+        put(cell, text)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
+        ws.column_dimensions[get_column_letter(j)].width = width
+    rows: list[tuple[str, str, str]] = [("All sheets", name, text) for name, text in GENERAL]
+    if unit:
+        rows.append(("All sheets", "Business unit", f"Chosen: {unit}. Support sheets count "
+                     "only its tickets and people; cost sheets are the whole organisation's "
+                     "(the Showback sheet has the unit's share); blocks are shared by every "
+                     "unit."))
+    for sheet in sheets:
+        rows.append((sheet.name, "", sheet.about))
+        rows += [(sheet.name, col.header, col.about) for col in sheet.columns if col.about]
+    for i, values in enumerate(rows, start=2):
+        for j, text in enumerate(values, start=1):
+            cell = ws.cell(row=i, column=j)
+            put(cell, text)
+            cell.alignment = TOP_WRAP
+            if j == 1 or not values[1]:
+                cell.font = HEADER_FONT if not values[1] else Font()
+        ws.row_dimensions[i].height = 15 * max(1, math.ceil(len(values[2]) * 1.1 / 110))
+    ws.freeze_panes = "A2"
+    _print_setup(ws)
+
+
+def write_workbook(dataset: Dataset, quarter: str | None, business_unit: str | None,
+                   progress: Progress) -> bytes:
+    if quarter and quarter not in dataset.quarters:
+        have = ", ".join(dataset.quarters) or "none"
+        raise ValueError(f"No data for quarter {quarter!r}. Quarters with data: {have}.")
+    if progress:
+        progress(0.0, "Working out the figures")
+    over = views.overview(dataset, quarter, business_unit)
+    quarter = over.quarter
+    has_cost = quarter is not None and (
+        table(dataset, "costs")["quarter"].eq(quarter).any()
+        or table(dataset, "usage")["quarter"].eq(quarter).any())
+    exec_summary = summary.summarize(dataset, quarter) if has_cost else None
+    sheets = _sheets(dataset, quarter, business_unit, exec_summary)
+    if progress:
+        progress(0.4, "Writing the sheets")
+    wb = Workbook()
+    since = (quarter_label(shift_quarter(quarter, -1), dataset.settings.fiscal_year_start)
+             if quarter is not None else "")
+    _write_summary(wb, over, sheets, business_unit, since)
+    for i, sheet in enumerate(sheets):
+        if progress:
+            progress(0.4 + 0.5 * i / len(sheets), f"Writing {sheet.name}")
+        _write_table(wb, sheet, dataset.settings.currency)
+    _write_about(wb, sheets, business_unit)
+    wb.properties.title = f"IT service value: {over.organization}, {over.quarter_label}"
+    wb.properties.creator = over.organization
+    if progress:
+        progress(0.95, "Saving the workbook")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+__all__ = ["FORMULA_START", "money_format", "put", "write_workbook"]
