@@ -133,9 +133,9 @@ def test_a_viewer_has_no_publishing_control():
 
 
 def _sign_in(at: AppTest, passcode: str) -> None:
-    at.text_input[0].input("Dana")
-    at.text_input[1].input(passcode)
-    at.button[0].click()  # the form's submit button
+    next(t for t in at.text_input if t.label.startswith("Your name")).input("Dana")
+    next(t for t in at.text_input if t.label == "Editor passcode").input(passcode)
+    next(b for b in at.button if b.label == "Sign in").click()
     at.run()
 
 
@@ -210,3 +210,41 @@ def test_the_overview_builds_a_workbook_to_download():
     assert not at.exception
     assert not at.error
     assert "download_workbook" in [b.key for b in at.get("download_button")]
+
+
+def _publish_twice():
+    from valuelib.ingest import load
+    from valuelib.store import Store
+
+    store = Store.from_env()
+    files = sample_files()
+    store.publish(load(files), list(files), editor="Dana", note="first")
+    store.publish(load(files[:1]), list(files[:1]), editor="Dana", note="second")
+    return store
+
+
+def test_history_lists_versions_and_an_editor_rolls_back():
+    store = _publish_twice()
+    at = app().run()
+    at.switch_page("app_pages/data/history.py").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 2
+    assert not [b for b in at.button if b.label.startswith("Publish version")]  # viewer
+    at.selectbox(key="history_version").select_index(1).run()  # newest first: version 1
+    _sign_in(at, PASSCODE)
+    next(b for b in at.button if b.label.startswith("Publish version 1")).click().run()
+    assert not at.exception
+    latest = store.latest()
+    assert (latest.id, latest.rolled_back_from) == (3, 1)
+    assert len(store.versions()) == 3  # history never rewritten
+
+
+def test_an_earlier_version_can_be_viewed_on_every_page():
+    _publish_twice()
+    at = app().run()
+    at.switch_page("app_pages/data/history.py").run()
+    at.selectbox(key="history_version").select_index(1).run()  # newest first: version 1
+    next(b for b in at.button if b.label.startswith("Show version 1")).click().run()
+    at.switch_page("app_pages/dashboard/overview.py").run()
+    assert not at.exception
+    assert any("Earlier version" in b for b in badges(at))

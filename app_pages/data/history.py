@@ -26,7 +26,7 @@ render.table(pd.DataFrame([{
 } for v in versions]))
 
 latest = versions[0]
-chosen_id = st.selectbox("Version", [v.id for v in versions],
+chosen_id = st.selectbox("Version", [v.id for v in versions], key="history_version",
                          format_func=lambda i: next(v.label for v in versions if v.id == i))
 chosen = next(v for v in versions if v.id == chosen_id)
 
