@@ -248,3 +248,18 @@ def test_an_earlier_version_can_be_viewed_on_every_page():
     at.switch_page("app_pages/dashboard/overview.py").run()
     assert not at.exception
     assert any("Earlier version" in b for b in badges(at))
+
+
+def test_switching_pages_and_filters_does_not_read_the_files_again(monkeypatch):
+    import ui.data
+
+    reads = []
+    real = ui.data.load_paths
+    monkeypatch.setattr(ui.data, "load_paths", lambda paths: reads.append(1) or real(paths))
+    at = app().run()
+    for page in ("app_pages/dashboard/services.py", "app_pages/dashboard/support.py",
+                 "app_pages/dashboard/overview.py"):
+        at.switch_page(page).run()
+    at.selectbox(key="quarter").select("2025-Q4").run()
+    assert not at.exception
+    assert len(reads) == 1
