@@ -352,8 +352,14 @@ def _rows_to_keep(frame: pd.DataFrame, types: dict[str, parse.CellTypes], body: 
         empty &= facts.missing
         if facts.codes is not None:
             # a cheap test on each distinct value; the exact test runs on the few rows it keeps
-            hit = np.fromiter((type(u) is str and "total" in u.casefold() for u in facts.uniques),
-                              bool, len(facts.uniques))
+            hit = parse.short_texts(facts.uniques, _LONGEST_TOTAL)
+            if hit.any():  # vectorised pre-filter; the exact test runs on what it keeps
+                shortlist = np.flatnonzero(hit)
+                says_total = pd.Series(facts.uniques[shortlist], dtype="str").str.contains(
+                    "total", case=False, regex=False).to_numpy(bool)
+                hit[shortlist] = says_total
+                hit[shortlist[says_total]] = [_is_total_label(u) for u in
+                                              facts.uniques[shortlist[says_total]]]
             if hit.any():
                 total_candidate |= (facts.codes >= 0) & hit[np.maximum(facts.codes, 0)]
     totals = [position for position in np.flatnonzero(total_candidate & ~empty)
@@ -666,9 +672,13 @@ def _per_unique(values: pd.Series, transform) -> pd.Series:
                      index=values.index, dtype="str")
 
 
+def _fold(names: pd.Series) -> pd.Series:
+    return names.str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+
+
 def _service_key(names: pd.Series) -> pd.Series:
-    return _per_unique(names, lambda s: s.str.casefold().str.replace(r"\s+", " ", regex=True)
-                       .str.strip())
+    """How service names are matched: case and runs of spaces ignored."""
+    return _per_unique(names, _fold)
 
 
 def _tie_services(tables: dict[str, pd.DataFrame]
@@ -685,8 +695,10 @@ def _tie_services(tables: dict[str, pd.DataFrame]
         names = frame["service"]
         if key == "costs":
             names = names.mask(_service_key(names).eq("shared"))
-        keys = _service_key(names)
-        known = keys.map(canonical)
+        def catalogue_spelling(unique: pd.Series) -> pd.Series:
+            return _fold(unique).map(canonical)
+
+        known = _per_unique(names, catalogue_spelling)
         unknown = names.notna() & known.isna()
         if unknown.any():
             for _, row in _first_rows(frame.assign(service=names), unknown, "service").iterrows():
@@ -700,7 +712,7 @@ def _tie_services(tables: dict[str, pd.DataFrame]
                     "catalogue.", "Add it to the Services sheet, or correct the spelling.",
                     file=row["source_file"], sheet=row["source_sheet"],
                     row=int(row["source_row"]), column="service", value=row["service"]))
-            known = keys.map(canonical)
+            known = _per_unique(names, catalogue_spelling)
         tables[key] = frame.assign(service=known.where(names.notna(), frame["service"])
                                    .astype("str"))
     if additions:

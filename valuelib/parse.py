@@ -112,9 +112,23 @@ def cell_types(raw: pd.Series) -> CellTypes:
         safe = np.maximum(codes, 0)
         text, number, boolean, date = (per_unique[k][safe] & present
                                        for k in ("text", "number", "boolean", "date"))
-    marker = np.fromiter(map(_is_marker, uniques), bool, len(uniques))
+    # Markers are short: look closely only at short distinct texts (a ticket log has 200k ids).
+    short = np.flatnonzero(short_texts(uniques, _LONGEST_MARKER))
+    marker = np.zeros(len(uniques), dtype=bool)
+    if len(short):  # vectorised string kernels rather than a Python call per value
+        folded = pd.Series(uniques[short], dtype="str").str.strip().str.casefold()
+        marker[short] = folded.isin(MISSING_MARKERS).to_numpy(bool)
     missing = isna | (marker[np.maximum(codes, 0)] & present)
     return CellTypes(text, number, boolean, date, inferred, missing, codes, uniques)
+
+
+def short_texts(values: np.ndarray, longest: int) -> np.ndarray:
+    """True for each value that is a string of at most ``longest`` characters."""
+    try:  # all strings (the common case): len() mapped in C, no Python frame per value
+        return np.fromiter(map(len, values), np.int64, len(values)) <= longest
+    except TypeError:  # a number or date among them
+        return np.fromiter((type(v) is str and len(v) <= longest for v in values), bool,
+                           len(values))
 
 
 _LONGEST_MARKER = max(len(m) for m in MISSING_MARKERS) + 4  # room for stray spaces
@@ -168,14 +182,11 @@ def _text_one(value: object) -> object:
 def parse_text(raw: pd.Series, types: CellTypes | None = None) -> Parsed:
     """Text stays text: a formula (``=SUM(A1)``) or HTML is kept exactly, never evaluated."""
     types = types or cell_types(raw)
-    if types.inferred == "string":  # the common case, without a call per distinct value
-        stripped = [u.strip() or None for u in types.uniques]
-        stripped = [None if s is not None and _is_marker(s) else s for s in stripped]
-        mapped = pd.array(stripped + [None], dtype="str")
-        codes = types.codes
-        values = pd.Series(mapped.take(np.where(codes < 0, len(stripped), codes)),
-                           index=raw.index)
-        return Parsed(values, np.zeros(len(raw), dtype=bool))
+    if types.inferred == "string":  # the common case: vectorised, no call per distinct value
+        stripped = pd.Series(types.uniques, dtype="str").str.strip()
+        mapped = stripped.mask(stripped.eq("")).array
+        values = pd.Series(mapped.take(np.maximum(types.codes, 0)), index=raw.index)
+        return Parsed(values.mask(types.missing), np.zeros(len(raw), dtype=bool))
     return _by_unique(raw, _text_one, "str", types)
 
 
