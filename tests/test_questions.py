@@ -807,3 +807,21 @@ def test_cli_missing_file_exits_2(capsys, tmp_path):
 def test_format_answer_of_a_refusal_has_no_table(ds):
     text = format_answer(answer("what does it cost?", ds))
     assert "Which service do you mean?" in text and "Key figures" not in text
+
+
+def test_a_service_whose_offers_fit_none_of_its_users_gets_a_plain_answer():
+    """Every offer's user range excludes the service's users: no number is compared."""
+    from tests.golden.cases import SERVICES, USAGE
+    from tests.golden.cases import xlsx as make_xlsx
+    from valuelib.ingest import load
+
+    book = make_xlsx(
+        Services=SERVICES, Usage=USAGE,
+        Costs=[["quarter", "service", "amount"], ["2026-Q3", "CRM", 18000]],
+        Market=[["service", "offer", "price_per_user_month", "min_users", "max_users"],
+                ["CRM", "Tiny CRM", 20, 1, 10]])
+    result = answer("is it cheaper to buy crm?", load([("m.xlsx", book)]))
+    assert result.intent == "market" and result.understood
+    assert result.figures == ()
+    assert "None of the 1 market offers for CRM fits" in result.sentence
+    assert result.as_dict()["table"]  # the offers, with why each does not fit

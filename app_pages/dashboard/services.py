@@ -11,18 +11,17 @@ if not services:
     st.info("No services yet: upload a workbook with a Services or Costs sheet.")
     st.stop()
 
+header = st.container()  # the title goes above the picker, once the view is known
 st.selectbox("Service", services, key=state.SERVICE, bind="query-params",
              persist_state="session")
 view = data.service_detail(source.key, state.quarter(), state.get(state.SERVICE),
                            state.business_unit(), source.dataset)
 
-render.page_title(view.service, view.sentence)
+with header:
+    render.page_title(view.service, view.sentence)
 render.headlines(view.headlines)
-left, right = st.columns(2)
-with left:
-    render.figure(view.trend_chart, key="trend_chart")
-with right:
-    render.figure(view.pool_chart, key="pool_chart")
+render.figure(view.trend_chart, key="trend_chart")
+render.figure(view.pool_chart, key="pool_chart")
 
 st.subheader("Compared with buying it")
 render.table(view.market_table, empty="No market offer applies to this service's size.")

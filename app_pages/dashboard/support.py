@@ -6,19 +6,15 @@ import streamlit as st
 from ui import data, render, state
 
 source = data.current_source()
+render.page_title("Support", "From “help, I'm stuck” to “help me make it better”")
 period = st.segmented_control("Trend by", ["quarter", "month"], default="quarter",
                               key="period", format_func=str.capitalize) or "quarter"
 view = data.support_view(source.key, state.quarter(), state.business_unit(), period,
                          source.dataset)
-
-render.page_title("Support", "From “help, I'm stuck” to “help me make it better”")
 render.headlines(view.headlines)
 render.sentences(view.sentences)
-left, right = st.columns(2)
-with left:
-    render.figure(view.proactive_chart, key="proactive_chart")
-with right:
-    render.figure(view.mix_chart, key="mix_chart")
+render.figure(view.proactive_chart, key="proactive_chart")
+render.figure(view.mix_chart, key="mix_chart")
 
 st.subheader("Blocks of support hours")
 for index, chart in enumerate(view.block_charts):

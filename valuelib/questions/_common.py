@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 import pandas as pd
 
@@ -10,7 +12,8 @@ from .._frames import money, percent, table
 from ..model import Dataset
 from ..parse import quarter_label
 from ._result import Answer, KeyFigure
-from ._understand import Names, Period, Query, resolve_period
+from ._suggest import follow_ups
+from ._understand import Names, Period, Query, TimeRef, resolve_period
 
 
 @dataclass(frozen=True)
@@ -48,16 +51,54 @@ class Context:
         text = self.big(abs(value)) if big else self.money(abs(value))
         return ("+" if value > 0 else "-" if value < 0 else "") + text
 
-    def period(self, quarters: list[str]) -> Period:
+    def period(self, quarters: list[str], annual: bool = False) -> Period:
+        """The quarters the question asks about, among ``quarters``. ``annual``: "a year"
+        without a year named is the last four quarters with data."""
+        if annual and self.query.time.kind == "default" and self.query.period == "year":
+            return resolve_period(TimeRef("trailing", 4, words="a year"), quarters,
+                                  self.fiscal_start)
         return resolve_period(self.query.time, quarters, self.fiscal_start)
+
+    def span(self, period: Period) -> str:
+        """``in 2026-Q3`` for one quarter, ``over 2025`` for more."""
+        return (f"in {self.q(period.last)}" if len(period.quarters) == 1
+                else f"over {period.label}")
 
     def unit(self, what: str) -> str:
         return f"{self.currency} {what}".strip()
 
 
+Handler = Callable[[Context], Answer]  # answers a question of one intent
+Builder = Callable[[Context, Period], Answer]  # ... over the period found for it
+
+
 def quarters_of(dataset: Dataset, key: str) -> list[str]:
     """Quarters with rows in table ``key``, oldest first."""
     return sorted(str(q) for q in table(dataset, key)["quarter"].dropna().unique())
+
+
+def over_period(intent: str, key: str = "costs", what: str = "cost data",
+                annual: bool = False) -> Callable[[Builder], Handler]:
+    """Makes the answer builder of ``intent`` a handler: it is called with the period the
+    question asks about, among the quarters with rows in table ``key`` (``annual``: see
+    :meth:`Context.period`); when none of those quarters has data, the answer says so
+    instead (``what`` names the data)."""
+
+    def decorate(build: Builder) -> Handler:
+        @wraps(build)
+        def handler(ctx: Context) -> Answer:
+            available = quarters_of(ctx.dataset, key)
+            period = ctx.period(available, annual)
+            if not period.quarters:
+                return no_data(ctx, intent, what, period, available, follow_ups(ctx, intent))
+            return build(ctx, period)
+        return handler
+    return decorate
+
+
+def sole_quarter(period: Period) -> str | None:
+    """The period's quarter when it is one quarter, else None."""
+    return period.last if len(period.quarters) == 1 else None
 
 
 def fmt_pct(value: float, decimals: int = 1) -> str:

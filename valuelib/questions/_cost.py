@@ -22,14 +22,17 @@ from ._common import (
     names_list,
     no_data,
     ordinal,
+    over_period,
     points,
     possessive,
     quarters_of,
     reading_notes,
     signed_pct,
+    sole_quarter,
 )
 from ._result import Answer
 from ._suggest import follow_ups
+from ._understand import Period
 from ._words import phrase
 
 MONTHS = costing.MONTHS_PER_QUARTER
@@ -43,25 +46,11 @@ def _per_user_words(ctx: Context) -> bool:
         "dearest price pricier")))
 
 
-def _annual_period(ctx: Context, quarters: list[str]):
-    """"a year" without a year named: the last four quarters with data."""
-    from ._understand import TimeRef, resolve_period
-
-    if ctx.query.time.kind == "default" and ctx.query.period == "year":
-        return resolve_period(TimeRef("trailing", 4, words="a year"), quarters,
-                              ctx.fiscal_start)
-    return ctx.period(quarters)
-
-
 # ---- cost per user -----------------------------------------------------------------------------
 
-def cost_per_user(ctx: Context) -> Answer:
+@over_period("cost_per_user")
+def cost_per_user(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = ctx.period(available)
-    if not period.quarters:
-        return no_data(ctx, "cost_per_user", "cost data", period, available,
-                       follow_ups(ctx, "cost_per_user"))
     quarter = period.last
     if not q.services:
         return _it_per_user(ctx, period)
@@ -179,19 +168,14 @@ def _when(ctx: Context, period) -> str:
 
 # ---- total cost ----------------------------------------------------------------------------
 
-def total_cost(ctx: Context) -> Answer:
+@over_period("total_cost", annual=True)
+def total_cost(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = _annual_period(ctx, available)
-    if not period.quarters:
-        return no_data(ctx, "total_cost", "cost data", period, available,
-                       follow_ups(ctx, "total_cost"))
     totals = costing.total_cost(ctx.dataset)
     in_period = totals[totals["quarter"].isin(period.quarters)]
     monthly = q.period == "month" and not q.per_user
     scale = 1 / (MONTHS * len(period.quarters)) if monthly else 1.0
-    span = (f"in {ctx.q(period.last)}" if len(period.quarters) == 1
-            else f"over {period.label}")
+    span = ctx.span(period)
     figures, sentences = [], []
     if q.services:
         for service in q.services:
@@ -202,7 +186,7 @@ def total_cost(ctx: Context) -> Answer:
             value = rows["total_cost"].sum() * scale
             label = f"{service}: total cost" + (" a month" if monthly else "")
             figures.append(figure(value, ctx.unit("per month" if monthly else ""), label,
-                                  ctx.big(value), _q_or_none(period), service))
+                                  ctx.big(value), sole_quarter(period), service))
             text = (f"{service} cost {ctx.big(value)}"
                     + (" a month on average" if monthly else "")
                     + f" {span} (direct {ctx.big(rows['direct_cost'].sum() * scale)} + "
@@ -241,7 +225,7 @@ def total_cost(ctx: Context) -> Answer:
                              "this is IT cost alone.)")
         figures.append(figure(value, ctx.unit("per month" if monthly else ""),
                               "Total IT cost" + (" a month" if monthly else ""), ctx.big(value),
-                              _q_or_none(period)))
+                              sole_quarter(period)))
         by_service = (in_period.groupby("service", as_index=False)[
             ["direct_cost", "allocated_cost", "total_cost"]].sum()
             .sort_values("total_cost", ascending=False))
@@ -272,19 +256,11 @@ def _per_user_in(ctx: Context, service: str, period) -> float | None:
     return float(row["cost_per_user_month"].iloc[0]) if len(row) else None
 
 
-def _q_or_none(period) -> str | None:
-    return period.last if len(period.quarters) == 1 else None
-
-
 # ---- rankings ------------------------------------------------------------------------------
 
-def ranking(ctx: Context) -> Answer:
+@over_period("ranking")
+def ranking(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = ctx.period(available)
-    if not period.quarters:
-        return no_data(ctx, "ranking", "cost data", period, available,
-                       follow_ups(ctx, "ranking"))
     quarter = period.last
     per_user = q.measure != "total" and _per_user_words(ctx)
     column = "cost_per_user_month" if per_user else "total_cost"
@@ -512,13 +488,9 @@ def _span_words(ctx: Context, span: list[str]) -> str:
 
 # ---- why a service costs what it does --------------------------------------------------------
 
-def explain(ctx: Context) -> Answer:
+@over_period("explain")
+def explain(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = ctx.period(available)
-    if not period.quarters:
-        return no_data(ctx, "explain", "cost data", period, available,
-                       follow_ups(ctx, "explain"))
     service, quarter = q.services[0], period.last
     e = costing.explain_cost(ctx.dataset, service, quarter)
     figures = []
@@ -551,12 +523,9 @@ def explain(ctx: Context) -> Answer:
 
 # ---- users ---------------------------------------------------------------------------------
 
-def users(ctx: Context) -> Answer:
+@over_period("users", "usage", "usage data")
+def users(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "usage")
-    period = ctx.period(available)
-    if not period.quarters:
-        return no_data(ctx, "users", "usage data", period, available, follow_ups(ctx, "users"))
     quarter = period.last
     if q.services:
         ub = costing.users_by_service(ctx.dataset)
@@ -622,13 +591,9 @@ def _users_ranking(ctx: Context, period) -> Answer:
 
 # ---- cost pools ----------------------------------------------------------------------------
 
-def cost_pools(ctx: Context) -> Answer:
+@over_period("cost_pools", annual=True)
+def cost_pools(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = _annual_period(ctx, available)
-    if not period.quarters:
-        return no_data(ctx, "cost_pools", "cost data", period, available,
-                       follow_ups(ctx, "cost_pools"))
     pools = costing.cost_by_pool(ctx.dataset)
     rows = pools[pools["quarter"].isin(period.quarters)]
     by_pool = (rows.groupby("cost_pool", as_index=False)["total_cost"].sum()
@@ -636,9 +601,8 @@ def cost_pools(ctx: Context) -> Answer:
                             ignore_index=True))
     total = float(by_pool["total_cost"].sum())
     by_pool["share"] = by_pool["total_cost"] / total * 100 if total else np.nan
-    span = (f"in {ctx.q(period.last)}" if len(period.quarters) == 1
-            else f"over {period.label}")
-    quarter = period.last if len(period.quarters) == 1 else None
+    span = ctx.span(period)
+    quarter = sole_quarter(period)
     named = [p for p in q.pools if p != "*"]
     figures, parts = [], []
     if named:
@@ -678,18 +642,13 @@ def cost_pools(ctx: Context) -> Answer:
 
 # ---- showback ------------------------------------------------------------------------------
 
-def showback(ctx: Context) -> Answer:
+@over_period("showback", annual=True)
+def showback(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = _annual_period(ctx, available)
-    if not period.quarters:
-        return no_data(ctx, "showback", "cost data", period, available,
-                       follow_ups(ctx, "showback"))
     sb = costing.showback(ctx.dataset)
     sb = sb[sb["quarter"].isin(period.quarters)]
-    span = (f"in {ctx.q(period.last)}" if len(period.quarters) == 1
-            else f"over {period.label}")
-    quarter = period.last if len(period.quarters) == 1 else None
+    span = ctx.span(period)
+    quarter = sole_quarter(period)
     unit = q.business_unit
     if unit:
         rows = sb[sb["business_unit"] == unit]
@@ -763,16 +722,12 @@ def showback(ctx: Context) -> Answer:
 
 # ---- what changed ----------------------------------------------------------------------------
 
-def changes(ctx: Context) -> Answer:
+@over_period("changes")
+def changes(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = ctx.period(available)
-    if not period.quarters:
-        return no_data(ctx, "changes", "cost data", period, available,
-                       follow_ups(ctx, "changes"))
     current = period.last
     previous = shift_quarter(current, -1)
-    if previous not in available:
+    if previous not in quarters_of(ctx.dataset, "costs"):
         return Answer(q.text, f"There is no quarter before {ctx.q(current)} to compare with.",
                       "changes", True, how=reading_notes(ctx, period, "cost data"),
                       suggestions=follow_ups(ctx, "changes"))

@@ -17,25 +17,21 @@ from ._common import (
     fmt_pct,
     join_how,
     names_list,
-    no_data,
-    quarters_of,
+    over_period,
     reading_notes,
 )
 from ._result import Answer
 from ._suggest import follow_ups
+from ._understand import Period
 
 PRICE_MATCH_PCT = 1.0  # "$15 offer": an offer within 1 % of the amount is that offer
 
 
 # ---- market --------------------------------------------------------------------------------
 
-def compare_market(ctx: Context) -> Answer:
+@over_period("market")
+def compare_market(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = ctx.period(available)
-    if not period.quarters:
-        return no_data(ctx, "market", "cost data", period, available,
-                       follow_ups(ctx, "market"))
     quarter = period.last
     comparison = market.compare_offers(ctx.dataset, quarter, include_inapplicable=True)
     services = list(q.services)
@@ -87,7 +83,7 @@ def _one_service(ctx: Context, comparison: pd.DataFrame, service: str, quarter: 
                 index=False) if isinstance(r.why_not, str)])
             sentence = (f"None of the {len(offers)} market offers for {service} fits its "
                         f"users in {ctx.q(quarter)}: {reasons}.")
-            return Answer(q.text, sentence, "market", True, tbl_offers(ctx, offers), None,
+            return Answer(q.text, sentence, "market", True, (), tbl_offers(ctx, offers), None,
                           join_how(*how_parts, reading_notes(ctx, period, "cost data")),
                           follow_ups(ctx, "market"))
         chosen = fitting.sort_values(["price_per_user_month", "offer"]).iloc[0]
@@ -227,13 +223,9 @@ def _all_services(ctx: Context, comparison: pd.DataFrame, quarter: str, period) 
 
 # ---- cost vs value -------------------------------------------------------------------------
 
-def quadrant(ctx: Context) -> Answer:
+@over_period("quadrant")
+def quadrant(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "costs")
-    period = ctx.period(available)
-    if not period.quarters:
-        return no_data(ctx, "quadrant", "cost data", period, available,
-                       follow_ups(ctx, "quadrant"))
     quarter = period.last
     cvv = portfolio.cost_vs_value(ctx.dataset, quarter)
     placed = cvv[cvv["status"] == "placed"].reset_index(drop=True)
@@ -323,13 +315,9 @@ def _quadrant_table(ctx: Context, placed: pd.DataFrame, services: list[str],
 
 # ---- value and satisfaction ----------------------------------------------------------------
 
-def value(ctx: Context) -> Answer:
+@over_period("value", "value", "value survey data")
+def value(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    available = quarters_of(ctx.dataset, "value")
-    period = ctx.period(available)
-    if not period.quarters:
-        return no_data(ctx, "value", "value survey data", period, available,
-                       follow_ups(ctx, "value"))
     quarter = period.last
     scores = portfolio.value_scores(ctx.dataset)
     column = "satisfaction_pct" if q.satisfaction else "value_score"

@@ -17,31 +17,20 @@ from ._common import (
     fmt_pct,
     hours,
     join_how,
-    no_data,
+    over_period,
     points,
-    quarters_of,
     reading_notes,
+    sole_quarter,
 )
 from ._result import Answer
 from ._suggest import follow_ups
-
-
-def _support_period(ctx: Context, intent: str):
-    available = quarters_of(ctx.dataset, "support")
-    period = ctx.period(available)
-    if not period.quarters:
-        return None, no_data(ctx, intent, "support data", period, available,
-                             follow_ups(ctx, intent))
-    return period, None
-
+from ._understand import Period
 
 # ---- proactive share -------------------------------------------------------------------------
 
-def proactive(ctx: Context) -> Answer:
+@over_period("proactive", "support", "support data")
+def proactive(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    period, empty = _support_period(ctx, "proactive")
-    if empty:
-        return empty
     share = support_mod.proactive_share(ctx.dataset)
     quarter = period.last
     row = share[share["quarter"] == quarter].iloc[0]
@@ -213,11 +202,9 @@ def _choose_block(status: pd.DataFrame, named: str | None):
 
 # ---- priorities ------------------------------------------------------------------------------
 
-def p1_share(ctx: Context) -> Answer:
+@over_period("p1_share", "support", "support data")
+def p1_share(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    period, empty = _support_period(ctx, "p1_share")
-    if empty:
-        return empty
     quarter = period.last
     shares = support_mod.p1_share(ctx.dataset)
     rows = shares[shares["quarter"] == quarter].set_index("facing")
@@ -265,11 +252,9 @@ def p1_share(ctx: Context) -> Answer:
                   follow_ups(ctx, "p1_share"))
 
 
-def priority_mismatches(ctx: Context) -> Answer:
+@over_period("priority_mismatches", "support", "support data")
+def priority_mismatches(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    period, empty = _support_period(ctx, "priority_mismatches")
-    if empty:
-        return empty
     parts = [support_mod.priority_mismatches(ctx.dataset, x) for x in period.quarters]
     matrices = [support_mod.priority_matrix(ctx.dataset, x) for x in period.quarters]
     pairs = (pd.concat(parts, ignore_index=True)
@@ -280,8 +265,7 @@ def priority_mismatches(ctx: Context) -> Answer:
     mismatched = int(pairs["tickets"].sum())
     recorded = int(sum(m["recorded"].sum() for m in matrices))
     share = mismatched / recorded * 100 if recorded else np.nan
-    span = (f"in {ctx.q(period.last)}" if len(period.quarters) == 1
-            else f"over {period.label}")
+    span = ctx.span(period)
     sentence = (f"{span[0].upper()}{span[1:]}, {count(mismatched, 'ticket')} "
                 f"({fmt_pct(share)} of {recorded:,} with a recorded priority) had a priority "
                 "that differs from the impact × urgency matrix.")
@@ -292,9 +276,9 @@ def priority_mismatches(ctx: Context) -> Answer:
                      f"recorded as {PRIORITY_LABELS[int(top['recorded_priority'])]} "
                      f"({count(top['tickets'], 'ticket')}).")
     figures = (figure(mismatched, "tickets", "Tickets whose priority differs from the matrix",
-                      f"{mismatched:,}", period.last if len(period.quarters) == 1 else None),
+                      f"{mismatched:,}", sole_quarter(period)),
                figure(share, "%", "Share of tickets with a recorded priority",
-                      fmt_pct(share), period.last if len(period.quarters) == 1 else None))
+                      fmt_pct(share), sole_quarter(period)))
     labelled = pairs.assign(
         matrix=pairs["matrix_priority"].map(PRIORITY_LABELS),
         recorded=pairs["recorded_priority"].map(PRIORITY_LABELS))
@@ -314,11 +298,9 @@ def priority_mismatches(ctx: Context) -> Answer:
 
 # ---- service desk ----------------------------------------------------------------------------
 
-def service_desk(ctx: Context) -> Answer:
+@over_period("service_desk", "support", "support data")
+def service_desk(ctx: Context, period: Period) -> Answer:
     q = ctx.query
-    period, empty = _support_period(ctx, "service_desk")
-    if empty:
-        return empty
     quarter = period.last
     desk = support_mod.service_desk(ctx.dataset)
     r = desk[desk["quarter"] == quarter].iloc[0]
