@@ -16,8 +16,8 @@ import pytest
 
 from tests.frames import make_dataset
 from valuelib import costing, market, portfolio, support
+from valuelib.__main__ import main as ask_main
 from valuelib.ask_cli import add_ask_command, format_answer
-from valuelib.ask_cli import main as ask_main
 from valuelib.ingest import load_paths
 from valuelib.model import Settings
 from valuelib.questions import EXAMPLES, INTENTS, answer, examples, understand

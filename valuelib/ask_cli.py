@@ -71,14 +71,3 @@ def format_answer(result: Answer) -> str:
         out.append("You could ask:" if result.understood else "Try:")
         out += [f"  - {s}" for s in result.suggestions]
     return "\n".join(out).rstrip() + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m valuelib")
-    add_ask_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -80,14 +80,3 @@ def run_report(args: argparse.Namespace) -> int:
     print(f"Wrote {out} ({kind}, {len(data) / 1024:,.0f} KB) in "
           f"{time.perf_counter() - started:.1f} s.")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m valuelib")
-    add_report_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
