@@ -1,0 +1,25 @@
+"""valuelib: the IT service value dashboard's core. Pure Python; never imports streamlit.
+
+One namespace for the everyday entry points; the modules hold the rest (``costing``,
+``market``, ``portfolio``, ``support``, ``views``, ``questions``, ``report``, ``store``).
+"""
+
+from .ingest import load, load_paths
+from .model import Dataset, Finding, Settings, SourceFile, findings_frame
+from .questions import answer
+from .summary import ExecutiveSummary, summarize
+from .template import write_template
+
+__all__ = [
+    "Dataset",
+    "ExecutiveSummary",
+    "Finding",
+    "Settings",
+    "SourceFile",
+    "answer",
+    "findings_frame",
+    "load",
+    "load_paths",
+    "summarize",
+    "write_template",
+]
