@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
 import threading
+import types
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -351,7 +353,10 @@ def _publish_from_process(url: str, editor: str, count: int, start) -> None:
                           f"{editor} #{n}")
 
 
-def test_publishes_from_two_processes_all_land_in_order(store, db_url):
+def test_publishes_from_two_processes_all_land_in_order(store, db_url, monkeypatch):
+    # spawn re-runs the parent's __main__ in each child; after AppTest ran app.py in this
+    # process that would be the app, so give the children a bare __main__.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no shared sockets
     start = context.Event()
     editors, per_process = ["alice", "bob"], 4

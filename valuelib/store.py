@@ -32,9 +32,10 @@ import hmac
 import json
 import math
 import os
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -270,8 +271,14 @@ def _sqlite_engine(url: URL) -> Engine:
         # Let SQLAlchemy emit BEGIN itself: the sqlite3 module's implicit transactions skip
         # DDL and cannot take the write lock up front (SQLAlchemy's documented recipe).
         dbapi_connection.isolation_level = None
-        # WAL: readers (the app) keep reading while a publish is being written.
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        # WAL: readers (the app) keep reading while a publish is being written. Switching
+        # needs the database to itself, so only the first connection does it; if another
+        # process holds a lock at that moment the next connection tries again (the rollback
+        # journal is just as safe, only readers wait for writers meanwhile).
+        mode = dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            with suppress(sqlite3.OperationalError):
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
     @event.listens_for(engine, "begin")
