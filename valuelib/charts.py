@@ -455,7 +455,8 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
     ticks = _log_ticks(*x_range)
     fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks,
                      ticktext=[fmt_money(t, currency, 0) for t in ticks])
-    fig.update_yaxes(range=[0, 105])
+    # headroom above 100 so the top corner names never sit on a bubble or its label
+    fig.update_yaxes(range=[0, _VALUE_AXIS_TOP], tickvals=[0, 20, 40, 60, 80, 100])
     _median_lines(fig, rows, currency, size)
     corners = (("Invest", 0.01, 0.99, "left", "top"), ("Optimize", 0.99, 0.99, "right", "top"),
                ("Tolerate", 0.01, 0.01, "left", "bottom"),
@@ -475,6 +476,7 @@ def _log_ticks(low: float, high: float) -> list[float]:
     return [t for t in ticks if low <= np.log10(t) <= high]
 
 
+_VALUE_AXIS_TOP = 118
 # The plot area of a 1280×720 figure, roughly: enough to judge whether two labels collide.
 _PLOT_PX = (1100.0, 460.0)
 _LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left")
@@ -489,7 +491,7 @@ def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd
     width, height = _PLOT_PX
     span = (x_range[1] - x_range[0]) or 1.0
     cx = (x - x_range[0]) / span * width
-    cy = y / 105 * height
+    cy = y / _VALUE_AXIS_TOP * height
     radius = diameters / 2 + 2
     # boxes as (left, bottom, right, top) in px: every bubble, then each label once placed
     bubbles = {i: (cx[i] - radius[i], cy[i] - radius[i], cx[i] + radius[i], cy[i] + radius[i])
