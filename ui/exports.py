@@ -4,12 +4,14 @@ take a few seconds) with a progress bar, then offered for download."""
 from __future__ import annotations
 
 import logging
+import mimetypes
 
 import streamlit as st
 
-from valuelib import report
-
 from . import data, state
+
+# valuelib.report (python-pptx, kaleido, fpdf2) is imported where a handout is built, not at
+# start-up: it would add about 0.4 s before an executive sees the first figure.
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,8 @@ _BUILT = "built_exports"  # session: {(source key, quarter, unit, services, kind
 
 
 def _build(kind: str, source: data.Source, quarter, unit, services, progress) -> bytes:
+    from valuelib import report
+
     if kind == "workbook":
         return report.build_workbook(source.dataset, quarter, business_unit=unit,
                                      progress=progress)
@@ -51,7 +55,7 @@ def export_buttons(source: data.Source) -> None:
                 try:
                     built[key] = _build(kind, source, quarter, unit, services,
                                         lambda f, m, bar=bar: bar.progress(min(f, 1.0), text=m))
-                except report.ChartError as exc:
+                except RuntimeError as exc:  # report.ChartError: no browser to draw charts
                     st.error(str(exc))
                 except Exception:  # a handout must never turn into a traceback on screen
                     log.exception("export %s failed", kind)
@@ -59,7 +63,7 @@ def export_buttons(source: data.Source) -> None:
                              "try again, or use the command line: python -m valuelib report.")
                 bar.empty()
             if key in built:
-                st.download_button(f"Download {label}", built[key],
-                                   _file_name(source, quarter, extension),
-                                   mime=report.FORMATS["." + extension], key=f"download_{kind}",
+                name = _file_name(source, quarter, extension)
+                st.download_button(f"Download {label}", built[key], name,
+                                   mime=mimetypes.guess_type(name)[0], key=f"download_{kind}",
                                    icon=":material/download:", type="primary", width="stretch")
