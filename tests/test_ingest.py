@@ -10,6 +10,7 @@ import pytest
 
 from tests.golden.cases import CASES, HERE, SERVICES, USAGE, xlsx
 from valuelib.ingest import empty_table, load, load_paths
+from valuelib.model import Finding
 from valuelib.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,3 +134,13 @@ def test_fiscal_quarters_follow_the_settings():
     dataset = load([("f.xlsx", xlsx(Settings=rows, Services=SERVICES, Usage=usage))])
     assert dataset.settings.fiscal_year_start == 7
     assert dataset["usage"]["quarter"].tolist() == ["2026-Q3"]
+
+
+@pytest.mark.parametrize("finding, location", [
+    (Finding("X", "error", "m", "f", file="a/b.xlsx", sheet="Usage", row=3, column="users"),
+     "Usage, row 3, column users"),
+    (Finding("X", "error", "m", "f", file="a/b.xlsx"), "b.xlsx"),
+    (Finding("X", "warning", "m", "f", sheet="Costs", column="amount"), "Costs, column amount"),
+])
+def test_a_finding_says_where_to_look(finding, location):
+    assert finding.location == location

@@ -45,6 +45,16 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
+    @property
+    def location(self) -> str:
+        """Where to look, as a person would say it: ``Usage, row 3, column users``."""
+        parts = [self.sheet or self.file.rsplit("/", 1)[-1]]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(p for p in parts if p)
+
 
 def findings_frame(findings) -> pd.DataFrame:
     """Findings as a table, errors first, then by file, sheet and row."""

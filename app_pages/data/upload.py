@@ -8,6 +8,8 @@ from valuelib.model import findings_frame
 from valuelib.store import diff_against, merge_for_publish
 from valuelib.template import write_template
 
+ERRORS_LISTED = 10  # the first errors as sentences; all of them in the sortable table
+
 render.page_title("Upload & publish",
                   "Fill in the template, upload it, fix what the check finds, then publish "
                   "for everyone.")
@@ -50,8 +52,16 @@ elif incoming.findings:
     st.success("No errors. The warnings below do not block publishing.")
 else:
     st.success("No findings: ready to publish.")
-render.table(findings_frame(incoming.findings), empty="Nothing to report.",
-             column_config={"row": st.column_config.NumberColumn("row", format="%d")})
+for finding in incoming.errors[:ERRORS_LISTED]:
+    st.markdown(f"- **{finding.location}**: {finding.message} {finding.fix}")
+if len(incoming.errors) > ERRORS_LISTED:
+    st.caption(f"… and {len(incoming.errors) - ERRORS_LISTED} more errors in the table below.")
+render.table(findings_frame(incoming.findings), empty="Nothing to report.", column_config={
+    "row": st.column_config.NumberColumn("row", format="%d", width="small"),
+    "severity": st.column_config.TextColumn(width="small"),
+    "message": st.column_config.TextColumn(width="large"),
+    "fix": st.column_config.TextColumn("what to do", width="large"),
+})
 
 if incoming.errors:
     st.stop()
