@@ -1,0 +1,302 @@
+"""The one-service page's view model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import charts, costing, market
+from .._frames import UNALLOCATED
+from ..formatting import (
+    MISSING,
+    fmt_change,
+    fmt_count,
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    is_missing,
+)
+from ..model import Dataset
+from ._facts import NO_COST_DATA, Headline, _change_pct, _Facts, _only_unit, _row, service_options
+from ._words import _delta, _display, _gap_words, _market_sentence, _per_user, _text, _versus_offer
+
+
+@dataclass(frozen=True, eq=False)
+class ServiceView:
+    """One service: what it costs per user, why, against which offers, and who pays.
+
+    ``allocation_table``: the cost lines behind the figure (its own lines and its shares of
+    shared lines), with the method, share and source file/sheet/row. ``market_table``: each
+    applicable offer. ``showback_table``: each business unit's users, share and cost."""
+
+    service: str | None
+    services: tuple[str, ...]
+    quarter: str | None
+    quarter_label: str
+    currency: str
+    business_unit: str | None
+    headlines: tuple[Headline, ...]
+    sentence: str
+    trend_chart: go.Figure
+    pool_chart: go.Figure
+    allocation_table: pd.DataFrame
+    market_table: pd.DataFrame
+    showback_chart: go.Figure
+    showback_table: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+# ---- one service -----------------------------------------------------------------------------
+
+METHOD_WORDS = {
+    "direct": "its own line", "users": "shared by users", "cost": "shared by direct cost",
+    "even": "shared evenly", "tickets": "shared by tickets", "hours": "shared by support hours",
+    "unallocated": "not allocated",
+}
+
+ALLOCATION_COLUMNS = ["Cost line", "Cost pool", "How it reaches the service", "Line amount",
+                      "Share", "Amount", "% of service cost", "Per user per month",
+                      "In market comparison", "File", "Sheet", "Row"]
+MARKET_COLUMNS = ["Offer", "Price per user per month", "In-house like for like",
+                  "Difference per user per month", "Buying it, a year", "Availability",
+                  "Storage", "Support response", "Includes", "Source", "Price checked"]
+SHOWBACK_COLUMNS = ["Business unit", "Users", "Share", "Cost"]
+
+
+def service_detail(dataset: Dataset, quarter: str | None = None, service: str | None = None,
+                   business_unit: str | None = None) -> ServiceView:
+    """One service in one quarter. ``service`` None (or not in the data) -> the service with
+    the largest cost; the notes say when the asked-for one was not found."""
+    f = _Facts(dataset, quarter, business_unit)
+    names = service_options(dataset)
+    notes = []
+    if service is not None and service not in names:
+        notes.append(f"{service} is not in this data; showing another service.")
+        service = None
+    if service is None:
+        ranked = [s for s in f.services["service"] if s != UNALLOCATED]
+        service = ranked[0] if ranked else (names[0] if names else None)
+    row = _row(f.services, "service", service)
+    offers = _offers(f, service)
+    trend = (costing.cost_trend(dataset, "cost_per_user_month", service)
+             if f.has_any_cost_data and service else pd.DataFrame())
+    shown = f.showback_all
+    shown = shown[(shown["quarter"] == f.quarter) & (shown["service"] == service)]
+    if f.unit is not None:
+        notes.append(f"{f.unit}'s figures: its users of {service} and their share of its cost. "
+                     "The cost lines, cost pools and market comparison are the whole "
+                     "service's; cost per user per month is the same for every unit.")
+    return ServiceView(
+        service=service,
+        services=names,
+        quarter=f.quarter,
+        quarter_label=f.shown_quarter,
+        currency=f.currency,
+        business_unit=f.unit,
+        headlines=tuple(_service_headlines(f, service, row, trend)),
+        sentence=_service_sentence(f, service, row),
+        trend_chart=_trend_chart(f, service, row, trend),
+        pool_chart=_pool_chart(f, service),
+        allocation_table=_allocation_table(f, service),
+        market_table=_market_table(f, offers),
+        showback_chart=charts.showback(
+            shown, f.currency, highlight=f.unit,
+            title=f"Who uses {service}: its cost by business unit, {f.quarter_label}",
+            subtitle="Each unit's share is proportional to its users"),
+        showback_table=_showback_table(f, shown),
+        notes=tuple(notes),
+    )
+
+
+def _offers(f: _Facts, service: str | None) -> pd.DataFrame:
+    """market.compare_offers rows of this service (applicable offers only)."""
+    if not f.has_cost_data or service is None:
+        return pd.DataFrame()
+    offers = market.compare_offers(f.dataset, f.quarter)
+    return offers[offers["service"] == service].reset_index(drop=True)
+
+
+def _qoq(trend: pd.DataFrame, quarter: str | None) -> float:
+    """costing.cost_trend's quarter-on-quarter change (%) in ``quarter``."""
+    row = _row(trend, "quarter", quarter) if len(trend) else None
+    return np.nan if row is None else row.qoq_pct
+
+
+def _service_headlines(f: _Facts, service: str | None, row: pd.Series | None,
+                       trend: pd.DataFrame) -> list[Headline]:
+    if row is None:
+        why = (f"{service} has no cost lines or users in {f.quarter_label}." if service
+               else "No services in this data.")
+        return [Headline("Cost per user per month", NO_COST_DATA, sentence=why)]
+    if row.status == costing.STATUS_OK:
+        how = (f"Total cost {f.money(row.total_cost)} ÷ {fmt_number(row.users)} users ÷ 3 "
+               "months.")
+    elif row.status == costing.STATUS_NO_USAGE:
+        how = f"{service} has cost but no Usage rows in {f.quarter_label}: no usage data."
+    else:
+        how = f"{service}: {row.status} in {f.quarter_label}."
+    whose_total = "Total cost" if f.unit is None else f"Cost to {f.unit}"
+    headlines = [
+        Headline("Cost per user per month",
+                 _per_user(row.cost_per_user_month, row.status, f.currency),
+                 _delta(fmt_change(_qoq(trend, f.quarter))), "inverse", how),
+        Headline(whose_total, f.money(row.total_cost), _delta(fmt_change(
+            _service_total_change(f, service))), "inverse",
+            "Its own cost lines plus its shares of shared lines."
+            if f.unit is None else f"{f.unit}'s share of {service}'s cost, by its users."),
+        Headline("Users", fmt_number(row.users), sentence=(
+            f"Users of {service} in {f.quarter_label} (the sum of its Usage rows)"
+            + (f", in {f.unit}." if f.unit else "."))),
+    ]
+    if not is_missing(row.offer_price_per_user_month):
+        headlines.append(Headline(
+            "Against the cheapest offer",
+            _versus_offer(row.difference_per_user_month, row.offer_price_per_user_month,
+                          row.verdict),
+            sentence=_market_sentence(row, f.currency)))
+    if not is_missing(row.value_score):
+        headlines.append(Headline(
+            "Value score", f"{fmt_number(row.value_score)} of 100",
+            sentence=(f"Quadrant: {row.quadrant}. {row.suggestion}"
+                      if isinstance(row.quadrant, str) else "Not placed in a quadrant.")))
+    return headlines
+
+
+def _service_total_change(f: _Facts, service: str | None) -> float:
+    """The change in the service's total cost (the unit's share, for a unit) since the
+    previous quarter, in percent."""
+    if f.unit is None:
+        trend = costing.cost_trend(f.dataset, "total_cost", service)
+        return _qoq(trend, f.quarter)
+    mine = _only_unit(f.showback_all, f.unit)
+    mine = mine[mine["service"] == service]
+    now, before = _row(mine, "quarter", f.quarter), _row(mine, "quarter", f.previous)
+    return _change_pct(now.cost if now is not None else None,
+                       before.cost if before is not None else None)
+
+
+def _service_sentence(f: _Facts, service: str | None, row: pd.Series | None) -> str:
+    """What the service costs and its largest parts, from the allocation lines."""
+    if row is None or service is None:
+        return f"No cost data for {service or 'any service'} in {f.quarter_label}."
+    lines = f.explanation(service).lines
+    text = f"{service} cost {f.money(row.total_cost)} in {f.quarter_label}"
+    if f.unit is not None:
+        text = f"{f.unit}'s share of {service} cost {f.money(row.total_cost)} in {f.quarter_label}"
+    if row.status == costing.STATUS_OK:
+        text += (f": {f.money(row.cost_per_user_month)} per user per month for "
+                 f"{fmt_count(row.users, 'user')}")
+    else:
+        text += f" ({row.status})"
+    parts = [f"{_line_name(r)} {f.money(r.amount)} ({fmt_percent(r.pct_of_total, 0)})"
+             for r in lines.head(3).itertuples(index=False)]
+    if parts:
+        text += ". Largest parts of the service's cost: " + "; ".join(parts)
+    return text + "."
+
+
+def _line_label(r) -> str:
+    """A cost line as the ledger names it: its note, else its cost pool."""
+    return r.note if isinstance(r.note, str) and r.note else _text(r.cost_pool)
+
+
+def _line_name(r) -> str:
+    return _line_label(r) if r.method == "direct" else f"share of {_line_label(r)}"
+
+
+def _trend_chart(f: _Facts, service: str | None, row: pd.Series | None,
+                 trend: pd.DataFrame) -> go.Figure:
+    has_offer = row is not None and not is_missing(row.offer_price_per_user_month)
+    title = (_market_sentence(row, f.currency).rstrip(".") if has_offer
+             else f"{service}: cost per user per month by quarter")
+    return charts.cost_per_user_trend(
+        trend, f.currency, service=service,
+        offer_price=row.offer_price_per_user_month if has_offer else None,
+        offer_name=row.best_offer if has_offer else None,
+        fiscal_year_start=f.settings.fiscal_year_start, title=title)
+
+
+def _pool_chart(f: _Facts, service: str | None) -> go.Figure:
+    pools = costing.cost_by_pool(f.dataset) if f.has_any_cost_data else pd.DataFrame()
+    if len(pools):
+        pools = pools[(pools["service"] == service) & (pools["quarter"] <= f.quarter)]
+    return charts.cost_by_pool(pools, f.currency,
+                               fiscal_year_start=f.settings.fiscal_year_start,
+                               title=f"{service}: cost by TBM cost pool per quarter",
+                               subtitle="The whole service; shared lines keep their pool")
+
+
+def _method_words(method: str, allocate_by) -> str:
+    if method == "rule":
+        return f"shared by the rule '{allocate_by}'"
+    return METHOD_WORDS.get(method, method)
+
+
+def _allocation_table(f: _Facts, service: str | None) -> pd.DataFrame:
+    if not f.has_cost_data or service is None:
+        return _display([], ALLOCATION_COLUMNS)
+    lines = f.explanation(service).lines
+    rows = [{
+        "Cost line": _line_label(r),
+        "Cost pool": _text(r.cost_pool),
+        "How it reaches the service": _method_words(r.method, r.allocate_by),
+        "Line amount": f.money(r.source_amount),
+        "Share": fmt_percent(r.share * 100),
+        "Amount": f.money(r.amount),
+        "% of service cost": fmt_percent(r.pct_of_total),
+        "Per user per month": f.money(r.per_user_month),
+        "In market comparison": "yes" if r.comparable else "no",
+        "File": _text(r.source_file).replace("\\", "/").rsplit("/", 1)[-1],
+        "Sheet": _text(r.source_sheet),
+        "Row": MISSING if is_missing(r.source_row) else str(int(r.source_row)),
+    } for r in lines.itertuples(index=False)]
+    return _display(rows, ALLOCATION_COLUMNS)
+
+
+def _availability_words(target, offered, verdict: str) -> str:
+    """'99.5% target vs 99.0% offered (offer lower)'."""
+    if is_missing(target) and is_missing(offered):
+        return MISSING
+    text = f"{fmt_percent(target, 2)} target vs {fmt_percent(offered, 2)} offered"
+    return text + (f" ({verdict})" if verdict in ("offer higher", "offer lower") else "")
+
+
+def _market_table(f: _Facts, offers: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in offers.itertuples(index=False):  # a service has a handful of offers
+        yearly = r.difference_per_year
+        if f.unit is not None or is_missing(yearly):
+            buying = MISSING
+        elif yearly > 0:
+            buying = f"would save {f.money(yearly)} ({fmt_number(r.users)} users)"
+        else:
+            buying = f"would cost {f.money(-yearly)} more ({fmt_number(r.users)} users)"
+        rows.append({
+            "Offer": _text(r.offer),
+            "Price per user per month": f.money(r.price_per_user_month),
+            "In-house like for like": f.money(r.internal_per_user_month),
+            "Difference per user per month": _gap_words(r.difference_per_user_month,
+                                                        r.verdict, f.currency),
+            "Buying it, a year": buying,
+            "Availability": _availability_words(r.availability_target, r.availability,
+                                                r.availability_verdict),
+            "Storage": MISSING if is_missing(r.storage_gb) else f"{fmt_number(r.storage_gb)} GB",
+            "Support response": _text(r.support),
+            "Includes": _text(r.includes),
+            "Source": _text(r.source),
+            "Price checked": fmt_date(r.as_of),
+        })
+    return _display(rows, MARKET_COLUMNS)
+
+
+def _showback_table(f: _Facts, shown: pd.DataFrame) -> pd.DataFrame:
+    rows = [{
+        "Business unit": _text(r.business_unit),
+        "Users": fmt_number(r.users) if r.basis == "users" else r.basis,
+        "Share": fmt_percent(r.share_pct),
+        "Cost": f.money(r.cost),
+    } for r in shown.sort_values("cost", ascending=False).itertuples(index=False)]
+    return _display(rows, SHOWBACK_COLUMNS)

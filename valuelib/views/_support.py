@@ -1,0 +1,274 @@
+"""The support page's view model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import charts, support
+from ..formatting import (
+    MISSING,
+    fmt_change,
+    fmt_count,
+    fmt_date,
+    fmt_hours,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    is_missing,
+)
+from ..model import Dataset
+from ..schema import PRIORITY_LABELS
+from ._facts import Headline, _change_pct, _Facts, _row
+from ._overview import _block_sentence, _proactive_headline, _proactive_sentence
+from ._words import _delta, _display, _text, _yes
+
+
+@dataclass(frozen=True, eq=False)
+class SupportView:
+    """Support: how proactive the work is, the work mix, blocks of hours, priorities and the
+    service desk. ``period`` (``quarter`` / ``month``) is the step of the trend charts."""
+
+    quarter: str | None
+    quarter_label: str
+    business_unit: str | None
+    period: str
+    headlines: tuple[Headline, ...]
+    proactive_chart: go.Figure
+    mix_chart: go.Figure
+    block_charts: tuple[go.Figure, ...]
+    block_table: pd.DataFrame
+    priority_chart: go.Figure
+    mismatch_table: pd.DataFrame
+    mismatch_sentence: str
+    desk_table: pd.DataFrame
+    sentences: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+# ---- support ---------------------------------------------------------------------------------
+
+BLOCK_COLUMNS = ["Block", "Vendor", "Runs", "Purchased", "Used", "Left", "Used %", "Warning",
+                 "Burn rate", "Runs out", "Reactive", "Proactive", "Routine"]
+MISMATCH_COLUMNS = ["Impact", "Urgency", "Matrix gives", "Recorded as", "Tickets"]
+PRIORITY_MEDIAN_COLUMNS = [f"P{p} median" for p in range(1, 6)]
+DESK_COLUMNS = ["Quarter", "Tickets", "Tickets per user per month", "Resolved",
+                "Median hours to resolve", *PRIORITY_MEDIAN_COLUMNS, "Backlog at quarter end",
+                "Satisfaction"]
+LEVEL_WORDS = charts.IMPACT_LABELS  # impact and urgency levels, as the heatmap names them
+
+
+def support_view(dataset: Dataset, quarter: str | None = None, business_unit: str | None = None,
+                 period: str = "quarter") -> SupportView:
+    """Support figures for one quarter; the trend charts by ``period`` (``quarter`` or
+    ``month``) up to the end of the quarter."""
+    if period not in ("quarter", "month"):
+        raise ValueError(f"period must be 'quarter' or 'month', not {period!r}")
+    f = _Facts(dataset, quarter, business_unit)
+    matrix = support.priority_matrix(f.unit_dataset, f.quarter)
+    mismatches = support.priority_mismatches(f.unit_dataset, f.quarter)
+    notes = []
+    if f.unit is not None:
+        notes.append(f"Only {f.unit}'s tickets. Blocks of hours are shared by every unit: they "
+                     f"are shown whole, with {f.unit}'s own use in the table.")
+    return SupportView(
+        quarter=f.quarter, quarter_label=f.shown_quarter, business_unit=f.unit, period=period,
+        headlines=tuple(_support_headlines(f)),
+        proactive_chart=_proactive_chart(f, period),
+        mix_chart=_mix_chart(f, period),
+        block_charts=tuple(_block_chart(f, name) for name in f.block_histories),
+        block_table=_block_table(f),
+        priority_chart=charts.priority_heatmap(
+            matrix, title=f"Tickets by impact and urgency, {f.quarter_label}"),
+        mismatch_table=_mismatch_table(mismatches),
+        mismatch_sentence=_mismatch_sentence(f, matrix, mismatches),
+        desk_table=_desk_table(f),
+        sentences=tuple(_support_sentences(f)),
+        notes=tuple(notes),
+    )
+
+
+def _support_headlines(f: _Facts) -> list[Headline]:
+    desk = f.desk
+    now, before = _row(desk, "quarter", f.quarter), _row(desk, "quarter", f.previous)
+    headlines = [_proactive_headline(f)]
+    if now is None or not now.tickets:
+        whose = f" for {f.unit}" if f.unit else ""
+        return [*headlines, Headline("Tickets", "0", sentence=f"No tickets{whose} in "
+                                                                f"{f.quarter_label}.")]
+
+    def change(column):
+        return _delta(fmt_change(_change_pct(now[column], before[column]
+                                             if before is not None else None)))
+
+    headlines += [
+        Headline("Tickets", fmt_number(now.tickets), change("tickets"), "inverse",
+                 f"Tickets opened in {f.quarter_label}."),
+        Headline("Tickets per user per month",
+                 fmt_number(now.tickets_per_user_month, 2, missing="no usage data"),
+                 change("tickets_per_user_month"), "inverse",
+                 f"{fmt_number(now.tickets)} tickets ÷ {fmt_number(now.users)} people ÷ 3 "
+                 "months." if not is_missing(now.users) else "No Usage rows to count people."),
+        Headline("Median time to resolve", fmt_hours(now.median_resolve_hours),
+                 change("median_resolve_hours"), "inverse",
+                 f"Median hours from opened to resolved, of the {fmt_number(now.resolved)} "
+                 f"tickets resolved in {f.quarter_label}."),
+        Headline("Backlog at quarter end", fmt_number(now.backlog), change("backlog"),
+                 "inverse", f"Tickets still open at the end of {f.quarter_label}."),
+    ]
+    if now.satisfaction_responses:
+        points = (now.satisfaction_pct - before.satisfaction_pct if before is not None
+                  else np.nan)
+        headlines.append(Headline(
+            "Satisfaction", fmt_percent(now.satisfaction_pct), _delta(fmt_points(points)),
+            "normal", "Mean satisfaction (0–100) of "
+                      f"{fmt_count(now.satisfaction_responses, 'response')}."))
+    return headlines
+
+
+def _proactive_chart(f: _Facts, period: str, presentation: bool = False) -> go.Figure:
+    title = _proactive_sentence(f).rstrip(".") or "Proactive share of support work"
+    return charts.proactive_trend(
+        f.proactive(period), by=period, fiscal_year_start=f.settings.fiscal_year_start, title=title,
+        subtitle="Proactive ÷ (proactive + reactive); routine requests are not in the share",
+        presentation=presentation)
+
+
+def _mix_chart(f: _Facts, period: str) -> go.Figure:
+    mix = f.work_mix(period)
+    measure = "hours" if len(mix) and mix["hours"].sum() > 0 else "tickets"
+    whose = f" for {f.unit}" if f.unit else ""
+    return charts.work_mix(mix, by=period, measure=measure,
+                           fiscal_year_start=f.settings.fiscal_year_start,
+                           title=f"Support work{whose} by class ({measure})")
+
+
+def _block_message(b: pd.Series) -> str:
+    """A block's one message: '2026-27 support block is 45% used and runs out about 20 Jan
+    2027, before it ends on 30 Jun 2027'."""
+    used = fmt_percent(b.used_pct, 0)
+    if b.runout_basis == "actual":
+        return f"{b.block} ran out on {fmt_date(b.runout_date)}"
+    if not is_missing(b.end) and not is_missing(b.as_of) and b.end < b.as_of:
+        return (f"{b.block} ended on {fmt_date(b.end)} with {fmt_hours(b.remaining_hours)} "
+                f"unused ({used} used)")
+    if b.runout_basis == "projected":
+        text = f"{b.block} is {used} used and runs out about {fmt_date(b.runout_date)}"
+        if _yes(b.runs_out_before_end):
+            text += f", before it ends on {fmt_date(b.end)}"
+        return text
+    return f"{b.block} has {fmt_hours(b.remaining_hours)} left ({used} used)"
+
+
+def _block_chart(f: _Facts, name: str, presentation: bool = False) -> go.Figure:
+    now = _row(f.blocks, "block", name)
+    subtitle = f"{fmt_percent(now.used_pct)} used as of {fmt_date(now.as_of)}"
+    if now.runout_basis == "projected":
+        subtitle += f"; projected at the pace of the last {support.BURN_WINDOW_DAYS} days"
+    return charts.block_burndown(f.block_histories[name], now, title=_block_message(now),
+                                 subtitle=subtitle, presentation=presentation)
+
+
+def _block_table(f: _Facts) -> pd.DataFrame:
+    columns = BLOCK_COLUMNS + ([f"Used by {f.unit}"] if f.unit else [])
+    rows = []
+    for b in f.blocks.itertuples(index=False):  # a handful of blocks
+        row = {
+            "Block": b.block,
+            "Vendor": _text(b.vendor),
+            "Runs": f"{fmt_date(b.start)} – {fmt_date(b.end)}",
+            "Purchased": fmt_hours(b.purchased_hours),
+            "Used": fmt_hours(b.used_hours),
+            "Left": fmt_hours(b.remaining_hours) if b.overrun_hours <= 0
+            else f"overrun {fmt_hours(b.overrun_hours)}",
+            "Used %": fmt_percent(b.used_pct),
+            "Warning": f"{b.warning}% used" if b.warning != "none" else "",
+            "Burn rate": (MISSING if is_missing(b.burn_rate_hours_per_day)
+                          else f"{fmt_number(b.burn_rate_hours_per_day, 1)} h a day"),
+            "Runs out": (f"{fmt_date(b.runout_date)} ({b.runout_basis})"
+                         if not is_missing(b.runout_date) else MISSING),
+            "Reactive": fmt_hours(b.reactive_hours),
+            "Proactive": fmt_hours(b.proactive_hours),
+            "Routine": fmt_hours(b.routine_hours),
+        }
+        if f.unit:
+            row[f"Used by {f.unit}"] = fmt_hours(f.unit_block_hours.get(b.block))
+        rows.append(row)
+    return _display(rows, columns)
+
+
+def _priority_words(p) -> str:
+    return PRIORITY_LABELS.get(int(p), str(p)) if not is_missing(p) else MISSING
+
+
+def _mismatch_table(mismatches: pd.DataFrame) -> pd.DataFrame:
+    rows = [{
+        "Impact": LEVEL_WORDS.get(int(r.impact), str(r.impact)),
+        "Urgency": LEVEL_WORDS.get(int(r.urgency), str(r.urgency)),
+        "Matrix gives": _priority_words(r.matrix_priority),
+        "Recorded as": _priority_words(r.recorded_priority),
+        "Tickets": fmt_number(r.tickets),
+    } for r in mismatches.itertuples(index=False)]
+    return _display(rows, MISMATCH_COLUMNS)
+
+
+def _mismatch_sentence(f: _Facts, matrix: pd.DataFrame, mismatches: pd.DataFrame) -> str:
+    recorded, wrong = int(matrix["recorded"].sum()), int(mismatches["tickets"].sum())
+    if not recorded:
+        return f"No tickets with a recorded priority and impact × urgency in {f.quarter_label}."
+    if not wrong:
+        return (f"All {fmt_count(recorded, 'ticket')} with a recorded priority in "
+                f"{f.quarter_label} match the impact × urgency matrix.")
+    top = mismatches.iloc[0]
+    return (f"{fmt_number(wrong)} of {fmt_count(recorded, 'ticket')} "
+            f"({fmt_percent(wrong / recorded * 100)}) in {f.quarter_label} have a recorded "
+            "priority that differs from the impact × urgency matrix. Most often: impact "
+            f"{LEVEL_WORDS[int(top.impact)]} × urgency {LEVEL_WORDS[int(top.urgency)]} gives "
+            f"{_priority_words(top.matrix_priority)} but was recorded as "
+            f"{_priority_words(top.recorded_priority)} ({fmt_count(top.tickets, 'ticket')}).")
+
+
+def _desk_table(f: _Facts) -> pd.DataFrame:
+    desk = f.desk
+    if "tickets" in desk:
+        desk = desk[desk["tickets"] > 0]
+    rows = [{
+        "Quarter": f.label(r["quarter"]),
+        "Tickets": fmt_number(r["tickets"]),
+        "Tickets per user per month": fmt_number(r["tickets_per_user_month"], 2),
+        "Resolved": fmt_number(r["resolved"]),
+        "Median hours to resolve": fmt_hours(r["median_resolve_hours"]),
+        **{f"P{p} median": fmt_hours(r[f"median_resolve_hours_p{p}"]) for p in range(1, 6)},
+        "Backlog at quarter end": fmt_number(r["backlog"]),
+        "Satisfaction": fmt_percent(r["satisfaction_pct"]),
+    } for _, r in desk.iloc[::-1].iterrows()]  # newest first; a row per quarter
+    return _display(rows, DESK_COLUMNS)
+
+
+def _support_sentences(f: _Facts, *, proactive: bool = True,
+                       block: bool = True) -> list[str]:
+    out = []
+    if proactive and f.proactive_now is not None:
+        out.append(_proactive_sentence(f))
+    mix = f.work_mix("quarter")
+    mix = mix[mix["quarter"] == f.quarter] if len(mix) else mix
+    if len(mix) and mix["tickets"].sum():
+        by_class = mix.set_index("work_class")
+        out.append(f"Routine requests were {fmt_percent(by_class.at['routine', 'tickets_pct'])} "
+                   f"of tickets in {f.quarter_label}; routine work is shown but not counted in "
+                   "the proactive share.")
+        unclassified = by_class.at["unclassified", "tickets"]
+        if unclassified:
+            out.append(f"{fmt_count(unclassified, 'ticket')} had a work type that maps to no "
+                       "class: extend the Work types sheet to classify them.")
+    p1 = support.p1_share(f.unit_dataset, f.quarter) if f.quarter else pd.DataFrame()
+    if len(p1) and p1["prioritised"].sum():
+        parts = [f"{fmt_percent(r.p1_share_pct)} of {r.facing} tickets"
+                 for r in p1.itertuples(index=False) if r.prioritised]
+        out.append(f"P1 (critical) share in {f.quarter_label}: " + " and ".join(parts) + ".")
+    if block and f.current_block is not None:
+        out.append(_block_sentence(f, f.current_block))
+    return out
