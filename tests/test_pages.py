@@ -264,3 +264,15 @@ def test_switching_pages_and_filters_does_not_read_the_files_again(monkeypatch):
     at.selectbox(key="quarter").select("2025-Q4").run()
     assert not at.exception
     assert len(reads) == 1
+
+
+def test_a_database_that_does_not_answer_is_said_plainly_and_the_sample_still_shows(
+        monkeypatch):
+    monkeypatch.setenv("VALUELIB_DATABASE_URL",
+                       "postgresql+psycopg://nobody:wrong@127.0.0.1:1/none?connect_timeout=2")
+    at = app().run()
+    assert not at.exception
+    assert any("does not answer" in e.value for e in at.error)
+    assert any("Sample data" in b for b in badges(at))
+    at.switch_page("app_pages/data/history.py").run()
+    assert not at.exception

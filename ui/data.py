@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from valuelib import questions, views
 from valuelib.ingest import load, load_paths
@@ -75,11 +76,36 @@ def uploaded_files() -> tuple[tuple[str, bytes], ...]:
     return st.session_state.get(UPLOAD_FILES, ())
 
 
+_STORE_PROBLEMS = (StoreVersionError, SQLAlchemyError)
+
+
+def _say_store_problem(exc: Exception) -> None:
+    if isinstance(exc, StoreVersionError):
+        st.error(f"The database of published versions cannot be used: {exc}")
+    else:
+        st.error("The database of published versions does not answer, so published data "
+                 f"cannot be shown or saved right now ({type(exc).__name__}). Check "
+                 "VALUELIB_DATABASE_URL and that the database server is running.")
+
+
 def latest_version() -> VersionInfo | None:
+    """The latest published version; None before the first publish, or (after saying why)
+    when the database cannot be used: the app then shows the sample or the upload."""
     try:
         return store().latest()
-    except StoreVersionError as exc:
-        st.error(f"The database of published versions cannot be used: {exc}")
+    except _STORE_PROBLEMS as exc:
+        _say_store_problem(exc)
+        return None
+
+
+def usable_store() -> Store | None:
+    """The store for the pages that write or list versions, or None after saying why not."""
+    try:
+        opened = store()
+        opened.latest()
+        return opened
+    except _STORE_PROBLEMS as exc:
+        _say_store_problem(exc)
         return None
 
 

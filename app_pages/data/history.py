@@ -8,7 +8,10 @@ from ui import data, editor, render, state
 
 render.page_title("History", "Every publish is kept. Rolling back publishes an earlier "
                              "version again as a new one; nothing is rewritten.")
-versions = data.store().versions()
+store = data.usable_store()
+if store is None:
+    st.stop()
+versions = store.versions()
 if not versions:
     st.info("Nothing has been published yet: everyone sees the sample organisation. Publish "
             "from the Upload & publish page.")
@@ -42,7 +45,7 @@ with left:
         st.rerun()
 with right:
     st.markdown(f"**Files uploaded for version {chosen.id}**")
-    for index, (name, content) in enumerate(data.store().files(chosen.id)):
+    for index, (name, content) in enumerate(store.files(chosen.id)):
         st.download_button(name, content, name, key=f"file_{chosen.id}_{index}",
                            icon=":material/download:")
 
@@ -50,6 +53,6 @@ if chosen.id != latest.id:
     st.subheader("Roll back")
     if editor.sign_in() and st.button(f"Publish version {chosen.id} again as the latest",
                                       type="primary"):
-        info = data.store().rollback(chosen.id, editor=st.session_state[editor.EDITOR_NAME])
+        info = store.rollback(chosen.id, editor=st.session_state[editor.EDITOR_NAME])
         st.session_state.pop(state.VIEW_VERSION, None)
         st.success(f"Rolled back: {info.label} has version {chosen.id}'s content.")

@@ -75,7 +75,10 @@ st.toggle("Show the dashboard with this upload (only in this browser session)",
           key=state.PREVIEW, persist_state="session")
 
 st.subheader("Publish for everyone")
-latest = data.latest_version()
+store = data.usable_store()
+if store is None:
+    st.stop()
+latest = store.latest()
 published = data.load_version(latest.id) if latest else None
 changes = diff_against(published, incoming)
 render.sentences(changes.lines())
@@ -93,6 +96,6 @@ if editor.sign_in():
     st.button("Publish", type="primary", icon=":material/publish:", on_click=_request_publish)
     if st.session_state.pop("publish_requested", False):
         with st.spinner("Publishing …"):
-            info = data.store().publish(merge_for_publish(published, incoming), list(files),
+            info = store.publish(merge_for_publish(published, incoming), list(files),
                                         editor=st.session_state[editor.EDITOR_NAME], note=note)
         st.success(f"Published {info.label}. Everyone with the link now sees it.")
