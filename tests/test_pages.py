@@ -160,6 +160,7 @@ def test_publish_then_a_new_session_sees_the_published_data():
     publish.click().run()
     assert not at.exception
     assert any("Published" in s.value for s in at.success)
+    assert any("Published" in b for b in badges(at))  # the editor's own sidebar says so too
 
     viewer = app().run()
     assert not viewer.exception

@@ -711,6 +711,7 @@ def test_diff_against_published_data():
         total_cost_after=257.0,
         rows_before={"services": 3, "costs": 3, "usage": 2, "market": 1},
         rows_after={"services": 3, "costs": 4, "usage": 2, "market": 1},
+        currency="GBP",  # the published data's reporting currency
     )
     assert summary.total_cost_change == 42.0
     assert summary.lines() == [
@@ -718,7 +719,7 @@ def test_diff_against_published_data():
         "Replaces the published rows of 2026-Q2.",
         "New services: Chat.",
         "Services no longer listed: Fax.",
-        "Total cost 215 → 257 (+42).",
+        "Total cost £215 → £257 (+£42).",
     ]
 
 

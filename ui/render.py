@@ -59,3 +59,18 @@ def page_title(title: str, subtitle: str = "") -> None:
 
 def in_presentation() -> bool:
     return state.present()
+
+
+_FLASH = "flash_message"
+
+
+def flash_and_rerun(message: str) -> None:
+    """Say ``message`` after a rerun, so the sidebar's data badge already shows the change."""
+    st.session_state[_FLASH] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(_FLASH, None)
+    if message:
+        st.success(message)

@@ -217,12 +217,17 @@ class _Where:
     sheet: str
 
 
+def _shown(value: object) -> str:
+    """A cell as a person typed it: -1850, not -1850.0."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value)
+
+
 def _finding(code: str, message: str, fix: str, *, file: str = "", sheet: str = "",
              row: int | None = None, column: str = "", value: object = "") -> Finding:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # show -1850, not -1850.0
-    shown = "" if value is None else str(value)
-    return Finding(code, severity(code), message, fix, file, sheet, row, column, shown[:200])
+    return Finding(code, severity(code), message, fix, file, sheet, row, column,
+                   _shown(value)[:200])
 
 
 def _cell_findings(code: str, mask: np.ndarray, frame: pd.DataFrame, raw_values: pd.Series,
@@ -233,7 +238,7 @@ def _cell_findings(code: str, mask: np.ndarray, frame: pd.DataFrame, raw_values:
     rows = frame["source_row"].to_numpy()
     for position in positions[:MAX_CELL_FINDINGS]:
         value = raw_values.iloc[position]
-        out.append(_finding(code, message.format(value=value), fix, file=where.file,
+        out.append(_finding(code, message.format(value=_shown(value)), fix, file=where.file,
                             sheet=where.sheet, row=int(rows[position]), column=column,
                             value=value))
     if len(positions) > MAX_CELL_FINDINGS:

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Self
 
@@ -65,6 +66,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+from .formatting import fmt_money
 from .model import Dataset, Finding, Settings, SourceFile
 
 __all__ = [
@@ -888,6 +890,7 @@ class ChangeSummary:
     total_cost_after: float
     rows_before: dict[str, int] = field(default_factory=dict)
     rows_after: dict[str, int] = field(default_factory=dict)
+    currency: str = "USD"
 
     @property
     def total_cost_change(self) -> float:
@@ -905,8 +908,9 @@ class ChangeSummary:
         if self.services_removed:
             lines.append(f"Services no longer listed: {', '.join(self.services_removed)}.")
         change = self.total_cost_change
-        lines.append(f"Total cost {self.total_cost_before:,.0f} → {self.total_cost_after:,.0f} "
-                     f"({'+' if change >= 0 else '−'}{abs(change):,.0f}).")
+        money = partial(fmt_money, currency=self.currency, decimals=0)
+        lines.append(f"Total cost {money(self.total_cost_before)} → "
+                     f"{money(self.total_cost_after)} ({money(change, signed=True)}).")
         return lines
 
 
@@ -931,6 +935,7 @@ def diff_against(published: Dataset | None, incoming: Dataset) -> ChangeSummary:
         total_cost_after=_total_cost(after),
         rows_before=_row_counts(published),
         rows_after=_row_counts(after),
+        currency=after.settings.currency,
     )
 
 

@@ -8,6 +8,7 @@ from ui import data, editor, render, state
 
 render.page_title("History", "Every publish is kept. Rolling back publishes an earlier "
                              "version again as a new one; nothing is rewritten.")
+render.show_flash()
 store = data.usable_store()
 if store is None:
     st.stop()
@@ -55,4 +56,4 @@ if chosen.id != latest.id:
                                       type="primary"):
         info = store.rollback(chosen.id, editor=st.session_state[editor.EDITOR_NAME])
         st.session_state.pop(state.VIEW_VERSION, None)
-        st.success(f"Rolled back: {info.label} has version {chosen.id}'s content.")
+        render.flash_and_rerun(f"Rolled back: {info.label} has version {chosen.id}'s content.")

@@ -13,6 +13,7 @@ ERRORS_LISTED = 10  # the first errors as sentences; all of them in the sortable
 render.page_title("Upload & publish",
                   "Fill in the template, upload it, fix what the check finds, then publish "
                   "for everyone.")
+render.show_flash()
 st.download_button("Download the template (.xlsx)", write_template(),
                    "it-value-template.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -98,4 +99,4 @@ if editor.sign_in():
         with st.spinner("Publishing …"):
             info = store.publish(merge_for_publish(published, incoming), list(files),
                                         editor=st.session_state[editor.EDITOR_NAME], note=note)
-        st.success(f"Published {info.label}. Everyone with the link now sees it.")
+        render.flash_and_rerun(f"Published {info.label}. Everyone with the link now sees it.")
