@@ -6,8 +6,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import state
-
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -56,9 +54,6 @@ def page_title(title: str, subtitle: str = "") -> None:
     if subtitle:
         st.caption(subtitle)
 
-
-def in_presentation() -> bool:
-    return state.present()
 
 
 _FLASH = "flash_message"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import parse
-from .model import Dataset, Finding, Settings, SourceFile
+from .model import Dataset, Finding, Settings, SourceFile, table_keys
 from .readers import RawSheet, read_file
 from .rules import severity
 from .schema import (
@@ -134,7 +134,7 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
             per_file = counts.setdefault(raw.file, {})
             per_file[sheet.key] = per_file.get(sheet.key, 0) + len(frame)
 
-    tables = {key: _concat(key, pieces.get(key, [])) for key in _table_keys()}
+    tables = {key: _concat(key, pieces.get(key, [])) for key in table_keys()}
     tables, cross_findings, collapse = _cross_checks(tables)
     findings.extend(cross_findings)
     sources = [_with_counts(s, counts.get(s.name, {}), collapse.get(s.name)) for s in sources]
@@ -152,10 +152,6 @@ def load_paths(paths: Iterable[str], kinds: Mapping[str, str] | None = None) -> 
 
 
 # --- recognising sheets and headers ---------------------------------------------------------
-
-def _table_keys() -> list[str]:
-    return [s.key for s in SHEETS if not s.key_value]
-
 
 def _recognise(raw: RawSheet, kind: str | None) -> Sheet | None:
     if kind:

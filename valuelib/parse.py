@@ -134,11 +134,6 @@ def short_texts(values: np.ndarray, longest: int) -> np.ndarray:
 _LONGEST_MARKER = max(len(m) for m in MISSING_MARKERS) + 4  # room for stray spaces
 
 
-def _is_marker(value: object) -> bool:
-    return (type(value) is str and len(value) <= _LONGEST_MARKER
-            and value.strip().casefold() in MISSING_MARKERS)
-
-
 def missing_mask(raw: pd.Series, types: CellTypes | None = None) -> np.ndarray:
     """True where a cell is blank or a missing-value marker."""
     return (types or cell_types(raw)).missing
