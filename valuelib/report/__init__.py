@@ -41,15 +41,22 @@ def _done(progress: Progress, what: str) -> None:
         progress(1.0, f"{what} ready")
 
 
+def _story_file(write, face, stage: str, what: str, dataset: Dataset, quarter, services,
+                business_unit, progress: Progress) -> bytes:
+    """The story (and a slide per service) prepared once, then written by ``write``."""
+    rendered = prepare(dataset, quarter, services, business_unit, progress, face)
+    if progress:
+        progress(0.9, stage)
+    data = write(rendered)
+    _done(progress, what)
+    return data
+
+
 def build_deck(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
                business_unit: str | None = None, progress: Progress = None) -> bytes:
     """The deck as .pptx bytes: 16:9 (13.333 × 7.5 in), one message a slide, speaker notes."""
-    rendered = prepare(dataset, quarter, services, business_unit, progress, ARIAL)
-    if progress:
-        progress(0.9, "Writing the slides")
-    data = write_deck(rendered)
-    _done(progress, "Deck")
-    return data
+    return _story_file(write_deck, ARIAL, "Writing the slides", "Deck", dataset, quarter,
+                       services, business_unit, progress)
 
 
 def build_pdf(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
@@ -57,12 +64,8 @@ def build_pdf(dataset: Dataset, quarter: str | None = None, services: Sequence[s
     """The deck's story as PDF bytes: one 16:9 landscape page per slide, selectable text."""
     from ._pdf import write_pdf  # fpdf2 is needed for the PDF only
 
-    rendered = prepare(dataset, quarter, services, business_unit, progress, DEJAVU)
-    if progress:
-        progress(0.9, "Writing the pages")
-    data = write_pdf(rendered)
-    _done(progress, "PDF")
-    return data
+    return _story_file(write_pdf, DEJAVU, "Writing the pages", "PDF", dataset, quarter,
+                       services, business_unit, progress)
 
 
 def build_workbook(dataset: Dataset, quarter: str | None = None,
