@@ -19,7 +19,7 @@ st.set_page_config(page_title="IT service value", page_icon="📊", layout="wide
 if state.PRESENTING not in st.session_state:
     state.set_present(st.query_params.get(state.PRESENT) in ("1", "true"))
 
-source = data.current_source()
+source = data.choose_source()
 presenting = state.present()
 pages = {
     "Dashboard": [

@@ -109,6 +109,22 @@ def usable_store() -> Store | None:
         return None
 
 
+_SHOWN = "shown_source"  # session: the Source the frame chose for the current run
+
+
+def choose_source() -> Source:
+    """Decide, once per run (in app.py, before the page), which data the session sees."""
+    source = current_source()
+    st.session_state[_SHOWN] = source
+    return source
+
+
+def shown_source() -> Source:
+    """The data this run shows, as the frame chose it; pages call this, not current_source,
+    so the store is asked (and any problem with it reported) once per run."""
+    return st.session_state.get(_SHOWN) or choose_source()
+
+
 def current_source() -> Source:
     files = uploaded_files()
     if files and state.get(state.PREVIEW):

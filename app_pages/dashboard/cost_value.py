@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import data, render, state
 
-source = data.current_source()
+source = data.shown_source()
 render.page_title("Cost vs value")
 size_by = st.segmented_control("Bubble size", ["users", "cost"], default="users",
                                key="size_by", format_func=str.capitalize) or "users"

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import ask, data, exports, render, state
 
-source = data.current_source()
+source = data.shown_source()
 view = data.overview(source.key, state.quarter(), state.business_unit(), source.dataset)
 
 render.page_title(f"{view.organization}: IT service value",

@@ -8,7 +8,7 @@ from ui import data, exports, render, state
 # Title, bullets, chart and buttons on one 1280 × 720 screen-share.
 SCREEN_CHART_PX = 400
 
-source = data.current_source()
+source = data.shown_source()
 steps = data.story(source.key, state.quarter(), state.business_unit(), source.dataset)
 if not steps:
     st.info("Nothing to present yet: there is no data for this quarter.")

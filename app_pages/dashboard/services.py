@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import data, render, state
 
-source = data.current_source()
+source = data.shown_source()
 _, _, services = data.options(source.key, source.dataset)
 if not services:
     st.info("No services yet: upload a workbook with a Services or Costs sheet.")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import data, render, state
 
-source = data.current_source()
+source = data.shown_source()
 render.page_title("Support", "From “help, I'm stuck” to “help me make it better”")
 period = st.segmented_control("Trend by", ["quarter", "month"], default="quarter",
                               key="period", format_func=str.capitalize) or "quarter"
