@@ -88,25 +88,30 @@ def _say_store_problem(exc: Exception) -> None:
                  "VALUELIB_DATABASE_URL and that the database server is running.")
 
 
-def latest_version() -> VersionInfo | None:
-    """The latest published version; None before the first publish, or (after saying why)
-    when the database cannot be used: the app then shows the sample or the upload."""
+def _guarded(ask):
+    """``ask()``, or None after saying plainly why the store cannot be used."""
     try:
-        return store().latest()
+        return ask()
     except _STORE_PROBLEMS as exc:
         _say_store_problem(exc)
         return None
+
+
+def latest_version() -> VersionInfo | None:
+    """The latest published version; None before the first publish, or (after saying why)
+    when the database cannot be used: the app then shows the sample or the upload."""
+    return _guarded(lambda: store().latest())
 
 
 def usable_store() -> Store | None:
     """The store for the pages that write or list versions, or None after saying why not."""
-    try:
+
+    def answering() -> Store:
         opened = store()
-        opened.latest()
+        opened.latest()  # a cached store whose server has gone away fails here, not later
         return opened
-    except _STORE_PROBLEMS as exc:
-        _say_store_problem(exc)
-        return None
+
+    return _guarded(answering)
 
 
 _SHOWN = "shown_source"  # session: the Source the frame chose for the current run
