@@ -11,7 +11,7 @@ Nothing here raises on bad data: every problem becomes a ``Finding``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
@@ -103,9 +103,9 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
                 if (not raw.is_csv and normalize_name(raw.name) not in SILENT_SHEETS
                         and any(any(c not in (None, "") for c in r) for r in raw.rows)):
                     findings.append(_finding(
-                        "SHEET_IGNORED", f"Sheet '{raw.name}' is not one this app knows; it was "
-                        "ignored.", "Rename it to a known sheet (see the Data page's contract) "
-                        "if it should load.", file=name, sheet=raw.name))
+                        "SHEET_IGNORED", f"Sheet '{_shown(raw.name)}' is not one this app knows; "
+                        "it was ignored.", "Rename it to a known sheet (see the Data page's "
+                        "contract) if it should load.", file=name, sheet=raw.name))
                 continue
             matched += 1
             recognised.append((raw, sheet))
@@ -213,28 +213,48 @@ class _Where:
     sheet: str
 
 
-def _shown(value: object) -> str:
-    """A cell as a person typed it: -1850, not -1850.0."""
+# Cell text quoted in a message is cut to this many characters (with "…"): a finding points
+# at the cell, it does not copy it, and a 50 MB cell must not be copied into 25 findings.
+QUOTED_CHARS = 100
+# What a finding keeps of the whole cell (``Finding.value``) and, as a last guard, of its
+# message and column: user text is always cut before it is built into either.
+VALUE_CHARS = 200
+MESSAGE_CHARS = 2000
+
+
+def _shown(value: object, limit: int = QUOTED_CHARS) -> str:
+    """A cell as a person typed it (-1850, not -1850.0), cut to ``limit`` characters."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):  # cut before anything else copies a huge cell
+        return value if len(value) <= limit else value[:limit - 1] + "…"
+    text = str(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _finding(code: str, message: str, fix: str, *, file: str = "", sheet: str = "",
              row: int | None = None, column: str = "", value: object = "") -> Finding:
-    return Finding(code, severity(code), message, fix, file, sheet, row, column,
-                   _shown(value)[:200])
+    # Messages are built by concatenation or f-strings with the data as arguments, never by
+    # str.format / % over text that holds user data (a header "{value:>2000000000}" would
+    # otherwise build a 2-billion-character string).
+    return Finding(code, severity(code), _shown(message, MESSAGE_CHARS), fix, file,
+                   _shown(sheet, VALUE_CHARS), row, _shown(column, VALUE_CHARS),
+                   _shown(value, VALUE_CHARS))
 
 
 def _cell_findings(code: str, mask: np.ndarray, frame: pd.DataFrame, raw_values: pd.Series,
-                   where: _Where, column: str, message: str, fix: str) -> list[Finding]:
-    """One finding per flagged cell, capped; the rest summarised in one more finding."""
+                   where: _Where, column: str, message: Callable[[str], str], fix: str
+                   ) -> list[Finding]:
+    """One finding per flagged cell, capped; the rest summarised in one more finding.
+    ``message`` turns the cell's shown (cut) text into the sentence."""
     positions = np.flatnonzero(mask)
     out = []
     rows = frame["source_row"].to_numpy()
     for position in positions[:MAX_CELL_FINDINGS]:
         value = raw_values.iloc[position]
-        out.append(_finding(code, message.format(value=_shown(value)), fix, file=where.file,
+        out.append(_finding(code, message(_shown(value)), fix, file=where.file,
                             sheet=where.sheet, row=int(rows[position]), column=column,
                             value=value))
     if len(positions) > MAX_CELL_FINDINGS:
@@ -253,7 +273,7 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
         expected = ", ".join(c.name for c in sheet.columns if c.required) or sheet.columns[0].name
         return None, [_finding(
             "HEADER_NOT_FOUND", f"No header row found in the first {HEADER_SEARCH_ROWS} rows of "
-            f"'{raw.name}' (a {sheet.title} sheet).",
+            f"'{_shown(raw.name)}' (a {sheet.title} sheet).",
             f"Put the column names in one row near the top, e.g. {expected}.",
             file=raw.file, sheet=raw.name)]
     header = raw.rows[header_index]
@@ -269,18 +289,20 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
         first = chosen[field]
         if mapped[first][1] == rank:
             findings.append(_finding(
-                "DUPLICATE_COLUMN", f"Columns '{header[first]}' ({_column_letter(first)}) and "
-                f"'{header[position]}' ({_column_letter(position)}) both mean {field}.",
+                "DUPLICATE_COLUMN", f"Columns '{_shown(header[first])}' ({_column_letter(first)}) "
+                f"and '{_shown(header[position])}' ({_column_letter(position)}) both mean "
+                f"{field}.",
                 "Delete or rename one of them.", file=raw.file, sheet=raw.name, row=header_row,
-                column=str(header[position])))
+                column=_shown(header[position])))
         else:
             findings.append(_finding(
-                "COLUMN_SHADOWED", f"Column '{header[position]}' also means {field}; "
-                f"'{header[first]}' was used and this one set aside.",
+                "COLUMN_SHADOWED", f"Column '{_shown(header[position])}' also means {field}; "
+                f"'{_shown(header[first])}' was used and this one set aside.",
                 "Nothing to do if that is right; otherwise rename the column you want used "
                 f"to '{field}'.", file=raw.file, sheet=raw.name, row=header_row,
-                column=str(header[position])))
-    unknown = [str(c) for p, c in enumerate(header) if p not in mapped and c not in (None, "")]
+                column=_shown(header[position])))
+    unknown = [_shown(c) for p, c in enumerate(header)
+               if p not in mapped and c not in (None, "")]
     fix = "Nothing to do, unless it is a known column under another name: then rename it."
     if len(unknown) <= MAX_LISTED_COLUMNS:
         findings += [_finding("UNKNOWN_COLUMN", f"Column '{cell}' is not part of a {sheet.title} "
@@ -324,10 +346,10 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
         findings.append(_finding(
             "TOTAL_ROW_DROPPED", "A total row was dropped; totals would double-count.",
             "Nothing to do: the app adds up rows itself.", file=raw.file, sheet=raw.name,
-            row=row, column=str(header[0] if header else "")))
+            row=row, column=_shown(header[0] if header else "")))
 
     typed, cell_findings = _parse_columns(frame, types, sheet, settings, where,
-                                          {f: str(header[p]) for f, p in chosen.items()})
+                                          {f: _shown(header[p]) for f, p in chosen.items()})
     findings.extend(cell_findings)
     typed["source_file"] = pd.Series(raw.file, index=typed.index, dtype="str")
     typed["source_sheet"] = pd.Series(raw.name, index=typed.index, dtype="str")
@@ -390,19 +412,20 @@ def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet
             foreign = bad & parse.foreign_currency(raw, settings.currency)
             findings += _cell_findings(
                 "MIXED_CURRENCY", foreign, frame, raw, where, title,
-                "'{value}' is not in the reporting currency " + settings.currency + ".",
+                lambda shown: f"'{shown}' is not in the reporting currency {settings.currency}.",
                 f"Convert the amount to {settings.currency}, or set the Settings sheet's "
                 "currency if the whole upload is in another currency.")
             bad = bad & ~foreign
         code = "BAD_VALUE" if column.required else "BAD_OPTIONAL_VALUE"
         findings += _cell_findings(
             code, bad, frame, raw, where, title,
-            "'{value}' cannot be read as " + _KIND_WORDS[column.kind] + ".",
+            lambda shown, words=_KIND_WORDS[column.kind]: f"'{shown}' cannot be read as {words}.",
             _KIND_FIX[column.kind] + ("" if column.required else " The cell was left empty."))
         if column.required:
             findings += _cell_findings(
                 "MISSING_VALUE", missing, frame, raw, where, title,
-                f"'{title}' is blank.", f"Fill in {column.name}; every row needs one.")
+                lambda _cell, blank=f"'{title}' is blank.": blank,
+                f"Fill in {column.name}; every row needs one.")
         findings += _range_findings(values, column, frame, raw, where, title)
         if column.kind == "date" and result.note.startswith(("ambiguous", "mixed")):
             findings.append(_finding(
@@ -479,26 +502,27 @@ def _range_findings(values: pd.Series, column: Column, frame: pd.DataFrame, raw:
     if kind in ("count", "price"):
         return _cell_findings(
             "NEGATIVE_VALUE", (values < 0).fillna(False).to_numpy(bool), frame, raw, where,
-            title, f"{column.name} cannot be negative ('{{value}}').",
+            title, lambda shown: f"{column.name} cannot be negative ('{shown}').",
             "Write the number without a minus sign, or remove the row.")
     if kind == "money":
         return _cell_findings(
             "NEGATIVE_AMOUNT", (values < 0).fillna(False).to_numpy(bool), frame, raw, where,
-            title, "'{value}' is negative and was read as a credit.",
+            title, lambda shown: f"'{shown}' is negative and was read as a credit.",
             "Nothing to do if it is a credit; otherwise remove the minus sign.")
     if kind == "percent":
         outside = ~values.between(0, 100) & values.notna()
         return _cell_findings("OUT_OF_RANGE", outside.to_numpy(bool), frame, raw, where, title,
-                              "'{value}' is not a percent between 0 and 100.",
+                              lambda shown: f"'{shown}' is not a percent between 0 and 100.",
                               "Write a percent between 0 and 100.")
     if kind == "score":
         outside = ~values.between(1, 5) & values.notna()
         return _cell_findings("OUT_OF_RANGE", outside.to_numpy(bool), frame, raw, where, title,
-                              "'{value}' is not a score from 1 to 5.", "Write a score from 1 to 5.")
+                              lambda shown: f"'{shown}' is not a score from 1 to 5.",
+                              "Write a score from 1 to 5.")
     if kind == "rating":
         outside = ~values.between(0, 100) & values.notna()
         return _cell_findings("OUT_OF_RANGE", outside.to_numpy(bool), frame, raw, where, title,
-                              "'{value}' is neither a 1–5 score nor a percent.",
+                              lambda shown: f"'{shown}' is neither a 1–5 score nor a percent.",
                               "Write a score from 1 to 5, or a percent from 0 to 100.")
     return []
 
@@ -539,15 +563,15 @@ def _settings(sheets: list[tuple[RawSheet, Sheet]]) -> tuple[Settings, list[Find
             where = {"file": raw.file, "sheet": raw.name, "row": index, "column": "value"}
             if key is None:
                 findings.append(_finding(
-                    "SETTING_INVALID", f"'{name}' is not a setting this app knows.",
+                    "SETTING_INVALID", f"'{_shown(name)}' is not a setting this app knows.",
                     "Use organization, currency, fiscal year start or date order.",
                     value=name, **{**where, "column": "setting"}))
                 continue
             parsed = _setting_value(key, value)
             if parsed is None:
                 findings.append(_finding(
-                    "SETTING_INVALID", f"'{value}' is not a valid {name}; the default "
-                    f"{SETTINGS_DEFAULTS[key]} was used.", _SETTING_FIX[key], value=value,
+                    "SETTING_INVALID", f"'{_shown(value)}' is not a valid {_shown(name)}; the "
+                    f"default {SETTINGS_DEFAULTS[key]} was used.", _SETTING_FIX[key], value=value,
                     **where))
                 continue
             if key == "currency" and "currency" in values and values["currency"] != parsed:
@@ -603,10 +627,10 @@ def _first_rows(frame: pd.DataFrame, mask: pd.Series, by: str) -> pd.DataFrame:
 
 
 def _value_findings(frame: pd.DataFrame, mask: pd.Series, column: str, code: str,
-                    message: str, fix: str) -> list[Finding]:
+                    message: Callable[[str, str], str], fix: str) -> list[Finding]:
     """One finding per distinct flagged value of ``column``, at its first row; ``message``
-    may use ``{value}`` and ``{rows}`` (how many rows share the value)."""
-    return [_finding(code, message.format(value=row[column], rows=_rows(row["rows"])), fix,
+    turns (the value as shown, how many rows share it) into the sentence."""
+    return [_finding(code, message(_shown(row[column]), _rows(row["rows"])), fix,
                      file=row["source_file"], sheet=row["source_sheet"],
                      row=int(row["source_row"]), column=column, value=row[column])
             for _, row in _first_rows(frame, mask, column).iterrows()]
@@ -631,7 +655,7 @@ def _cross_checks(tables: dict[str, pd.DataFrame]
     for _index, row in tables["market"].loc[tables["market"]["price_per_user_month"].isna()
                                            ].head(MAX_CELL_FINDINGS).iterrows():
         findings.append(_finding(
-            "MISSING_VALUE", f"Offer '{row['offer']}' has no price.",
+            "MISSING_VALUE", f"Offer '{_shown(row['offer'])}' has no price.",
             "Fill in price_per_user_month (or price_per_user_year).", file=row["source_file"],
             sheet=row["source_sheet"], row=int(row["source_row"]),
             column="price_per_user_month"))
@@ -708,7 +732,7 @@ def _tie_services(tables: dict[str, pd.DataFrame]
                 canonical[_service_key(pd.Series([row["service"]]))[0]] = row["service"]
                 additions.append(row["service"])
                 findings.append(_finding(
-                    "SERVICE_NOT_IN_CATALOG", f"Service '{row['service']}' is not on the "
+                    "SERVICE_NOT_IN_CATALOG", f"Service '{_shown(row['service'])}' is not on the "
                     f"Services sheet ({_rows(row['rows'])} name it); it was added to the "
                     "catalogue.", "Add it to the Services sheet, or correct the spelling.",
                     file=row["source_file"], sheet=row["source_sheet"],
@@ -743,7 +767,8 @@ def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list
     unknown_pool = label.notna() & pool.isna()
     findings += _value_findings(
         costs, unknown_pool, "cost_pool", "UNKNOWN_COST_POOL",
-        "Cost pool '{value}' maps to no TBM pool ({rows}); it was counted as Other.",
+        lambda shown, rows: f"Cost pool '{shown}' maps to no TBM pool ({rows}); it was "
+        "counted as Other.",
         "Use a TBM pool: Internal Labor, External Labor, Outside Services, Hardware, "
         "Software, Facilities & Power, Telecom, Other, Internal Services.")
     method_key = costs["allocate_by"].str.casefold().str.replace(r"[\W_]+", "", regex=True)
@@ -754,8 +779,8 @@ def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list
     unknown_method = shared & costs["allocate_by"].notna() & allocate_by.isna()
     findings += _value_findings(
         costs, unknown_method, "allocate_by", "UNKNOWN_ALLOCATION",
-        "Shared lines say allocate by '{value}', which is neither a method nor a rule "
-        "({rows}); they stay Unallocated.",
+        lambda shown, rows: f"Shared lines say allocate by '{shown}', which is neither a "
+        f"method nor a rule ({rows}); they stay Unallocated.",
         "Use users, cost, even, tickets, hours, or a rule from the Allocation rules sheet.")
     # A shared line without a method is split by users: the most common and least surprising.
     allocate_by = allocate_by.where(~(shared & costs["allocate_by"].isna()), "users")
@@ -780,7 +805,8 @@ def _classify_work(support: pd.DataFrame, work_types: pd.DataFrame
     valid = user_classes.isin(WORK_CLASSES[:3])
     for _, row in work_types.loc[~valid & work_types["class"].notna()].iterrows():
         findings.append(_finding(
-            "BAD_OPTIONAL_VALUE", f"Class '{row['class']}' is not reactive, proactive or routine.",
+            "BAD_OPTIONAL_VALUE", f"Class '{_shown(row['class'])}' is not reactive, proactive or "
+            "routine.",
             "Write reactive, proactive or routine.", file=row["source_file"],
             sheet=row["source_sheet"], row=int(row["source_row"]), column="class",
             value=row["class"]))
@@ -800,8 +826,8 @@ def _classify_work(support: pd.DataFrame, work_types: pd.DataFrame
     unknown = work_type.notna() & work_class.eq("unclassified")
     findings += _value_findings(
         support.assign(work_type=work_type), unknown, "work_type", "UNKNOWN_WORK_TYPE",
-        "Work type '{value}' is not reactive, proactive or routine ({rows}); it is shown as "
-        "unclassified.",
+        lambda shown, rows: f"Work type '{shown}' is not reactive, proactive or routine "
+        f"({rows}); it is shown as unclassified.",
         "Add it to a 'Work types' sheet with its class (reactive, proactive or routine).")
     opened = support["opened"]
     month_key = opened.dt.year * 100 + opened.dt.month
@@ -827,7 +853,7 @@ def _rule_totals(rules: pd.DataFrame) -> list[Finding]:
         row=("source_row", "first"))
     for rule, row in totals.loc[(totals["total"] - 100).abs() > 0.5].iterrows():
         findings.append(_finding(
-            "RULE_TOTAL", f"Rule '{rule}' shares total {row['total']:g} %, not 100 %.",
+            "RULE_TOTAL", f"Rule '{_shown(rule)}' shares total {row['total']:g} %, not 100 %.",
             "Correct the percents so they add up to 100.", file=row["file"], sheet=row["sheet"],
             row=int(row["row"]), column="percent", value=f"{row['total']:g}"))
     return findings
