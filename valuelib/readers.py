@@ -7,18 +7,25 @@ would show them, so that ingest can number rows the way a person sees them.
 from __future__ import annotations
 
 import csv
+import html
 import io
+import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
+from typing import IO
 
 import python_calamine
 
 from .model import ERROR, Finding
 
-# A sheet bigger than this is refused rather than read: a real quarterly workbook is far
+# A sheet bigger than this is refused before it is read (docs/decisions.md, "Upload limits"):
+# calamine holds a sheet as a dense rows × columns range (about 32 bytes a cell, then a Python
+# list of lists), so 16.8 million cells — the whole grid of an .xls sheet, or 200,000 rows ×
+# 80 columns — is what one upload's memory budget affords. A real quarterly workbook is far
 # smaller, and a tiny file that inflates past it is a zip bomb.
-MAX_ROWS = 3_000_000
-MAX_CELLS = 60_000_000
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_CELLS = 16_777_216
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 400
 
@@ -106,22 +113,78 @@ def _zip_problem(name: str, data: bytes) -> ReadResult | None:
     return None
 
 
+def _too_large(name: str, sheet: str, extent: SheetExtent) -> ReadResult:
+    return ReadResult(findings=(Finding(
+        "FILE_TOO_LARGE", ERROR,
+        f"Sheet '{sheet[:100]}' reaches row {extent.rows:,} and column "
+        f"{_index_to_letters(extent.columns) or 'A'} ({extent.columns:,} columns): "
+        f"{extent.cells:,} cells, beyond the {MAX_CELLS:,} cells (and {MAX_ROWS:,} rows) "
+        "this app reads per sheet. It was not opened.",
+        "Delete the stray cells far from the data (Ctrl+End in Excel shows the last one), or "
+        "split the sheet, and upload again.", file=name, sheet=sheet[:200]),))
+
+
+def _workbook_parts(archive: zipfile.ZipFile) -> dict[str, str] | None:
+    """Sheet name -> worksheet XML part, from the workbook's own index; None when the file is
+    not an .xlsx (an .xlsb or .ods keeps its sheets in other parts)."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return None
+    book = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    targets = {}
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        ident = re.search(rb'\sId="([^"]*)"', tag)
+        target = re.search(rb'\sTarget="([^"]*)"', tag)
+        if ident and target:
+            path = html.unescape(target.group(1).decode("utf-8", "replace"))
+            path = path.lstrip("/") if path.startswith("/") else "xl/" + path
+            targets[ident.group(1)] = posixpath.normpath(path)
+    parts = {}
+    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book):
+        sheet = re.search(rb'\sname="([^"]*)"', tag)
+        ident = re.search(rb':id="([^"]*)"', tag)
+        if sheet and ident and targets.get(ident.group(1)) in names:
+            parts[html.unescape(sheet.group(1).decode("utf-8", "replace"))] = \
+                targets[ident.group(1)]
+    return parts
+
+
+def _oversized_sheet(name: str, data: bytes) -> ReadResult | None:
+    """Measure every worksheet of an .xlsx before calamine opens any (see sheet_extent); a
+    zip workbook whose sheets cannot be measured (.xlsb, .ods) is refused, not risked."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = _workbook_parts(archive)
+        if parts is None:
+            return _refuse(name, "FILE_UNREADABLE",
+                           "This workbook is not an .xlsx (it looks like .xlsb or .ods), so its "
+                           "sheets' size cannot be checked before opening; it was not opened.",
+                           "Open it in Excel or LibreOffice, save it as .xlsx, and upload that.")
+        for sheet, part in parts.items():
+            with archive.open(part) as stream:
+                extent = sheet_extent(stream)
+            if extent.odd_refs:
+                return _refuse(name, "FILE_UNSAFE",
+                               f"Sheet '{sheet[:100]}' writes cell addresses in a way Excel never "
+                               "does; it was not opened.",
+                               "Open the file in Excel, save it as a new .xlsx, and upload "
+                               "that copy.")
+            if extent.rows > MAX_ROWS or extent.cells > MAX_CELLS:
+                return _too_large(name, sheet, extent)
+    return None
+
+
 def _read_workbook(name: str, data: bytes) -> ReadResult:
     if data.startswith(_ZIP_MAGIC):
-        problem = _zip_problem(name, data)
+        problem = _zip_problem(name, data) or _oversized_sheet(name, data)
         if problem:
             return problem
+    # An .xls sheet cannot pass 65,536 × 256 = MAX_CELLS cells, so calamine may size it.
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for sheet_name in book.sheet_names:
             sheet = book.get_sheet_by_name(sheet_name)
-            if sheet.total_height > MAX_ROWS or sheet.total_height * sheet.total_width > MAX_CELLS:
-                return _refuse(name, "FILE_TOO_LARGE",
-                               f"Sheet '{sheet_name}' claims {sheet.total_height:,} rows × "
-                               f"{sheet.total_width:,} columns, beyond what this app reads.",
-                               "Remove unused rows and columns (or formatting far below the "
-                               "data) and upload again.")
             sheets.append(RawSheet(name, sheet_name, sheet.to_python(skip_empty_area=False)))
     except python_calamine.PasswordError:
         return _refuse(name, "FILE_ENCRYPTED",
@@ -174,3 +237,136 @@ def _read_csv(name: str, data: bytes) -> ReadResult:
                        "Split the file by quarter and upload the parts together.")
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return ReadResult(sheets=(RawSheet(name, stem, rows, is_csv=True),))
+
+
+# --- a worksheet's real extent, before calamine sizes its dense range from it ----------------
+#
+# calamine allocates rows × columns cells for a sheet's used range (up to its last cell with a
+# value) when the sheet is opened, whatever lies between: two cells, A1 and XFD1048576, ask
+# for 17 billion. So the extent is measured from the sheet's XML first. The <dimension>
+# element is not trusted (it may be absent, stale or a lie; calamine ignores it too); the cell
+# references are. Reading every reference into Python costs seconds on a 200,000-row sheet,
+# so each chunk of the inflated XML is read from its tail (rows and cells are written in order
+# by every spreadsheet program), and one C-speed regex search confirms that no reference in
+# the chunk lies beyond that. Only a chunk that breaks the order pays for a full read.
+
+_CHUNK_BYTES = 1 << 22
+_TAIL_BYTES = 1 << 14
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = "0123456789"
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """How far a sheet's cells reach: its last row and column (1-based; 0 when empty)."""
+
+    rows: int
+    columns: int
+    odd_refs: int = 0  # cell references that are not plain (B7); such a sheet is refused
+
+    @property
+    def cells(self) -> int:
+        """The dense range calamine would allocate for the sheet."""
+        return self.rows * self.columns
+
+
+def _letters_to_index(letters: bytes) -> int:
+    index = 0
+    for byte in letters:
+        index = index * 26 + (byte & 0xDF) - 64  # either case
+    return index
+
+
+def _index_to_letters(index: int) -> str:
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _above(text: str, alphabet: str) -> str:
+    """A regex for the strings over ``alphabet`` that are longer than ``text``, or as long
+    and sort after it (for row numbers and column letters, that is numeric order)."""
+
+    def cls(chars: str) -> str:
+        return f"[{chars[0]}-{chars[-1]}]" if len(chars) > 1 else chars
+
+    options = [f"{cls(alphabet)}{{{len(text) + 1},}}"]
+    for i, char in enumerate(text):
+        higher = alphabet[alphabet.index(char) + 1:]
+        if higher:
+            options.append("".join(cls(c) for c in text[:i]) + cls(higher)
+                           + cls(alphabet) * (len(text) - i - 1))
+    return "|".join(options)
+
+
+_REF = rb"""\sr\s*=\s*["']([A-Za-z]+)([0-9]+)["']"""
+_LOOSE = rb"""(?:>|/>|\s(?!(?:[^>]*\s)?r\s*=\s*["'][A-Za-z]+[0-9]+["']))"""
+
+
+class _Scan:
+    """The running extent of one sheet part, and the pattern for a cell beyond it."""
+
+    def __init__(self, prefix: bytes):
+        cell = prefix + b"c"
+        self.prefix = prefix
+        self.rows = self.columns = self.loose_cells = self.odd_refs = 0
+        # a cell reference, wherever ``r`` sits among the attributes
+        self.ref = re.compile(b"<" + cell + rb"\b[^>]*?" + _REF)
+        # a cell that calamine places by position, having no plain reference of its own
+        self.loose = re.compile(b"<" + cell + _LOOSE)
+        # a reference that is not letters then digits (escaped, say): Excel never writes one
+        self.odd = re.compile(b"<" + cell + rb"""\b[^>]*?\sr\s*=\s*["'](?![A-Za-z]+[0-9]+["'])""")
+        self.row_number = re.compile(b"<" + prefix + rb"""row\b[^>]*?\sr\s*=\s*["']([0-9]+)""")
+        self.beyond = self._beyond()
+
+    def _beyond(self) -> re.Pattern[bytes]:
+        """A cell written as every spreadsheet program writes it (``<c r="B7"``) beyond the
+        extent so far, or a cell written any other way (the full read sorts those out)."""
+        cell = re.escape(self.prefix + b"c").decode("ascii")
+        letters = _above(_index_to_letters(self.columns), _LETTERS) if self.columns \
+            else "[A-Z]"
+        digits = _above(str(self.rows), _DIGITS) if self.rows else "[0-9]"
+        return re.compile((f'<{cell}(?: r="(?:(?:{letters})[0-9]|[A-Z]+(?:{digits})")'
+                           f'|(?! r="[A-Z]{{1,3}}[0-9]{{1,7}}")[\\s>/])').encode("ascii"))
+
+    def _take(self, text: bytes) -> None:
+        refs = self.ref.findall(text)
+        rows = max((int(r) for _, r in refs), default=0)
+        columns = max((_letters_to_index(c) for c, _ in refs), default=0)
+        if rows > self.rows or columns > self.columns:
+            self.rows, self.columns = max(rows, self.rows), max(columns, self.columns)
+            self.beyond = self._beyond()
+
+    def feed(self, text: bytes) -> None:
+        self._take(text[-_TAIL_BYTES:])
+        if self.beyond.search(text):  # out of order, or cells without a reference
+            self._take(text)
+            self.odd_refs += len(self.odd.findall(text))
+            self.loose_cells += len(self.loose.findall(text))
+            if self.loose_cells:  # rows without a number follow the one before
+                numbered = self.row_number.findall(text)
+                self.rows = max(self.rows, max(map(int, numbered), default=0),
+                                text.count(b"<" + self.prefix + b"row"))
+
+
+def sheet_extent(part: IO[bytes]) -> SheetExtent:
+    """The extent of one worksheet XML part (a file object over the inflated XML)."""
+    scan: _Scan | None = None
+    carry = b""
+    while chunk := part.read(_CHUNK_BYTES):
+        text = carry + chunk
+        if scan is None:
+            match = re.search(rb"<(\w+:)?worksheet\b", text)
+            scan = _Scan(match.group(1) or b"" if match else b"")
+        # up to the last complete tag, so no reference is split between chunks
+        cut = text.rfind(b"<")
+        scan.feed(text[:cut] if cut > 0 else text)
+        carry = text[cut:] if cut > 0 else b""
+    if scan is None:
+        return SheetExtent(0, 0)
+    if carry:
+        scan.feed(carry)
+    # cells without a reference are placed one after another: a row may be as wide as all
+    return SheetExtent(scan.rows, max(scan.columns, scan.loose_cells), scan.odd_refs)
