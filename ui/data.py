@@ -7,6 +7,7 @@ chosen in History → the latest published version → the sample organisation.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from . import state
 
 SAMPLE_FILES = tuple(sorted((Path(__file__).parents[1] / "sample_data").glob("*.xlsx")))
 UPLOAD_FILES = "upload_files"  # session key: tuple[(name, bytes)] of this session's upload
+_UPLOAD_DATASET = "upload_dataset"  # session key: (upload_key, Dataset) read from it
+# One upload is read at a time per process: each may take its whole memory budget
+# (docs/decisions.md, "Upload limits"), and viewers keep being served meanwhile.
+_READING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -55,9 +60,26 @@ def published_dataset(url: str, version_id: int) -> Dataset:
     return _store(url).load(version_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def upload_dataset(files: tuple[tuple[str, bytes], ...]) -> Dataset:
-    return load(files)
+    """This session's upload, read once and kept in the session only (never in a shared
+    cache): it is private, and it goes when the session does."""
+    key = upload_key(files)
+    kept = st.session_state.get(_UPLOAD_DATASET)
+    if kept and kept[0] == key:
+        return kept[1]
+    st.session_state.pop(_UPLOAD_DATASET, None)  # free the last upload before reading this one
+    if not _READING.acquire(blocking=False):
+        note = st.empty()
+        note.info("Another upload is being read; yours is next and starts by itself in a "
+                  "moment.", icon=":material/hourglass_top:")
+        _READING.acquire()
+        note.empty()
+    try:
+        dataset = load(files)
+    finally:
+        _READING.release()
+    st.session_state[_UPLOAD_DATASET] = (key, dataset)
+    return dataset
 
 
 def load_version(version_id: int) -> Dataset:

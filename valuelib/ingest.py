@@ -21,6 +21,10 @@ import pandas as pd
 from . import parse
 from .model import Dataset, Finding, Settings, SourceFile, table_keys
 from .readers import RawSheet, read_file
+
+# All files of one upload together, so that one upload stays inside its memory budget
+# (docs/decisions.md, "Upload limits"); each file has its own limit in readers.
+MAX_UPLOAD_BYTES = 120 * 1024**2
 from .rules import severity
 from .schema import (
     COST_POOL_WORDS,
@@ -91,9 +95,19 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
     findings: list[Finding] = []
     sources: list[SourceFile] = []
     recognised: list[tuple[RawSheet, Sheet]] = []
+    total = 0
     for name, payload in files:
         data = payload if isinstance(payload, bytes) else payload.read()
         source = SourceFile(name, hashlib.sha256(data).hexdigest(), len(data))
+        total += len(data)
+        if total > MAX_UPLOAD_BYTES:
+            findings.append(_finding(
+                "FILE_TOO_LARGE", f"This upload's files add up to more than "
+                f"{MAX_UPLOAD_BYTES // 1024**2} MB, the most one upload may hold; this file "
+                "was not read.", "Upload the files in smaller groups (one quarter at a time).",
+                file=name))
+            sources.append(source)
+            continue
         result = read_file(name, data)
         findings.extend(result.findings)
         matched = 0

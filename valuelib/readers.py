@@ -27,6 +27,11 @@ from .model import ERROR, Finding
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_CELLS = 16_777_216
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+# Per file, by kind, so one upload stays inside its memory budget (about 1.5 GiB; measured in
+# bench/resources.py and written down in docs/decisions.md): reading a CSV peaks at ~16 times
+# its size, an .xlsx (compressed ~8:1) at ~30 times.
+MAX_FILE_BYTES = {"csv": 80 * 1024**2, "workbook": 40 * 1024**2}
+
 MAX_COMPRESSION_RATIO = 400
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -78,7 +83,15 @@ def read_file(name: str, data: bytes) -> ReadResult:
         if head.startswith(magic):
             return _refuse(name, "FILE_UNREADABLE", f"This file is {what}, not a spreadsheet.",
                            "Upload the .xlsx workbook or a .csv export.")
-    if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
+    kind = "workbook" if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)) else "csv"
+    if len(data) > MAX_FILE_BYTES[kind]:
+        return _refuse(name, "FILE_TOO_LARGE",
+                       f"The file is {len(data) / 1024**2:,.0f} MB; this app reads "
+                       f"{'workbooks' if kind == 'workbook' else 'CSV files'} up to "
+                       f"{MAX_FILE_BYTES[kind] // 1024**2} MB each.",
+                       "Split it by quarter (or keep only the sheets and columns the template "
+                       "names) and upload the parts together.")
+    if kind == "workbook":
         return _read_workbook(name, data)
     return _read_csv(name, data)
 
