@@ -21,10 +21,6 @@ import pandas as pd
 from . import parse
 from .model import Dataset, Finding, Settings, SourceFile, table_keys
 from .readers import RawSheet, read_file
-
-# All files of one upload together, so that one upload stays inside its memory budget
-# (docs/decisions.md, "Upload limits"); each file has its own limit in readers.
-MAX_UPLOAD_BYTES = 120 * 1024**2
 from .rules import severity
 from .schema import (
     COST_POOL_WORDS,
@@ -45,6 +41,9 @@ from .schema import (
 )
 
 HEADER_SEARCH_ROWS = 10
+# All files of one upload together, so that one upload stays inside its memory budget
+# (docs/decisions.md, "Upload limits"); each file has its own limit in readers.
+MAX_UPLOAD_BYTES = 120 * 1024**2
 # Past this many cells with the same problem in one column, one summary finding stands for the
 # rest: a 200,000-row export with a bad column should give a readable list, not 200,000 rows.
 MAX_CELL_FINDINGS = 25
