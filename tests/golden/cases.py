@@ -80,6 +80,25 @@ def _encrypted() -> bytes:
     return header + directory + b"\0" * 2048
 
 
+def _far_cells(far: str) -> bytes:
+    """A Usage sheet with its header in row 1 and one more cell far away: a few KB whose used
+    range, read densely, would be rows × columns of the far cell (XFD1048576: 17 billion)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Usage"
+    sheet.append(USAGE[0])
+    sheet[far] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# Column headers that are format strings: each maps to ``amount`` (the unit in parentheses,
+# or the punctuation, is dropped), and a bad amount below it quotes the header in a message.
+FORMAT_WIDTH_HEADER = "Amount ({value:>2000000000})"
+BRACES_HEADER = "amount{}"
+
+
 @dataclass(frozen=True)
 class Case:
     file: str
@@ -188,7 +207,24 @@ CASES: tuple[Case, ...] = (
         "INC1,29/2/2016 01:16,Resolved,29/2/2016 11:29,2 - High\n"
         "INC2,1/3/2016 08:00,New,1/3/2016 08:05,4 - Low\n"),
         (("EVENT_LOG_COLLAPSED", "event_log", None, "ticket"),), others_allowed=True),
+    # Resource attacks (issue 10): each must give its finding, never a crash or a traceback.
+    Case("huge_declared_range.xlsx", lambda: _far_cells("XFD1048576"),
+         (("FILE_TOO_LARGE", "Usage", None, ""),)),
+    Case("sparse_702_by_1000000.xlsx", lambda: _far_cells("ZZ1000000"),
+         (("FILE_TOO_LARGE", "Usage", None, ""),)),
+    Case("format_width_header.csv", lambda: csv_text(
+        f"quarter,service,cost_pool,{FORMAT_WIDTH_HEADER}\n2026-Q3,,Software,lots\n"),
+        (("BAD_VALUE", "format_width_header", 2, FORMAT_WIDTH_HEADER),)),
+    Case("braces_header.csv", lambda: csv_text(
+        f"quarter,service,cost_pool,{BRACES_HEADER}\n2026-Q3,,Software,-{{0}}\n"
+        "2026-Q3,,Software,{value}\n"),
+        (("BAD_VALUE", "braces_header", 2, BRACES_HEADER),
+         ("BAD_VALUE", "braces_header", 3, BRACES_HEADER))),
 )
+
+# The files of CASES that attack the server's memory or its message building.
+HOSTILE = ("huge_declared_range.xlsx", "sparse_702_by_1000000.xlsx", "format_width_header.csv",
+           "braces_header.csv")
 
 
 def main() -> None:
