@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import zipfile
@@ -16,21 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden.cases import HERE, HOSTILE, SERVICES, _far_cells, xlsx
+from tests.golden.cases import HERE, HOSTILE, SERVICES, _far_cells, huge_cell_workbook, xlsx
 from valuelib.ingest import QUOTED_CHARS, VALUE_CHARS, load
 from valuelib.readers import MAX_CELLS, MAX_FILE_BYTES, read_file, sheet_extent
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT = 1536 * 1024**2  # 1.5 GiB of address space for the whole process
 HUGE_CELL_CHARS = 50 * 1024**2
-
-
-def _huge_cell_workbook() -> bytes:
-    """A Costs sheet whose amount is one 50 MB cell of text that does not compress away
-    (hex digits), so the file passes the zip-bomb check and must be bounded further on."""
-    text = os.urandom(HUGE_CELL_CHARS // 2).hex()
-    return xlsx(Services=SERVICES, Costs=[["quarter", "service", "amount"],
-                                          ["2026-Q3", "CRM", text]])
 
 
 # Run in the child: read each file, print its findings as JSON (codes, where, sizes).
@@ -52,7 +43,7 @@ for path in sys.argv[1:]:
 def test_hostile_files_give_findings_under_a_memory_limit(tmp_path):
     paths = [str(HERE / name) for name in HOSTILE]
     huge = tmp_path / "huge_cell.xlsx"
-    huge.write_bytes(_huge_cell_workbook())
+    huge.write_bytes(huge_cell_workbook(HUGE_CELL_CHARS))
     paths.append(str(huge))
     child = _CHILD.format(limit=MEMORY_LIMIT, root=str(ROOT))
     done = subprocess.run([sys.executable, "-c", child, *paths], capture_output=True,

@@ -8,6 +8,7 @@ read the committed files, so a change in a builder shows up as a diff to review.
 from __future__ import annotations
 
 import io
+import os
 import sys
 import zipfile
 from collections.abc import Callable
@@ -91,6 +92,23 @@ def _far_cells(far: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def huge_cell_workbook(chars: int) -> bytes:
+    """A Costs sheet whose amount is one cell of ``chars`` hex digits (text that does not
+    compress away, so the file passes the zip-bomb check): too large to commit, built in the
+    test. openpyxl cuts cells at Excel's 32,767 characters, so the text is put in by hand."""
+    marker = "HUGE-CELL-MARKER"
+    source = zipfile.ZipFile(io.BytesIO(xlsx(Services=SERVICES, Costs=[
+        ["quarter", "service", "amount"], ["2026-Q3", "CRM", marker]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if marker.encode() in data:
+                data = data.replace(marker.encode(), os.urandom(chars // 2).hex().encode())
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 # Column headers that are format strings: each maps to ``amount`` (the unit in parentheses,
