@@ -139,6 +139,11 @@ def missing_mask(raw: pd.Series, types: CellTypes | None = None) -> np.ndarray:
     return (types or cell_types(raw)).missing
 
 
+# A cell of a number, date, quarter, yes/no or code column longer than this is bad without
+# being parsed: a 50 MB cell would otherwise hold the process (and the GIL) for minutes.
+LONGEST_VALUE = 200
+
+
 def _by_unique(raw: pd.Series, parse_one: Callable[[object], object], dtype,
                types: CellTypes | None = None) -> Parsed:
     """Apply ``parse_one`` to each distinct present value; map back. ``parse_one`` returns the
@@ -150,7 +155,10 @@ def _by_unique(raw: pd.Series, parse_one: Callable[[object], object], dtype,
     parsed: list[object] = []
     bad_unique = np.zeros(len(uniques), dtype=bool)
     for i, value in enumerate(uniques):
-        result = None if is_missing_scalar(value) else parse_one(value)
+        if parse_one is not _text_one and isinstance(value, str) and len(value) > LONGEST_VALUE:
+            result = _BAD  # no number, date or code is this long; regexes would crawl over it
+        else:
+            result = None if is_missing_scalar(value) else parse_one(value)
         if result is _BAD:
             bad_unique[i] = True
             result = None

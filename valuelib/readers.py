@@ -137,6 +137,16 @@ def _too_large(name: str, sheet: str, extent: SheetExtent) -> ReadResult:
         "split the sheet, and upload again.", file=name, sheet=sheet[:200]),))
 
 
+def _long_cell(name: str, sheet: str) -> ReadResult:
+    where = f"Sheet '{sheet[:100]}' has" if sheet else "The workbook has"
+    return ReadResult(findings=(Finding(
+        "FILE_TOO_LARGE", ERROR,
+        f"{where} a cell longer than the {MAX_CELL_CHARS:,} characters Excel allows in one "
+        "cell; the workbook was not opened.",
+        "Find the cell (it may be pasted data or an export gone wrong), shorten it, save and "
+        "upload again.", file=name, sheet=sheet[:200]),))
+
+
 def _workbook_parts(archive: zipfile.ZipFile) -> dict[str, str] | None:
     """Sheet name -> worksheet XML part, from the workbook's own index; None when the file is
     not an .xlsx (an .xlsb or .ods keeps its sheets in other parts)."""
@@ -173,9 +183,15 @@ def _oversized_sheet(name: str, data: bytes) -> ReadResult | None:
                            "This workbook is not an .xlsx (it looks like .xlsb or .ods), so its "
                            "sheets' size cannot be checked before opening; it was not opened.",
                            "Open it in Excel or LibreOffice, save it as .xlsx, and upload that.")
+        if "xl/sharedStrings.xml" in archive.namelist():
+            with archive.open("xl/sharedStrings.xml") as stream:
+                if holds_long_text(stream):
+                    return _long_cell(name, "")
         for sheet, part in parts.items():
             with archive.open(part) as stream:
                 extent = sheet_extent(stream)
+            if extent.long_text:
+                return _long_cell(name, sheet)
             if extent.odd_refs:
                 return _refuse(name, "FILE_UNSAFE",
                                f"Sheet '{sheet[:100]}' writes cell addresses in a way Excel never "
@@ -221,7 +237,8 @@ def decode_text(data: bytes) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """Comma, semicolon or tab: the one that splits the first lines most consistently."""
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    # the first 20 lines, from at most the first megabyte: never a copy of a whole file
+    lines = [line for line in text[:1 << 20].splitlines()[:20] if line.strip()]
     best, best_score = ",", -1.0
     for delimiter in (",", ";", "\t"):
         counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines]
@@ -241,8 +258,17 @@ def _read_csv(name: str, data: bytes) -> ReadResult:
                        "Upload the .xlsx workbook or a .csv export.")
     text = decode_text(data)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+        # lines split at "\n" only (as newline="" would), without io.StringIO's copy of the
+        # whole text at 4 bytes a character
+        lines = (line + "\n" for line in text.split("\n"))
+        rows = list(csv.reader(lines, delimiter=sniff_delimiter(text)))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            return _refuse(name, "FILE_TOO_LARGE",
+                           f"A cell of the CSV file holds more than {csv.field_size_limit():,} "
+                           "characters, far more than any value the app reads; it was not read.",
+                           "Find the cell (pasted data or an export gone wrong), shorten it, "
+                           "and upload again.")
         return _refuse(name, "FILE_UNREADABLE", f"The CSV file could not be read ({exc}).",
                        "Export the sheet again as CSV from Excel.")
     if len(rows) > MAX_ROWS:
@@ -264,6 +290,30 @@ def _read_csv(name: str, data: bytes) -> ReadResult:
 # the chunk lies beyond that. Only a chunk that breaks the order pays for a full read.
 
 _CHUNK_BYTES = 1 << 22
+# Excel holds at most 32,767 characters in a cell. calamine would spend seconds on a 50 MB
+# one, holding the interpreter, before ingest could cut it short; so a part with a run of
+# text that no Excel cell can fill is refused. The test looks for a '<' in every window of
+# _TEXT_WINDOW bytes (a few hundred C-speed finds per chunk): a window without one holds
+# more than 32,767 characters (3 bytes each at most in UTF-8), and any run of 2 windows or
+# more contains a whole one.
+MAX_CELL_CHARS = 32_767
+_TEXT_WINDOW = 3 * MAX_CELL_CHARS + 1
+
+
+def _long_run(text: bytes) -> bool:
+    return any(text.find(b"<", start, start + _TEXT_WINDOW) < 0
+               for start in range(0, len(text) - _TEXT_WINDOW + 1, _TEXT_WINDOW))
+
+
+def holds_long_text(part: IO[bytes]) -> bool:
+    """True when an XML part (shared strings, say) has a text longer than any Excel cell."""
+    carry = b""
+    while chunk := part.read(_CHUNK_BYTES):
+        text = carry + chunk
+        if _long_run(text):
+            return True
+        carry = text[-2 * _TEXT_WINDOW:]
+    return False
 _TAIL_BYTES = 1 << 14
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DIGITS = "0123456789"
@@ -276,6 +326,7 @@ class SheetExtent:
     rows: int
     columns: int
     odd_refs: int = 0  # cell references that are not plain (B7); such a sheet is refused
+    long_text: bool = False  # a cell longer than Excel allows; such a sheet is refused
 
     @property
     def cells(self) -> int:
@@ -373,6 +424,8 @@ def sheet_extent(part: IO[bytes]) -> SheetExtent:
         if scan is None:
             match = re.search(rb"<(\w+:)?worksheet\b", text)
             scan = _Scan(match.group(1) or b"" if match else b"")
+        if _long_run(text):
+            return SheetExtent(scan.rows, scan.columns, scan.odd_refs, long_text=True)
         # up to the last complete tag, so no reference is split between chunks
         cut = text.rfind(b"<")
         scan.feed(text[:cut] if cut > 0 else text)
