@@ -52,6 +52,7 @@ def test_a_viewer_is_served_while_hostile_files_are_uploaded(browser, server, tm
     assert "Sheet 'Usage' reaches row 1,000,000 and column ZZ" in text
     assert "'lots' cannot be read as an amount." in text
     assert "'{value}' cannot be read as an amount." in text
+    assert "'amount{}' is blank." in text and "'Amount ({value:>2000000000})' is blank." in text
     assert uploader.locator('[data-testid="stException"]').count() == 0
     assert viewer.locator('[data-testid="stException"]').count() == 0
     assert "Sheet 'Costs' has a cell longer than the 32,767 characters" in text

@@ -230,14 +230,18 @@ CASES: tuple[Case, ...] = (
          (("FILE_TOO_LARGE", "Usage", None, ""),)),
     Case("sparse_702_by_1000000.xlsx", lambda: _far_cells("ZZ1000000"),
          (("FILE_TOO_LARGE", "Usage", None, ""),)),
+    # a blank amount quotes the header ("'…' is blank."), a bad one quotes the cell
     Case("format_width_header.csv", lambda: csv_text(
-        f"quarter,service,cost_pool,{FORMAT_WIDTH_HEADER}\n2026-Q3,,Software,lots\n"),
-        (("BAD_VALUE", "format_width_header", 2, FORMAT_WIDTH_HEADER),)),
+        f"quarter,service,cost_pool,{FORMAT_WIDTH_HEADER}\n2026-Q3,,Software,\n"
+        "2026-Q3,,Software,lots\n"),
+        (("MISSING_VALUE", "format_width_header", 2, FORMAT_WIDTH_HEADER),
+         ("BAD_VALUE", "format_width_header", 3, FORMAT_WIDTH_HEADER))),
     Case("braces_header.csv", lambda: csv_text(
-        f"quarter,service,cost_pool,{BRACES_HEADER}\n2026-Q3,,Software,-{{0}}\n"
-        "2026-Q3,,Software,{value}\n"),
-        (("BAD_VALUE", "braces_header", 2, BRACES_HEADER),
-         ("BAD_VALUE", "braces_header", 3, BRACES_HEADER))),
+        f"quarter,service,cost_pool,{BRACES_HEADER}\n2026-Q3,,Software,\n"
+        "2026-Q3,,Software,-{0}\n2026-Q3,,Software,{value}\n"),
+        (("MISSING_VALUE", "braces_header", 2, BRACES_HEADER),
+         ("BAD_VALUE", "braces_header", 3, BRACES_HEADER),
+         ("BAD_VALUE", "braces_header", 4, BRACES_HEADER))),
 )
 
 # The files of CASES that attack the server's memory or its message building.
