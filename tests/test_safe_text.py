@@ -18,17 +18,19 @@ def _unescape_md(text: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text).replace(WJ, "")
 
 
-def _bare_punctuation(text: str) -> list[str]:
-    """ASCII punctuation in ``text`` not escaped by a backslash."""
-    bare, chars = [], iter(text)
+def _markup_left(text: str) -> list[str]:
+    """What Markdown (or Streamlit's plugins) could still read as markup in escaped text."""
+    left, chars = [], iter(text)
     for char in chars:
         if char == "\\":
-            escaped = next(chars, "")
-            if escaped not in string.punctuation or not escaped:
-                bare.append("\\" + escaped)
-        elif char in string.punctuation:
-            bare.append(char)
-    return bare
+            if next(chars, "") not in string.punctuation:
+                left.append("lone backslash")
+        elif char in "`*_~[]<>$|":
+            left.append(char)
+    shown = text.replace("\\:", ":").replace("\\&", "")
+    left += re.findall(r":[\w+/-]|@\w|www\.|&#?\w+;", shown)
+    left += re.findall(r"^(?:[#+=>-]|\d+[.)])", text)
+    return left
 
 
 ATTACKS = [
@@ -64,17 +66,27 @@ ATTACKS = [
 @pytest.mark.parametrize("raw", ATTACKS)
 def test_md_inline_shows_every_attack_literally(raw):
     escaped = md_inline(raw)
-    assert _bare_punctuation(escaped) == []  # nothing left for Markdown to read
+    assert _markup_left(escaped) == []  # nothing left for Markdown to read
     assert _unescape_md(escaped) == " ".join(raw.split())  # and it reads as typed
     assert "\n" not in escaped
 
 
 @pytest.mark.parametrize("raw, expected", [
-    ("Email & Productivity", "Email \\& Productivity"),
-    ("$12.58", "\\$12\\.58"),
-    (":smile:", f"\\:{WJ}smile\\:"),
-    (":material/home:", f"\\:{WJ}material\\/home\\:"),
-    ("10: 30", "10\\: 30"),  # a colon before a space cannot start a shortcode: no joiner
+    ("Email & Productivity", "Email & Productivity"),  # a lone & is text
+    ("&lt;b&gt;", "\\&lt;b\\&gt;"),  # an entity is shown as typed
+    ("$12.58 and $15", "\\$12.58 and \\$15"),  # not LaTeX
+    ("Usage, row 3, column users: 1.5", "Usage, row 3, column users: 1.5"),  # untouched
+    (":smile:", f"\\:{WJ}smile:"),
+    (":material/home:", f"\\:{WJ}material/home:"),
+    (":red[x]", f"\\:{WJ}red\\[x\\]"),
+    ("see https://evil.example", f"see https\\:{WJ}//evil.example"),
+    ("WWW.evil.example", f"WWW{WJ}.evil.example"),
+    ("a@evil.example", f"a@{WJ}evil.example"),
+    ("# title", "\\# title"),
+    ("- item", "\\- item"),
+    ("12) item", "12\\) item"),
+    ("2025-Q1 is fine", "2025-Q1 is fine"),
+    ("cost_pool", "cost\\_pool"),
     ("  a \t b\n c ", "a b c"),
     (None, ""),
     (1652, "1652"),
@@ -128,7 +140,5 @@ def test_every_escape_removes_bidi_controls(escape):
     assert RLO not in escape(f"x{RLO}y")
 
 
-def test_punctuation_table_is_all_ascii_punctuation():
-    # CommonMark's escapable set is exactly ASCII punctuation: a character missed here
-    # would reach the parser bare.
-    assert _bare_punctuation(md_inline(string.punctuation)) == []
+def test_all_ascii_punctuation_together_leaves_no_markup():
+    assert _markup_left(md_inline(string.punctuation)) == []

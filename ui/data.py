@@ -18,7 +18,7 @@ from valuelib.ingest import load, load_paths
 from valuelib.model import Dataset
 from valuelib.store import Store, StoreVersionError, VersionInfo, database_url
 
-from . import state
+from . import render, state
 
 SAMPLE_FILES = tuple(sorted((Path(__file__).parents[1] / "sample_data").glob("*.xlsx")))
 UPLOAD_FILES = "upload_files"  # session key: tuple[(name, bytes)] of this session's upload
@@ -81,7 +81,8 @@ _STORE_PROBLEMS = (StoreVersionError, SQLAlchemyError)
 
 def _say_store_problem(exc: Exception) -> None:
     if isinstance(exc, StoreVersionError):
-        st.error(f"The database of published versions cannot be used: {exc}")
+        st.error("The database of published versions cannot be used: "
+                 + render.md(str(exc)))
     else:
         st.error("The database of published versions does not answer, so published data "
                  f"cannot be shown or saved right now ({type(exc).__name__}). Check "

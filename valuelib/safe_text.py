@@ -24,7 +24,6 @@ or the chart escapes it. Escaping twice shows the escapes, so nothing upstream p
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 
 __all__ = ["html", "md", "md_inline", "plain"]
@@ -55,25 +54,33 @@ def plain(value) -> str:
     return "".join(c for c in text if not _is_invisible(c))
 
 
-# CommonMark: any ASCII punctuation character can be backslash-escaped and then shows
-# literally. Escaping all of them covers links, images, autolinks (< and www. / http:// by
-# breaking the dots and colon), emphasis, headings, lists, tables, LaTeX ($), directives
-# (:red[...]) and backslashes, whatever Streamlit adds to its Markdown later.
-_MD_ESCAPE = str.maketrans({c: "\\" + c for c in string.punctuation})
-# remark-emoji and Streamlit's icon plugin match ``:name:`` / ``:material_name:`` in the
-# parsed text, after backslash escapes are gone, so a word joiner (invisible, U+2060) after
-# the colon is what keeps ``:smile:`` and ``:material/home:`` literal.
-_SHORTCODE = re.compile(r":(?=[\w+/-])")
+# Escaped wherever they stand: links and images ([ ]), autolinks and HTML (< >), emphasis
+# and strikethrough (* _ ~), code (`), LaTeX ($), tables (|) and the backslash itself.
+# CommonMark shows any backslash-escaped ASCII punctuation literally.
+_MD_ALWAYS = str.maketrans({c: "\\" + c for c in "\\`*_~[]<>$|"})
+# At the start of a line only: headings, lists, quotes, setext underlines, thematic breaks.
+_MD_LINE_START = re.compile(r"^([#+=>-])|^(\d+)([.)])")
+# An entity (&lt; &#60;) would be decoded; a lone "&" (Email & Office) is text already.
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+# These are matched by Streamlit's plugins in the parsed text, after backslash escapes are
+# gone: emoji shortcodes (:smile:), Material icons (:material/home:), directives (:red[x]),
+# and GFM's literal autolinks (https://…, www.…, name@host.org). A word joiner (U+2060,
+# invisible) after the colon, before "www"'s dot or after the "@" breaks each match.
+_MD_JOINER_AFTER = re.compile(r"(:(?=[\w+/-])|@(?=\w)|(?<![\w.])www(?=\.))", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 _SPACES = re.compile(r"\s+")
 
 
 def md_inline(value) -> str:
-    """``value`` for Streamlit Markdown, shown literally on one line: every ASCII punctuation
-    character backslash-escaped, whitespace runs (newlines, tabs, indentation that would make
-    a code block) collapsed to one space, shortcodes broken, bidi controls removed."""
-    text = _SHORTCODE.sub(":" + _WORD_JOINER, _SPACES.sub(" ", plain(value)).strip())
-    return text.translate(_MD_ESCAPE)
+    """``value`` for Streamlit Markdown, shown literally on one line: whitespace runs
+    (newlines, tabs, indentation that would make a code block) collapsed to one space, the
+    characters above escaped, shortcodes and autolinks broken, bidi controls removed."""
+    text = _SPACES.sub(" ", plain(value)).strip()
+    text = _MD_JOINER_AFTER.sub(lambda m: m.group(0) + _WORD_JOINER, text)
+    text = text.translate(_MD_ALWAYS).replace(":" + _WORD_JOINER, "\\:" + _WORD_JOINER)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    return _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1)
+                              else m.group(2) + "\\" + m.group(3), text)
 
 
 def md(value) -> str:
