@@ -26,6 +26,7 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("VALUELIB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("VALUELIB_DATABASE_URL", raising=False)
     monkeypatch.setenv("VALUELIB_EDITOR_PASSWORD", PASSCODE)
+    monkeypatch.setenv("VALUELIB_RAISE_PAGE_ERRORS", "1")  # a page's error fails its test
     st.cache_data.clear()
     st.cache_resource.clear()
 

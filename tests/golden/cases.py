@@ -110,7 +110,8 @@ def hostile_names(beacon: str = "http://127.0.0.1:9/beacon") -> dict[str, str]:
         "offer": f"<a href='{beacon}/offer'>Offer</a> @cheap",
         "block": f"## Block [renew]({beacon}/block)",
         "editor": f"[Re-enter passcode]({beacon}/editor)",
-        "file": f"[file]({beacon}/file) <b>x</b>.xlsx",
+        # no "/" in a file name: [x](javascript:…) is the link a file name can carry
+        "file": "[Re-download](javascript:alert(1)) <b>x</b> $x$ :red[y].xlsx",
     }
 
 
