@@ -20,6 +20,7 @@ import pytest
 from tests.golden.cases import hostile_names, hostile_workbook
 from tests.test_browser import (
     PASSCODE,
+    SHOTS,
     _free_port,
     _require_browser,
     settle,
@@ -94,7 +95,12 @@ def _visit(browser, server, path: str, wait_for: str, requests: list[str]):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.on("request", lambda request: requests.append(request.url))
     page.goto(server + path)
-    settle(page, wait_for)
+    try:
+        settle(page, wait_for, timeout=90_000)
+    except Exception:
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "hostile_failed.png"), full_page=True)
+        raise
     page.wait_for_timeout(1500)  # images and charts that would load, load now
     return page
 
