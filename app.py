@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import data, render, sidebar, state
+from valuelib import links
 
 log = logging.getLogger("app")
 
@@ -21,7 +22,8 @@ st.set_page_config(page_title="IT service value", page_icon="📊", layout="wide
 
 # ?present=1 opens presentation mode; the toggle keeps it for the session.
 if state.PRESENTING not in st.session_state:
-    state.set_present(st.query_params.get(state.PRESENT) in ("1", "true"))
+    state.set_present(links.PRESENT_VALUES.get(
+        (st.query_params.get(state.PRESENT) or "").strip().lower(), False))
 
 source = data.choose_source()
 link_notes = data.check_link(source)  # before any widget reads the link's parameters
