@@ -96,7 +96,7 @@ def _visit(browser, server, path: str, wait_for: str, requests: list[str]):
     page.on("request", lambda request: requests.append(request.url))
     page.goto(server + path)
     try:
-        settle(page, wait_for, timeout=90_000)
+        settle(page, wait_for, timeout=180_000)
     except Exception:
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "hostile_failed.png"), full_page=True)
