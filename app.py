@@ -1,11 +1,16 @@
 """The frame: page config, navigation, shared sidebar, then the page (app_pages/, one file
 each)."""
 
+import logging
+import os
 from pathlib import Path
 
 import streamlit as st
 
-from ui import data, sidebar, state
+from ui import data, render, sidebar, state
+from valuelib import links
+
+log = logging.getLogger("app")
 
 # Not "pages/": Streamlit runs a folder of that name beside the main script as a legacy
 # multipage app until the process first calls st.navigation, so a shared deep link opened
@@ -17,9 +22,11 @@ st.set_page_config(page_title="IT service value", page_icon="📊", layout="wide
 
 # ?present=1 opens presentation mode; the toggle keeps it for the session.
 if state.PRESENTING not in st.session_state:
-    state.set_present(st.query_params.get(state.PRESENT) in ("1", "true"))
+    state.set_present(links.PRESENT_VALUES.get(
+        (st.query_params.get(state.PRESENT) or "").strip().lower(), False))
 
 source = data.choose_source()
+link_notes = data.check_link(source)  # before any widget reads the link's parameters
 presenting = state.present()
 pages = {
     "Dashboard": [
@@ -62,4 +69,18 @@ else:
     st.query_params.pop(state.PRESENT, None)
     sidebar.render(source)
 
-page.run()
+for note in link_notes:
+    st.info(render.md(note), icon=":material/link_off:")
+
+# A visitor never sees a traceback (server paths, SQL): what a page cannot handle is logged
+# and becomes a plain message. st.stop, st.rerun and st.switch_page raise Streamlit's
+# ScriptControlException, a BaseException, so they pass through. VALUELIB_RAISE_PAGE_ERRORS=1
+# lets the exception through for the page tests.
+try:
+    page.run()
+except Exception:
+    if os.environ.get("VALUELIB_RAISE_PAGE_ERRORS") == "1":
+        raise
+    log.exception("page %r failed", page.url_path)
+    st.error("This page hit a problem on our side and could not be shown. Nothing was lost; "
+             "try again, or open another page. The details are in the server's log.")

@@ -8,6 +8,7 @@ import logging
 import streamlit as st
 
 from . import data, render, state
+from .render import md, md_inline
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,8 @@ def question_box(source: data.Source) -> None:
                   placeholder="e.g. what does our email cost per user?",
                   icon=":material/search:")
     examples = data.example_questions(source.key, source.dataset)
-    choice = st.pills("Examples", examples, key="example_pick", label_visibility="collapsed")
+    choice = st.pills("Examples", examples, key="example_pick", label_visibility="collapsed",
+                     format_func=md_inline)  # pills render Markdown; examples name services
     if choice:
         st.session_state.pop("example_pick")
         _ask(choice)
@@ -42,23 +44,24 @@ def question_box(source: data.Source) -> None:
 
 def _show(result) -> None:
     if not result.understood:
-        st.warning(result.sentence)
+        st.warning(md(result.sentence))
     else:
-        st.markdown(f"#### {result.sentence}")
+        st.markdown(f"#### {md_inline(result.sentence)}")
     if result.figures:
         columns = st.columns(min(len(result.figures), 3))
         for column, figure in zip(columns, result.figures[:3], strict=False):
-            column.metric(figure.label or figure.unit, figure.formatted, border=True)
+            column.metric(md_inline(figure.label or figure.unit), md_inline(figure.formatted),
+                          border=True)
     render.figure(result.chart, key="answer_chart")
     if result.table is not None and not result.table.empty:
         with st.expander("The rows behind this answer"):
             render.table(result.table)
     if result.how:
-        st.caption(f"How this was worked out: {result.how}")
+        st.caption(f"How this was worked out: {md_inline(result.how)}")
     if result.suggestions:
         st.caption("You could ask:" if result.understood else "Closest questions I can answer:")
         columns = st.columns(len(result.suggestions))
         for index, (column, suggestion) in enumerate(zip(columns, result.suggestions,
                                                          strict=False)):
-            column.button(suggestion, key=f"suggestion_{index}", on_click=_ask,
+            column.button(md_inline(suggestion), key=f"suggestion_{index}", on_click=_ask,
                           args=(suggestion,), width="stretch")

@@ -14,12 +14,13 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from valuelib import questions, views
+from valuelib import links, questions, views
 from valuelib.ingest import load, load_paths
 from valuelib.model import Dataset
+from valuelib.parse import quarter_label
 from valuelib.store import Store, StoreVersionError, VersionInfo, database_url
 
-from . import state
+from . import render, state
 
 SAMPLE_FILES = tuple(sorted((Path(__file__).parents[1] / "sample_data").glob("*.xlsx")))
 UPLOAD_FILES = "upload_files"  # session key: tuple[(name, bytes)] of this session's upload
@@ -103,7 +104,8 @@ _STORE_PROBLEMS = (StoreVersionError, SQLAlchemyError)
 
 def _say_store_problem(exc: Exception) -> None:
     if isinstance(exc, StoreVersionError):
-        st.error(f"The database of published versions cannot be used: {exc}")
+        st.error("The database of published versions cannot be used: "
+                 + render.md(str(exc)))
     else:
         st.error("The database of published versions does not answer, so published data "
                  f"cannot be shown or saved right now ({type(exc).__name__}). Check "
@@ -170,6 +172,31 @@ def current_source() -> Source:
                       load_version(latest.id), latest)
     return Source("sample", "sample", "Sample data — Northwind Traders (not yours yet)",
                   sample_dataset())
+
+
+def check_link(source: Source) -> tuple[str, ...]:
+    """Drop the link's parameters that name nothing in the data on screen (before any
+    widget reads them), and what the session kept from an earlier dataset; the notes say what
+    the link asked for, as plain text."""
+    quarters, units, services = options(source.key, source.dataset)
+    fiscal = source.dataset.settings.fiscal_year_start
+    checked = links.check_link(
+        st.query_params.to_dict(), quarters=quarters, units=units, services=services,
+        shown_quarter=views.resolve_quarter(source.dataset),
+        quarter_names={q: quarter_label(q, fiscal) for q in quarters},
+        all_units=state.ALL_UNITS)
+    for key in checked.drop:
+        st.query_params.pop(key, None)
+        st.session_state.pop(key, None)
+    question = checked.values.get(links.QUESTION)
+    if question is not None and question != st.query_params.get(links.QUESTION):
+        st.query_params[links.QUESTION] = question
+    # a choice from other data (an upload previewed, then switched off) names nothing here
+    for key, known in ((state.QUARTER, quarters), (state.BUSINESS_UNIT, [state.ALL_UNITS, *units]),
+                       (state.SERVICE, services)):
+        if st.session_state.get(key) is not None and st.session_state[key] not in known:
+            st.session_state.pop(key)
+    return checked.notes
 
 
 # --- views, cached per (data, filters); the Dataset itself is not hashed --------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from valuelib.safe_text import md, md_inline
 from valuelib.store import check_passcode, configured_passcode
 
 from . import state
@@ -22,7 +23,7 @@ def _secrets():
 def sign_in() -> bool:
     """True once this session has given the right passcode; otherwise draws the form."""
     if state.editor():
-        st.caption(f"Signed in as editor: {st.session_state.get(EDITOR_NAME)}")
+        st.caption(f"Signed in as editor: {md_inline(st.session_state.get(EDITOR_NAME))}")
         return True
     with st.form("editor_sign_in"):
         st.markdown("**Editors: sign in to publish or roll back**")
@@ -38,5 +39,5 @@ def sign_in() -> bool:
             st.session_state[EDITOR_NAME] = name.strip()
             st.rerun()
         else:
-            st.error(result.message)
+            st.error(md(result.message))
     return False

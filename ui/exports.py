@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 
 import streamlit as st
 
-from . import data, state
+from valuelib.safe_text import plain
+
+from . import data, render, state
 
 # valuelib.report (python-pptx, kaleido, fpdf2) is imported where a handout is built, not at
 # start-up: it would add about 0.4 s before an executive sees the first figure.
@@ -35,7 +38,9 @@ def _build(kind: str, source: data.Source, quarter, unit, services, progress) ->
 
 
 def _file_name(source: data.Source, quarter: str | None, extension: str) -> str:
-    organisation = source.dataset.settings.organization.replace(" ", "-").lower()
+    # the organisation's name is data: only letters, digits and hyphens reach a file name
+    organisation = re.sub(r"[^\w]+", "-", plain(source.dataset.settings.organization))
+    organisation = organisation.strip("-").lower() or "organisation"
     return f"{organisation}-it-value-{quarter or 'latest'}.{extension}"
 
 
@@ -54,9 +59,10 @@ def export_buttons(source: data.Source) -> None:
                 bar = st.progress(0.0, text=f"Building the {label} …")
                 try:
                     built[key] = _build(kind, source, quarter, unit, services,
-                                        lambda f, m, bar=bar: bar.progress(min(f, 1.0), text=m))
+                                        lambda f, m, bar=bar: bar.progress(min(f, 1.0),
+                                                                  text=render.md(m)))
                 except RuntimeError as exc:  # report.ChartError: no browser to draw charts
-                    st.error(str(exc))
+                    st.error(render.md(str(exc)))
                 except Exception:  # a handout must never turn into a traceback on screen
                     log.exception("export %s failed", kind)
                     st.error(f"The {label} could not be built. The dashboard itself is fine; "

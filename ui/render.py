@@ -1,10 +1,20 @@
-"""Drawing view models: headline metrics, sentences, figures and tables."""
+"""Drawing view models: headline metrics, sentences, figures and tables.
+
+Text from data or links is text. View models and answers carry plain text; the helpers here
+escape it for Streamlit's Markdown (:func:`valuelib.safe_text.md`) once, where it is drawn. A
+page that composes its own Markdown around data escapes the data with :func:`md_inline`.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+
+from valuelib.safe_text import md, md_inline
+
+__all__ = ["caption", "delta", "figure", "headlines", "md", "md_inline", "page_title",
+           "sentences", "show_flash", "flash_and_rerun", "table", "text"]
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -15,14 +25,40 @@ def headlines(items, per_row: int = 3) -> None:
         columns = st.columns(per_row)
         for column, item in zip(columns, items[start:start + per_row], strict=False):
             with column:
-                st.metric(item.label, item.value, item.delta, delta_color=item.delta_color,
-                          delta_arrow=item.delta_arrow, border=True)
-                st.caption(item.sentence)
+                st.metric(md_inline(item.label), _value(item.value), delta(item.delta),
+                          delta_color=item.delta_color, delta_arrow=item.delta_arrow,
+                          border=True)
+                caption(item.sentence)
+
+
+def _value(value):
+    return None if value is None else md_inline(value)  # None shows Streamlit's long dash
+
+
+def delta(value):
+    """A metric's change, escaped, keeping the leading minus Streamlit reads as "down"."""
+    if value is None or value == "":
+        return value
+    value = str(value)
+    if value.startswith("-"):
+        return "-" + md_inline(value[1:])
+    return md_inline(value)
+
+
+def text(value) -> None:
+    """Plain text as a paragraph."""
+    st.markdown(md(value))
+
+
+def caption(value) -> None:
+    """Plain text as a caption."""
+    st.caption(md(value))
 
 
 def sentences(lines) -> None:
+    """Plain sentences as a bulleted list."""
     for line in lines:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {md_inline(line)}")
 
 
 def figure(fig, key: str | None = None, height: int | None = None,
@@ -44,16 +80,17 @@ def figure(fig, key: str | None = None, height: int | None = None,
 def table(frame: pd.DataFrame | None, empty: str = "Nothing to show for this selection.",
           **kwargs) -> None:
     if frame is None or frame.empty:
-        st.info(empty)
+        st.info(md(empty))
         return
     st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 
 def page_title(title: str, subtitle: str = "") -> None:
-    st.title(title)
+    """A page's title and the caption under it, both plain text (a service's or the
+    organisation's name is data)."""
+    st.title(md_inline(title))
     if subtitle:
-        st.caption(subtitle)
-
+        caption(subtitle)
 
 
 _FLASH = "flash_message"
@@ -68,4 +105,4 @@ def flash_and_rerun(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(_FLASH, None)
     if message:
-        st.success(message)
+        st.success(md(message))

@@ -10,6 +10,7 @@ import streamlit as st
 from valuelib.parse import quarter_label
 
 from . import data, state
+from .render import caption
 
 _BADGES = {"sample": ("Sample data", "orange"), "published": ("Published", "green"),
            "version": ("Earlier version", "violet"), "preview": ("Preview — not published", "blue")}
@@ -18,7 +19,7 @@ _BADGES = {"sample": ("Sample data", "orange"), "published": ("Published", "gree
 def data_badge(source: data.Source) -> None:
     text, color = _BADGES[source.kind]
     st.badge(text, color=color)
-    st.caption(source.label)
+    caption(source.label)  # carries the editor's name: data
 
 
 def filters(source: data.Source) -> None:

@@ -11,6 +11,12 @@ Every function takes the frame an analytics function returns (its docstring name
 an optional message ``title`` (a full sentence such as "Email costs $12.58 per user per
 month, 16% below the $15 offer"; a descriptive title is used otherwise), and never mutates
 the frame. An empty frame gives the same chart, titled, with a "No data" note.
+
+Text from data is text: plotly reads ``<a href>``, ``<b>``, ``<br>`` and ``<span style>`` in
+every title, tick, hover, legend and annotation, so each name from the data (services,
+offers, units, pools, blocks, the currency) and every title passes through
+:func:`valuelib.safe_text.html` here, once; the ``<br>`` and ``<b>`` the charts add go around
+escaped text. Callers pass plain text.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import plotly.graph_objects as go
 
 from .formatting import CURRENCY_SYMBOLS, fmt_count, fmt_date, fmt_hours, fmt_money, fmt_percent
 from .parse import quarter_label
+from .safe_text import html
 from .schema import BLOCK_WARN_PERCENT, TBM_COST_POOLS
 
 # ---- palette ---------------------------------------------------------------------------------
@@ -113,7 +120,7 @@ def apply_layout(fig: go.Figure, *, title: str, x_title: str, y_title: str,
     """The house style: white background, left-aligned wrapped title, labelled axes, a legend
     above the plot (``legend="top"``), at its right (``"right"``) or none (``None``)."""
     size = chart_size(presentation)
-    lines = textwrap.wrap(title, width=size.title_chars) or [""]
+    lines = [html(line) for line in textwrap.wrap(title, width=size.title_chars)] or [""]
     line_px = size.title * 1.3
     top = 14 + len(lines) * line_px
     if subtitle:
@@ -129,7 +136,7 @@ def apply_layout(fig: go.Figure, *, title: str, x_title: str, y_title: str,
         "font": {"size": size.title, "color": INK},
     }
     if subtitle:
-        title_spec["subtitle"] = {"text": subtitle,
+        title_spec["subtitle"] = {"text": html(subtitle),
                                   "font": {"size": size.font, "color": "#555555"}}
     legend_spec = {
         "top": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0,
@@ -151,8 +158,8 @@ def apply_layout(fig: go.Figure, *, title: str, x_title: str, y_title: str,
             "tickfont": {"size": size.font},
             "automargin": True, "gridcolor": GRID, "zerolinecolor": LIGHT_GREY,
             "linecolor": LIGHT_GREY, "showline": True}
-    fig.update_xaxes(**axis, title_text=x_title)
-    fig.update_yaxes(**axis, title_text=y_title)
+    fig.update_xaxes(**axis, title_text=html(x_title))
+    fig.update_yaxes(**axis, title_text=html(y_title))
     return fig
 
 
@@ -175,7 +182,7 @@ def _has_rows(frame: pd.DataFrame | None, *columns: str) -> bool:
 def _money_axis(fig: go.Figure, axis: str, currency: str) -> None:
     """Tick labels in the currency: ``$1,000`` / ``€1,000`` / ``1,000 CHF``."""
     symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
-    spec = {"tickprefix": symbol} if symbol else {"ticksuffix": f" {currency}"}
+    spec = {"tickprefix": symbol} if symbol else {"ticksuffix": f" {html(currency)}"}
     spec["tickformat"] = ",~r"
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**spec)
 
@@ -195,7 +202,7 @@ def _period_labels(periods: pd.Series, fiscal_year_start: int) -> list[str]:
 def _hover_money(currency: str, value: str = "x") -> str:
     symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
     number = f"%{{{value}:,.2f}}"
-    return f"{symbol}{number}" if symbol else f"{number} {currency}"
+    return f"{symbol}{number}" if symbol else f"{number} {html(currency)}"
 
 
 # ---- cost ------------------------------------------------------------------------------------
@@ -230,8 +237,8 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
     offer = (rows["offer_price_per_user_month"].to_numpy(dtype=float)
              if "offer_price_per_user_month" in rows else np.full(len(rows), np.nan))
     offer_name = (rows["best_offer"].astype(object).where(rows["best_offer"].notna(), "")
-                  if "best_offer" in rows else pd.Series("", index=rows.index))
-    names = rows["service"].astype(str).tolist()
+                  .map(html) if "best_offer" in rows else pd.Series("", index=rows.index))
+    names = [html(n) for n in rows["service"].astype(str)]
     money = _hover_money(currency)
 
     fig.add_bar(y=names, x=comparable, orientation="h", name="In-house, like-for-like",
@@ -305,7 +312,7 @@ def cost_per_user_trend(trend: pd.DataFrame, currency: str = "USD", *,
         hovertemplate="%{x}: " + _hover_money(currency, "y") + "<extra></extra>")
     top = float(np.nanmax(y))
     if offer_price is not None and not pd.isna(offer_price):
-        label = f"{offer_name or 'Offer'}: {fmt_money(offer_price, currency)}"
+        label = html(f"{offer_name or 'Offer'}: {fmt_money(offer_price, currency)}")
         # a line trace rather than add_hline, so the offer also appears in the legend
         fig.add_scatter(x=x, y=[offer_price] * len(x), mode="lines", name=label,
                         line={"color": OFFER_COLOR, "width": size.line, "dash": "dash"},
@@ -343,9 +350,9 @@ def cost_by_pool(pools: pd.DataFrame, currency: str = "USD", *, fiscal_year_star
         quarters).fillna(0.0)
     money = _hover_money(currency, "y")
     for i, pool in enumerate(known + others):
-        fig.add_bar(x=labels, y=wide[pool].to_numpy(), name=pool,
+        fig.add_bar(x=labels, y=wide[pool].to_numpy(), name=html(pool),
                     marker_color=POOL_COLORS.get(pool, OKABE_ITO[i % len(OKABE_ITO)]),
-                    hovertemplate=pool + "<br>%{x}: " + money + "<extra></extra>")
+                    hovertemplate=html(pool) + "<br>%{x}: " + money + "<extra></extra>")
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
                  legend="right", presentation=presentation)
     fig.update_layout(barmode="relative", bargap=0.25)
@@ -374,12 +381,13 @@ def showback(frame: pd.DataFrame, currency: str = "USD", *, highlight: str | Non
     units = units.groupby("business_unit", as_index=False).agg(sums).sort_values(
         "cost", kind="stable")
     names = units["business_unit"].astype(str).tolist()
+    colors = [HIGHLIGHT_COLOR if n == highlight else IN_HOUSE_COLOR for n in names]
+    names = [html(n) for n in names]
     cost = units["cost"].to_numpy(dtype=float)
     labels = [fmt_money(c, currency) for c in cost]
     if "users" in units and units["users"].notna().all():
         labels = [f"{m} · {fmt_count(u, 'user')}" for m, u in zip(labels, units["users"],
                                                                   strict=True)]
-    colors = [HIGHLIGHT_COLOR if n == highlight else IN_HOUSE_COLOR for n in names]
     fig.add_bar(y=names, x=cost, orientation="h", marker_color=colors,
                 text=labels, textposition="outside",
                 textfont={"size": size.annotation}, cliponaxis=False,
@@ -441,7 +449,8 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
             continue
         fig.add_scatter(
             x=part["cost_per_user_month"], y=part["value_score"], mode="markers+text",
-            name=quadrant, text=part["service"], textposition=positions[part.index].tolist(),
+            name=quadrant, text=part["service"].astype(str).map(html),
+            textposition=positions[part.index].tolist(),
             textfont={"size": size.annotation}, cliponaxis=False,
             marker={"size": weights[part.index], "sizemode": "area",
                     "sizeref": 2.0 * biggest / max_px ** 2, "sizemin": 6, "color": color,
@@ -614,8 +623,8 @@ def work_mix(mix: pd.DataFrame, *, by: str = "quarter", measure: str = "hours",
         if work_class not in wide or not wide[work_class].any():
             continue
         fig.add_bar(x=labels, y=wide[work_class].to_numpy(dtype=float),
-                    name=work_class.capitalize(), marker_color=color,
-                    hovertemplate=work_class + " %{x}: %{y:,.0f}" + unit + "<extra></extra>")
+                    name=html(work_class.capitalize()), marker_color=color,
+                    hovertemplate=html(work_class) + " %{x}: %{y:,.0f}" + unit + "<extra></extra>")
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
                  presentation=presentation)
     fig.update_layout(barmode="stack", bargap=0.25)
@@ -710,7 +719,7 @@ def priority_heatmap(matrix: pd.DataFrame, *, title: str | None = None,
     tickets = grid["tickets"].fillna(0).to_numpy(dtype=float).reshape(3, 3)
     mismatched = (grid["mismatched"].fillna(0).to_numpy(dtype=float).reshape(3, 3)
                   if "mismatched" in grid else np.zeros((3, 3)))
-    label = (grid["label"].astype(object).fillna("").to_numpy().reshape(3, 3)
+    label = (grid["label"].astype(object).fillna("").map(html).to_numpy().reshape(3, 3)
              if "label" in grid else np.full((3, 3), ""))
     text = [[f"<b>{tickets[i, j]:,.0f}</b><br>{label[i, j]}"
              + (f"<br>{mismatched[i, j]:,.0f} recorded otherwise" if mismatched[i, j] else "")

@@ -23,7 +23,7 @@ render.figure(view.market_chart, key="market_chart")
 st.subheader("Every service this quarter")
 render.table(view.services_table)
 for note in view.notes:
-    st.caption(note)
+    render.caption(note)
 
 st.subheader("Take it to the meeting")
 exports.export_buttons(source)

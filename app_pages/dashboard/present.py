@@ -41,8 +41,7 @@ with leave:
         st.query_params.pop(state.STEP, None)
         st.rerun()
 
-st.title(step.title)
-for bullet in step.bullets:
-    st.markdown(f"- {bullet}")
+st.title(render.md_inline(step.title))
+render.sentences(step.bullets)
 render.figure(step.figure, key=f"story_{step.key}", height=SCREEN_CHART_PX, titled=False)
 

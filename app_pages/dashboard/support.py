@@ -26,7 +26,7 @@ left, right = st.columns([3, 2])
 with left:
     render.figure(view.priority_chart, key="priority_chart")
 with right:
-    st.markdown(view.mismatch_sentence)
+    render.text(view.mismatch_sentence)
     render.table(view.mismatch_table, empty="Every recorded priority matches the matrix.")
 
 st.subheader("Service desk")

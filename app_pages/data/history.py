@@ -47,7 +47,7 @@ with left:
 with right:
     st.markdown(f"**Files uploaded for version {chosen.id}**")
     for index, (name, content) in enumerate(store.files(chosen.id)):
-        st.download_button(name, content, name, key=f"file_{chosen.id}_{index}",
+        st.download_button(render.md_inline(name), content, name, key=f"file_{chosen.id}_{index}",
                            icon=":material/download:")
 
 if chosen.id != latest.id:

@@ -43,7 +43,8 @@ for source in incoming.sources:
     loaded = ", ".join(f"{key} {rows:,} rows" for key, rows in source.tables.items())
     if source.events:
         loaded += f" ({source.events:,} events became {source.tickets:,} tickets)"
-    st.markdown(f"- **{source.name}**: {loaded or 'nothing loaded'}")
+    st.markdown(f"- **{render.md_inline(source.name)}**: "
+                f"{render.md_inline(loaded or 'nothing loaded')}")
 
 st.subheader("Findings")
 if incoming.errors:
@@ -54,7 +55,8 @@ elif incoming.findings:
 else:
     st.success("No findings: ready to publish.")
 for finding in incoming.errors[:ERRORS_LISTED]:
-    st.markdown(f"- **{finding.location}**: {finding.message} {finding.fix}")
+    st.markdown(f"- **{render.md_inline(finding.location)}**: "
+                f"{render.md_inline(f'{finding.message} {finding.fix}')}")
 if len(incoming.errors) > ERRORS_LISTED:
     st.caption(f"… and {len(incoming.errors) - ERRORS_LISTED} more errors in the table below.")
 render.table(findings_frame(incoming.findings), empty="Nothing to report.", column_config={

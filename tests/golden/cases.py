@@ -32,13 +32,23 @@ COSTS = [["quarter", "service", "cost_pool", "amount", "comparable", "allocate_b
 
 
 def xlsx(**sheets: list[list]) -> bytes:
-    """A workbook with one sheet per keyword (underscores become spaces)."""
+    """A workbook with one sheet per keyword (underscores become spaces). Text starting
+    with "=" is a formula, as Excel would take it; see :func:`hostile_workbook` for text."""
+    return _workbook(sheets)
+
+
+def _workbook(sheets: dict[str, list[list]], formulas_as_text: bool = False) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title.replace("_", " "))
         for row in rows:
             sheet.append(row)
+        if formulas_as_text:  # a text cell that merely starts with "=", as a CSV would give
+            for cells in sheet.iter_rows():
+                for cell in cells:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -115,6 +125,70 @@ def huge_cell_workbook(chars: int) -> bytes:
 # or the punctuation, is dropped), and a bad amount below it quotes the header in a message.
 FORMAT_WIDTH_HEADER = "Amount ({value:>2000000000})"
 BRACES_HEADER = "amount{}"
+RLO = "\u202e"  # right-to-left override: "Payroll\u202e $1,652" would show "256,1$"
+
+
+def hostile_names(beacon: str = "http://127.0.0.1:9/beacon") -> dict[str, str]:
+    """Names full of markup, each unique, for the hostile workbook: Markdown links and
+    images, raw HTML (a remote image ``beacon``, a link, inline style), LaTeX, colour
+    directives, emoji and icon shortcodes, a heading, bidi controls and formula prefixes.
+    ``beacon`` is a URL no page may ever fetch or link to."""
+    return {
+        "organization": f"# Evil Org [sign in]({beacon}/org) {RLO}$1,652",
+        "service_link": f"[Session expired - sign in]({beacon}/service)",
+        "service_image": f"![x]({beacon}/image.png) Image svc",
+        "service_html": f'<img src={beacon}/img> <a href="{beacon}/a">HTML svc</a>',
+        "service_latex": "$x^2$ :red[Red] :blue-background[Blue] :smile: :material/home:",
+        "service_formula": '=HYPERLINK("' + beacon + '/formula","Formula svc")',
+        "unit": f"[Sales]({beacon}/unit) {RLO}Bidi",
+        "unit_style": '<span style="font-size:90px">Big</span> +Ops',
+        "offer": f"<a href='{beacon}/offer'>Offer</a> @cheap",
+        "block": f"## Block [renew]({beacon}/block)",
+        "editor": f"[Re-enter passcode]({beacon}/editor)",
+        # no "/" in a file name: [x](javascript:…) is the link a file name can carry
+        "file": "[Re-download](javascript:alert(1)) <b>x</b> $x$ :red[y].xlsx",
+    }
+
+
+def hostile_workbook(beacon: str = "http://127.0.0.1:9/beacon") -> bytes:
+    """A workbook that loads without errors and is FULL of hostile text in every name the
+    dashboard shows (services, units, offers, blocks, the organisation): every page, chart,
+    answer and handout must show it literally. See :func:`hostile_names`."""
+    n = hostile_names(beacon)
+    services = [n["service_link"], n["service_image"], n["service_html"], n["service_latex"],
+                n["service_formula"]]
+    units = [n["unit"], n["unit_style"]]
+    usage = [["quarter", "service", "users", "business_unit"]]
+    costs = [["quarter", "service", "cost_pool", "amount", "comparable", "allocate_by"]]
+    value = [["quarter", "service", "business_value", "satisfaction"]]
+    for q_index, quarter in enumerate(("2026-Q2", "2026-Q3")):
+        for s_index, service in enumerate(services):
+            for u_index, unit in enumerate(units):
+                usage.append([quarter, service, 40 + 10 * s_index + 5 * u_index, unit])
+            costs.append([quarter, service, "Software", 9000 + 1500 * s_index + 300 * q_index,
+                          "yes", None])
+            value.append([quarter, service, 1 + (s_index + q_index) % 5, 60 + 7 * s_index])
+    support = [["ticket", "opened", "resolved", "hours", "work_type", "service", "impact",
+                "urgency", "priority", "business_unit", "block"]]
+    for index in range(12):
+        month = 7 + index % 3
+        support.append([f"T{index}", f"2026-{month:02d}-{10 + index:02d}",
+                        f"2026-{month:02d}-{11 + index:02d}", 1.5 + index % 4,
+                        ("incident", "patching", "request")[index % 3],
+                        services[index % len(services)], 1 + index % 3, 1 + (index + 1) % 3,
+                        1 + index % 5, units[index % 2], n["block"]])
+    return _workbook({
+        "Settings": [["setting", "value"], ["organization", n["organization"]],
+                  ["currency", "USD"]],
+        "Services": [["service", "category", "unit"],
+                  *[[service, "Business", "seat"] for service in services]],
+        "Usage": usage, "Costs": costs, "Value": value, "Support": support,
+        "Blocks": [["block", "purchased_hours", "start", "end", "price", "vendor"],
+                [n["block"], 100, "2026-01-01", "2026-12-31", 10000, n["offer"]]],
+        "Market": [["service", "offer", "price_per_user_month", "min_users", "max_users"],
+                *[[service, n["offer"], 20 + 5 * i, 1, 1000]
+                  for i, service in enumerate(services)]],
+    }, formulas_as_text=True)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ overflows. Charts are drawn to PNG by ``render_charts()`` with one kaleido serve
 from __future__ import annotations
 
 import asyncio
+import html
 import queue
 import re
 import threading
@@ -122,9 +123,10 @@ def _tone(h: views.Headline) -> str:
 
 
 def _plain(text: str | None) -> str:
-    """A plotly title as plain text: line breaks and tags removed."""
+    """A plotly title as plain text: line breaks and tags removed, then the data's escaped
+    ``&lt;`` ``&gt;`` ``&amp;`` shown as the characters they stand for."""
     text = re.sub(r"<br\s*/?>", " ", text or "")
-    return clean(re.sub(r"<[^>]+>", "", text))
+    return clean(html.unescape(re.sub(r"<[^>]+>", "", text)))
 
 
 def _same(a: str, b: str) -> bool:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..safe_text import plain
+
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
              Path("/usr/share/fonts/truetype/liberation2"),
              Path("/usr/share/fonts/truetype/liberation"), Path("/usr/local/share/fonts"),
@@ -24,8 +26,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean(text) -> str:
-    """Text safe for XML and PDF: control characters dropped, runs of spaces collapsed."""
-    text = _CONTROL.sub("", "" if text is None else str(text))
+    """Text safe for XML and PDF: control characters and bidi controls dropped (a name with
+    a right-to-left override would turn "$1,652" into "256,1$"), runs of spaces collapsed."""
+    text = plain(_CONTROL.sub("", "" if text is None else str(text)))
     return re.sub(r"[ \t]+", " ", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 

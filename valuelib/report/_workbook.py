@@ -30,6 +30,7 @@ from .._frames import shift_quarter, table
 from ..formatting import CURRENCY_SYMBOLS, fmt_date
 from ..model import Dataset
 from ..parse import quarter_label
+from ..safe_text import plain
 from ..schema import PRIORITY_LABELS
 from ._slides import Progress
 
@@ -84,8 +85,8 @@ class Sheet:
 
 def put(cell, value) -> None:
     """Write ``value`` to ``cell``; text that starts like a formula stays text."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, str):  # bidi controls too: the handout shows what the data says
+        value = plain(ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"

@@ -1,0 +1,93 @@
+"""A shared link's view parameters, checked against the data before anything uses them.
+
+Anyone can craft a link, so ``?quarter=``, ``?bu=``, ``?service=``, ``?step=`` and
+``?present=`` are taken only when they name something the data has (or a small number);
+anything else is dropped with a plain note saying what the link asked for and what is shown
+instead. The note quotes the link's value as plain text (shortened), for the shell to escape;
+``?q=`` is free text, bounded here and always shown as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .safe_text import plain
+
+QUARTER, UNIT, SERVICE, STEP, PRESENT, QUESTION = "quarter", "bu", "service", "step", "present", "q"
+PRESENT_VALUES = {"1": True, "true": True, "0": False, "false": False}
+MAX_STEP = 99
+MAX_QUESTION_CHARS = 300  # a question, not a document
+QUOTE_CHARS = 40  # how much of a bad value a note repeats
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """What to keep of a link's parameters. ``drop``: parameters to remove from the URL (they
+    named nothing in the data); ``values``: the cleaned value of each parameter kept (step and
+    present as int / bool, the question bounded); ``notes``: one plain sentence per dropped
+    parameter."""
+
+    values: dict
+    drop: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def quote(value: str, limit: int = QUOTE_CHARS) -> str:
+    """A link's value for a note: invisible characters removed, one line, at most ``limit``
+    characters (an ellipsis says it was cut)."""
+    text = " ".join(plain(value).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def check_link(params: Mapping[str, str], *, quarters: Sequence[str],
+               units: Sequence[str], services: Sequence[str], shown_quarter: str | None = None,
+               quarter_names: Mapping[str, str] | None = None,
+               all_units: str = "All business units") -> LinkCheck:
+    """Check a link's ``params`` against the data's ``quarters``, business ``units`` and
+    ``services``. ``shown_quarter`` is what is shown when the link's quarter is dropped (the
+    note names it, as ``quarter_names`` labels it)."""
+    values: dict = {}
+    drop: list[str] = []
+    notes: list[str] = []
+    names = quarter_names or {}
+
+    def refuse(key: str, what: str, instead: str) -> None:
+        drop.append(key)
+        notes.append(f"The link asked for {what} '{quote(params[key])}', which is not in this "
+                     f"data; showing {instead}.")
+
+    if QUARTER in params:
+        if params[QUARTER] in quarters:
+            values[QUARTER] = params[QUARTER]
+        else:
+            shown = names.get(shown_quarter, shown_quarter) if shown_quarter else None
+            refuse(QUARTER, "quarter", shown or "the latest quarter")
+    if UNIT in params:
+        if params[UNIT] in units or params[UNIT] == all_units:
+            values[UNIT] = params[UNIT]
+        else:
+            refuse(UNIT, "business unit", "all business units")
+    if SERVICE in params:
+        if params[SERVICE] in services:
+            values[SERVICE] = params[SERVICE]
+        else:
+            refuse(SERVICE, "service", "the first service" if services else "no service")
+    if STEP in params:
+        step = params[STEP]
+        if step.isascii() and step.isdigit() and 1 <= int(step) <= MAX_STEP:
+            values[STEP] = int(step)
+        else:
+            drop.append(STEP)
+            notes.append(f"The link asked for step '{quote(step)}', which is not a step of "
+                         "the presentation; showing the first.")
+    if PRESENT in params:
+        present = PRESENT_VALUES.get(params[PRESENT].strip().lower())
+        if present is None:
+            drop.append(PRESENT)
+        else:
+            values[PRESENT] = present
+    if QUESTION in params:
+        question = " ".join(plain(params[QUESTION]).split())
+        values[QUESTION] = question[:MAX_QUESTION_CHARS]
+    return LinkCheck(values, tuple(drop), tuple(notes))
