@@ -77,6 +77,7 @@ class Settings:
     currency: str = SETTINGS_DEFAULTS["currency"]
     fiscal_year_start: int = SETTINGS_DEFAULTS["fiscal_year_start"]
     date_order: str = SETTINGS_DEFAULTS["date_order"]
+    number_format: str = SETTINGS_DEFAULTS["number_format"]  # 1,234.56 or 1.234,56
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def _data_sheet(book: Workbook, sheet: Sheet) -> None:
         for name, value in (("organization", "Your organisation"),
                             ("currency", SETTINGS_DEFAULTS["currency"]),
                             ("fiscal year start", "January"),
-                            ("date order", SETTINGS_DEFAULTS["date_order"])):
+                            ("date order", SETTINGS_DEFAULTS["date_order"]),
+                            ("number format", SETTINGS_DEFAULTS["number_format"])):
             ws.append([name, value])
     else:
         ws.append([c.name for c in sheet.columns])
