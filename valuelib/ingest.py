@@ -107,7 +107,8 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
                     findings.append(_finding(
                         "SHEET_IGNORED", f"Sheet '{raw.name}' is not one this app knows; it was "
                         "ignored.", "If it should load, rename it to a sheet of the workbook "
-                        "contract (the template lists them: python -m valuelib template).",
+                        "contract (the template lists them: python -m valuelib template "
+                        "OUT.xlsx).",
                         file=name, sheet=raw.name))
                 continue
             matched += 1
