@@ -452,8 +452,9 @@ def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet
                 f"'{title}' is blank.", f"Fill in {column.name}; every row needs one.")
             findings += _cell_findings(
                 "MISSING_VALUE", typed_marker, frame, raw, where, title,
-                "'{value}' in a required cell: it means no value, and '" + title
-                + "' needs one.", f"Fill in {column.name}; every row needs one.")
+                "'{value}' in a required cell: it means no value, and '"
+                + title.replace("{", "{{").replace("}", "}}") + "' needs one.",
+                f"Fill in {column.name}; every row needs one.")
         findings += _range_findings(values, column, frame, raw, where, title)
         if column.kind == "date" and result.note.startswith(("ambiguous", "mixed")):
             findings.append(_finding(

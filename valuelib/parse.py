@@ -363,9 +363,10 @@ def parse_money(raw: pd.Series, currency: str | None = "USD",
     else:
         codes, uniques = pd.factorize(text_raw, use_na_sentinel=True)
     splits = [None if is_missing_scalar(u) else _split_money(str(u)) for u in uniques]
-    evidence = [mark_evidence(s[0]) for s in splits if s is not None]
-    shown = [str(u).strip() for u, s in zip(uniques, splits, strict=True) if s is not None]
-    marks = decide_decimal(evidence, shown, number_format)
+    evidence = [None if s is None else mark_evidence(s[0]) for s in splits]
+    read = [i for i, s in enumerate(splits) if s is not None]
+    marks = decide_decimal([evidence[i] for i in read], [str(uniques[i]).strip() for i in read],
+                           number_format)
     values = np.full(len(uniques) + 1, np.nan)
     bad_unique = np.zeros(len(uniques) + 1, dtype=bool)
     for i, (value, split) in enumerate(zip(uniques, splits, strict=True)):
@@ -373,7 +374,7 @@ def parse_money(raw: pd.Series, currency: str | None = "USD",
             bad_unique[i] = not is_missing_scalar(value)
             continue
         body, mark, negative = split
-        own = mark_evidence(body)
+        own = evidence[i]
         # a self-evident cell (1.234,50) keeps its own reading even in a mixed column
         number = _read_body(body, own if own in (".", ",") else marks.decimal)
         if number is None or (currency and mark and mark != currency):
