@@ -144,3 +144,100 @@ def test_fiscal_quarters_follow_the_settings():
 ])
 def test_a_finding_says_where_to_look(finding, location):
     assert finding.location == location
+
+
+# --- reading real exports right (issue 12) -----------------------------------------------------
+
+def _costs(header: str, *amounts, settings=None) -> object:
+    sheets = {"Services": SERVICES,
+              "Costs": [["quarter", "service", header]] + [["2026-Q3", "CRM", a] for a in amounts]}
+    if settings:
+        sheets["Settings"] = [["setting", "value"], *settings]
+    return load([("ledger.xlsx", xlsx(**sheets))])
+
+
+def test_federal_style_millions_are_one_reading_per_column():
+    dataset = _costs("Amount ($M)", "$26.538", "$1.245", "$0.011")
+    assert dataset["costs"]["amount"].tolist() == pytest.approx([26_538_000, 1_245_000, 11_000])
+    (scaled,) = dataset.findings
+    assert scaled.message == "Amount ($M): values multiplied by 1,000,000."
+    assert scaled.severity == "info"
+
+
+@pytest.mark.parametrize("header, amounts, expected", [
+    ("Cost in millions", [2.5], [2_500_000]),
+    ("Cost (USD thousands)", ["1,200"], [1_200_000]),
+    ("Spend ($K)", [12], [12_000]),
+    ("Amount (000s)", [7], [7_000]),
+    ("Amount (USD m)", [1.5], [1_500_000]),
+    ("Amount ($000)", [3], [3_000]),
+    ("Amount (bn)", [0.5], [500_000_000]),
+])
+def test_scale_units_multiply_the_column(header, amounts, expected):
+    dataset = _costs(header, *amounts)
+    assert dataset["costs"]["amount"].tolist() == pytest.approx(expected)
+    assert "SCALED_COLUMN" in {f.code for f in dataset.findings}
+
+
+@pytest.mark.parametrize("header, code", [
+    ("Amount (USD)", None), ("Amount ($)", None), ("Amount (furlongs)", "UNKNOWN_UNIT"),
+    ("Amount (£)", "MIXED_CURRENCY"),
+])
+def test_a_unit_is_read_or_refused_never_dropped(header, code):
+    dataset = _costs(header, 10)
+    assert [f.code for f in dataset.findings] == ([code] if code else [])
+    if code:
+        assert dataset.findings[0].row == 1 and dataset.findings[0].column == header
+        assert not dataset.publishable
+
+
+@pytest.mark.parametrize("setting, expected", [(None, 12.345), ("1.234,56", 12_345.0),
+                                               ("comma", 12_345.0), ("1,234.56", 12.345)])
+def test_number_format_setting_reads_an_ambiguous_column(setting, expected):
+    settings = [["number format", setting]] if setting else None
+    dataset = _costs("amount", "12.345", settings=settings)
+    assert dataset["costs"]["amount"].tolist() == pytest.approx([expected])
+    (warning,) = [f for f in dataset.findings if f.code == "AMBIGUOUS_NUMBER_FORMAT"]
+    assert "'12.345'" in warning.message and warning.column == "amount"
+    assert dataset.settings.number_format in ("1,234.56", "1.234,56")
+
+
+def test_a_bad_number_format_setting_is_said():
+    dataset = _costs("amount", 10, settings=[["number format", "roman"]])
+    assert [f.code for f in dataset.findings] == ["SETTING_INVALID"]
+
+
+def test_na_in_a_required_cell_shows_what_was_typed():
+    dataset = load([("u.xlsx", xlsx(Services=SERVICES, Usage=[
+        USAGE[0], ["2026-Q3", "CRM", "n/a", "Sales"], ["2026-Q3", "CRM", None, "Sales"]]))])
+    typed, blank = sorted((f for f in dataset.findings if f.code == "MISSING_VALUE"),
+                          key=lambda f: f.row)
+    assert typed.value == "n/a" and typed.message.startswith("'n/a' in a required cell")
+    assert blank.row == 3 and blank.message == "'users' is blank."
+
+
+def test_messages_use_the_right_article_and_name_what_is_needed():
+    dataset = load([("s.xlsx", xlsx(Support=[["ticket", "hours"], ["T1", 2]],
+                                    Market=[["Title"]] + [[None]] * 11))])
+    missing = next(f for f in dataset.findings if f.code == "MISSING_COLUMN")
+    assert missing.message == "The Support sheet needs an 'opened' column."
+    header = next(f for f in dataset.findings if f.code == "HEADER_NOT_FOUND")
+    assert "service, offer, price_per_user_month or price_per_user_year" in header.message
+    assert "page" not in " ".join(f.message + f.fix for f in dataset.findings)
+
+
+def test_total_row_names_the_column_that_holds_total():
+    dataset = load([("t.xlsx", xlsx(Services=SERVICES, Costs=[
+        ["quarter", "service", "amount"], ["2026-Q3", "CRM", 10], [None, "Grand total", 10]]))])
+    (total,) = [f for f in dataset.findings if f.code == "TOTAL_ROW_DROPPED"]
+    assert total.column == "service" and "'Grand total' in column 'service'" in total.message
+
+
+def test_the_more_cells_summary_follows_its_cells():
+    from valuelib.model import findings_frame
+    rows = [USAGE[0]] + [["2026-Q3", "CRM", "lots", "Sales"]] * 30
+    dataset = load([("many.xlsx", xlsx(Services=SERVICES, Usage=rows))])
+    frame = findings_frame(dataset.findings)
+    bad = frame[frame["code"] == "BAD_VALUE"]
+    assert bad["message"].iloc[-1].startswith("… and 5 more")
+    assert bad.index[-1] == bad.index[0] + len(bad) - 1  # together, summary last

@@ -37,6 +37,7 @@ OFFERS = [
     offer("Match", 3.02, availability=99.9),  # within 1 % of 3.00
     offer("Enterprise", 1.0, min_users=500),
     offer("No price"),
+    offer("Gold", price_on_request=True),  # "Call us": kept, never compared
     offer("Tunnel", 5.0, service="VPN"),
 ]
 DATASET = make_dataset(costs=COSTS, usage=USAGE, services=SERVICES, market=OFFERS)
@@ -49,6 +50,7 @@ DATASET = make_dataset(costs=COSTS, usage=USAGE, services=SERVICES, market=OFFER
     ("Match", True, None, -0.02, -24.0, "same"),
     ("Enterprise", False, "needs at least 500 users", 2.0, 2400.0, "dearer"),
     ("No price", True, None, NAN, NAN, "no offer price"),
+    ("Gold", True, None, NAN, NAN, "price on request"),
     ("Tunnel", False, "no usage data", NAN, NAN, "no internal cost"),
 ])
 def test_each_offer_against_the_comparable_cost(name, applicable, why_not, diff, per_year,
@@ -64,8 +66,8 @@ def test_each_offer_against_the_comparable_cost(name, applicable, why_not, diff,
 
 def test_only_applicable_offers_by_default():
     got = market.compare_offers(DATASET)
-    assert sorted(got["offer"]) == ["Match", "No price", "Premium", "Standard"]
-    assert got["internal_per_user_month"].tolist() == pytest.approx([3.0] * 4)
+    assert sorted(got["offer"]) == ["Gold", "Match", "No price", "Premium", "Standard"]
+    assert got["internal_per_user_month"].tolist() == pytest.approx([3.0] * 5)
     assert (got["users"] == 100).all()
 
 
@@ -136,3 +138,30 @@ def test_inputs_are_not_mutated():
     market.compare_offers(DATASET, include_inapplicable=True)
     market.best_offer(DATASET, "2026-Q2")
     assert_unchanged(DATASET, before)
+
+
+def test_price_on_request_end_to_end():
+    """'Call us' in a workbook: one warning, the offer kept and shown as price on request on
+    the Services page and in answers, never an error."""
+    from tests.golden.cases import xlsx
+    from valuelib import views
+    from valuelib.ingest import load
+    from valuelib.questions import answer
+
+    book = xlsx(
+        Services=[["service", "owner"], ["Email", "Dana"]],
+        Costs=[["quarter", "service", "amount"], [Q, "Email", 900]],
+        Usage=[["quarter", "service", "users"], [Q, "Email", 100]],
+        Market=[["service", "offer", "price_per_user_month"], ["Email", "Suite", 4],
+                ["Email", "Gold", "Contact sales"]])
+    dataset = load([("offers.xlsx", book)])
+    assert [(f.code, f.row, f.column) for f in dataset.findings] == [
+        ("PRICE_ON_REQUEST", 3, "price_per_user_month")]
+    assert dataset.publishable
+    assert dataset["market"]["price_on_request"].tolist() == [False, True]
+    table = views.service_detail(dataset, Q, "Email").market_table.set_index("Offer")
+    assert table.loc["Gold", "Price per user per month"] == "price on request"
+    assert "price on request" in table.loc["Gold", "Difference per user per month"]
+    said = answer("compare Email to the market", dataset).sentence
+    assert "Priced on request, so not compared: Gold." in said
+    assert market.best_offer(dataset)["offer"].tolist() == ["Suite"]

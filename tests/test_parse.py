@@ -128,3 +128,150 @@ def test_satisfaction_scale_is_decided_per_column():
     assert parse.parse_rating(cells("85%", 90)).note == "percent"
     scores = parse.rating_pct(pd.Series([1.0, 5.0, 3.0]), "score")
     assert scores.tolist() == [0, 100, 50]
+
+
+# --- decimal marks: decided per column, never per cell (issue 12) --------------------------
+
+US, EU = "1,234.56", "1.234,56"
+
+
+@pytest.mark.parametrize("column, number_format, expected, ambiguous", [
+    # a column that settles its own marks: the setting does not matter
+    (["1.234,50"], EU, [1234.5], False),
+    (["1.234,50"], US, [1234.5], False),
+    (["1,234.50"], EU, [1234.5], False),
+    (["1 234,50"], US, [1234.5], False),
+    (["1.234.567"], US, [1234567.0], False),
+    (["$26.538", "$1.245", "$0.011"], US, [26.538, 1.245, 0.011], False),  # 0.011 settles it
+    (["$26.538", "$1.245", "$0.011"], EU, [26.538, 1.245, 0.011], False),
+    (["1.234", "1.5"], EU, [1.234, 1.5], False),
+    (["1,234", "2,5"], US, [1.234, 2.5], False),
+    (["1,234", "1,234.50"], EU, [1234.0, 1234.5], False),
+    (["12.3456"], EU, [12.3456], False),  # four digits after the mark: a decimal
+    (["1234.567"], EU, [1234.567], False),  # a thousands group has at most three digits before
+    # every value reads both ways: the Settings number format decides, and a warning says so
+    (["1.234"], US, [1.234], True),
+    (["1.234"], EU, [1234.0], True),
+    (["1,234"], US, [1234.0], True),
+    (["1,234"], EU, [1.234], True),
+    (["12.345"], US, [12.345], True),
+    (["12.345"], EU, [12345.0], True),
+    (["12.345", "7"], EU, [12345.0, 7.0], True),
+    # a mixed column keeps self-evident cells and reads the rest by the setting
+    (["1.234,50", "1,234.50", "5.678"], US, [1234.5, 1234.5, 5.678], True),
+])
+def test_decimal_marks_per_column(column, number_format, expected, ambiguous):
+    result = parse.parse_money(cells(*column), number_format=number_format)
+    assert result.values.tolist() == pytest.approx(expected)
+    assert not result.bad.any()
+    assert bool(result.examples) == ambiguous
+
+
+def test_ambiguous_examples_name_two_cells_as_typed():
+    result = parse.parse_money(cells("$1.234", "$5.678", "$9.012", None))
+    assert result.examples == ("$1.234", "$5.678")
+    assert result.note == "ambiguous"
+
+
+def test_real_numbers_are_never_reinterpreted():
+    result = parse.parse_money(cells(26.538, "1.234,50", 0.011), number_format=EU)
+    assert result.values.tolist() == pytest.approx([26.538, 1234.5, 0.011])
+
+
+@pytest.mark.parametrize("column", [["1,23.5"], ["1.234,5,6"], ["1.2.3"]])
+def test_badly_grouped_numbers_are_bad_not_guessed(column):
+    assert parse.parse_money(cells(*column)).bad.all()
+
+
+@pytest.mark.parametrize("body, evidence", [
+    ("1.234", "?"), ("1,234", "?"), ("12.345", "?"), ("1.234,50", ","), ("1,234.50", "."),
+    ("0,011", ","), ("0.011", "."), (".011", "."), ("1 234,50", ","), ("1.234.567", ","),
+    ("1,234,567", "."), ("1.5", "."), ("12.3456", "."), ("1234", ""), ("-1.234", "?"),
+])
+def test_mark_evidence(body, evidence):
+    assert parse.mark_evidence(body) == evidence
+
+
+def test_counts_and_percents_follow_the_column_too():
+    assert parse.parse_number(cells("1.200", "3.400"), number_format=EU).values.tolist() == [
+        1200.0, 3400.0]
+    assert parse.parse_percent(cells("99,9", "98,5")).values.tolist() == pytest.approx(
+        [99.9, 98.5])
+
+
+# --- units in headers ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header, name, unit", [
+    ("Amount (USD)", "Amount", "USD"), ("Amount ($M)", "Amount", "$M"),
+    ("Cost in millions", "Cost", "millions"), ("Spend in $K", "Spend", "$K"),
+    ("Cost (USD thousands)", "Cost", "USD thousands"), ("Logged in", "Logged in", ""),
+    ("amount", "amount", ""),
+])
+def test_split_unit(header, name, unit):
+    from valuelib.schema import normalize_name, split_unit
+    assert split_unit(header) == (name, unit)
+    assert normalize_name(header) == normalize_name(name)
+
+
+@pytest.mark.parametrize("unit, kind, name, scale, currency, known", [
+    ("$M", "money", "amount", 1e6, "USD", True),
+    ("USD thousands", "money", "amount", 1e3, "USD", True),
+    ("$K", "money", "amount", 1e3, "USD", True),
+    ("000s", "money", "amount", 1e3, None, True),
+    ("'000", "money", "amount", 1e3, None, True),
+    ("millions", "money", "amount", 1e6, None, True),
+    ("USD m", "money", "amount", 1e6, "USD", True),
+    ("$000", "money", "amount", 1e3, "USD", True),
+    ("bn", "money", "amount", 1e9, None, True),
+    ("€m", "money", "amount", 1e6, "EUR", True),
+    ("USD", "money", "amount", 1.0, "USD", True),
+    ("$", "money", "amount", 1.0, "USD", True),
+    ("£", "money", "amount", 1.0, "GBP", True),
+    ("furlongs", "money", "amount", 1.0, None, False),
+    ("USD/user/month", "price", "price_per_user_month", 1.0, "USD", True),
+    ("$ per user per month", "price", "price_per_user_month", 1.0, "USD", True),
+    ("000s", "count", "users", 1e3, None, True),
+    ("#", "count", "users", 1.0, None, True),
+    ("hours", "count", "hours", 1.0, None, True),
+    ("GB", "count", "storage_gb", 1.0, None, True),
+    ("days", "count", "hours", 1.0, None, False),
+    ("%", "percent", "availability", 1.0, None, True),
+    ("$M", "percent", "availability", 1.0, None, False),
+    ("1-5", "score", "business_value", 1.0, None, True),
+    ("%", "rating", "satisfaction", 1.0, None, True),
+    ("UTC", "date", "opened", 1.0, None, True),  # a note on a text or date column: ignored
+    ("full name", "text", "owner", 1.0, None, True),
+])
+def test_read_unit(unit, kind, name, scale, currency, known):
+    assert parse.read_unit(unit, kind, name) == parse.HeaderUnit(scale, currency, known)
+
+
+# --- price on request, doubtful percents ------------------------------------------------------
+
+@pytest.mark.parametrize("cell, asked", [
+    ("Call us", True), ("Contact sales", True), ("POA", True), ("Price on application", True),
+    ("On request", True), ("Quote", True), ("Request a quote", True), ("$15", False),
+    ("lots", False), ("n/a", False), (15.0, False),
+])
+def test_price_on_request(cell, asked):
+    assert parse.price_on_request(cells(cell)).tolist() == [asked]
+
+
+@pytest.mark.parametrize("column, doubtful", [
+    ([99.9, 99.5, 0.98], [False, False, True]),
+    (["99.9%", "0.98"], [False, True]),
+    ([0.999, 0.98], [False, False]),  # all fractions: scaled, nothing doubtful
+    ([60, 39, 1], [False, False, False]),  # a whole 1 % is a percent
+    ([99.9, 0, 100], [False, False, False]),
+])
+def test_doubtful_percents(column, doubtful):
+    result = parse.parse_percent(cells(*column))
+    got = result.doubtful if result.doubtful is not None else np.zeros(len(column), bool)
+    assert got.tolist() == doubtful
+
+
+def test_doubtful_ratings_in_a_percent_column():
+    result = parse.parse_rating(cells("85%", 90, 4, 0.9))
+    assert result.note == "percent"
+    assert result.doubtful.tolist() == [False, False, True, True]
+    assert parse.parse_rating(cells(4, 5, 3)).doubtful is None

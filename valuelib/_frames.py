@@ -44,7 +44,7 @@ TABLE_DTYPES: dict[str, dict[str, str]] = {
         "service": "str", "offer": "str", "price_per_user_month": "float64",
         "price_per_user_year": "float64", "min_users": "float64", "max_users": "float64",
         "availability": "float64", "storage_gb": "float64", "support": "str", "includes": "str",
-        "source": "str", "as_of": DATETIME,
+        "source": "str", "as_of": DATETIME, "price_on_request": "bool",
     },
     "value": {
         "quarter": "str", "service": "str", "business_value": "float64",
@@ -55,7 +55,8 @@ TABLE_DTYPES: dict[str, dict[str, str]] = {
 SOURCE_DTYPES = {"source_file": "str", "source_sheet": "str", "source_row": "int64"}
 
 # Value a column takes when a non-empty table lacks it (otherwise missing).
-_FILL = {"comparable": True, "shared": False, "in_catalog": True, "source_row": 0}
+_FILL = {"comparable": True, "shared": False, "in_catalog": True, "price_on_request": False,
+         "source_row": 0}
 
 
 def empty_frame(columns: dict[str, str]) -> pd.DataFrame:

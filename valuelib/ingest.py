@@ -38,6 +38,7 @@ from .schema import (
     column_lookup,
     normalize_name,
     sheet_for_name,
+    split_unit,
 )
 
 HEADER_SEARCH_ROWS = 10
@@ -69,6 +70,7 @@ _DERIVED = {
     "support": {"work_class": "str", "satisfaction_pct": "float64", "quarter": "str",
                 "month": "str"},
     "value": {"satisfaction_pct": "float64"},
+    "market": {"price_on_request": "bool"},
 }
 
 FileInput = tuple[str, bytes | BinaryIO]
@@ -117,8 +119,10 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
                         and any(any(c not in (None, "") for c in r) for r in raw.rows)):
                     findings.append(_finding(
                         "SHEET_IGNORED", f"Sheet '{_shown(raw.name)}' is not one this app knows; "
-                        "it was ignored.", "Rename it to a known sheet (see the Data page's "
-                        "contract) if it should load.", file=name, sheet=raw.name))
+                        "it was ignored.", "If it should load, rename it to a sheet of the "
+                        "workbook contract (the template lists them: python -m valuelib template "
+                        "OUT.xlsx).",
+                        file=name, sheet=raw.name))
                 continue
             matched += 1
             recognised.append((raw, sheet))
@@ -224,6 +228,15 @@ def _column_letter(position: int) -> str:
 class _Where:
     file: str
     sheet: str
+    header_row: int | None = None
+
+
+def _a(word: str) -> str:
+    """The article a word takes: an 'opened' column, a 'users' column, an 'hours' column."""
+    folded = word.casefold()
+    vowel = folded[:1] in ("a", "e", "i", "o", "u") and not folded.startswith(
+        ("uni", "use", "usa", "usu", "eu", "one"))
+    return "an" if vowel or folded.startswith(("hour", "honest")) else "a"
 
 
 # Cell text quoted in a message is cut to this many characters (with "…"): a finding points
@@ -283,11 +296,17 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
     findings: list[Finding] = []
     header_index = _find_header(raw.rows, sheet)
     if header_index is None:
-        expected = ", ".join(c.name for c in sheet.columns if c.required) or sheet.columns[0].name
+        needs = [c.name for c in sheet.columns if c.required] + [
+            " or ".join(group) for group in sheet.one_of]
+        optional = [c.name for c in sheet.columns if not c.required
+                    and not any(c.name in group for group in sheet.one_of)]
         return None, [_finding(
             "HEADER_NOT_FOUND", f"No header row found in the first {HEADER_SEARCH_ROWS} rows of "
-            f"'{_shown(raw.name)}' (a {sheet.title} sheet).",
-            f"Put the column names in one row near the top, e.g. {expected}.",
+            f"'{_shown(raw.name)}' ({_a(sheet.title)} {sheet.title} sheet). It needs a row "
+            f"naming its columns: {', '.join(needs) or sheet.columns[0].name}.",
+            f"Put the column names in one row within the first {HEADER_SEARCH_ROWS} rows: "
+            f"{', '.join(needs) or sheet.columns[0].name}"
+            + (f", plus any of {', '.join(optional)}." if optional else "."),
             file=raw.file, sheet=raw.name)]
     header = raw.rows[header_index]
     header_row = header_index + 1
@@ -318,20 +337,22 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
                if p not in mapped and c not in (None, "")]
     fix = "Nothing to do, unless it is a known column under another name: then rename it."
     if len(unknown) <= MAX_LISTED_COLUMNS:
-        findings += [_finding("UNKNOWN_COLUMN", f"Column '{cell}' is not part of a {sheet.title} "
-                              "sheet; it was kept aside.", fix, file=raw.file, sheet=raw.name,
-                              row=header_row, column=cell) for cell in unknown]
+        findings += [_finding("UNKNOWN_COLUMN", f"Column '{cell}' is not part of "
+                              f"{_a(sheet.title)} {sheet.title} sheet; it was kept aside.",
+                              fix, file=raw.file, sheet=raw.name, row=header_row,
+                              column=cell) for cell in unknown]
     else:  # an ITSM export carries dozens of columns we don't use: one finding, not dozens
         findings.append(_finding(
-            "UNKNOWN_COLUMN", f"{len(unknown)} columns are not part of a {sheet.title} sheet and "
-            f"were kept aside: {', '.join(unknown)}.", fix, file=raw.file, sheet=raw.name,
-            row=header_row, column=unknown[0]))
+            "UNKNOWN_COLUMN", f"{len(unknown)} columns are not part of {_a(sheet.title)} "
+            f"{sheet.title} sheet and were kept aside: {', '.join(unknown)}.", fix,
+            file=raw.file, sheet=raw.name, row=header_row, column=unknown[0]))
 
     present = set(chosen)
     for column in sheet.columns:
         if column.required and column.name not in present:
             findings.append(_finding(
-                "MISSING_COLUMN", f"The {sheet.title} sheet needs a '{column.name}' column.",
+                "MISSING_COLUMN",
+                f"The {sheet.title} sheet needs {_a(column.name)} '{column.name}' column.",
                 f"Add a column headed '{column.name}'"
                 + (f" (or {', '.join(column.synonyms)})" if column.synonyms else "") + ".",
                 file=raw.file, sheet=raw.name, row=header_row, column=column.name))
@@ -355,13 +376,17 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
     if not keep.all():
         frame = frame.loc[keep].reset_index(drop=True)
         types = {field: facts.subset(keep) for field, facts in types.items()}
-    for row in dropped:
+    for row, position, label in dropped:
+        holder = header[position] if position < len(header) else None
+        holder = _column_letter(position) if holder in (None, "") else str(holder)
         findings.append(_finding(
-            "TOTAL_ROW_DROPPED", "A total row was dropped; totals would double-count.",
-            "Nothing to do: the app adds up rows itself.", file=raw.file, sheet=raw.name,
-            row=row, column=_shown(header[0] if header else "")))
+            "TOTAL_ROW_DROPPED", f"A total row was dropped ('{_shown(label)}' in column "
+            f"'{_shown(holder)}'); totals would double-count.",
+            "Nothing to do: the app adds up rows itself.",
+            file=raw.file, sheet=raw.name, row=row, column=_shown(holder), value=label))
 
-    typed, cell_findings = _parse_columns(frame, types, sheet, settings, where,
+    typed, cell_findings = _parse_columns(frame, types, sheet, settings,
+                                          replace(where, header_row=header_row),
                                           {f: _shown(header[p]) for f, p in chosen.items()})
     findings.extend(cell_findings)
     typed["source_file"] = pd.Series(raw.file, index=typed.index, dtype="str")
@@ -379,9 +404,10 @@ def _is_total_label(cell: object) -> bool:
 
 
 def _rows_to_keep(frame: pd.DataFrame, types: dict[str, parse.CellTypes], body: list[list]
-                  ) -> tuple[np.ndarray, list[int]]:
+                  ) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
     """Keep all but blank rows and rows whose first text cell says Total / Grand total /
-    Subtotal; returns the keep mask and the Excel rows of the totals dropped."""
+    Subtotal; returns the keep mask and, for each total dropped, its Excel row, the position
+    of the column holding the label, and the label."""
     empty = np.ones(len(frame), dtype=bool)
     total_candidate = np.zeros(len(frame), dtype=bool)
     for _field, facts in types.items():
@@ -398,12 +424,15 @@ def _rows_to_keep(frame: pd.DataFrame, types: dict[str, parse.CellTypes], body: 
                                               facts.uniques[shortlist[says_total]]]
             if hit.any():
                 total_candidate |= (facts.codes >= 0) & hit[np.maximum(facts.codes, 0)]
-    totals = [position for position in np.flatnonzero(total_candidate & ~empty)
-              if _is_total_label(next((c for c in body[position]
-                                       if isinstance(c, str) and c.strip()), ""))]
+    totals = []
+    for position in np.flatnonzero(total_candidate & ~empty):
+        column, label = next(((i, c) for i, c in enumerate(body[position])
+                              if isinstance(c, str) and c.strip()), (0, ""))
+        if _is_total_label(label):
+            totals.append((position, column, label.strip()))
     keep = ~empty
-    keep[totals] = False
-    return keep, [int(frame["source_row"].iloc[p]) for p in totals]
+    keep[[p for p, _, _ in totals]] = False
+    return keep, [(int(frame["source_row"].iloc[p]), c, label) for p, c, label in totals]
 
 
 def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet: Sheet,
@@ -411,6 +440,7 @@ def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet
                    ) -> tuple[pd.DataFrame, list[Finding]]:
     findings: list[Finding] = []
     out = {}
+    on_request = np.zeros(len(frame), dtype=bool)
     for column in sheet.columns:
         if column.name not in frame:
             continue
@@ -421,6 +451,23 @@ def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet
         title = titles[column.name]
         missing = facts.missing
         bad = result.bad
+        if column.kind == "price" and sheet.key == "market" and bad.any():
+            asked = bad & parse.price_on_request(raw, facts)
+            findings += _cell_findings(
+                "PRICE_ON_REQUEST", asked, frame, raw, where, title,
+                lambda shown: f"'{shown}': the price is given on request; the offer is kept "
+                "and shown as price on request, but not compared.",
+                "Nothing to do; write the price if you get a quote.")
+            on_request |= asked
+            bad = bad & ~asked
+        values, unit_findings = _header_unit(values, column, title, settings, where)
+        findings += unit_findings
+        if result.examples:
+            findings.append(_ambiguous_numbers(result.examples, raw, frame, title, settings,
+                                               where))
+        if result.doubtful is not None and result.doubtful.any():
+            findings += _doubtful_percents(result.doubtful, values, column, frame, raw, title,
+                                           where)
         if column.kind == "money" and bad.any():
             foreign = bad & parse.foreign_currency(raw, settings.currency)
             findings += _cell_findings(
@@ -434,10 +481,16 @@ def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet
             code, bad, frame, raw, where, title,
             lambda shown, words=_KIND_WORDS[column.kind]: f"'{shown}' cannot be read as {words}.",
             _KIND_FIX[column.kind] + ("" if column.required else " The cell was left empty."))
-        if column.required:
+        if column.required and missing.any():
+            typed_marker = missing & _typed_marker(facts)
             findings += _cell_findings(
-                "MISSING_VALUE", missing, frame, raw, where, title,
+                "MISSING_VALUE", missing & ~typed_marker, frame, raw, where, title,
                 lambda _cell, blank=f"'{title}' is blank.": blank,
+                f"Fill in {column.name}; every row needs one.")
+            findings += _cell_findings(
+                "MISSING_VALUE", typed_marker, frame, raw, where, title,
+                lambda shown, title=title: f"'{shown}' in a required cell: it means no value, "
+                f"and '{title}' needs one.",
                 f"Fill in {column.name}; every row needs one.")
         findings += _range_findings(values, column, frame, raw, where, title)
         if column.kind == "date" and result.note.startswith(("ambiguous", "mixed")):
@@ -456,9 +509,112 @@ def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet
         out[column.name] = values
         if column.kind == "rating":
             out[column.name + "_pct"] = parse.rating_pct(values, result.note)
+    if sheet.key == "market":
+        out["price_on_request"] = on_request
     typed = pd.DataFrame(out, index=frame.index)
     typed["source_row"] = frame["source_row"]
     return typed, findings
+
+
+def _typed_marker(facts: parse.CellTypes) -> np.ndarray:
+    """True where a cell holds a typed missing marker (``n/a``, ``-``, ``?``), not a blank."""
+    if facts.codes is None:
+        return np.zeros(len(facts.missing), dtype=bool)
+    present = facts.missing & (facts.codes >= 0)
+    wanted = np.unique(facts.codes[present])
+    typed = np.zeros(len(facts.uniques), dtype=bool)
+    typed[wanted] = [isinstance(u, str) and bool(u.strip()) for u in facts.uniques[wanted]]
+    return present & typed[np.maximum(facts.codes, 0)]
+
+
+def _plain(number: float) -> str:
+    """A number as a person writes it: 12,345 or 12.345 (no trailing zeros)."""
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.6f}".rstrip("0")
+
+
+def _header_unit(values: pd.Series, column: Column, title: str, settings: Settings,
+                 where: _Where) -> tuple[pd.Series, list[Finding]]:
+    """Honour a unit in the header: ``Amount ($M)`` multiplies the column by 1,000,000 (said
+    in a finding); a currency other than the reporting one, or a unit the reader cannot
+    interpret, is an error rather than a silently dropped word."""
+    name, unit = split_unit(title)
+    meaning = parse.read_unit(unit, column.kind, column.name)
+    at = {"file": where.file, "sheet": where.sheet, "row": where.header_row, "column": title}
+    findings = []
+    if meaning.currency and meaning.currency != settings.currency:
+        findings.append(_finding(
+            "MIXED_CURRENCY", f"Column '{title}' is headed in {meaning.currency}, but the "
+            f"reporting currency is {settings.currency}.",
+            f"Convert the column to {settings.currency} and head it '{name}', or set the "
+            "Settings sheet's currency if the whole upload is in "
+            f"{meaning.currency}.", value=unit, **at))
+    if not meaning.known:
+        findings.append(_finding(
+            "UNKNOWN_UNIT", f"Column '{title}' gives its unit as '{_shown(unit)}', which this app "
+            f"cannot read, so its numbers could be off by any factor.",
+            f"Write plain numbers and head the column '{name}'"
+            + (", or use a unit such as $K, $M, thousands or millions." if column.kind in
+               ("money", "price", "count") else " (a '%' unit is fine)."),
+            value=unit, **at))
+    elif meaning.scale != 1:
+        findings.append(_finding(
+            "SCALED_COLUMN", f"{title}: values multiplied by {meaning.scale:,.0f}.",
+            "Nothing to do if the header's unit is right.", value=unit, **at))
+        values = values * meaning.scale
+    return values, findings
+
+
+def _ambiguous_numbers(examples: tuple[str, ...], raw: pd.Series, frame: pd.DataFrame,
+                       title: str, settings: Settings, where: _Where) -> Finding:
+    """The column's numbers read two ways; name two of them and how they were read."""
+    decimal = parse.NUMBER_FORMATS.get(settings.number_format, ".")
+    read = [parse.money_from_text(e, decimal) for e in examples]
+    cells = " and ".join(f"'{e}'" for e in examples)
+    as_read = ", ".join(f"'{e}' is {_plain(r[0])}" for e, r in zip(examples, read, strict=True)
+                        if r is not None)
+    first = raw.astype("str").str.strip().eq(examples[0]).to_numpy(bool)
+    row = int(frame["source_row"].to_numpy()[first.argmax()]) if first.any() else None
+    return _finding(
+        "AMBIGUOUS_NUMBER_FORMAT", f"Numbers in '{title}' such as {cells} read two ways (a "
+        "decimal mark or a thousands separator), and no value in the column settles which; "
+        f"they were read as the number format {settings.number_format} says: {as_read}.",
+        "If that is wrong, set 'number format' on the Settings sheet (1,234.56 or 1.234,56), "
+        "or write one value with both marks (12,345.00) so the column settles it.",
+        file=where.file, sheet=where.sheet, row=row, column=title, value=examples[0])
+
+
+def _doubtful_percents(doubtful: np.ndarray, values: pd.Series, column: Column,
+                       frame: pd.DataFrame, raw: pd.Series, title: str, where: _Where
+                       ) -> list[Finding]:
+    """One warning per distinct doubtful value at its first cell: a fraction (0.98) or a 1-5
+    score (4) inside a column of percents was read as that many percent."""
+    findings = []
+    rows = frame["source_row"].to_numpy()
+    numbers = values.to_numpy(dtype=float)
+    seen: set[float] = set()
+    for position in np.flatnonzero(doubtful):
+        number = numbers[position]
+        if number in seen:
+            continue
+        seen.add(number)
+        if len(seen) > MAX_CELL_FINDINGS:
+            break
+        shown = _shown(raw.iloc[position])
+        how_many = int((numbers[doubtful] == number).sum())
+        cells = f" ({how_many:,} cells)" if how_many > 1 else ""
+        if number < 1:
+            meant = f"if you meant {_plain(number * 100)} %, write {_plain(number * 100)}"
+        else:
+            meant = (f"if it is a score of {shown} out of 5, write it as a percent "
+                     f"({_plain((number - 1) / 4 * 100)})")
+        findings.append(_finding(
+            "AMBIGUOUS_PERCENT", f"{shown} read as {_plain(number)} %{cells}: the rest of "
+            f"'{title}' holds percents, so the column was read as percents; {meant}.",
+            "Write every value in the column as a percent (98 or 98%).", file=where.file,
+            sheet=where.sheet, row=int(rows[position]), column=title, value=shown))
+    return findings
 
 
 _KIND_WORDS = {
@@ -489,13 +645,13 @@ def _parse_by_kind(raw: pd.Series, facts: parse.CellTypes, column: Column, setti
     if kind == "text":
         return parse.parse_text(raw, facts)
     if kind == "money":
-        return parse.parse_money(raw, settings.currency, facts)
+        return parse.parse_money(raw, settings.currency, facts, settings.number_format)
     if kind in ("count", "price", "score"):
-        return parse.parse_number(raw, facts)
+        return parse.parse_number(raw, facts, settings.number_format)
     if kind == "percent":
-        return parse.parse_percent(raw)
+        return parse.parse_percent(raw, settings.number_format)
     if kind == "rating":
-        return parse.parse_rating(raw)
+        return parse.parse_rating(raw, settings.number_format)
     if kind == "yesno":
         return parse.parse_yesno(raw)
     if kind == "date":
@@ -577,7 +733,8 @@ def _settings(sheets: list[tuple[RawSheet, Sheet]]) -> tuple[Settings, list[Find
             if key is None:
                 findings.append(_finding(
                     "SETTING_INVALID", f"'{_shown(name)}' is not a setting this app knows.",
-                    "Use organization, currency, fiscal year start or date order.",
+                    "Use organization, currency, fiscal year start, date order or number "
+                    "format.",
                     value=name, **{**where, "column": "setting"}))
                 continue
             parsed = _setting_value(key, value)
@@ -602,6 +759,7 @@ _SETTING_FIX = {
     "currency": "Write a three-letter ISO code such as USD, EUR or GBP.",
     "fiscal_year_start": "Write a month (July) or its number (7).",
     "date_order": "Write MDY (month first) or DMY (day first).",
+    "number_format": "Write 1,234.56 (a decimal point) or 1.234,56 (a decimal comma).",
 }
 
 
@@ -623,7 +781,18 @@ def _setting_value(key: str, value: object) -> object:
     if key == "date_order":
         order = normalize_name(text)
         return {"mdy": "MDY", "monthfirst": "MDY", "dmy": "DMY", "dayfirst": "DMY"}.get(order)
+    if key == "number_format":
+        return _NUMBER_FORMAT_WORDS.get(text.casefold().replace(" ", "").replace("\u00a0", ""))
     return None
+
+
+# How people write the number format setting -> the canonical one.
+_NUMBER_FORMAT_WORDS = {
+    **dict.fromkeys(("1,234.56", "1234.56", ".", "point", "decimalpoint", "dot", "us", "uk",
+                     "en"), "1,234.56"),
+    **dict.fromkeys(("1.234,56", "1234,56", ",", "comma", "decimalcomma", "eu", "de", "fr"),
+                    "1.234,56"),
+}
 
 
 # --- across tables --------------------------------------------------------------------------
@@ -663,10 +832,12 @@ def _cross_checks(tables: dict[str, pd.DataFrame]
     findings += work_findings
     findings += _rule_totals(tables["allocation_rules"])
     market = tables["market"]
-    tables["market"] = market.assign(price_per_user_month=market["price_per_user_month"].fillna(
-        market["price_per_user_year"] / 12))
-    for _index, row in tables["market"].loc[tables["market"]["price_per_user_month"].isna()
-                                           ].head(MAX_CELL_FINDINGS).iterrows():
+    monthly = market["price_per_user_month"].fillna(market["price_per_user_year"] / 12)
+    # an offer priced on request is said once (PRICE_ON_REQUEST), not again as "no price"
+    tables["market"] = market.assign(price_per_user_month=monthly,
+                                     price_on_request=market["price_on_request"] & monthly.isna())
+    unpriced = monthly.isna() & ~tables["market"]["price_on_request"]
+    for _index, row in tables["market"].loc[unpriced].head(MAX_CELL_FINDINGS).iterrows():
         findings.append(_finding(
             "MISSING_VALUE", f"Offer '{_shown(row['offer'])}' has no price.",
             "Fill in price_per_user_month (or price_per_user_year).", file=row["source_file"],

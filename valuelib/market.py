@@ -16,6 +16,7 @@ from . import costing
 from ._frames import latest_quarter, table
 from .model import Dataset
 
+PRICE_ON_REQUEST = "price on request"  # the verdict of an offer whose price is not published
 SAME_TOLERANCE_PCT = 1.0  # within 1 % of the offer's price counts as the same price
 AVAILABILITY_SAME = 0.005  # percentage points
 
@@ -57,9 +58,10 @@ def _compare(cpu: pd.DataFrame, market: pd.DataFrame, services: pd.DataFrame,
     price = m["price_per_user_month"].to_numpy(dtype=float)
     diff = inside - price
     same = np.abs(diff) <= np.abs(price) * tolerance_pct / 100
+    on_request = m["price_on_request"].fillna(False).to_numpy(dtype=bool) & np.isnan(price)
     verdict = np.select(
-        [np.isnan(inside), np.isnan(price), same, diff < 0],
-        ["no internal cost", "no offer price", "same", "cheaper"], "dearer")
+        [on_request, np.isnan(inside), np.isnan(price), same, diff < 0],
+        [PRICE_ON_REQUEST, "no internal cost", "no offer price", "same", "cheaper"], "dearer")
     target = m["availability_target"].to_numpy(dtype=float)
     offered = m["availability"].to_numpy(dtype=float)
     gap = offered - target
@@ -104,7 +106,8 @@ def compare_offers(dataset: Dataset, quarter: str | None = None, *,
     positive = the offer is cheaper), difference_per_year (× users × 12: what buying would save
     a year, negative = what it would cost extra), verdict (the internal service is
     ``cheaper`` / ``dearer`` / ``same`` within ``tolerance_pct`` % of the offer's price; or
-    ``no internal cost`` / ``no offer price``), applicable, why_not (when not applicable),
+    ``price on request`` (the offer publishes no price: kept, never compared) / ``no internal
+    cost`` / ``no offer price``), applicable, why_not (when not applicable),
     availability_target (the service's), availability (the offer's), availability_gap (offer −
     target, percentage points), availability_verdict (``offer higher`` / ``offer lower`` /
     ``same`` / ``unknown``), storage_gb, support, includes, source, as_of, internal_status

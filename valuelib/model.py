@@ -57,16 +57,23 @@ class Finding:
 
 
 def findings_frame(findings) -> pd.DataFrame:
-    """Findings as a table, errors first, then by file, sheet and row."""
+    """Findings as a table, errors first, then by file, sheet and row; a finding about a
+    whole sheet or column comes first, except one that sums up cells listed above it ("… and
+    250 more cells like this"), which follows the last of them."""
     cols = ["severity", "code", "file", "sheet", "row", "column", "value", "message", "fix"]
     frame = pd.DataFrame([f.as_dict() for f in findings], columns=cols)
     if frame.empty:
         return frame
     frame["row"] = frame["row"].astype("Int64")
     order = frame["severity"].map(SEVERITY_ORDER)
-    frame = frame.assign(_o=order).sort_values(
-        ["_o", "file", "sheet", "row"], kind="stable", na_position="first")
-    return frame.drop(columns="_o").reset_index(drop=True)
+    # A row-less finding with the same code, place and column as row findings sorts after
+    # their last row (the +0.5 keeps it behind a cell finding on that very row).
+    group = ["code", "file", "sheet", "column"]
+    last_row = frame.groupby(group, dropna=False)["row"].transform("max").astype("Float64")
+    sort_row = frame["row"].astype("Float64").fillna(last_row + 0.5)
+    frame = frame.assign(_o=order, _r=sort_row).sort_values(
+        ["_o", "file", "sheet", "_r"], kind="stable", na_position="first")
+    return frame.drop(columns=["_o", "_r"]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class Settings:
     currency: str = SETTINGS_DEFAULTS["currency"]
     fiscal_year_start: int = SETTINGS_DEFAULTS["fiscal_year_start"]
     date_order: str = SETTINGS_DEFAULTS["date_order"]
+    number_format: str = SETTINGS_DEFAULTS["number_format"]  # 1,234.56 or 1.234,56
 
 
 @dataclass(frozen=True)

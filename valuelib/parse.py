@@ -38,6 +38,8 @@ class Parsed:
     values: pd.Series
     bad: np.ndarray
     note: str = ""
+    examples: tuple[str, ...] = ()  # cells (as typed) behind the note, e.g. ambiguous numbers
+    doubtful: np.ndarray | None = None  # cells read one way that could mean another
 
 
 def is_missing_scalar(value: object) -> bool:
@@ -200,51 +202,85 @@ _CURRENCY_MARKS = {
     "¥": "JPY", "jpy": "JPY", "chf": "CHF", "cad": "CAD", "c$": "CAD", "aud": "AUD", "a$": "AUD",
     "sek": "SEK", "nok": "NOK", "dkk": "DKK", "inr": "INR", "₹": "INR", "nzd": "NZD",
 }
-_CURRENCY_RE = re.compile(
-    r"(us\$|c\$|a\$|usd|eur|gbp|jpy|chf|cad|aud|sek|nok|dkk|inr|nzd|[$€£¥₹])", re.IGNORECASE)
+_CURRENCY_ALTERNATION = (r"us\$|c\$|a\$|usd|eur|gbp|jpy|chf|cad|aud|sek|nok|dkk|inr|nzd|"
+                         r"[$€£¥₹]")
+_CURRENCY_RE = re.compile(f"({_CURRENCY_ALTERNATION})", re.IGNORECASE)
 _NUMBER_BODY = re.compile(r"^[+-]?\d[\d.,' \u00a0\u202f]*$|^[+-]?[.,]\d+$")
 
+# The Settings ``number format`` -> its decimal mark. A column's own values decide first.
+NUMBER_FORMATS = {"1,234.56": ".", "1.234,56": ","}
+DEFAULT_NUMBER_FORMAT = "1,234.56"
+_OTHER_MARK = {".": ",", ",": "."}
+# Thousands groups: 1,234,567 or the Indian lakh style 12,34,567.
+_GROUPS = {mark: re.compile(rf"^\d{{1,3}}(?:\{mark}\d{{3}})*$|^\d{{1,2}}(?:\{mark}\d{{2}})*"
+                            rf"\{mark}\d{{3}}$") for mark in ".,"}
 
-def number_from_text(text: str) -> float | None:
-    """``1,234.50`` / ``1.234,50`` / ``1 234,50`` / ``1234.5`` -> float; None if not a number.
 
-    A lone separator followed by exactly three digits (``1,234``) is a thousands separator,
-    as a US spreadsheet writes it; otherwise the last separator is the decimal mark.
-    """
+def _number_body(text: str) -> str | None:
+    """The digits, marks and sign of a number as typed (spaces kept), or None."""
     body = text.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("'", "")
-    if not _NUMBER_BODY.match(body):
-        return None
-    body = body.replace(" ", "")
-    sign = -1.0 if body.startswith("-") else 1.0
-    body = body.lstrip("+-")
-    dots, commas = body.count("."), body.count(",")
+    return body if _NUMBER_BODY.match(body) else None
+
+
+def mark_evidence(body: str) -> str:
+    """What one number says about the decimal mark: ``.`` or ``,`` (that mark is the
+    decimal), ``?`` (``1.234`` / ``12,345``: one mark before exactly three digits reads
+    both ways) or ``""`` (no mark at all)."""
+    digits = body.lstrip("+-")
+    spaced = " " in digits.strip()
+    digits = digits.replace(" ", "")
+    dots, commas = digits.count("."), digits.count(",")
     if dots and commas:
-        decimal = "." if body.rfind(".") > body.rfind(",") else ","
-        thousands = "," if decimal == "." else "."
-        if body.count(decimal) > 1:
+        return "." if digits.rfind(".") > digits.rfind(",") else ","
+    if not dots and not commas:
+        return ""
+    mark = "," if commas else "."
+    if max(dots, commas) > 1:
+        return _OTHER_MARK[mark]  # 1.234.567: the repeated mark groups thousands
+    head, _, tail = digits.rpartition(mark)
+    if spaced or len(tail) != 3 or head in ("", "0") or len(head) > 3:
+        # 1 234,50 (spaces group thousands), 0.011 (a leading zero), 1.5, 1234.567
+        return mark
+    return "?"
+
+
+def _read_body(body: str, decimal: str) -> float | None:
+    """A number body read with ``decimal`` as its decimal mark (the other mark groups
+    thousands, and must group them properly); None if it does not read that way."""
+    sign = -1.0 if body.lstrip().startswith("-") else 1.0
+    digits = body.strip().lstrip("+-").replace(" ", "")
+    thousands = _OTHER_MARK[decimal]
+    whole, point, fraction = digits.partition(decimal)
+    if decimal in fraction or thousands in fraction:
+        return None
+    if thousands in whole:
+        if not _GROUPS[thousands].match(whole):
             return None
-        body = body.replace(thousands, "").replace(decimal, ".")
-    elif commas or dots:
-        mark = "," if commas else "."
-        head, _, tail = body.rpartition(mark)
-        groups = body.split(mark)
-        if body.count(mark) > 1:
-            # 1.234.567 or 1,234,567: every group after the first has three digits
-            if not all(len(g) == 3 for g in groups[1:]):
-                return None
-            body = body.replace(mark, "")
-        elif len(tail) == 3 and head and len(head) <= 3 and head != "0":
-            body = head + tail  # 1,234 -> 1234 (thousands)
-        else:
-            body = head + "." + tail
+        whole = whole.replace(thousands, "")
     try:
-        return sign * float(body)
+        return sign * float(f"{whole or 0}.{fraction or 0}")
     except ValueError:
         return None
 
 
-def money_from_text(text: str) -> tuple[float, str | None] | None:
-    """``$1,234.50``, ``USD 1,234.50``, ``1 234,50 €``, ``(1,234.50)`` -> (amount, currency)."""
+def number_from_text(text: str, decimal: str | None = None) -> float | None:
+    """``1,234.50`` / ``1.234,50`` / ``1 234,50`` / ``1234.5`` -> float; None if not a number.
+
+    ``decimal`` is the column's decimal mark (see :func:`decide_decimal`). Without it the cell
+    speaks for itself, and a lone mark before exactly three digits (``1,234``) reads as a
+    thousands separator, as a US spreadsheet writes it.
+    """
+    body = _number_body(text)
+    if body is None:
+        return None
+    evidence = mark_evidence(body)
+    if decimal is None:
+        decimal = evidence if evidence in NUMBER_FORMATS.values() else "."
+    return _read_body(body, decimal)
+
+
+def _split_money(text: str) -> tuple[str, str | None, bool] | None:
+    """``$(1,234.50)``-style text -> (number body, currency, negative); None if not money."""
     text = text.strip()
     negative = text.startswith("(") and text.endswith(")")
     if negative:
@@ -255,10 +291,47 @@ def money_from_text(text: str) -> tuple[float, str | None] | None:
     stripped = _CURRENCY_RE.sub("", text).strip()
     if stripped.startswith("-") is False and text.lstrip().startswith("-"):
         stripped = "-" + stripped  # "-$12" keeps its sign once the $ is removed
-    number = number_from_text(stripped)
+    body = _number_body(stripped)
+    if body is None:
+        return None
+    return body, (currencies.pop() if currencies else None), negative
+
+
+def money_from_text(text: str, decimal: str | None = None) -> tuple[float, str | None] | None:
+    """``$1,234.50``, ``USD 1,234.50``, ``1 234,50 €``, ``(1,234.50)`` -> (amount, currency)."""
+    split = _split_money(text)
+    if split is None:
+        return None
+    body, currency, negative = split
+    number = number_from_text(body, decimal)
     if number is None:
         return None
-    return (-abs(number) if negative else number), (currencies.pop() if currencies else None)
+    return (-abs(number) if negative else number), currency
+
+
+@dataclass(frozen=True)
+class Marks:
+    """A column's decimal mark, and whether its values decided it. ``ambiguous`` lists (up to
+    two) cells that read both ways and were read by the Settings number format instead."""
+
+    decimal: str
+    ambiguous: tuple[str, ...] = ()
+
+
+def decide_decimal(evidence: list[str], examples: list[str],
+                   number_format: str = DEFAULT_NUMBER_FORMAT) -> Marks:
+    """The column's decimal mark from every distinct value's evidence (see
+    :func:`mark_evidence`): ``26.538`` beside ``0.011`` is twenty-six point five. When no value
+    settles it (``12.345`` alone), or values contradict each other, the Settings number format
+    decides, and the cells that read both ways are named."""
+    said = set(evidence)
+    fallback = NUMBER_FORMATS.get(number_format, ".")
+    clear = said & {".", ","}
+    decimal = next(iter(clear)) if len(clear) == 1 else fallback
+    if "?" in said and len(clear) != 1:
+        doubtful = [text for text, e in zip(examples, evidence, strict=True) if e == "?"]
+        return Marks(decimal, tuple(doubtful[:2]))
+    return Marks(decimal)
 
 
 def _numeric_fast(raw: pd.Series, types: CellTypes) -> pd.Series:
@@ -271,35 +344,58 @@ def _numeric_fast(raw: pd.Series, types: CellTypes) -> pd.Series:
     return numeric
 
 
-def parse_number(raw: pd.Series, types: CellTypes | None = None) -> Parsed:
+def parse_number(raw: pd.Series, types: CellTypes | None = None,
+                 number_format: str = DEFAULT_NUMBER_FORMAT) -> Parsed:
     """Counts, hours, prices: ``1,234.5`` and friends; currency marks tolerated."""
-    return parse_money(raw, currency=None, types=types)
+    return parse_money(raw, currency=None, types=types, number_format=number_format)
 
 
 def parse_money(raw: pd.Series, currency: str | None = "USD",
-                types: CellTypes | None = None) -> Parsed:
+                types: CellTypes | None = None,
+                number_format: str = DEFAULT_NUMBER_FORMAT) -> Parsed:
     """Money in the reporting currency. A cell marked with another currency is bad (one
-    reporting currency per upload); ``currency=None`` accepts any mark."""
+    reporting currency per upload); ``currency=None`` accepts any mark.
+
+    Text cells are read per distinct value, with one decimal mark for the whole column
+    (:func:`decide_decimal`); cells that arrived as numbers are never reinterpreted. When the
+    Settings ``number_format`` had to decide, the note says ``ambiguous`` and ``examples``
+    holds two cells that read both ways."""
     types = types or cell_types(raw)
     numeric = _numeric_fast(raw, types)
     bad = types.boolean | types.date  # True or a date in a money column is not an amount
-    if types.text.any():
-
-        def one(value: object) -> object:
-            parsed = money_from_text(str(value))
-            if parsed is None:
-                return _BAD
-            amount, mark = parsed
-            if currency and mark and mark != currency:
-                return _BAD
-            return amount
-
-        text = _by_unique(raw[types.text], one, "Float64",
-                          types if types.text.all() else None)
-        numeric[types.text] = text.values.astype("float64").to_numpy(na_value=np.nan)
-        bad = bad.copy()
-        bad[types.text] = text.bad
-    return Parsed(numeric, bad)
+    if not types.text.any():
+        return Parsed(numeric, bad)
+    text_raw = raw[types.text]
+    if types.text.all() and types.codes is not None:
+        codes, uniques = types.codes, types.uniques
+    else:
+        codes, uniques = pd.factorize(text_raw, use_na_sentinel=True)
+    splits = [None if is_missing_scalar(u) else _split_money(str(u)) for u in uniques]
+    evidence = [None if s is None else mark_evidence(s[0]) for s in splits]
+    read = [i for i, s in enumerate(splits) if s is not None]
+    marks = decide_decimal([evidence[i] for i in read], [str(uniques[i]).strip() for i in read],
+                           number_format)
+    values = np.full(len(uniques) + 1, np.nan)
+    bad_unique = np.zeros(len(uniques) + 1, dtype=bool)
+    for i, (value, split) in enumerate(zip(uniques, splits, strict=True)):
+        if split is None:
+            bad_unique[i] = not is_missing_scalar(value)
+            continue
+        body, mark, negative = split
+        own = evidence[i]
+        # a self-evident cell (1.234,50) keeps its own reading even in a mixed column
+        number = _read_body(body, own if own in (".", ",") else marks.decimal)
+        if number is None or (currency and mark and mark != currency):
+            bad_unique[i] = True
+            continue
+        values[i] = -abs(number) if negative else number
+    index = np.where(codes < 0, len(uniques), codes)
+    numeric = numeric.copy()
+    numeric[types.text] = values[index]
+    bad = bad.copy()
+    bad[types.text] = bad_unique[index]
+    note = "ambiguous" if marks.ambiguous else ""
+    return Parsed(numeric, bad, note, examples=marks.ambiguous)
 
 
 def foreign_currency(raw: pd.Series, currency: str) -> np.ndarray:
@@ -310,10 +406,96 @@ def foreign_currency(raw: pd.Series, currency: str) -> np.ndarray:
         return out
 
     def one(value: object) -> object:
-        parsed = money_from_text(str(value))
+        parsed = _split_money(str(value))
         return bool(parsed and parsed[1] and parsed[1] != currency)
 
     out[is_str] = _by_unique(raw[is_str], one, "boolean").values.fillna(False).to_numpy(bool)
+    return out
+
+
+# --- scale units in headers -----------------------------------------------------------------
+
+_SCALE_WORDS = {
+    **dict.fromkeys(("k", "thousand", "thousands", "000", "000s", "thou", "ths"), 1e3),
+    **dict.fromkeys(("m", "mm", "mn", "mio", "million", "millions", "mil", "000000"), 1e6),
+    **dict.fromkeys(("b", "bn", "billion", "billions"), 1e9),
+}
+_UNIT_CURRENCY = re.compile(rf"^\s*({_CURRENCY_ALTERNATION})\s*|\s*({_CURRENCY_ALTERNATION})\s*$",
+                            re.IGNORECASE)
+_PER_WORDS = re.compile(r"\b(?:per|/)\s*(?:user|seat|mailbox|month|mo|year|yr|head)\b|\bpupm\b",
+                        re.IGNORECASE)
+# Units a column of each kind may carry besides money and scale (normalised: casefold, no
+# spaces or punctuation). Percents and scores take their own scale marks only.
+_KIND_UNITS = {
+    "percent": {"%", "percent", "pct", "pc"},
+    "rating": {"%", "percent", "pct", "15", "1to5", "outof5", "5", "score", "csat"},
+    "score": {"15", "1to5", "outof5", "5", "score"},
+}
+_COLUMN_UNITS = {
+    "hours": {"h", "hr", "hrs", "hour", "hours"},
+    "purchased_hours": {"h", "hr", "hrs", "hour", "hours"},
+    "storage_gb": {"gb", "gib", "gigabytes"},
+    "users": {"users", "user", "seats", "people", "#", "count", "number", "no"},
+    "respondents": {"#", "count", "number", "no", "people"},
+    "votes": {"#", "count", "number", "no"},
+}
+NUMERIC_KINDS = ("money", "price", "count", "percent", "score", "rating")
+
+
+@dataclass(frozen=True)
+class HeaderUnit:
+    """What a header's unit means: a ``scale`` to multiply by, a ``currency`` it names, or
+    ``known=False`` when the reader cannot interpret it."""
+
+    scale: float = 1.0
+    currency: str | None = None
+    known: bool = True
+
+
+def read_unit(unit: str, kind: str, name: str) -> HeaderUnit:
+    """``$M`` -> ×1,000,000; ``USD thousands`` -> USD ×1,000; ``000s`` -> ×1,000; ``USD`` ->
+    USD; ``%`` in a percent column -> plain. A scale only means something for money, prices
+    and counts; a unit of a text, date or other non-numeric column is a description and is
+    ignored."""
+    if not unit or kind not in NUMERIC_KINDS:
+        return HeaderUnit()
+    text = unit.strip()
+    if kind == "price":
+        text = _PER_WORDS.sub(" ", text).strip(" /")
+    currency = None
+    match = _UNIT_CURRENCY.search(text)
+    if match and kind in ("money", "price"):
+        currency = _CURRENCY_MARKS[(match[1] or match[2]).lower()]
+        text = (text[:match.start()] + " " + text[match.end():]).strip()
+    key = re.sub(r"[\s'’_.\-]+", "", text.casefold()).removeprefix("in")
+    if not key:
+        return HeaderUnit(1.0, currency)
+    if kind in ("money", "price", "count") and key in _SCALE_WORDS:
+        return HeaderUnit(_SCALE_WORDS[key], currency)
+    if key in _KIND_UNITS.get(kind, set()) | _COLUMN_UNITS.get(name, set()):
+        return HeaderUnit(1.0, currency)
+    return HeaderUnit(known=False, currency=currency)
+
+
+# --- price on request -----------------------------------------------------------------------
+
+_ON_REQUEST = re.compile(
+    r"call|contact|\bpoa\b|on\s+(?:request|application|demand|enquiry)|upon\s+request|quot(?:e|ation)"
+    r"|enquire|inquire|ask\s+(?:us|for)|custom\s+pric|negotiable|\bby\s+arrangement",
+    re.IGNORECASE)
+
+
+def price_on_request(raw: pd.Series, types: CellTypes | None = None) -> np.ndarray:
+    """True where a price cell says the price is given on request: ``Call us``, ``Contact
+    sales``, ``POA``, ``Price on application``, ``On request``, ``Quote``."""
+    types = types or cell_types(raw)
+    out = np.zeros(len(raw), dtype=bool)
+    candidates = types.text & ~types.missing
+    if not candidates.any():
+        return out
+    codes, uniques = pd.factorize(raw[candidates])
+    hits = pd.Series(uniques, dtype="str").str.contains(_ON_REQUEST).to_numpy(bool)
+    out[candidates] = hits[codes]
     return out
 
 
@@ -329,26 +511,43 @@ def _without_percent_signs(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return cleaned, has_sign
 
 
-def parse_percent(raw: pd.Series) -> Parsed:
+def parse_percent(raw: pd.Series, number_format: str = DEFAULT_NUMBER_FORMAT) -> Parsed:
     """``99.9``, ``99.9%``, ``0.999``. A column whose values are all ≤ 1 (and written without
     ``%``) holds fractions and is scaled to 0-100; deciding per column keeps a 1 % share in a
-    column of 60 / 39 / 1 from becoming 100 %."""
+    column of 60 / 39 / 1 from becoming 100 %.
+
+    Where a column of percents (some value above 1) also holds plain fractions strictly
+    between 0 and 1 (``99.9``, ``99.5``, ``0.98``), those cells are read as written (0.98 %)
+    and marked ``doubtful``: they may have meant 98 %."""
     cleaned, has_sign = _without_percent_signs(raw)
-    parsed = parse_number(cleaned)
+    parsed = parse_number(cleaned, number_format=number_format)
     values = parsed.values.copy()
     plain = ~has_sign & values.notna().to_numpy()
     if plain.any() and not has_sign.any() and (values[plain].abs() <= 1).all():
         values[plain] = values[plain] * 100
-        return Parsed(values, parsed.bad, note="fractions scaled to percent")
-    return Parsed(values, parsed.bad)
+        return Parsed(values, parsed.bad, "fractions scaled to percent", parsed.examples)
+    doubtful = np.zeros(len(raw), dtype=bool)
+    if (values.abs() > 1).any():
+        doubtful = plain & (values > 0).to_numpy(bool) & (values < 1).to_numpy(bool)
+    return Parsed(values, parsed.bad, "", parsed.examples, doubtful)
 
 
-def parse_rating(raw: pd.Series) -> Parsed:
-    """Satisfaction: a 1-5 score or a percent; the number as written (see ``rating_pct``)."""
+def parse_rating(raw: pd.Series, number_format: str = DEFAULT_NUMBER_FORMAT) -> Parsed:
+    """Satisfaction: a 1-5 score or a percent; the number as written (see ``rating_pct``).
+
+    In a column of percents (a ``%`` sign or a value above 5), a plain value from 0 to 5
+    (``4`` or ``0.9`` beside ``85%``) is read as a percent and marked ``doubtful``: it may be
+    a 1-5 score or a fraction."""
     cleaned, has_sign = _without_percent_signs(raw)
-    parsed = parse_number(cleaned)
-    note = "percent" if has_sign.any() or (parsed.values > 5).any() else "score"
-    return Parsed(parsed.values, parsed.bad, note=note)
+    parsed = parse_number(cleaned, number_format=number_format)
+    values = parsed.values
+    percent = bool(has_sign.any() or (values > 5).any())
+    doubtful = None
+    if percent:
+        plain = ~has_sign & values.notna().to_numpy()
+        doubtful = plain & (values > 0).to_numpy(bool) & (values <= 5).to_numpy(bool)
+    return Parsed(values, parsed.bad, "percent" if percent else "score", parsed.examples,
+                  doubtful)
 
 
 def rating_pct(values: pd.Series, scale: str) -> pd.Series:

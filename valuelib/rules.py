@@ -45,6 +45,13 @@ RULES: tuple[Rule, ...] = (
     Rule("NEGATIVE_AMOUNT", WARNING, "A negative amount (read as a credit)"),
     Rule("MIXED_CURRENCY", ERROR, "An amount in a currency other than the reporting one"),
     Rule("AMBIGUOUS_DATE_ORDER", WARNING, "Every date reads both day- and month-first"),
+    Rule("AMBIGUOUS_NUMBER_FORMAT", WARNING, "A column's numbers read with a decimal mark or a "
+                                             "thousands separator; the Settings decided"),
+    Rule("AMBIGUOUS_PERCENT", WARNING, "A fraction or 1–5 score inside a column of percents "
+                                       "(read as that many percent)"),
+    Rule("SCALED_COLUMN", INFO, "A scale in the header ($M, thousands) multiplied the column"),
+    Rule("UNKNOWN_UNIT", ERROR, "A unit in a header that cannot be interpreted"),
+    Rule("PRICE_ON_REQUEST", WARNING, "A market offer priced on request (kept, not compared)"),
     # meaning across sheets
     Rule("UNKNOWN_COST_POOL", WARNING, "A cost pool that maps to no TBM pool (counted as "
                                        "Other)"),

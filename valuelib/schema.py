@@ -81,11 +81,31 @@ class Sheet:
         return tuple(col.name for col in self.columns)
 
 
+# A trailing unit: ``Amount (USD)``, ``Cost in millions``, ``Spend in $K``. An "in …" phrase
+# counts as a unit only when it names a scale or a currency (``Logged in`` stays a name).
+_PAREN_UNIT = re.compile(r"\(([^)]*)\)\s*$")
+_IN_UNIT = re.compile(
+    r"\s+in\s+((?:us\$|[$€£¥₹]|usd|eur|gbp|jpy|chf|cad|aud|sek|nok|dkk|inr|nzd)?\s*"
+    r"(?:'?000s?|k|m|mm|mn|bn|thousands?|millions?|billions?)?)\s*$", re.IGNORECASE)
+
+
+def split_unit(text: object) -> tuple[str, str]:
+    """A header split into its name and its trailing unit: ``Amount ($M)`` -> (``Amount``,
+    ``$M``); ``Cost in millions`` -> (``Cost``, ``millions``); no unit -> (header, "")."""
+    text = str(text).strip()
+    match = _PAREN_UNIT.search(text)
+    if match is None:
+        match = _IN_UNIT.search(text)
+        if match is None or not match[1].strip():
+            return text, ""
+    return text[:match.start()].strip(), match[1].strip()
+
+
 def normalize_name(text: object) -> str:
-    """Match key for sheet and column names: lower case, no unit in parentheses, no spaces,
-    punctuation, ``_`` or ``-`` (``Amount (USD)`` -> ``amount``)."""
-    text = re.sub(r"\([^)]*\)\s*$", "", str(text).strip())
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """Match key for sheet and column names: lower case, no trailing unit (see
+    :func:`split_unit`), no spaces, punctuation, ``_`` or ``-`` (``Amount (USD)`` ->
+    ``amount``)."""
+    return re.sub(r"[\W_]+", "", split_unit(text)[0].casefold())
 
 
 TBM_COST_POOLS = (
@@ -334,11 +354,13 @@ SHEETS: tuple[Sheet, ...] = (
         "settings", "Settings", (),
         (
             _c("setting", required=True, help="organization, currency, fiscal year start, "
-                                              "date order.", example="organization"),
+                                              "date order, number format.",
+               example="organization"),
             _c("value", required=True, help="The setting's value.", example="Contoso Ltd"),
         ),
         optional=True, key_value=True,
-        help="Organisation name, reporting currency, fiscal year start month, date order.",
+        help="Organisation name, reporting currency, fiscal year start month, date order, "
+             "number format (1,234.56 or 1.234,56: how numbers that read both ways are read).",
     ),
 )
 
@@ -349,12 +371,15 @@ SETTINGS_DEFAULTS = {
     "currency": "USD",
     "fiscal_year_start": 1,
     "date_order": "MDY",
+    "number_format": "1,234.56",
 }
 SETTING_NAMES = {
     "organization": "organization", "organisation": "organization", "company": "organization",
     "currency": "currency", "reportingcurrency": "currency",
     "fiscalyearstart": "fiscal_year_start", "fiscalyearstartmonth": "fiscal_year_start",
     "dateorder": "date_order",
+    "numberformat": "number_format", "numbers": "number_format", "decimalmark": "number_format",
+    "decimalseparator": "number_format",
 }
 
 

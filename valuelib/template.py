@@ -47,6 +47,11 @@ def _instructions(book: Workbook) -> None:
         ("Missing values: leave blank, or write ?, -, n/a or none.", None),
         ("Money: 1234.5, $1,234.50, (1,234.50) for a credit. Percent: 99.9 or 99.9%. "
          "Quarter: 2026-Q3, Q3 2026, FY26 Q3, or any date in it.", None),
+        ("Numbers: each column's decimal mark is decided from all its values; where every "
+         "value reads both ways (12.345), the Settings 'number format' decides (1,234.56 or "
+         "1.234,56). A scale in a header multiplies the column: Amount ($M), Cost (USD "
+         "thousands), Spend ($K), Amount (000s). A market price may say 'Call us' (price on "
+         "request).", None),
         ("Check the file before publishing: python -m valuelib check FILE.xlsx, or the Data "
          "page of the dashboard.", None),
         ("", None),
@@ -73,7 +78,8 @@ def _data_sheet(book: Workbook, sheet: Sheet) -> None:
         for name, value in (("organization", "Your organisation"),
                             ("currency", SETTINGS_DEFAULTS["currency"]),
                             ("fiscal year start", "January"),
-                            ("date order", SETTINGS_DEFAULTS["date_order"])):
+                            ("date order", SETTINGS_DEFAULTS["date_order"]),
+                            ("number format", SETTINGS_DEFAULTS["number_format"])):
             ws.append([name, value])
     else:
         ws.append([c.name for c in sheet.columns])

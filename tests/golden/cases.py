@@ -293,6 +293,38 @@ CASES: tuple[Case, ...] = (
     Case("bad_setting.xlsx", lambda: xlsx(
         Settings=[["setting", "value"], ["currency", "dollars"]], Services=SERVICES),
         (("SETTING_INVALID", "Settings", 2, "value"),)),
+    # Misreads of real exports (issue 12): each is now read right, and said.
+    Case("federal_millions.xlsx", lambda: xlsx(
+        Services=SERVICES,
+        Costs=[["quarter", "service", "cost_pool", "Amount ($M)"],
+               ["2026-Q3", "CRM", "Software", "$26.538"],
+               ["2026-Q3", "CRM", "Hardware", "$1.245"],
+               ["2026-Q3", "Email & Productivity", "Software", "$0.011"]]),
+        (("SCALED_COLUMN", "Costs", 1, "Amount ($M)"),)),
+    Case("ambiguous_number.xlsx", lambda: xlsx(
+        Services=SERVICES,
+        Costs=[["quarter", "service", "cost_pool", "amount"],
+               ["2026-Q3", "CRM", "Software", "12.345"]]),
+        (("AMBIGUOUS_NUMBER_FORMAT", "Costs", 2, "amount"),)),
+    Case("unknown_unit.xlsx", lambda: xlsx(
+        Services=SERVICES,
+        Costs=[["quarter", "service", "cost_pool", "Amount (furlongs)"],
+               ["2026-Q3", "CRM", "Software", 120]]),
+        (("UNKNOWN_UNIT", "Costs", 1, "Amount (furlongs)"),)),
+    Case("price_on_request.xlsx", lambda: xlsx(
+        Services=SERVICES,
+        Market=[["service", "offer", "price_per_user_month"],
+                ["Email & Productivity", "Cloud suite", "$15"],
+                ["CRM", "Enterprise CRM", "Call us"]]),
+        (("PRICE_ON_REQUEST", "Market", 3, "price_per_user_month"),)),
+    Case("ambiguous_percent.xlsx", lambda: xlsx(
+        Services=[SERVICES[0], ["Email & Productivity", "Business", "no", 99.9, "mailbox"],
+                  ["CRM", "Business", "yes", 99.5, "seat"],
+                  ["Payroll", "Business", "no", 0.98, "user"]]),
+        (("AMBIGUOUS_PERCENT", "Services", 4, "availability_target"),)),
+    Case("na_in_required_cell.xlsx", lambda: xlsx(
+        Services=SERVICES, Usage=[USAGE[0], ["2026-Q3", "CRM", "n/a", "Sales"]]),
+        (("MISSING_VALUE", "Usage", 2, "users"),)),
     Case("event_log.csv", lambda: csv_text(
         "number,opened_at,incident_state,sys_updated_at,priority\n"
         "INC1,29/2/2016 01:16,New,29/2/2016 01:23,3 - Moderate\n"

@@ -66,6 +66,7 @@ def _one_service(ctx: Context, comparison: pd.DataFrame, service: str, quarter: 
             *how_parts, reading_notes(ctx, period, "cost data")),
             suggestions=follow_ups(ctx, "market"))
     note = ""
+    asked = _on_request(offers[offers["applicable"]])
     if q.price is not None:
         near = offers[_near(offers, q.price)]
         if len(near):
@@ -78,6 +79,13 @@ def _one_service(ctx: Context, comparison: pd.DataFrame, service: str, quarter: 
         how_parts.append(f"Offer chosen by its price ({ctx.money(q.price)}).")
     else:
         fitting = offers[offers["applicable"] & offers["price_per_user_month"].notna()]
+        if fitting.empty and asked:
+            sentence = (f"The market offers for {service} that fit its users are priced on "
+                        f"request, so it cannot be compared on price in {ctx.q(quarter)}: "
+                        f"{asked}.")
+            return Answer(q.text, sentence, "market", True, (), tbl_offers(ctx, offers), None,
+                          join_how(*how_parts, reading_notes(ctx, period, "cost data")),
+                          follow_ups(ctx, "market"))
         if fitting.empty:
             reasons = names_list([f"{r.offer} {r.why_not}" for r in offers.itertuples(
                 index=False) if isinstance(r.why_not, str)])
@@ -114,6 +122,8 @@ def _one_service(ctx: Context, comparison: pd.DataFrame, service: str, quarter: 
     extra = _hidden_differences(chosen)
     if not chosen["applicable"] and isinstance(chosen["why_not"], str):
         extra += f" Note: this offer {chosen['why_not']}, and you have {users:,.0f}."
+    if asked:
+        extra += f" Priced on request, so not compared: {asked}."
     sentence = note + head + body + extra
     figures = (
         figure(diff, ctx.unit("per user per month"),
@@ -137,6 +147,12 @@ def _one_service(ctx: Context, comparison: pd.DataFrame, service: str, quarter: 
     return Answer(q.text, sentence, "market", True, figures, tbl_offers(ctx, offers), chart,
                   join_how(*how_parts, reading_notes(ctx, period, "cost data")),
                   follow_ups(ctx, "market"))
+
+
+def _on_request(offers: pd.DataFrame) -> str:
+    """The offers priced on request, named ("Enterprise CRM and Gold plan"), or ""."""
+    names = offers.loc[offers["verdict"] == market.PRICE_ON_REQUEST, "offer"]
+    return names_list(list(names)) if len(names) else ""
 
 
 def _hidden_differences(row) -> str:
@@ -193,6 +209,11 @@ def _all_services(ctx: Context, comparison: pd.DataFrame, quarter: str, period) 
     sentence += (f". {count(len(cheaper), 'service')} "
                  f"{'is' if len(cheaper) == 1 else 'are'} cheaper in-house"
                  + (": " + names_list(list(cheaper["service"])) if len(cheaper) else "") + ".")
+    asked = comparison[comparison["applicable"]
+                       & comparison["verdict"].eq(market.PRICE_ON_REQUEST)]
+    if len(asked):
+        sentence += (f" {count(len(asked), 'offer')} {'is' if len(asked) == 1 else 'are'} "
+                     "priced on request and not compared.")
     figures = [figure(saving, ctx.unit("per year"),
                       "What buying would save a year, services dearer in-house",
                       ctx.big(saving), quarter),

@@ -276,7 +276,9 @@ def _market_table(f: _Facts, offers: pd.DataFrame) -> pd.DataFrame:
             buying = f"would cost {f.money(-yearly)} more ({fmt_number(r.users)} users)"
         rows.append({
             "Offer": _text(r.offer),
-            "Price per user per month": f.money(r.price_per_user_month),
+            "Price per user per month": (
+                "price on request" if r.verdict == market.PRICE_ON_REQUEST
+                else f.money(r.price_per_user_month)),
             "In-house like for like": f.money(r.internal_per_user_month),
             "Difference per user per month": _gap_words(r.difference_per_user_month,
                                                         r.verdict, f.currency),

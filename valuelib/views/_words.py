@@ -80,6 +80,8 @@ def _gap_words(difference, verdict: str, currency: str) -> str:
         return f"{fmt_money(difference, currency)} dearer in-house"
     if verdict == "same":
         return "about the same"
+    if verdict == "price on request":
+        return "not compared (price on request)"
     return MISSING
 
 
