@@ -340,7 +340,8 @@ CASES: tuple[Case, ...] = (
     Case("format_width_header.csv", lambda: csv_text(
         f"quarter,service,cost_pool,{FORMAT_WIDTH_HEADER}\n2026-Q3,,Software,\n"
         "2026-Q3,,Software,lots\n"),
-        (("MISSING_VALUE", "format_width_header", 2, FORMAT_WIDTH_HEADER),
+        (("UNKNOWN_UNIT", "format_width_header", 1, FORMAT_WIDTH_HEADER),
+         ("MISSING_VALUE", "format_width_header", 2, FORMAT_WIDTH_HEADER),
          ("BAD_VALUE", "format_width_header", 3, FORMAT_WIDTH_HEADER))),
     Case("braces_header.csv", lambda: csv_text(
         f"quarter,service,cost_pool,{BRACES_HEADER}\n2026-Q3,,Software,\n"
