@@ -13,7 +13,7 @@ from valuelib.ingest import load_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = [str(p) for p in sorted((ROOT / "sample_data").glob("*.xlsx"))]
-SERVICENOW = str(ROOT.parent / "shared/data/servicenow_incident_log_sample.csv")
+SERVICENOW = str(ROOT / "tests/data/servicenow_incident_log_sample.csv")
 
 
 def test_check_passes_the_sample_with_counts(capsys):
