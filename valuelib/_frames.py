@@ -30,7 +30,8 @@ TABLE_DTYPES: dict[str, dict[str, str]] = {
     "allocation_rules": {"rule": "str", "service": "str", "percent": "float64"},
     "usage": {"quarter": "str", "service": "str", "users": "float64", "business_unit": "str"},
     "support": {
-        "ticket": "str", "opened": DATETIME, "resolved": DATETIME, "updated": DATETIME,
+        "ticket": "str", "opened": DATETIME, "resolved": DATETIME, "closed": DATETIME,
+        "state": "str", "reopen_count": "float64", "updated": DATETIME,
         "hours": "float64", "work_type": "str", "work_class": "str", "service": "str",
         "business_unit": "str", "channel": "str", "impact": "Int64", "urgency": "Int64",
         "priority": "Int64", "block": "str", "satisfaction": "float64",

@@ -541,11 +541,14 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     - backlog: tickets open at the quarter's end (opened before it ends and not resolved by
       then; unresolved tickets stay open);
     - satisfaction_pct: mean satisfaction (0-100) of the quarter's tickets that have one,
-      satisfaction_responses how many.
+      satisfaction_responses how many;
+    - reopened: the quarter's tickets reopened at least once (``reopen_count`` > 0),
+      reopen_recorded: how many of its tickets carry a reopen count, reopen_rate_pct:
+      reopened ÷ reopen_recorded × 100 (NaN when no ticket carries one).
 
     Columns: quarter, tickets, users, tickets_per_user_month, resolved, median_resolve_hours,
     median_resolve_hours_p1 … median_resolve_hours_p5, backlog, satisfaction_pct,
-    satisfaction_responses."""
+    satisfaction_responses, reopened, reopen_recorded, reopen_rate_pct."""
     support = table(dataset, "support")
     quarters = [quarter] if quarter is not None else sorted(
         set(dataset.quarters) | set(support["quarter"].dropna().unique()))
@@ -556,16 +559,21 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     codes = periods.codes[valid]
     sat = support["satisfaction_pct"].to_numpy(dtype=float, na_value=np.nan)[valid]
     has_sat = ~np.isnan(sat)
+    reopens = support["reopen_count"].to_numpy(dtype=float, na_value=np.nan)[valid]
+    has_reopen = ~np.isnan(reopens)
     per_q = pd.DataFrame({
         "quarter": pd.array(periods.labels, dtype="str"),
         "tickets": np.bincount(codes, minlength=n),
         "sat_sum": np.bincount(codes[has_sat], weights=sat[has_sat], minlength=n),
         "satisfaction_responses": np.bincount(codes[has_sat], minlength=n),
+        "reopened": np.bincount(codes[has_reopen & (reopens > 0)], minlength=n),
+        "reopen_recorded": np.bincount(codes[has_reopen], minlength=n),
     })
     out = pd.DataFrame({"quarter": qs}).merge(per_q, on="quarter", how="left")
     out = out.merge(headcount(dataset), on="quarter", how="left")
-    for c in ("tickets", "satisfaction_responses"):
+    for c in ("tickets", "satisfaction_responses", "reopened", "reopen_recorded"):
         out[c] = out[c].fillna(0).astype("int64")
+    out["reopen_rate_pct"] = pct(out["reopened"], out["reopen_recorded"])
     out["tickets_per_user_month"] = ratio(out["tickets"],
                                           out["users"] * MONTHS_PER_QUARTER)
     out["satisfaction_pct"] = ratio(out["sat_sum"], out["satisfaction_responses"])
@@ -591,5 +599,6 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
                       - np.searchsorted(r, ends, side="left")).astype("int64")
     cols = ["quarter", "tickets", "users", "tickets_per_user_month", "resolved",
             "median_resolve_hours", *[f"median_resolve_hours_p{p}" for p in range(1, 6)],
-            "backlog", "satisfaction_pct", "satisfaction_responses"]
+            "backlog", "satisfaction_pct", "satisfaction_responses", "reopened",
+            "reopen_recorded", "reopen_rate_pct"]
     return out[cols]

@@ -57,7 +57,7 @@ MISMATCH_COLUMNS = ["Impact", "Urgency", "Matrix gives", "Recorded as", "Tickets
 PRIORITY_MEDIAN_COLUMNS = [f"P{p} median" for p in range(1, 6)]
 DESK_COLUMNS = ["Quarter", "Tickets", "Tickets per user per month", "Resolved",
                 "Median hours to resolve", *PRIORITY_MEDIAN_COLUMNS, "Backlog at quarter end",
-                "Satisfaction"]
+                "Reopened", "Reopen rate", "Satisfaction"]
 LEVEL_WORDS = charts.IMPACT_LABELS  # impact and urgency levels, as the heatmap names them
 
 
@@ -119,6 +119,10 @@ def _support_headlines(f: _Facts) -> list[Headline]:
         Headline("Backlog at quarter end", fmt_number(now.backlog), change("backlog"),
                  "inverse", f"Tickets still open at the end of {f.quarter_label}."),
     ]
+    if now.reopen_recorded:
+        headlines.append(Headline(
+            "Reopened tickets", fmt_number(now.reopened), change("reopened"), "inverse",
+            reopen_sentence(now, f.quarter_label)))
     if now.satisfaction_responses:
         points = (now.satisfaction_pct - before.satisfaction_pct if before is not None
                   else np.nan)
@@ -127,6 +131,15 @@ def _support_headlines(f: _Facts) -> list[Headline]:
             "normal", "Mean satisfaction (0–100) of "
                       f"{fmt_count(now.satisfaction_responses, 'response')}."))
     return headlines
+
+
+def reopen_sentence(desk_row, quarter_label: str) -> str:
+    """'4 of 300 tickets opened in 2016-Q1 (1.3%) were reopened at least once.'"""
+    if not desk_row.reopen_recorded:
+        return f"No reopen counts recorded for {quarter_label}."
+    return (f"{fmt_number(desk_row.reopened)} of {fmt_count(desk_row.reopen_recorded, 'ticket')} "
+            f"opened in {quarter_label} ({fmt_percent(desk_row.reopen_rate_pct)}) were reopened "
+            "at least once.")
 
 
 def _proactive_chart(f: _Facts, period: str, presentation: bool = False) -> go.Figure:
@@ -243,6 +256,8 @@ def _desk_table(f: _Facts) -> pd.DataFrame:
         "Median hours to resolve": fmt_hours(r["median_resolve_hours"]),
         **{f"P{p} median": fmt_hours(r[f"median_resolve_hours_p{p}"]) for p in range(1, 6)},
         "Backlog at quarter end": fmt_number(r["backlog"]),
+        "Reopened": fmt_number(r["reopened"]) if r["reopen_recorded"] else MISSING,
+        "Reopen rate": fmt_percent(r["reopen_rate_pct"]),
         "Satisfaction": fmt_percent(r["satisfaction_pct"]),
     } for _, r in desk.iloc[::-1].iterrows()]  # newest first; a row per quarter
     return _display(rows, DESK_COLUMNS)
