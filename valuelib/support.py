@@ -544,11 +544,13 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
       satisfaction_responses how many;
     - reopened: the quarter's tickets reopened at least once (``reopen_count`` > 0),
       reopen_recorded: how many of its tickets carry a reopen count, reopen_rate_pct:
-      reopened ÷ reopen_recorded × 100 (NaN when no ticket carries one).
+      reopened ÷ reopen_recorded × 100 (NaN when no ticket carries one);
+    - incomplete: the quarter has under 10 % of the median tickets of the quarters before it
+      (:func:`incomplete_quarters`), so its figures are likely a partial export.
 
     Columns: quarter, tickets, users, tickets_per_user_month, resolved, median_resolve_hours,
     median_resolve_hours_p1 … median_resolve_hours_p5, backlog, satisfaction_pct,
-    satisfaction_responses, reopened, reopen_recorded, reopen_rate_pct."""
+    satisfaction_responses, reopened, reopen_recorded, reopen_rate_pct, incomplete."""
     support = table(dataset, "support")
     quarters = [quarter] if quarter is not None else sorted(
         set(dataset.quarters) | set(support["quarter"].dropna().unique()))
@@ -569,7 +571,9 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
         "reopened": np.bincount(codes[has_reopen & (reopens > 0)], minlength=n),
         "reopen_recorded": np.bincount(codes[has_reopen], minlength=n),
     })
+    per_q["incomplete"] = incomplete_quarters(per_q["tickets"].to_numpy())
     out = pd.DataFrame({"quarter": qs}).merge(per_q, on="quarter", how="left")
+    out["incomplete"] = out["incomplete"].fillna(False).astype(bool)
     out = out.merge(headcount(dataset), on="quarter", how="left")
     for c in ("tickets", "satisfaction_responses", "reopened", "reopen_recorded"):
         out[c] = out[c].fillna(0).astype("int64")
@@ -600,5 +604,19 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     cols = ["quarter", "tickets", "users", "tickets_per_user_month", "resolved",
             "median_resolve_hours", *[f"median_resolve_hours_p{p}" for p in range(1, 6)],
             "backlog", "satisfaction_pct", "satisfaction_responses", "reopened",
-            "reopen_recorded", "reopen_rate_pct"]
+            "reopen_recorded", "reopen_rate_pct", "incomplete"]
     return out[cols]
+
+
+INCOMPLETE_SHARE = 0.10  # a quarter under 10 % of the earlier quarters' median is incomplete
+
+
+def incomplete_quarters(tickets: np.ndarray) -> np.ndarray:
+    """Per quarter (in time order, quarters with tickets only): True where it has fewer than
+    10 % of the median tickets of the quarters before it, e.g. an export cut off a few days
+    into the quarter. The first quarter is never incomplete (nothing to compare)."""
+    tickets = np.asarray(tickets, dtype=float)
+    out = np.zeros(len(tickets), dtype=bool)
+    for k in range(1, len(tickets)):  # one per quarter: a few dozen at most
+        out[k] = tickets[k] < INCOMPLETE_SHARE * np.median(tickets[:k])
+    return out
