@@ -13,7 +13,7 @@ The CSV case (the shape of the UCI ServiceNow incident log: 36 columns, ~5.7 eve
 incident, day-first dates such as ``29/2/2016 01:16``, ``?`` for missing) compares
 ``valuelib.ingest.load`` (which also collapses the events to tickets) with
 ``pandas.read_csv(io.BytesIO(data), dtype=str)``: the time ratio (best of N, interleaved) and
-the peak-memory ratio. Memory is the growth of peak RSS (``ru_maxrss``) in a fresh subprocess
+the peak-memory ratio. Memory is the growth of peak RSS (``VmHWM``) in a fresh subprocess
 per side, each importing the same modules and holding the file's bytes before it starts, so
 both are measured the same way. Target: at most 2× for both.
 
@@ -172,25 +172,35 @@ def build_event_log(rows: int, path: Path) -> None:
     frame.to_csv(path, index=False)
 
 
+# Peak RSS is read from /proc/self/status (VmHWM): ru_maxrss survives fork + exec on Linux,
+# so a child of a large parent would report the parent's peak.
 _CHILD = """
-import io, json, resource, sys, time
+import io, json, sys
 sys.path.insert(0, {root!r})
 import pandas as pd
 from valuelib.ingest import load
+
+def peak_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
 data = open({path!r}, "rb").read()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kib()
 if {side!r} == "pandas":
     out = pd.read_csv(io.BytesIO(data), dtype=str)
 else:
     out = load([({name!r}, data)])
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"kib": after - before}}))
+print(json.dumps({{"kib": peak_kib() - before}}))
 """
+
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def peak_growth_kib(side: str, path: Path) -> int:
     """Growth of peak RSS while one side runs, in a fresh interpreter."""
-    code = _CHILD.format(root=str(Path(__file__).resolve().parents[1]), path=str(path),
+    code = _CHILD.format(root=str(ROOT), path=str(path),
                          side=side, name=path.name)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

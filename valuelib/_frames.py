@@ -136,6 +136,36 @@ def shift_quarters(quarters: pd.Series, by: int) -> pd.Series:
     return out
 
 
+LONGEST_QUIET_GAP = 4  # empty quarters a trend may span without saying so
+
+
+def quarter_gaps(periods, longest: int = LONGEST_QUIET_GAP) -> list[tuple[str, str]]:
+    """Runs of more than ``longest`` empty quarters between the periods given (quarters
+    ``2026-Q3`` or months ``2026-08``), as (first empty quarter, last empty quarter)."""
+    numbers = set()
+    for p in periods:
+        if p is None or (not isinstance(p, str) and pd.isna(p)):
+            continue
+        p = str(p)
+        numbers.add(quarter_number(p) if "Q" in p else int(p[:4]) * 4 + (int(p[5:7]) - 1) // 3)
+    ordered = sorted(numbers)
+    return [(quarter_label(a + 1), quarter_label(b - 1))
+            for a, b in zip(ordered, ordered[1:], strict=False) if b - a - 1 > longest]
+
+
+def gap_note(periods) -> str:
+    """'no data 2017-Q2 … 2024-Q3' for each long gap (see :func:`quarter_gaps`), or ''."""
+    return "; ".join(f"no data {a} … {b}" for a, b in quarter_gaps(periods))
+
+
+def with_gap_note(subtitle: str | None, periods) -> str | None:
+    """A chart subtitle that names any long gap the trend spans."""
+    note = gap_note(periods)
+    if not note:
+        return subtitle
+    return f"{subtitle} · {note}" if subtitle else note[0].upper() + note[1:]
+
+
 def latest_quarter(frame: pd.DataFrame) -> str | None:
     """The latest quarter in ``frame["quarter"]``, or None."""
     q = frame["quarter"].dropna()

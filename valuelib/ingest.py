@@ -626,6 +626,7 @@ def _cross_checks(tables: dict[str, pd.DataFrame]
     findings += cost_findings
     tables["support"], work_findings = _classify_work(tables["support"], tables["work_types"])
     findings += work_findings
+    findings += _period_overlap(tables["support"], tables["costs"])
     findings += _rule_totals(tables["allocation_rules"])
     market = tables["market"]
     tables["market"] = market.assign(price_per_user_month=market["price_per_user_month"].fillna(
@@ -664,6 +665,26 @@ def _collapse_event_log(support: pd.DataFrame
                 "(the latest row of each ticket was kept).", "Nothing to do.", file=file,
                 sheet=first["source_sheet"], column="ticket"))
     return latest, collapse, findings
+
+
+def _span(quarters: pd.Series) -> str:
+    first, last = quarters.min(), quarters.max()
+    return first if first == last else f"{first} … {last}"
+
+
+def _period_overlap(support: pd.DataFrame, costs: pd.DataFrame) -> list[Finding]:
+    """Support and cost data from quarters that never meet (a 2016 log with 2026 costs):
+    said once, so no page silently sets one beside the other."""
+    tickets, spend = support["quarter"].dropna(), costs["quarter"].dropna()
+    if tickets.empty or spend.empty or set(tickets.unique()) & set(spend.unique()):
+        return []
+    first = support.loc[support["quarter"].notna()].iloc[0]
+    return [_finding(
+        "PERIODS_DO_NOT_OVERLAP", f"Support data covers {_span(tickets)} but cost data covers "
+        f"{_span(spend)}: no quarter has both, so support and cost figures are shown for "
+        "different quarters.", "Upload support and cost data for the same quarters, or read "
+        "them apart.", file=first["source_file"], sheet=first["source_sheet"],
+        column="opened")]
 
 
 ENDED_STATES = frozenset({"closed", "resolved", "cancelled", "canceled"})

@@ -401,6 +401,11 @@ def _block_line(b) -> str:
     name = b.block + (f" ({b.vendor})" if isinstance(b.vendor, str) else "")
     if pd.isna(b.purchased_hours):
         return f"{name}: {b.used_hours:,.1f} h used; not in the Blocks sheet."
+    if (pd.notna(b.start) and pd.notna(b.as_of) and b.as_of <= b.start
+            and not b.used_hours):
+        return (f"{name}: {b.purchased_hours:,.1f} h, starts on "
+                f"{pd.Timestamp(b.start).strftime('%Y-%m-%d')}; no support data from its "
+                "period yet.")
     text = (f"{name}: {b.used_hours:,.1f} of {b.purchased_hours:,.1f} h used "
             f"({percent(b.used_pct)})")
     if b.overrun_hours > 0:

@@ -341,11 +341,21 @@ def _block_status(support: pd.DataFrame, blocks: pd.DataFrame, as_of,
         **{f"{name}_hours": by_class[:, n] for n, name in enumerate(WORK_CLASSES)},
         "tickets": tickets, "rows_without_hours": no_hours,
         "burn_rate_hours_per_day": burn, "burn_window_days": days,
-        "as_of": as_of, "runout_date": runout, "runout_basis": basis,
+        # a block is never measured before it starts: its as_of is at least its start
+        "as_of": _not_before(as_of, start, nb), "runout_date": runout, "runout_basis": basis,
         "runs_out_before_end": before_end,
         "in_blocks_table": b["purchased_hours"].notna().to_numpy(dtype=bool),
     })
     return cast(out, BLOCK_COLUMNS)
+
+
+def _not_before(as_of, start: np.ndarray, nb: int) -> np.ndarray:
+    """as_of per block, moved forward to the block's start when the block starts later."""
+    when = np.full(nb, np.datetime64(as_of, "us") if pd.notna(as_of) else np.datetime64("NaT"),
+                   dtype="datetime64[us]")
+    later = ~np.isnat(start) & ~np.isnat(when) & (start > when)
+    when[later] = start[later]
+    return when
 
 
 def block_status(dataset: Dataset, as_of=None) -> pd.DataFrame:
@@ -361,7 +371,8 @@ def block_status(dataset: Dataset, as_of=None) -> pd.DataFrame:
     overrun_hours, used_pct, warning (``none`` / ``80`` / ``95``: used_pct reached 80 % or
     95 %), reactive_hours, proactive_hours, routine_hours, unclassified_hours (used, by class),
     tickets (rows drawn), rows_without_hours, burn_rate_hours_per_day (hours in the 90 days up
-    to as_of ÷ the days of those 90 the block was running), burn_window_days, as_of,
+    to as_of ÷ the days of those 90 the block was running), burn_window_days, as_of (never
+    before the block's start: a block starting after the date is measured at its start),
     runout_date (``actual``: the day the hours ran out; ``projected``: as_of + remaining ÷ burn
     rate; NaT without burn), runout_basis, runs_out_before_end, in_blocks_table."""
     support = table(dataset, "support")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .._frames import gap_note
+
 _HIGHLIGHT = "#d62728"
 _BASE = "#1f77b4"
 _MUTED = "#9dbbd9"
@@ -58,6 +60,9 @@ def lines(frame: pd.DataFrame, x: str, y: str, series: str | None, title: str,
         fig.add_vline(x=str(highlight_x), line_dash="dot", line_color=_MUTED)
     fig.update_xaxes(type="category")
     fig.update_layout(showlegend=series is not None)
+    note = gap_note(frame[x]) if x == "quarter" and len(frame) else ""
+    if note:  # category axis: a gap of years would otherwise look like the next quarter
+        title = f"{title} ({note})"
     return _layout(fig, title, "", value_title)
 
 

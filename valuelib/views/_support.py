@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, support
+from .._frames import with_gap_note
 from ..formatting import (
     MISSING,
     fmt_change,
@@ -105,8 +106,9 @@ def _support_headlines(f: _Facts) -> list[Headline]:
                                              if before is not None else None)))
 
     headlines += [
-        Headline("Tickets", fmt_number(now.tickets), change("tickets"), "inverse",
-                 f"Tickets opened in {f.quarter_label}."),
+        Headline("Tickets" + (" (incomplete quarter)" if f.incomplete else ""),
+                 fmt_number(now.tickets), change("tickets"), "inverse",
+                 f"Tickets opened in {f.quarter_label}{f.incomplete}."),
         Headline("Tickets per user per month",
                  fmt_number(now.tickets_per_user_month, 2, missing="no usage data"),
                  change("tickets_per_user_month"), "inverse",
@@ -144,9 +146,11 @@ def reopen_sentence(desk_row, quarter_label: str) -> str:
 
 def _proactive_chart(f: _Facts, period: str, presentation: bool = False) -> go.Figure:
     title = _proactive_sentence(f).rstrip(".") or "Proactive share of support work"
+    share = f.proactive(period)
     return charts.proactive_trend(
-        f.proactive(period), by=period, fiscal_year_start=f.settings.fiscal_year_start, title=title,
-        subtitle="Proactive ÷ (proactive + reactive); routine requests are not in the share",
+        share, by=period, fiscal_year_start=f.settings.fiscal_year_start, title=title,
+        subtitle=with_gap_note("Proactive ÷ (proactive + reactive); routine requests are not "
+                               "in the share", share[period] if len(share) else []),
         presentation=presentation)
 
 
@@ -156,13 +160,17 @@ def _mix_chart(f: _Facts, period: str) -> go.Figure:
     whose = f" for {f.unit}" if f.unit else ""
     return charts.work_mix(mix, by=period, measure=measure,
                            fiscal_year_start=f.settings.fiscal_year_start,
-                           title=f"Support work{whose} by class ({measure})")
+                           title=f"Support work{whose} by class ({measure})",
+                           subtitle=with_gap_note(None, mix[period] if len(mix) else []))
 
 
 def _block_message(b: pd.Series) -> str:
     """A block's one message: '2026-27 support block is 45% used and runs out about 20 Jan
     2027, before it ends on 30 Jun 2027'."""
     used = fmt_percent(b.used_pct, 0)
+    if _not_started(b):
+        return (f"{b.block} starts on {fmt_date(b.start)}: no support data from its period "
+                "yet")
     if b.runout_basis == "actual":
         return f"{b.block} ran out on {fmt_date(b.runout_date)}"
     if not is_missing(b.end) and not is_missing(b.as_of) and b.end < b.as_of:
@@ -176,9 +184,16 @@ def _block_message(b: pd.Series) -> str:
     return f"{b.block} has {fmt_hours(b.remaining_hours)} left ({used} used)"
 
 
+def _not_started(b) -> bool:
+    """The block starts after the latest support data (its as_of is its start)."""
+    return (not is_missing(b.start) and not is_missing(b.as_of) and b.as_of <= b.start
+            and not b.used_hours)
+
+
 def _block_chart(f: _Facts, name: str, presentation: bool = False) -> go.Figure:
     now = _row(f.blocks, "block", name)
-    subtitle = f"{fmt_percent(now.used_pct)} used as of {fmt_date(now.as_of)}"
+    subtitle = (f"Starts on {fmt_date(now.start)}" if _not_started(now)
+                else f"{fmt_percent(now.used_pct)} used as of {fmt_date(now.as_of)}")
     if now.runout_basis == "projected":
         subtitle += f"; projected at the pace of the last {support.BURN_WINDOW_DAYS} days"
     return charts.block_burndown(f.block_histories[name], now, title=_block_message(now),
