@@ -158,13 +158,14 @@ def test_summary_is_frozen():
     (-0.004, "USD", "$0.00"),
     (1234567.891, "EUR", "€1,234,567.89"),
     (5.0, "SEK", "SEK 5.00"),
-    (np.nan, "USD", "n/a"),
+    (np.nan, "USD", "not available"),
 ])
 def test_money(value, currency, text):
     assert money(value, currency) == text
 
 
-@pytest.mark.parametrize("value, text", [(42.345, "42.3%"), (100.0, "100.0%"), (np.nan, "n/a")])
+@pytest.mark.parametrize("value, text", [(42.345, "42.3%"), (100.0, "100.0%"),
+                                         (np.nan, "not available")])
 def test_percent(value, text):
     assert percent(value) == text
 

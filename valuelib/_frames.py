@@ -14,6 +14,7 @@ MONTHS_PER_QUARTER = 3
 UNALLOCATED = "Unallocated"
 
 DATETIME = "datetime64[us]"
+NOT_AVAILABLE = "not available"  # a figure that cannot be computed, in words
 
 # The typed tables of docs/tables.md: table -> column -> dtype.
 TABLE_DTYPES: dict[str, dict[str, str]] = {
@@ -195,16 +196,17 @@ _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CA
 
 
 def money(value, currency: str = "USD", decimals: int = 2) -> str:
-    """``1234.5`` -> ``$1,234.50`` (``-$12.00`` for a credit; ``n/a`` when missing)."""
+    """``1234.5`` -> ``$1,234.50`` (``-$12.00`` for a credit; ``not available`` when missing:
+    words, never ``n/a`` or ``nan``, since the text may land in a sentence)."""
     if value is None or pd.isna(value):
-        return "n/a"
+        return NOT_AVAILABLE
     symbol = _SYMBOLS.get(str(currency).upper(), f"{currency} ")
     sign = "-" if value < 0 and round(abs(value), decimals) != 0 else ""
     return f"{sign}{symbol}{abs(value):,.{decimals}f}"
 
 
 def percent(value, decimals: int = 1) -> str:
-    """``42.345`` -> ``42.3%`` (``n/a`` when missing)."""
+    """``42.345`` -> ``42.3%`` (``not available`` when missing)."""
     if value is None or pd.isna(value):
-        return "n/a"
+        return NOT_AVAILABLE
     return f"{value:.{decimals}f}%"

@@ -282,7 +282,7 @@ def _short(text, width: int = 28) -> str:
 
 
 def _fmt_num(x, decimals: int = 0) -> str:
-    return "n/a" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"
+    return "—" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"  # a table cell
 
 
 def _signed_money(x, currency: str) -> str:

@@ -212,7 +212,9 @@ def p1_share(ctx: Context, period: Period) -> Answer:
     overall = p1 / prioritised * 100 if prioritised else np.nan
     ext, inn = rows.loc["external"], rows.loc["internal"]
     sentence = (f"In {ctx.q(quarter)}, {fmt_pct(overall)} of prioritised tickets were P1 "
-                f"(Critical): {p1:,} of {prioritised:,}.")
+                f"(Critical): {p1:,} of {prioritised:,}." if prioritised else
+                f"No ticket in {ctx.q(quarter)} has a priority (recorded, or from impact × "
+                "urgency), so there is no P1 share.")
     parts = [f"{words}: {fmt_pct(r['p1_share_pct'])} ({r['p1_tickets']:,} of "
              f"{r['prioritised']:,})"
              for words, r in (("external-facing services", ext), ("internal services", inn))
@@ -220,16 +222,17 @@ def p1_share(ctx: Context, period: Period) -> Answer:
     if parts:
         text = "; ".join(parts)
         sentence += f" {text[0].upper()}{text[1:]}."
-    figures = [figure(overall, "%", "P1 share of prioritised tickets", fmt_pct(overall),
-                      quarter),
-               figure(ext["p1_share_pct"], "%", "P1 share, external-facing services",
-                      fmt_pct(ext["p1_share_pct"]), quarter),
-               figure(inn["p1_share_pct"], "%", "P1 share, internal services",
-                      fmt_pct(inn["p1_share_pct"]), quarter)]
-    if q.external == "external":
-        figures.insert(0, figures.pop(1))
-    elif q.external == "internal":
-        figures.insert(0, figures.pop(2))
+    # only shares that exist: a facing without prioritised tickets has no share to show
+    shown = {"all": (overall, "P1 share of prioritised tickets", prioritised),
+             "external": (ext["p1_share_pct"], "P1 share, external-facing services",
+                          ext["prioritised"]),
+             "internal": (inn["p1_share_pct"], "P1 share, internal services",
+                          inn["prioritised"])}
+    first = q.external if q.external in shown else "all"
+    figures = [figure(value, "%", label, fmt_pct(value), quarter)
+               for key, (value, label, count) in sorted(shown.items(),
+                                                        key=lambda kv: kv[0] != first)
+               if count > 0]
     wide = shares.pivot(index="quarter", columns="facing",
                         values=["p1_tickets", "prioritised", "p1_share_pct"])
     wide.columns = [f"{a}_{b}" for a, b in wide.columns]
