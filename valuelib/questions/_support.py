@@ -324,8 +324,9 @@ def service_desk(ctx: Context, period: Period) -> Answer:
                   f"({fmt_pct(r['reopen_rate_pct'])}) were reopened at least once.")
     elif q.focus in ("reopened", "reopen_rate"):
         reopen = "The support data records no reopen counts (add a reopen_count column)."
-    if q.focus in ("reopened", "reopen_rate"):
-        sentence = f"In {ctx.q(quarter)}, {reopen[0].lower()}{reopen[1:]} " + sentence
+    if q.focus in ("reopened", "reopen_rate"):  # the reopen figure first, the rest after
+        rest = sentence.replace(f"In {ctx.q(quarter)} the service desk", "The service desk", 1)
+        sentence = f"In {ctx.q(quarter)}, {reopen[0].lower()}{reopen[1:]} {rest}"
     elif reopen:
         sentence += " " + reopen
     figures = {
