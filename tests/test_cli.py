@@ -13,7 +13,7 @@ from valuelib.ingest import load_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = [str(p) for p in sorted((ROOT / "sample_data").glob("*.xlsx"))]
-SERVICENOW = str(ROOT.parent / "shared/data/servicenow_incident_log_sample.csv")
+SERVICENOW = str(ROOT / "tests/data/servicenow_incident_log_sample.csv")
 
 
 def test_check_passes_the_sample_with_counts(capsys):
@@ -71,6 +71,28 @@ def test_summary_json(capsys):
     assert report["quarter"] == "2026-Q3"
     shares = [row["proactive_share_pct"] for row in report["proactive"]]
     assert shares == sorted(shares)  # the sample's proactive share rises every quarter
+
+
+def test_summary_json_carries_the_service_desk(capsys):
+    assert main(["summary", *SAMPLE, "--json"]) == 0
+    desk = json.loads(capsys.readouterr().out)["service_desk"]
+    assert desk["quarter"] == "2026-Q3"
+    assert set(desk) == {
+        "quarter", "tickets", "tickets_per_user_per_month", "backlog_at_quarter_end",
+        "reopened_tickets", "reopen_rate_pct", "median_hours_to_resolve",
+        "median_hours_to_resolve_p1", "p1_share_pct", "priority_mismatches",
+        "satisfaction_pct", "incomplete"}
+    assert desk["tickets"] > 0 and desk["satisfaction_pct"] > 0
+
+
+def test_summary_of_a_ticket_log_alone(capsys):
+    assert main(["summary", SERVICENOW, "--json"]) == 0
+    desk = json.loads(capsys.readouterr().out)["service_desk"]
+    assert (desk["quarter"], desk["tickets"], desk["reopened_tickets"]) == ("2016-Q1", 300, 4)
+    assert main(["summary", SERVICENOW]) == 0
+    out = capsys.readouterr().out
+    assert "No cost data loaded." in out and "Service desk, 2016-Q1:" in out
+    assert "4 (1.3%)" in out and "n/a" not in out and "nan" not in out
 
 
 def test_summary_refuses_a_quarter_without_data(capsys):

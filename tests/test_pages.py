@@ -79,7 +79,7 @@ def test_every_page_renders_on_the_sample(page):
 def test_every_page_renders_on_an_uploaded_file(page):
     at = app()
     at.session_state["upload_files"] = (
-        ("servicenow.csv", (ROOT.parent / "shared/data/servicenow_incident_log_sample.csv")
+        ("servicenow.csv", (ROOT / "tests/data/servicenow_incident_log_sample.csv")
          .read_bytes()),)
     at.session_state["preview_upload"] = True
     at.run()

@@ -135,6 +135,30 @@ def test_format_text_reads_like_a_report():
     assert "$1,350.00" in email and "$3.00" in email
 
 
+@pytest.mark.parametrize("key, value", [
+    ("quarter", Q), ("tickets", 2), ("tickets_per_user_per_month", 2 / 150 / 3),
+    ("backlog_at_quarter_end", 4),  # nothing has a resolved date: every ticket so far is open
+    ("reopened_tickets", None), ("reopen_rate_pct", None),  # no reopen counts: not 0
+    ("median_hours_to_resolve", None), ("median_hours_to_resolve_p1", None),
+    ("p1_share_pct", None), ("priority_mismatches", 0), ("satisfaction_pct", None),
+    ("incomplete", False),
+])
+def test_the_summary_carries_the_service_desk(key, value):
+    desk = summarize(DATASET).to_dict()["service_desk"]
+    assert desk[key] == (pytest.approx(value) if isinstance(value, float) else value)
+
+
+def test_the_text_summary_carries_the_service_desk():
+    text = summarize(DATASET).format_text()
+    for expected in ("Service desk, 2026-Q3:", "Tickets                     2",
+                     "Tickets per user per month  0.00", "Backlog at quarter end      4",
+                     "Reopened tickets            not recorded",
+                     "Median time to resolve      no tickets resolved",
+                     "P1 share                    no priorities recorded",
+                     "Priority mismatches         0", "Satisfaction                no responses"):
+        assert expected in text, expected
+
+
 def test_an_empty_dataset_gives_an_empty_summary():
     s = summarize(make_dataset())
     assert isinstance(s, ExecutiveSummary)
@@ -143,6 +167,8 @@ def test_an_empty_dataset_gives_an_empty_summary():
     assert s.total_cost == 0.0
     json.dumps(s.to_dict(), allow_nan=False)
     assert "No support data." in s.format_text()
+    assert "No cost data loaded." in s.format_text()
+    assert s.to_dict()["service_desk"] == {}
 
 
 def test_summary_is_frozen():
@@ -158,13 +184,14 @@ def test_summary_is_frozen():
     (-0.004, "USD", "$0.00"),
     (1234567.891, "EUR", "€1,234,567.89"),
     (5.0, "SEK", "SEK 5.00"),
-    (np.nan, "USD", "n/a"),
+    (np.nan, "USD", "not available"),
 ])
 def test_money(value, currency, text):
     assert money(value, currency) == text
 
 
-@pytest.mark.parametrize("value, text", [(42.345, "42.3%"), (100.0, "100.0%"), (np.nan, "n/a")])
+@pytest.mark.parametrize("value, text", [(42.345, "42.3%"), (100.0, "100.0%"),
+                                         (np.nan, "not available")])
 def test_percent(value, text):
     assert percent(value) == text
 

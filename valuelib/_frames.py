@@ -14,6 +14,7 @@ MONTHS_PER_QUARTER = 3
 UNALLOCATED = "Unallocated"
 
 DATETIME = "datetime64[us]"
+NOT_AVAILABLE = "not available"  # a figure that cannot be computed, in words
 
 # The typed tables of docs/tables.md: table -> column -> dtype.
 TABLE_DTYPES: dict[str, dict[str, str]] = {
@@ -30,7 +31,8 @@ TABLE_DTYPES: dict[str, dict[str, str]] = {
     "allocation_rules": {"rule": "str", "service": "str", "percent": "float64"},
     "usage": {"quarter": "str", "service": "str", "users": "float64", "business_unit": "str"},
     "support": {
-        "ticket": "str", "opened": DATETIME, "resolved": DATETIME, "updated": DATETIME,
+        "ticket": "str", "opened": DATETIME, "resolved": DATETIME, "closed": DATETIME,
+        "state": "str", "reopen_count": "float64", "updated": DATETIME,
         "hours": "float64", "work_type": "str", "work_class": "str", "service": "str",
         "business_unit": "str", "channel": "str", "impact": "Int64", "urgency": "Int64",
         "priority": "Int64", "block": "str", "satisfaction": "float64",
@@ -136,6 +138,36 @@ def shift_quarters(quarters: pd.Series, by: int) -> pd.Series:
     return out
 
 
+LONGEST_QUIET_GAP = 4  # empty quarters a trend may span without saying so
+
+
+def quarter_gaps(periods, longest: int = LONGEST_QUIET_GAP) -> list[tuple[str, str]]:
+    """Runs of more than ``longest`` empty quarters between the periods given (quarters
+    ``2026-Q3`` or months ``2026-08``), as (first empty quarter, last empty quarter)."""
+    numbers = set()
+    for p in periods:
+        if p is None or (not isinstance(p, str) and pd.isna(p)):
+            continue
+        p = str(p)
+        numbers.add(quarter_number(p) if "Q" in p else int(p[:4]) * 4 + (int(p[5:7]) - 1) // 3)
+    ordered = sorted(numbers)
+    return [(quarter_label(a + 1), quarter_label(b - 1))
+            for a, b in zip(ordered, ordered[1:], strict=False) if b - a - 1 > longest]
+
+
+def gap_note(periods) -> str:
+    """'no data 2017-Q2 … 2024-Q3' for each long gap (see :func:`quarter_gaps`), or ''."""
+    return "; ".join(f"no data {a} … {b}" for a, b in quarter_gaps(periods))
+
+
+def with_gap_note(subtitle: str | None, periods) -> str | None:
+    """A chart subtitle that names any long gap the trend spans."""
+    note = gap_note(periods)
+    if not note:
+        return subtitle
+    return f"{subtitle} · {note}" if subtitle else note[0].upper() + note[1:]
+
+
 def latest_quarter(frame: pd.DataFrame) -> str | None:
     """The latest quarter in ``frame["quarter"]``, or None."""
     q = frame["quarter"].dropna()
@@ -165,16 +197,17 @@ _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CA
 
 
 def money(value, currency: str = "USD", decimals: int = 2) -> str:
-    """``1234.5`` -> ``$1,234.50`` (``-$12.00`` for a credit; ``n/a`` when missing)."""
+    """``1234.5`` -> ``$1,234.50`` (``-$12.00`` for a credit; ``not available`` when missing:
+    words, never ``n/a`` or ``nan``, since the text may land in a sentence)."""
     if value is None or pd.isna(value):
-        return "n/a"
+        return NOT_AVAILABLE
     symbol = _SYMBOLS.get(str(currency).upper(), f"{currency} ")
     sign = "-" if value < 0 and round(abs(value), decimals) != 0 else ""
     return f"{sign}{symbol}{abs(value):,.{decimals}f}"
 
 
 def percent(value, decimals: int = 1) -> str:
-    """``42.345`` -> ``42.3%`` (``n/a`` when missing)."""
+    """``42.345`` -> ``42.3%`` (``not available`` when missing)."""
     if value is None or pd.isna(value):
-        return "n/a"
+        return NOT_AVAILABLE
     return f"{value:.{decimals}f}%"

@@ -824,12 +824,15 @@ def _cross_checks(tables: dict[str, pd.DataFrame]
     tables = dict(tables)
     tables["support"], collapse, collapse_findings = _collapse_event_log(tables["support"])
     findings += collapse_findings
+    tables["support"], ended_findings = _resolved_from_closed(tables["support"])
+    findings += ended_findings
     tables, service_findings = _tie_services(tables)
     findings += service_findings
     tables["costs"], cost_findings = _costs(tables["costs"], tables["allocation_rules"])
     findings += cost_findings
     tables["support"], work_findings = _classify_work(tables["support"], tables["work_types"])
     findings += work_findings
+    findings += _period_overlap(tables["support"], tables["costs"])
     findings += _rule_totals(tables["allocation_rules"])
     market = tables["market"]
     monthly = market["price_per_user_month"].fillna(market["price_per_user_year"] / 12)
@@ -870,6 +873,60 @@ def _collapse_event_log(support: pd.DataFrame
                 "(the latest row of each ticket was kept).", "Nothing to do.", file=file,
                 sheet=first["source_sheet"], column="ticket"))
     return latest, collapse, findings
+
+
+def _span(quarters: pd.Series) -> str:
+    first, last = quarters.min(), quarters.max()
+    return first if first == last else f"{first} … {last}"
+
+
+def _period_overlap(support: pd.DataFrame, costs: pd.DataFrame) -> list[Finding]:
+    """Support and cost data from quarters that never meet (a 2016 log with 2026 costs):
+    said once, so no page silently sets one beside the other."""
+    tickets, spend = support["quarter"].dropna(), costs["quarter"].dropna()
+    if tickets.empty or spend.empty or set(tickets.unique()) & set(spend.unique()):
+        return []
+    first = support.loc[support["quarter"].notna()].iloc[0]
+    return [_finding(
+        "PERIODS_DO_NOT_OVERLAP", f"Support data covers {_span(tickets)} but cost data covers "
+        f"{_span(spend)}: no quarter has both, so support and cost figures are shown for "
+        "different quarters.", "Upload support and cost data for the same quarters, or read "
+        "them apart.", file=first["source_file"], sheet=first["source_sheet"],
+        column="opened")]
+
+
+ENDED_STATES = frozenset({"closed", "resolved", "cancelled", "canceled"})
+
+
+def _resolved_from_closed(support: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """A ticket with no resolved date that has ended takes the time it ended as resolved:
+    its ``closed`` date, else (its ``state`` being Closed, Resolved or Cancelled) its last
+    update. Otherwise a closed ServiceNow ticket would stay in the backlog for ever."""
+    blank = support["resolved"].isna() & support["opened"].notna()
+    if not blank.any():
+        return support, []
+    closed = support["closed"]
+    ended_state = _per_unique(support["state"], lambda s: s.str.strip().str.casefold()
+                              ).isin(ENDED_STATES)
+    when = closed.where(closed.notna(), support["updated"].where(ended_state))
+    fill = blank & when.notna()
+    if not fill.any():
+        return support, []
+    support = support.assign(resolved=support["resolved"].where(~fill, when))
+    findings = []
+    for file, rows in support.loc[fill].groupby("source_file", sort=False):
+        from_closed = int(rows["closed"].notna().sum())
+        parts = [f"{from_closed:,} by its closed date"] if from_closed else []
+        if from_closed < len(rows):
+            parts.append(f"{len(rows) - from_closed:,} by the last update of a ticket in an "
+                         "ended state")
+        first = rows.iloc[0]
+        findings.append(_finding(
+            "RESOLVED_FROM_CLOSED", f"{len(rows):,} ticket{'' if len(rows) == 1 else 's'} "
+            f"with no resolved date had ended; resolved was taken from {' and '.join(parts)}.",
+            "Nothing to do: the ticket counts as resolved when it was closed.", file=file,
+            sheet=first["source_sheet"], row=int(first["source_row"]), column="resolved"))
+    return support, findings
 
 
 def _per_unique(values: pd.Series, transform) -> pd.Series:

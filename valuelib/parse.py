@@ -590,6 +590,93 @@ _SLASH_RE = (r"^\s*(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>\d{2,4})"
              r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?)?\s*$")
 
 
+# Shapes read by one strptime per column (Arrow's, ~40× the regular expressions): regex that
+# must match the whole text -> strptime format. Day/month order is still decided by the
+# column; anything else falls back to _ISO_RE / _SLASH_RE.
+_ISO_SHAPES = (  # a 'T' between date and time is read as a space
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+    (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S"),
+    (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}$", "%Y-%m-%d %H:%M"),
+)
+_SLASH_SHAPES = (
+    (r"^\d{1,2}/\d{1,2}/\d{4}$", "{d}/{m}/%Y"),
+    (r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}$", "{d}/{m}/%Y %H:%M"),
+    (r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}$", "{d}/{m}/%Y %H:%M:%S"),
+)
+_FAST_MIN = 1_000  # below this many distinct texts the regular expressions are quick enough
+
+
+class _FastDates:
+    """The distinct date texts of a column that have one of the common shapes, parsed with
+    one strptime per shape. Strptime rolls an impossible date over (31/4 -> 1 May), so every
+    result is checked against the day and month written; a failed check is NaT, as the
+    regular-expression path gives."""
+
+    def __init__(self, text: pd.Series):
+        n = len(text)
+        self.iso_done = np.zeros(n, dtype=bool)
+        self.iso_values = np.empty(0, dtype="datetime64[us]")
+        self.slash_shaped = np.zeros(n, dtype=bool)
+        self.first = self.second = pd.Series(dtype="float64")
+        self._slash: list[tuple[np.ndarray, str]] = []
+        if n < _FAST_MIN:
+            return
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        self._pa, self._pc = pa, pc
+        self._arr = pa.array(text.to_numpy(dtype=object), type=pa.string())
+        values = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+        for shape, fmt in _ISO_SHAPES:
+            hit = self._match(shape)
+            if not hit.any():
+                continue
+            part = pc.replace_substring(pc.filter(self._arr, hit), "T", " ")
+            values[hit] = self._checked(part, fmt, 2, 1)
+            self.iso_done |= hit
+        self.iso_values = values[self.iso_done]
+        for shape, fmt in _SLASH_SHAPES:
+            hit = self._match(shape) & ~self.iso_done
+            if hit.any():
+                self._slash.append((hit, fmt))
+                self.slash_shaped |= hit
+        if self.slash_shaped.any():
+            parts = pc.split_pattern(pc.filter(self._arr, self.slash_shaped), "/", max_splits=2)
+            index = text.index[self.slash_shaped]
+            self.first = pd.Series(self._ints(pc.list_element(parts, 0)), index=index)
+            self.second = pd.Series(self._ints(pc.list_element(parts, 1)), index=index)
+
+    def _match(self, shape: str) -> np.ndarray:
+        return self._pc.match_substring_regex(self._arr, shape).to_numpy(zero_copy_only=False)
+
+    def _ints(self, strings) -> np.ndarray:
+        return self._pc.cast(strings, self._pa.float64()).to_numpy(zero_copy_only=False)
+
+    def _checked(self, part, fmt: str, day_field: int, month_field: int) -> np.ndarray:
+        """strptime, then NaT where the day or month read differs from the one written."""
+        pc = self._pc
+        stamps = pc.strptime(part, format=fmt, unit="us", error_is_null=True)
+        fields = pc.split_pattern(part, "-" if fmt.startswith("%Y-") else "/", max_splits=2)
+        day = self._ints(pc.utf8_slice_codeunits(pc.list_element(fields, day_field), 0, 2))
+        month = self._ints(pc.list_element(fields, month_field))
+        out = stamps.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+        ok = ~np.isnat(out)
+        stamp = pd.DatetimeIndex(out[ok])
+        good = (stamp.day.to_numpy() == day[ok]) & (stamp.month.to_numpy() == month[ok])
+        out[np.flatnonzero(ok)[~good]] = np.datetime64("NaT")
+        return out
+
+    def slash_values(self, order: str) -> np.ndarray:
+        """The slash-shaped texts read in the column's day/month order."""
+        d, m = ("%d", "%m") if order == "DMY" else ("%m", "%d")
+        day_field, month_field = (0, 1) if order == "DMY" else (1, 0)
+        values = np.full(len(self.slash_shaped), np.datetime64("NaT"), dtype="datetime64[us]")
+        for hit, fmt in self._slash:
+            values[hit] = self._checked(self._pc.filter(self._arr, hit),
+                                        fmt.format(d=d, m=m), day_field, month_field)
+        return values[self.slash_shaped]
+
+
 def _assemble(year, month, day, hour, minute, second) -> pd.Series:
     frame = pd.DataFrame({
         "year": year, "month": month, "day": day,
@@ -638,23 +725,32 @@ def parse_date(raw: pd.Series, date_order: str = "MDY",
         result[is_num] = (_EXCEL_EPOCH + pd.to_timedelta(serial.where(ok), unit="D")).astype(
             "datetime64[us]")
     if is_str.any():
-        codes, uniques = pd.factorize(raw[is_str].astype(str).str.strip())
-        text = pd.Series(uniques, dtype=object).astype(str)
+        # distinct cells first, then distinct stripped texts: strip a few thousand, not every row
+        cell_codes, cells = pd.factorize(raw[is_str].to_numpy(dtype=object))
+        stripped = pd.Series(cells, dtype=object).map(lambda v: str(v).strip())
+        text_codes, uniques = pd.factorize(stripped.to_numpy(dtype=object))
+        codes = text_codes[cell_codes]
+        text = pd.Series(uniques, dtype=object)
         parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-        iso = text.str.extract(_ISO_RE)
+        # The column's common shapes (ISO, d/m/yyyy hh:mm …) go through one strptime each;
+        # only what they leave takes the regular expressions below.
+        fast = _FastDates(text)
+        iso = text[~fast.iso_done & ~fast.slash_shaped].str.extract(_ISO_RE)
         is_iso = iso[0].notna()
         if is_iso.any():
             parts = iso[is_iso].astype("float64")
-            parsed[is_iso] = _assemble(parts[0], parts[1], parts[2], parts[3], parts[4],
-                                       parts[5])
-        slash = text[~is_iso].str.extract(_SLASH_RE)
+            parsed[parts.index] = _assemble(parts[0], parts[1], parts[2], parts[3], parts[4],
+                                            parts[5])
+        parsed[fast.iso_done] = fast.iso_values
+        is_iso = is_iso.reindex(text.index, fill_value=False) | fast.iso_done
+        slash = text[~is_iso & ~fast.slash_shaped].str.extract(_SLASH_RE)
         is_slash = slash["a"].notna()
-        if is_slash.any():
+        if is_slash.any() or fast.slash_shaped.any():
             s = slash[is_slash]
             a, b = s["a"].astype("float64"), s["b"].astype("float64")
             year = s["y"].astype("float64")
             year = year.where(year >= 100, year + 2000)
-            order = infer_date_order(a, b)
+            order = infer_date_order(pd.concat([a, fast.first]), pd.concat([b, fast.second]))
             if order is None:
                 order, note = date_order, f"ambiguous; read as {date_order}"
             elif order == "mixed":
@@ -666,9 +762,13 @@ def parse_date(raw: pd.Series, date_order: str = "MDY",
             pm = s["ampm"].str.casefold().eq("pm").fillna(False).to_numpy(bool)
             am = s["ampm"].str.casefold().eq("am").fillna(False).to_numpy(bool)
             hour = hour.where(~(pm & (hour < 12)), hour + 12).where(~(am & (hour == 12)), 0)
-            parsed[s.index] = _assemble(year, month, day, hour, s["M"].astype("float64"),
-                                        s["S"].astype("float64"))
-        rest = parsed.isna() & ~is_iso & ~text.index.isin(slash.index[is_slash])
+            if len(s):
+                parsed[s.index] = _assemble(year, month, day, hour, s["M"].astype("float64"),
+                                            s["S"].astype("float64"))
+            if fast.slash_shaped.any():
+                parsed[fast.slash_shaped] = fast.slash_values(order)
+        is_slash = is_slash.reindex(text.index, fill_value=False) | fast.slash_shaped
+        rest = parsed.isna() & ~is_iso & ~is_slash
         if rest.any():  # e.g. "14 Aug 2026", "August 14, 2026"
             parsed[rest] = pd.to_datetime(text[rest], errors="coerce", format="mixed",
                                           dayfirst=date_order == "DMY").astype("datetime64[us]")

@@ -61,6 +61,9 @@ RULES: tuple[Rule, ...] = (
     Rule("SERVICE_NOT_IN_CATALOG", WARNING, "A service is missing from the Services sheet"),
     Rule("SETTING_INVALID", WARNING, "A setting is unknown or its value cannot be used"),
     Rule("EVENT_LOG_COLLAPSED", INFO, "An event log was collapsed to one row per ticket"),
+    Rule("RESOLVED_FROM_CLOSED", INFO, "Ended tickets without a resolved date took their "
+                                       "closed date as resolved"),
+    Rule("PERIODS_DO_NOT_OVERLAP", WARNING, "Support and cost data cover different quarters"),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

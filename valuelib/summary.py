@@ -49,6 +49,8 @@ class ExecutiveSummary:
       ``proactive_trend`` compares the first and last quarter with a share: ``rising`` /
       ``falling`` / ``steady`` (within ± 1 point) / ``not enough data``;
     - ``blocks``: block_status as of the latest support date in or before ``quarter``;
+    - ``service_desk``: the desk's figures for ``quarter`` (without cost data: the latest
+      quarter with tickets), see :func:`_service_desk`; empty without support data;
     - ``notes``: plain sentences about gaps (unallocated cost, services without users …).
     """
 
@@ -64,6 +66,7 @@ class ExecutiveSummary:
     blocks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     as_of: pd.Timestamp | None = None
     notes: tuple[str, ...] = ()
+    service_desk: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """Everything as JSON-safe Python (NaN -> None, dates as ``YYYY-MM-DD``)."""
@@ -80,6 +83,8 @@ class ExecutiveSummary:
             "blocks": _records(self.blocks),
             "as_of": None if self.as_of is None or pd.isna(self.as_of)
             else pd.Timestamp(self.as_of).strftime("%Y-%m-%d"),
+            "service_desk": {k: _num(v) if isinstance(v, float) else v
+                             for k, v in self.service_desk.items()},
             "notes": list(self.notes),
         }
 
@@ -152,6 +157,43 @@ def _notes(services: pd.DataFrame, unallocated: float, issues: int, currency: st
     return tuple(notes)
 
 
+def _service_desk(dataset: Dataset, quarter: str | None) -> dict:
+    """The service desk in one quarter, keys named plainly: tickets (opened in it),
+    tickets_per_user_per_month, backlog_at_quarter_end (still open at its end),
+    reopened_tickets and reopen_rate_pct (None without reopen counts), median_hours_to_resolve
+    (all tickets resolved in it) and median_hours_to_resolve_p1, p1_share_pct (of the tickets
+    with a priority), priority_mismatches (recorded priority ≠ impact × urgency matrix),
+    satisfaction_pct (mean 0-100, None without responses) and incomplete (far fewer tickets
+    than the quarters before: likely a partial export)."""
+    desk = support_mod.service_desk(dataset)
+    if quarter is None:
+        with_tickets = desk.loc[desk["tickets"] > 0, "quarter"]
+        quarter = with_tickets.iloc[-1] if len(with_tickets) else None
+    row = desk[desk["quarter"] == quarter]
+    if quarter is None or row.empty:
+        return {}
+    r = row.iloc[0]
+    p1 = support_mod.p1_share(dataset, quarter)
+    prioritised = int(p1["prioritised"].sum())
+    recorded = int(r["reopen_recorded"])
+    return {
+        "quarter": quarter,
+        "tickets": int(r["tickets"]),
+        "tickets_per_user_per_month": float(r["tickets_per_user_month"]),
+        "backlog_at_quarter_end": int(r["backlog"]),
+        "reopened_tickets": int(r["reopened"]) if recorded else None,
+        "reopen_rate_pct": float(r["reopen_rate_pct"]),
+        "median_hours_to_resolve": float(r["median_resolve_hours"]),
+        "median_hours_to_resolve_p1": float(r["median_resolve_hours_p1"]),
+        "p1_share_pct": float(p1["p1_tickets"].sum() / prioritised * 100) if prioritised
+        else float("nan"),
+        "priority_mismatches": int(support_mod.priority_mismatches(dataset, quarter)[
+            "tickets"].sum()),
+        "satisfaction_pct": float(r["satisfaction_pct"]),
+        "incomplete": bool(r["incomplete"]),
+    }
+
+
 def _latest_before(dates: pd.Series, end: pd.Timestamp | None) -> pd.Timestamp | None:
     """The latest date before ``end`` (None: the latest), or None."""
     ticks = dates.to_numpy().astype("datetime64[us]", copy=False).view(np.int64)
@@ -217,6 +259,7 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
         as_of=as_of,
         notes=_notes(services, float(unallocated["amount"].sum()), len(unallocated),
                      currency, proactive),
+        service_desk=_service_desk(dataset, quarter),
     )
 
 
@@ -239,7 +282,7 @@ def _short(text, width: int = 28) -> str:
 
 
 def _fmt_num(x, decimals: int = 0) -> str:
-    return "n/a" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"
+    return "—" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"  # a table cell
 
 
 def _signed_money(x, currency: str) -> str:
@@ -253,7 +296,13 @@ def _format_text(s: ExecutiveSummary) -> str:
     out = [f"IT service value summary: {s.organization}, {s.quarter or 'no cost data'}",
            f"Money in {cur}; per user figures are per month.", ""]
     real = s.services[s.services["service"] != UNALLOCATED]
-    line = f"Total cost {money(s.total_cost, cur)} across {len(real)} services"
+    if s.quarter is None:
+        line = "No cost data loaded"
+    elif not len(real) and not s.total_cost:
+        line = f"No cost lines in {s.quarter}"
+    else:
+        line = (f"Total cost {money(s.total_cost, cur)} across "
+                f"{len(real)} service{'' if len(real) == 1 else 's'}")
     if s.unallocated_cost:
         line += f", of which {money(s.unallocated_cost, cur)} could not be allocated"
     out += [line + ".", ""]
@@ -299,6 +348,8 @@ def _format_text(s: ExecutiveSummary) -> str:
         out.append("  No support data.")
     out.append("")
 
+    out += _desk_lines(s.service_desk)
+
     if len(s.blocks):
         when = pd.Timestamp(s.as_of).strftime("%Y-%m-%d") if s.as_of is not None else "today"
         out.append(f"Blocks of hours (as of {when}):")
@@ -312,10 +363,49 @@ def _format_text(s: ExecutiveSummary) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _desk_lines(d: dict) -> list[str]:
+    """The service desk block of the text summary; a figure that cannot be computed is said
+    in words."""
+    if not d:
+        return ["Service desk: no support data.", ""]
+    head = f"Service desk, {d['quarter']}"
+    if d["incomplete"]:
+        head += " (incomplete quarter: far fewer tickets than the quarters before)"
+
+    def hours(x):
+        return "no tickets resolved" if pd.isna(x) else f"{x:,.1f} h"
+
+    def pct_or(x, words):
+        return words if x is None or pd.isna(x) else percent(x)
+
+    per_user = d["tickets_per_user_per_month"]
+    rows = [
+        ("Tickets", f"{d['tickets']:,}"),
+        ("Tickets per user per month",
+         "no usage data" if pd.isna(per_user) else f"{per_user:,.2f}"),
+        ("Backlog at quarter end", f"{d['backlog_at_quarter_end']:,}"),
+        ("Reopened tickets", "not recorded" if d["reopened_tickets"] is None
+         else f"{d['reopened_tickets']:,} ({percent(d['reopen_rate_pct'])})"),
+        ("Median time to resolve", hours(d["median_hours_to_resolve"])),
+        ("Median time to resolve, P1", "no P1 tickets resolved"
+         if pd.isna(d["median_hours_to_resolve_p1"]) else hours(d["median_hours_to_resolve_p1"])),
+        ("P1 share", pct_or(d["p1_share_pct"], "no priorities recorded")),
+        ("Priority mismatches", f"{d['priority_mismatches']:,}"),
+        ("Satisfaction", pct_or(d["satisfaction_pct"], "no responses")),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return [head + ":", *(f"  {label.ljust(width)}  {value}" for label, value in rows), ""]
+
+
 def _block_line(b) -> str:
     name = b.block + (f" ({b.vendor})" if isinstance(b.vendor, str) else "")
     if pd.isna(b.purchased_hours):
         return f"{name}: {b.used_hours:,.1f} h used; not in the Blocks sheet."
+    if (pd.notna(b.start) and pd.notna(b.as_of) and b.as_of <= b.start
+            and not b.used_hours):
+        return (f"{name}: {b.purchased_hours:,.1f} h, starts on "
+                f"{pd.Timestamp(b.start).strftime('%Y-%m-%d')}; no support data from its "
+                "period yet.")
     text = (f"{name}: {b.used_hours:,.1f} of {b.purchased_hours:,.1f} h used "
             f"({percent(b.used_pct)})")
     if b.overrun_hours > 0:

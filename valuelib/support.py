@@ -341,11 +341,21 @@ def _block_status(support: pd.DataFrame, blocks: pd.DataFrame, as_of,
         **{f"{name}_hours": by_class[:, n] for n, name in enumerate(WORK_CLASSES)},
         "tickets": tickets, "rows_without_hours": no_hours,
         "burn_rate_hours_per_day": burn, "burn_window_days": days,
-        "as_of": as_of, "runout_date": runout, "runout_basis": basis,
+        # a block is never measured before it starts: its as_of is at least its start
+        "as_of": _not_before(as_of, start, nb), "runout_date": runout, "runout_basis": basis,
         "runs_out_before_end": before_end,
         "in_blocks_table": b["purchased_hours"].notna().to_numpy(dtype=bool),
     })
     return cast(out, BLOCK_COLUMNS)
+
+
+def _not_before(as_of, start: np.ndarray, nb: int) -> np.ndarray:
+    """as_of per block, moved forward to the block's start when the block starts later."""
+    when = np.full(nb, np.datetime64(as_of, "us") if pd.notna(as_of) else np.datetime64("NaT"),
+                   dtype="datetime64[us]")
+    later = ~np.isnat(start) & ~np.isnat(when) & (start > when)
+    when[later] = start[later]
+    return when
 
 
 def block_status(dataset: Dataset, as_of=None) -> pd.DataFrame:
@@ -361,7 +371,8 @@ def block_status(dataset: Dataset, as_of=None) -> pd.DataFrame:
     overrun_hours, used_pct, warning (``none`` / ``80`` / ``95``: used_pct reached 80 % or
     95 %), reactive_hours, proactive_hours, routine_hours, unclassified_hours (used, by class),
     tickets (rows drawn), rows_without_hours, burn_rate_hours_per_day (hours in the 90 days up
-    to as_of ÷ the days of those 90 the block was running), burn_window_days, as_of,
+    to as_of ÷ the days of those 90 the block was running), burn_window_days, as_of (never
+    before the block's start: a block starting after the date is measured at its start),
     runout_date (``actual``: the day the hours ran out; ``projected``: as_of + remaining ÷ burn
     rate; NaT without burn), runout_basis, runs_out_before_end, in_blocks_table."""
     support = table(dataset, "support")
@@ -541,11 +552,16 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     - backlog: tickets open at the quarter's end (opened before it ends and not resolved by
       then; unresolved tickets stay open);
     - satisfaction_pct: mean satisfaction (0-100) of the quarter's tickets that have one,
-      satisfaction_responses how many.
+      satisfaction_responses how many;
+    - reopened: the quarter's tickets reopened at least once (``reopen_count`` > 0),
+      reopen_recorded: how many of its tickets carry a reopen count, reopen_rate_pct:
+      reopened ÷ reopen_recorded × 100 (NaN when no ticket carries one);
+    - incomplete: the quarter has under 10 % of the median tickets of the quarters before it
+      (:func:`incomplete_quarters`), so its figures are likely a partial export.
 
     Columns: quarter, tickets, users, tickets_per_user_month, resolved, median_resolve_hours,
     median_resolve_hours_p1 … median_resolve_hours_p5, backlog, satisfaction_pct,
-    satisfaction_responses."""
+    satisfaction_responses, reopened, reopen_recorded, reopen_rate_pct, incomplete."""
     support = table(dataset, "support")
     quarters = [quarter] if quarter is not None else sorted(
         set(dataset.quarters) | set(support["quarter"].dropna().unique()))
@@ -556,16 +572,23 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     codes = periods.codes[valid]
     sat = support["satisfaction_pct"].to_numpy(dtype=float, na_value=np.nan)[valid]
     has_sat = ~np.isnan(sat)
+    reopens = support["reopen_count"].to_numpy(dtype=float, na_value=np.nan)[valid]
+    has_reopen = ~np.isnan(reopens)
     per_q = pd.DataFrame({
         "quarter": pd.array(periods.labels, dtype="str"),
         "tickets": np.bincount(codes, minlength=n),
         "sat_sum": np.bincount(codes[has_sat], weights=sat[has_sat], minlength=n),
         "satisfaction_responses": np.bincount(codes[has_sat], minlength=n),
+        "reopened": np.bincount(codes[has_reopen & (reopens > 0)], minlength=n),
+        "reopen_recorded": np.bincount(codes[has_reopen], minlength=n),
     })
+    per_q["incomplete"] = incomplete_quarters(per_q["tickets"].to_numpy())
     out = pd.DataFrame({"quarter": qs}).merge(per_q, on="quarter", how="left")
+    out["incomplete"] = out["incomplete"].fillna(False).astype(bool)
     out = out.merge(headcount(dataset), on="quarter", how="left")
-    for c in ("tickets", "satisfaction_responses"):
+    for c in ("tickets", "satisfaction_responses", "reopened", "reopen_recorded"):
         out[c] = out[c].fillna(0).astype("int64")
+    out["reopen_rate_pct"] = pct(out["reopened"], out["reopen_recorded"])
     out["tickets_per_user_month"] = ratio(out["tickets"],
                                           out["users"] * MONTHS_PER_QUARTER)
     out["satisfaction_pct"] = ratio(out["sat_sum"], out["satisfaction_responses"])
@@ -591,5 +614,20 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
                       - np.searchsorted(r, ends, side="left")).astype("int64")
     cols = ["quarter", "tickets", "users", "tickets_per_user_month", "resolved",
             "median_resolve_hours", *[f"median_resolve_hours_p{p}" for p in range(1, 6)],
-            "backlog", "satisfaction_pct", "satisfaction_responses"]
+            "backlog", "satisfaction_pct", "satisfaction_responses", "reopened",
+            "reopen_recorded", "reopen_rate_pct", "incomplete"]
     return out[cols]
+
+
+INCOMPLETE_SHARE = 0.10  # a quarter under 10 % of the earlier quarters' median is incomplete
+
+
+def incomplete_quarters(tickets: np.ndarray) -> np.ndarray:
+    """Per quarter (in time order, quarters with tickets only): True where it has fewer than
+    10 % of the median tickets of the quarters before it, e.g. an export cut off a few days
+    into the quarter. The first quarter is never incomplete (nothing to compare)."""
+    tickets = np.asarray(tickets, dtype=float)
+    out = np.zeros(len(tickets), dtype=bool)
+    for k in range(1, len(tickets)):  # one per quarter: a few dozen at most
+        out[k] = tickets[k] < INCOMPLETE_SHARE * np.median(tickets[:k])
+    return out

@@ -349,6 +349,18 @@ CASES: tuple[Case, ...] = (
         (("MISSING_VALUE", "braces_header", 2, BRACES_HEADER),
          ("BAD_VALUE", "braces_header", 3, BRACES_HEADER),
          ("BAD_VALUE", "braces_header", 4, BRACES_HEADER))),
+    Case("resolved_from_closed.csv", lambda: csv_text(
+        "number,opened_at,resolved_at,closed_at,incident_state,sys_updated_at\n"
+        "INC1,29/2/2016 01:16,29/2/2016 11:29,15/3/2016 12:00,Closed,15/3/2016 12:00\n"
+        "INC2,1/3/2016 08:00,?,16/3/2016 09:00,Closed,16/3/2016 09:00\n"
+        "INC3,1/3/2016 09:00,?,?,Closed,14/3/2016 10:00\n"
+        "INC4,1/3/2016 10:00,?,?,Active,14/3/2016 10:00\n"),
+        (("RESOLVED_FROM_CLOSED", "resolved_from_closed", 3, "resolved"),)),
+    Case("periods_do_not_overlap.xlsx", lambda: xlsx(
+        Services=SERVICES, Costs=COSTS,
+        Support=[["ticket", "opened", "resolved", "service"],
+                 ["INC1", "2016-02-29 01:16", "2016-02-29 11:29", "CRM"]]),
+        (("PERIODS_DO_NOT_OVERLAP", "Support", None, "opened"),)),
 )
 
 # The files of CASES that attack the server's memory or its message building.

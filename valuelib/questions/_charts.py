@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .._frames import gap_note
 from ..safe_text import html
 
 _HIGHLIGHT = "#d62728"
@@ -64,6 +65,9 @@ def lines(frame: pd.DataFrame, x: str, y: str, series: str | None, title: str,
         fig.add_vline(x=html(highlight_x), line_dash="dot", line_color=_MUTED)
     fig.update_xaxes(type="category")
     fig.update_layout(showlegend=series is not None)
+    note = gap_note(frame[x]) if x == "quarter" and len(frame) else ""
+    if note:  # category axis: a gap of years would otherwise look like the next quarter
+        title = f"{title} ({note})"
     return _layout(fig, title, "", value_title)
 
 

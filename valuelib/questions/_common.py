@@ -8,7 +8,7 @@ from functools import wraps
 
 import pandas as pd
 
-from .._frames import money, percent, table
+from .._frames import NOT_AVAILABLE, money, percent, table
 from ..model import Dataset
 from ..parse import quarter_label
 from ._result import Answer, KeyFigure
@@ -42,12 +42,12 @@ class Context:
     def big(self, value: float) -> str:
         """Totals: whole units from 1,000 up (``$11,168``), cents below."""
         if value is None or pd.isna(value):
-            return "n/a"
+            return NOT_AVAILABLE
         return money(value, self.currency, 0 if abs(value) >= 1000 else 2)
 
     def signed(self, value: float, big: bool = False) -> str:
         if value is None or pd.isna(value):
-            return "n/a"
+            return NOT_AVAILABLE
         text = self.big(abs(value)) if big else self.money(abs(value))
         return ("+" if value > 0 else "-" if value < 0 else "") + text
 
@@ -107,19 +107,19 @@ def fmt_pct(value: float, decimals: int = 1) -> str:
 
 def signed_pct(value: float, decimals: int = 1) -> str:
     if value is None or pd.isna(value):
-        return "n/a"
+        return NOT_AVAILABLE
     return f"{value:+.{decimals}f}%"
 
 
 def points(value: float) -> str:
     if value is None or pd.isna(value):
-        return "n/a"
+        return NOT_AVAILABLE
     return f"{value:+.1f} points"
 
 
 def hours(value: float) -> str:
     if value is None or pd.isna(value):
-        return "n/a"
+        return NOT_AVAILABLE
     return f"{value:,.1f} hours"
 
 

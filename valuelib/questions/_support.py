@@ -212,7 +212,9 @@ def p1_share(ctx: Context, period: Period) -> Answer:
     overall = p1 / prioritised * 100 if prioritised else np.nan
     ext, inn = rows.loc["external"], rows.loc["internal"]
     sentence = (f"In {ctx.q(quarter)}, {fmt_pct(overall)} of prioritised tickets were P1 "
-                f"(Critical): {p1:,} of {prioritised:,}.")
+                f"(Critical): {p1:,} of {prioritised:,}." if prioritised else
+                f"No ticket in {ctx.q(quarter)} has a priority (recorded, or from impact × "
+                "urgency), so there is no P1 share.")
     parts = [f"{words}: {fmt_pct(r['p1_share_pct'])} ({r['p1_tickets']:,} of "
              f"{r['prioritised']:,})"
              for words, r in (("external-facing services", ext), ("internal services", inn))
@@ -220,16 +222,17 @@ def p1_share(ctx: Context, period: Period) -> Answer:
     if parts:
         text = "; ".join(parts)
         sentence += f" {text[0].upper()}{text[1:]}."
-    figures = [figure(overall, "%", "P1 share of prioritised tickets", fmt_pct(overall),
-                      quarter),
-               figure(ext["p1_share_pct"], "%", "P1 share, external-facing services",
-                      fmt_pct(ext["p1_share_pct"]), quarter),
-               figure(inn["p1_share_pct"], "%", "P1 share, internal services",
-                      fmt_pct(inn["p1_share_pct"]), quarter)]
-    if q.external == "external":
-        figures.insert(0, figures.pop(1))
-    elif q.external == "internal":
-        figures.insert(0, figures.pop(2))
+    # only shares that exist: a facing without prioritised tickets has no share to show
+    shown = {"all": (overall, "P1 share of prioritised tickets", prioritised),
+             "external": (ext["p1_share_pct"], "P1 share, external-facing services",
+                          ext["prioritised"]),
+             "internal": (inn["p1_share_pct"], "P1 share, internal services",
+                          inn["prioritised"])}
+    first = q.external if q.external in shown else "all"
+    figures = [figure(value, "%", label, fmt_pct(value), quarter)
+               for key, (value, label, count) in sorted(shown.items(),
+                                                        key=lambda kv: kv[0] != first)
+               if count > 0]
     wide = shares.pivot(index="quarter", columns="facing",
                         values=["p1_tickets", "prioritised", "p1_share_pct"])
     wide.columns = [f"{a}_{b}" for a, b in wide.columns]
@@ -304,25 +307,44 @@ def service_desk(ctx: Context, period: Period) -> Answer:
     quarter = period.last
     desk = support_mod.service_desk(ctx.dataset)
     r = desk[desk["quarter"] == quarter].iloc[0]
-    sentence = (f"In {ctx.q(quarter)} the service desk logged {r['tickets']:,} tickets "
-                f"({r['tickets_per_user_month']:.2f} per user per month)")
+    per_user = (f"{r['tickets_per_user_month']:.2f}" if pd.notna(r["tickets_per_user_month"])
+                else "")
+    sentence = (f"In {ctx.q(quarter)} the service desk logged {r['tickets']:,} tickets"
+                + (f" ({per_user} per user per month)" if per_user else
+                   " (no usage data to count them per user)"))
     if r["resolved"]:
         sentence += (f", resolved {r['resolved']:,} with a median of "
                      f"{hours(r['median_resolve_hours'])} to resolve")
     sentence += f", and had {r['backlog']:,} still open at the quarter's end."
     if pd.notna(r["median_resolve_hours_p1"]):
         sentence += f" P1 tickets took a median of {hours(r['median_resolve_hours_p1'])}."
+    reopen = ""
+    if r["reopen_recorded"]:
+        reopen = (f"{r['reopened']:,} of {r['reopen_recorded']:,} tickets "
+                  f"({fmt_pct(r['reopen_rate_pct'])}) were reopened at least once.")
+    elif q.focus in ("reopened", "reopen_rate"):
+        reopen = "The support data records no reopen counts (add a reopen_count column)."
+    if q.focus in ("reopened", "reopen_rate"):  # the reopen figure first, the rest after
+        rest = sentence.replace(f"In {ctx.q(quarter)} the service desk", "The service desk", 1)
+        sentence = f"In {ctx.q(quarter)}, {reopen[0].lower()}{reopen[1:]} {rest}"
+    elif reopen:
+        sentence += " " + reopen
     figures = {
         "tickets": figure(r["tickets"], "tickets", "Tickets logged", f"{r['tickets']:,}",
                           quarter),
-        "per_user": figure(r["tickets_per_user_month"], "tickets per user per month",
-                           "Tickets per user per month", f"{r['tickets_per_user_month']:.2f}",
-                           quarter),
         "resolve": figure(r["median_resolve_hours"], "hours", "Median hours to resolve",
                           hours(r["median_resolve_hours"]), quarter),
         "backlog": figure(r["backlog"], "tickets", "Tickets open at the quarter's end",
                           f"{r['backlog']:,}", quarter),
     }
+    if per_user:
+        figures["per_user"] = figure(r["tickets_per_user_month"], "tickets per user per month",
+                                     "Tickets per user per month", per_user, quarter)
+    if r["reopen_recorded"]:
+        figures["reopened"] = figure(r["reopened"], "tickets", "Tickets reopened",
+                                     f"{r['reopened']:,}", quarter)
+        figures["reopen_rate"] = figure(r["reopen_rate_pct"], "%", "Reopen rate",
+                                        fmt_pct(r["reopen_rate_pct"]), quarter)
     if pd.notna(r["median_resolve_hours_p1"]):
         figures["resolve_p1"] = figure(r["median_resolve_hours_p1"], "hours",
                                        "Median hours to resolve P1 tickets",
@@ -333,19 +355,22 @@ def service_desk(ctx: Context, period: Period) -> Answer:
                          "tickets_per_user_month": "Tickets per user per month",
                          "resolved": "Resolved", "median_resolve_hours": "Median hours to "
                          "resolve", "median_resolve_hours_p1": "Median hours to resolve, P1",
-                         "backlog": "Open at quarter end",
+                         "backlog": "Open at quarter end", "reopened": "Reopened",
+                         "reopen_rate_pct": "Reopen rate (%)",
                          "satisfaction_pct": "Satisfaction (%)"},
                   money_cols=("tickets_per_user_month",),
                   one_decimal=("median_resolve_hours", "median_resolve_hours_p1",
-                               "satisfaction_pct"))
+                               "reopen_rate_pct", "satisfaction_pct"))
     column = {"backlog": "backlog", "resolve": "median_resolve_hours",
-              "resolve_p1": "median_resolve_hours_p1",
+              "resolve_p1": "median_resolve_hours_p1", "reopened": "reopened",
+              "reopen_rate": "reopen_rate_pct",
               "per_user": "tickets_per_user_month"}.get(first, "tickets")
     chart = _charts.lines(desk, "quarter", column, None, f"{figures[first].label} by quarter",
                           figures[first].unit, highlight_x=quarter)
     how = join_how("support.service_desk: tickets opened in the quarter, per user per month "
                    "(headcount = the largest user count of any service), median hours from "
-                   "opened to resolved of the tickets resolved in it, tickets open at its end.",
+                   "opened to resolved of the tickets resolved in it, tickets open at its end, "
+                   "tickets with a reopen_count above 0 (reopened).",
                    reading_notes(ctx, period, "support data"))
     return Answer(q.text, sentence, "service_desk", True, tuple(ordered), tbl, chart, how,
                   follow_ups(ctx, "service_desk"))

@@ -745,7 +745,12 @@ def _intent(w: _Words, q: dict, names: Names) -> tuple[str, dict]:
                               phrase("proactive")) else "proactive")
         return "proactive", extra
     if (_signal(w, "ticket") or _has_phrase(w, "ticket")) and not cost:
-        if w.has(phrase("backlog"), phrase("open tickets"), phrase("still open")):
+        if w.has(phrase("reopen"), phrase("reopened"), phrase("reopens"),
+                 phrase("reopening")):
+            extra["focus"] = "reopen_rate" if w.has(phrase("rate"), phrase("share"),
+                                                    phrase("percent"), phrase("percentage"),
+                                                    phrase("how often")) else "reopened"
+        elif w.has(phrase("backlog"), phrase("open tickets"), phrase("still open")):
             extra["focus"] = "backlog"
         elif w.has(phrase("per user"), phrase("per person"), phrase("per head")):
             extra["focus"] = "per_user"

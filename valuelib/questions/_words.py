@@ -211,7 +211,7 @@ SIGNALS: dict[str, frozenset[str]] = {
         "accurately")),
     "ticket": frozenset(phrase(
         "ticket tickets incident incidents backlog resolve resolved resolution resolving "
-        "call calls request requests")),
+        "call calls request requests reopen reopened reopens reopening")),
     "showback": frozenset(phrase(
         "showback chargeback department departments division divisions bu bus unit units "
         "consume consumes consuming consumption")),

@@ -280,6 +280,16 @@ class _Facts:
         return _up_to(support.service_desk(self.unit_dataset), "quarter", self.quarter)
 
     @cached_property
+    def incomplete(self) -> str:
+        """' (incomplete quarter: …)' when this quarter has far fewer tickets than the ones
+        before (support.service_desk's ``incomplete``), else ''."""
+        row = _row(self.desk, "quarter", self.quarter) if self.quarter else None
+        if row is None or not row.incomplete:
+            return ""
+        return (f" ({self.quarter_label} looks incomplete: under 10% of the tickets of the "
+                "quarters before)")
+
+    @cached_property
     def as_of(self) -> pd.Timestamp | None:
         """The latest support date up to the end of the quarter: blocks are measured then."""
         opened = table(self.dataset, "support")["opened"].dropna()

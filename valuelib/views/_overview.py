@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, portfolio
+from .._frames import gap_note
 from ..formatting import (
     fmt_change,
     fmt_date,
@@ -186,7 +187,8 @@ def _proactive_headline(f: _Facts) -> Headline:
         return Headline("Proactive share", NO_SUPPORT_DATA,
                         sentence=f"No proactive or reactive support work{whose} in "
                                  f"{f.quarter_label}.")
-    return Headline("Proactive share", fmt_percent(now.proactive_share_pct),
+    return Headline("Proactive share" + (" (incomplete quarter)" if f.incomplete else ""),
+                    fmt_percent(now.proactive_share_pct),
                     _delta(fmt_points(f.proactive_change_points)), "normal",
                     _proactive_sentence(f))
 
@@ -206,7 +208,10 @@ def _proactive_sentence(f: _Facts) -> str:
         way = _direction(now.proactive_share_pct - first.proactive_share_pct)
         how = {"up": "up from", "down": "down from", "level": "about level with"}[way]
         text += f", {how} {fmt_percent(first.proactive_share_pct)} in {f.label(first.quarter)}"
-    return text + "."
+        gaps = gap_note(known.loc[known["quarter"] <= now.quarter, "quarter"])
+        if gaps:
+            text += f" ({gaps})"
+    return text + f.incomplete + "."
 
 
 def _block_sentence(f: _Facts, b: pd.Series) -> str:

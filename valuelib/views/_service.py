@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, costing, market
-from .._frames import UNALLOCATED
+from .._frames import UNALLOCATED, with_gap_note
 from ..formatting import (
     MISSING,
     fmt_change,
@@ -216,7 +216,8 @@ def _trend_chart(f: _Facts, service: str | None, row: pd.Series | None,
         trend, f.currency, service=service,
         offer_price=row.offer_price_per_user_month if has_offer else None,
         offer_name=row.best_offer if has_offer else None,
-        fiscal_year_start=f.settings.fiscal_year_start, title=title)
+        fiscal_year_start=f.settings.fiscal_year_start, title=title,
+        subtitle=with_gap_note(None, trend.get("quarter", [])))
 
 
 def _pool_chart(f: _Facts, service: str | None) -> go.Figure:
@@ -226,7 +227,9 @@ def _pool_chart(f: _Facts, service: str | None) -> go.Figure:
     return charts.cost_by_pool(pools, f.currency,
                                fiscal_year_start=f.settings.fiscal_year_start,
                                title=f"{service}: cost by TBM cost pool per quarter",
-                               subtitle="The whole service; shared lines keep their pool")
+                               subtitle=with_gap_note(
+                                   "The whole service; shared lines keep their pool",
+                                   pools["quarter"] if len(pools) else []))
 
 
 def _method_words(method: str, allocate_by) -> str:

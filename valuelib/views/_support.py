@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, support
+from .._frames import with_gap_note
 from ..formatting import (
     MISSING,
     fmt_change,
@@ -57,7 +58,7 @@ MISMATCH_COLUMNS = ["Impact", "Urgency", "Matrix gives", "Recorded as", "Tickets
 PRIORITY_MEDIAN_COLUMNS = [f"P{p} median" for p in range(1, 6)]
 DESK_COLUMNS = ["Quarter", "Tickets", "Tickets per user per month", "Resolved",
                 "Median hours to resolve", *PRIORITY_MEDIAN_COLUMNS, "Backlog at quarter end",
-                "Satisfaction"]
+                "Reopened", "Reopen rate", "Satisfaction"]
 LEVEL_WORDS = charts.IMPACT_LABELS  # impact and urgency levels, as the heatmap names them
 
 
@@ -105,8 +106,9 @@ def _support_headlines(f: _Facts) -> list[Headline]:
                                              if before is not None else None)))
 
     headlines += [
-        Headline("Tickets", fmt_number(now.tickets), change("tickets"), "inverse",
-                 f"Tickets opened in {f.quarter_label}."),
+        Headline("Tickets" + (" (incomplete quarter)" if f.incomplete else ""),
+                 fmt_number(now.tickets), change("tickets"), "inverse",
+                 f"Tickets opened in {f.quarter_label}{f.incomplete}."),
         Headline("Tickets per user per month",
                  fmt_number(now.tickets_per_user_month, 2, missing="no usage data"),
                  change("tickets_per_user_month"), "inverse",
@@ -119,6 +121,10 @@ def _support_headlines(f: _Facts) -> list[Headline]:
         Headline("Backlog at quarter end", fmt_number(now.backlog), change("backlog"),
                  "inverse", f"Tickets still open at the end of {f.quarter_label}."),
     ]
+    if now.reopen_recorded:
+        headlines.append(Headline(
+            "Reopened tickets", fmt_number(now.reopened), change("reopened"), "inverse",
+            reopen_sentence(now, f.quarter_label)))
     if now.satisfaction_responses:
         points = (now.satisfaction_pct - before.satisfaction_pct if before is not None
                   else np.nan)
@@ -129,11 +135,22 @@ def _support_headlines(f: _Facts) -> list[Headline]:
     return headlines
 
 
+def reopen_sentence(desk_row, quarter_label: str) -> str:
+    """'4 of 300 tickets opened in 2016-Q1 (1.3%) were reopened at least once.'"""
+    if not desk_row.reopen_recorded:
+        return f"No reopen counts recorded for {quarter_label}."
+    return (f"{fmt_number(desk_row.reopened)} of {fmt_count(desk_row.reopen_recorded, 'ticket')} "
+            f"opened in {quarter_label} ({fmt_percent(desk_row.reopen_rate_pct)}) were reopened "
+            "at least once.")
+
+
 def _proactive_chart(f: _Facts, period: str, presentation: bool = False) -> go.Figure:
     title = _proactive_sentence(f).rstrip(".") or "Proactive share of support work"
+    share = f.proactive(period)
     return charts.proactive_trend(
-        f.proactive(period), by=period, fiscal_year_start=f.settings.fiscal_year_start, title=title,
-        subtitle="Proactive ÷ (proactive + reactive); routine requests are not in the share",
+        share, by=period, fiscal_year_start=f.settings.fiscal_year_start, title=title,
+        subtitle=with_gap_note("Proactive ÷ (proactive + reactive); routine requests are not "
+                               "in the share", share[period] if len(share) else []),
         presentation=presentation)
 
 
@@ -143,13 +160,17 @@ def _mix_chart(f: _Facts, period: str) -> go.Figure:
     whose = f" for {f.unit}" if f.unit else ""
     return charts.work_mix(mix, by=period, measure=measure,
                            fiscal_year_start=f.settings.fiscal_year_start,
-                           title=f"Support work{whose} by class ({measure})")
+                           title=f"Support work{whose} by class ({measure})",
+                           subtitle=with_gap_note(None, mix[period] if len(mix) else []))
 
 
 def _block_message(b: pd.Series) -> str:
     """A block's one message: '2026-27 support block is 45% used and runs out about 20 Jan
     2027, before it ends on 30 Jun 2027'."""
     used = fmt_percent(b.used_pct, 0)
+    if _not_started(b):
+        return (f"{b.block} starts on {fmt_date(b.start)}: no support data from its period "
+                "yet")
     if b.runout_basis == "actual":
         return f"{b.block} ran out on {fmt_date(b.runout_date)}"
     if not is_missing(b.end) and not is_missing(b.as_of) and b.end < b.as_of:
@@ -163,9 +184,16 @@ def _block_message(b: pd.Series) -> str:
     return f"{b.block} has {fmt_hours(b.remaining_hours)} left ({used} used)"
 
 
+def _not_started(b) -> bool:
+    """The block starts after the latest support data (its as_of is its start)."""
+    return (not is_missing(b.start) and not is_missing(b.as_of) and b.as_of <= b.start
+            and not b.used_hours)
+
+
 def _block_chart(f: _Facts, name: str, presentation: bool = False) -> go.Figure:
     now = _row(f.blocks, "block", name)
-    subtitle = f"{fmt_percent(now.used_pct)} used as of {fmt_date(now.as_of)}"
+    subtitle = (f"Starts on {fmt_date(now.start)}" if _not_started(now)
+                else f"{fmt_percent(now.used_pct)} used as of {fmt_date(now.as_of)}")
     if now.runout_basis == "projected":
         subtitle += f"; projected at the pace of the last {support.BURN_WINDOW_DAYS} days"
     return charts.block_burndown(f.block_histories[name], now, title=_block_message(now),
@@ -243,6 +271,8 @@ def _desk_table(f: _Facts) -> pd.DataFrame:
         "Median hours to resolve": fmt_hours(r["median_resolve_hours"]),
         **{f"P{p} median": fmt_hours(r[f"median_resolve_hours_p{p}"]) for p in range(1, 6)},
         "Backlog at quarter end": fmt_number(r["backlog"]),
+        "Reopened": fmt_number(r["reopened"]) if r["reopen_recorded"] else MISSING,
+        "Reopen rate": fmt_percent(r["reopen_rate_pct"]),
         "Satisfaction": fmt_percent(r["satisfaction_pct"]),
     } for _, r in desk.iloc[::-1].iterrows()]  # newest first; a row per quarter
     return _display(rows, DESK_COLUMNS)
