@@ -61,5 +61,6 @@ if presenting:
 else:
     st.query_params.pop(state.PRESENT, None)
     sidebar.render(source)
+    sidebar.damage_warning(source)
 
 page.run()

@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from valuelib.parse import quarter_label
+from valuelib.views import latest_complete_quarter, partial_quarter_note
 
 from . import data, state
 
@@ -19,6 +20,15 @@ def data_badge(source: data.Source) -> None:
     text, color = _BADGES[source.kind]
     st.badge(text, color=color)
     st.caption(source.label)
+    if source.damage:
+        st.caption(f":orange[:material/warning: {source.damage}]")
+
+
+def damage_warning(source: data.Source) -> None:
+    """On the page itself, so nobody reads an older version's figures as the latest."""
+    if source.damage:
+        st.warning(source.damage + " An editor can roll back from the History page.",
+                   icon=":material/warning:")
 
 
 def filters(source: data.Source) -> None:
@@ -26,9 +36,16 @@ def filters(source: data.Source) -> None:
     quarters, units, _ = data.options(source.key, source.dataset)
     fiscal_start = source.dataset.settings.fiscal_year_start
     if quarters:
+        # The default is the latest COMPLETE quarter: a quarter with costs but no usage yet
+        # would show executives a cost per user of nothing.
+        complete = latest_complete_quarter(source.dataset)
         st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
                      persist_state="session",
+                     index=quarters.index(complete) if complete in quarters else 0,
                      format_func=lambda q: quarter_label(q, fiscal_start))
+        note = partial_quarter_note(source.dataset, st.session_state.get(state.QUARTER))
+        if note:
+            st.caption(note)
     if units:
         st.selectbox("Business unit", [state.ALL_UNITS, *units], key=state.BUSINESS_UNIT,
                      bind="query-params", persist_state="session")
