@@ -36,9 +36,8 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Self
 
@@ -66,7 +65,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from .formatting import fmt_money
 from .model import Dataset, Finding, Settings, SourceFile
 
 __all__ = [
@@ -75,9 +73,9 @@ __all__ = [
     "PASSCODE_ENV",
     "PASSCODE_SECRET",
     "SCHEMA_VERSION",
-    "ChangeSummary",
     "PasscodeResult",
     "Store",
+    "StaleBaseError",
     "StoreVersionError",
     "StoredFile",
     "VersionInfo",
@@ -85,7 +83,6 @@ __all__ = [
     "check_passcode",
     "configured_passcode",
     "database_url",
-    "diff_against",
     "merge_for_publish",
     "sqlite_url",
 ]
@@ -113,6 +110,17 @@ class StoreVersionError(RuntimeError):
 
 class VersionNotFoundError(LookupError):
     """No published version has that id."""
+
+
+class StaleBaseError(RuntimeError):
+    """Another version was published after the one the changes were reviewed against."""
+
+    def __init__(self, base_version: int | None, newest: int):
+        self.base_version = base_version
+        self.newest = newest
+        super().__init__(
+            f"Not published: version {newest} was published meanwhile: review the changes "
+            "again (upload the files again or reload the page) before publishing.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,8 +353,14 @@ class Store:
     # ---- writing ---------------------------------------------------------------------------
 
     def publish(self, dataset: Dataset, files: Iterable[tuple[str, bytes]], editor: str,
-                note: str = "") -> VersionInfo:
+                note: str = "", *, base_version: int | None | object = ...) -> VersionInfo:
         """Keep ``dataset`` and the uploaded ``files`` as the new latest version.
+
+        ``base_version`` is the version the dataset was merged against and reviewed (None:
+        nothing was published yet). Inside the locked transaction, a newer version than that
+        makes ``publish`` refuse (``StaleBaseError``), so a change published meanwhile is
+        never dropped silently. Leaving it out skips the check (tests and imports of whole
+        datasets only: the page and the command line always pass it).
 
         Refuses (``ValueError``) a dataset with errors or without any rows. Everything is
         written in one transaction: if anything fails, no trace of the version remains.
@@ -366,6 +380,8 @@ class Store:
         }
         with self._writing() as conn:
             version_id = _next_version_id(conn)
+            if base_version is not ... and version_id - 1 != (base_version or 0):
+                raise StaleBaseError(base_version, version_id - 1)
             _insert_version(conn, version_id, editor, str(note), None, details)
             _insert_tables(conn, version_id, encoded)
             _insert_findings(conn, version_id, findings)
@@ -875,68 +891,7 @@ def check_passcode(given: str, configured: str | None) -> PasscodeResult:
 
 
 # --------------------------------------------------------------------------------------------
-# What a publish changes, and how it merges
-
-
-@dataclass(frozen=True)
-class ChangeSummary:
-    """What publishing the incoming data would change in the published data."""
-
-    quarters_added: tuple[str, ...]
-    quarters_replaced: tuple[str, ...]
-    services_added: tuple[str, ...]
-    services_removed: tuple[str, ...]
-    total_cost_before: float
-    total_cost_after: float
-    rows_before: dict[str, int] = field(default_factory=dict)
-    rows_after: dict[str, int] = field(default_factory=dict)
-    currency: str = "USD"
-
-    @property
-    def total_cost_change(self) -> float:
-        return self.total_cost_after - self.total_cost_before
-
-    def lines(self) -> list[str]:
-        """The summary in plain sentences, for the page before the publish button."""
-        lines = []
-        if self.quarters_added:
-            lines.append(f"Adds {', '.join(self.quarters_added)}.")
-        if self.quarters_replaced:
-            lines.append(f"Replaces the published rows of {', '.join(self.quarters_replaced)}.")
-        if self.services_added:
-            lines.append(f"New services: {', '.join(self.services_added)}.")
-        if self.services_removed:
-            lines.append(f"Services no longer listed: {', '.join(self.services_removed)}.")
-        change = self.total_cost_change
-        money = partial(fmt_money, currency=self.currency, decimals=0)
-        lines.append(f"Total cost {money(self.total_cost_before)} → "
-                     f"{money(self.total_cost_after)} ({money(change, signed=True)}).")
-        return lines
-
-
-def diff_against(published: Dataset | None, incoming: Dataset) -> ChangeSummary:
-    """Compare the published data with what publishing ``incoming`` would leave (the result
-    of ``merge_for_publish``). ``published`` is None before the first publish.
-
-    Quarters are those of ``Dataset.quarters``: added = in incoming only; replaced = in both.
-    Services are the names in the services table; total cost is the sum of costs.amount.
-    """
-    after = merge_for_publish(published, incoming)
-    before_quarters = set(published.quarters) if published is not None else set()
-    incoming_quarters = incoming.quarters
-    before_services = _service_names(published)
-    after_services = _service_names(after)
-    return ChangeSummary(
-        quarters_added=tuple(q for q in incoming_quarters if q not in before_quarters),
-        quarters_replaced=tuple(q for q in incoming_quarters if q in before_quarters),
-        services_added=tuple(sorted(after_services - before_services)),
-        services_removed=tuple(sorted(before_services - after_services)),
-        total_cost_before=_total_cost(published),
-        total_cost_after=_total_cost(after),
-        rows_before=_row_counts(published),
-        rows_after=_row_counts(after),
-        currency=after.settings.currency,
-    )
+# How a publish merges
 
 
 def merge_for_publish(published: Dataset | None, incoming: Dataset) -> Dataset:
@@ -1053,19 +1008,9 @@ def _merge_sources(published: tuple[SourceFile, ...], incoming: tuple[SourceFile
     return kept + tuple(incoming)
 
 
-def _service_names(dataset: Dataset | None) -> set[str]:
-    if dataset is None or "services" not in dataset.tables:
-        return set()
-    services = dataset.tables["services"]
-    return set(services["service"].dropna()) if "service" in services else set()
-
-
-def _total_cost(dataset: Dataset | None) -> float:
-    if dataset is None or "costs" not in dataset.tables:
-        return 0.0
-    costs = dataset.tables["costs"]
-    return float(costs["amount"].sum()) if "amount" in costs else 0.0
-
-
-def _row_counts(dataset: Dataset | None) -> dict[str, int]:
-    return {} if dataset is None else {key: len(frame) for key, frame in dataset.tables.items()}
+def __getattr__(name: str):
+    # The change summary moved to valuelib.publishing; old imports keep working.
+    if name in ("ChangeSummary", "diff_against"):
+        from . import publishing
+        return getattr(publishing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
