@@ -12,11 +12,11 @@ from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
-from valuelib.publishing import PublishPlan, plan_publish
 
 from valuelib import questions, views
-from valuelib.ingest import load, load_paths
-from valuelib.model import Dataset
+from valuelib.ingest import load, load_paths, partial_quarters
+from valuelib.model import Dataset, latest_complete_quarter
+from valuelib.publishing import PublishPlan, plan_publish
 from valuelib.store import (
     DamagedVersionError,
     Store,
@@ -285,6 +285,16 @@ def options(key: str, _dataset: Dataset) -> tuple[list[str], list[str], list[str
     """Quarters (newest first), business units, services of the data on screen."""
     return (list(reversed(views.quarter_options(_dataset))),
             list(views.business_unit_options(_dataset)), list(views.service_options(_dataset)))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def complete_quarter(key: str, _dataset: Dataset) -> tuple[str | None, dict[str, str]]:
+    """The latest complete quarter (the default on every page) and, for each later partial
+    quarter, what it lacks: {"2026-Q4": "2026-Q4 has costs but no usage"}."""
+    complete = latest_complete_quarter(_dataset)
+    later = {f.value: f.message.split(":")[0] for f in partial_quarters(_dataset.tables)
+             if complete is None or f.value > complete}
+    return complete, later
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
+
+from valuelib.model import Dataset
 from valuelib.publishing import (
     ChangeSummary,
     PublishPlan,
@@ -20,8 +22,6 @@ from valuelib.publishing import (
     publish,
     strip_ignored_columns,
 )
-
-from valuelib.model import Dataset
 from valuelib.store import StaleBaseError, StoreMovedError, VersionInfo
 
 from . import data, editor, render, state

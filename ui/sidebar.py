@@ -8,7 +8,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from valuelib.parse import quarter_label
-from valuelib.views import latest_complete_quarter, partial_quarter_note
 
 from . import data, state
 
@@ -38,14 +37,16 @@ def filters(source: data.Source) -> None:
     if quarters:
         # The default is the latest COMPLETE quarter: a quarter with costs but no usage yet
         # would show executives a cost per user of nothing.
-        complete = latest_complete_quarter(source.dataset)
-        st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
-                     persist_state="session",
-                     index=quarters.index(complete) if complete in quarters else 0,
-                     format_func=lambda q: quarter_label(q, fiscal_start))
-        note = partial_quarter_note(source.dataset, st.session_state.get(state.QUARTER))
-        if note:
-            st.caption(note)
+        complete, partial = data.complete_quarter(source.key, source.dataset)
+        chosen = st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
+                              persist_state="session",
+                              index=quarters.index(complete) if complete in quarters else 0,
+                              format_func=lambda q: quarter_label(q, fiscal_start))
+        if chosen in partial:
+            st.caption(f":orange[{partial[chosen]} yet: its figures are incomplete.]")
+        elif partial and chosen == complete:
+            st.caption("; ".join(partial.values()) + f" yet; showing {complete}, the latest "
+                       "complete quarter.")
     if units:
         st.selectbox("Business unit", [state.ALL_UNITS, *units], key=state.BUSINESS_UNIT,
                      bind="query-params", persist_state="session")
