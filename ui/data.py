@@ -93,11 +93,22 @@ def version_workbook(version_id: int) -> bytes:
 
 
 def files_label(version: VersionInfo) -> str:
-    """The files kept with a version, or who purged them and when."""
-    if version.files_purged_by:
-        return (f"files purged by {version.files_purged_by} on "
-                f"{version.files_purged_at:%Y-%m-%d}")
-    return ", ".join(f.name for f in version.files)
+    """The files kept with a version; a purged one says who purged it and when."""
+    return ", ".join(f.name + (f" (purged by {f.purged_by}, {f.purged_at:%Y-%m-%d})"
+                               if f.purged else "") for f in version.files)
+
+
+@st.cache_data(show_spinner="Checking every version …", max_entries=4, ttl=300)
+def _damaged_versions(url: str, latest_id: int) -> frozenset[int]:
+    opened = _store(url)
+    return frozenset(v.id for v in opened.versions()
+                     if not opened.check(v.id, decode=False).ok)
+
+
+def damaged_versions(latest_id: int) -> frozenset[int]:
+    """Versions whose stored tables fail their checksums (checked again every 5 minutes and
+    after every publish, since the latest id is part of the key)."""
+    return _damaged_versions(database_url(), latest_id)
 
 
 def upload_key(files: tuple[tuple[str, bytes], ...]) -> str:
@@ -165,8 +176,8 @@ def _published(opened: Store) -> Published:
         load_version(latest.id)  # cached: the usual case costs nothing after the first run
         return Published(latest, (), latest.id)
     except DamagedVersionError:
-        loadable = opened.latest_loadable()
-        return Published(loadable.version, tuple(loadable.damaged), latest.id)
+        loadable, damaged = opened.latest_loadable()
+        return Published(loadable, tuple(damaged), latest.id)
 
 
 def published() -> Published | None:

@@ -26,8 +26,8 @@ from valuelib.store import StaleBaseError, StoreMovedError, VersionInfo
 
 from . import data, editor, render, state
 
-CONFIRM_PUBLISH = "confirm_publish"  # session: the publish dialog is open
-CONFIRM_ROLLBACK = "confirm_rollback"  # session: the version id whose rollback is asked
+CONFIRM_PUBLISH = "confirm_publish"  # session: the plan the open publish dialog shows
+CONFIRM_ROLLBACK = "confirm_rollback"  # session: (version id, base version) of a rollback
 CONFIRM_PURGE = "confirm_purge"  # session: the version id whose files may be purged
 TICKED = "publish_ticked"  # the checkbox a big change needs
 UPLOADER_ROUND = "uploader_round"  # bumped after a publish: a new uploader key empties it
@@ -54,8 +54,10 @@ def needs_tick(plan: PublishPlan) -> bool:
     return not st.checkbox("I have checked these changes and mean to make them", key=TICKED)
 
 
-def open_publish() -> None:
-    st.session_state[CONFIRM_PUBLISH] = True
+def open_publish(plan: PublishPlan) -> None:
+    """Open the confirmation for exactly this plan: if anything reruns the page meanwhile
+    (or someone publishes), the dialog still publishes what it showed, or is refused."""
+    st.session_state[CONFIRM_PUBLISH] = plan
 
 
 def _close() -> None:
@@ -81,7 +83,10 @@ def _attempt(write: Callable[[], VersionInfo], done: Callable[[VersionInfo], str
     except StaleBaseError as exc:
         _close()
         st.session_state.pop(TICKED, None)  # the new plan may ask for a different tick
-        render.flash_and_rerun(f"{exc} Nothing was published.", kind="warning")
+        render.flash_and_rerun(
+            f"Not published: version {exc.newest} was published meanwhile: review the changes "
+            f"again. They are worked out afresh below, against version {exc.newest}.",
+            kind="warning")
     except StoreMovedError as exc:
         _close()
         render.flash_and_rerun(f"{exc} Nothing was published.", kind="error")
@@ -107,8 +112,8 @@ def kept_files(files: tuple[tuple[str, bytes], ...], incoming: Dataset,
     return [(name, strip_ignored_columns(name, content, incoming)) for name, content in files]
 
 
-def publish_dialog(plan: PublishPlan, files: tuple[tuple[str, bytes], ...], incoming: Dataset,
-                   note: str, keep_originals: bool) -> None:
+def publish_dialog(files: tuple[tuple[str, bytes], ...], note: str,
+                   keep_originals: bool) -> None:
     """The confirmation: the summary again, then Publish now / Cancel."""
 
     @st.dialog("Publish for everyone?", width="large", on_dismiss=_close)
@@ -129,16 +134,17 @@ def publish_dialog(plan: PublishPlan, files: tuple[tuple[str, bytes], ...], inco
                 _cleared_after_publish()
                 return f"Published {info.label}. Everyone with the link now sees it."
 
-            _attempt(lambda: publish(data.store(), plan, kept_files(files, incoming,
+            _attempt(lambda: publish(data.store(), plan, kept_files(files, plan.incoming,
                                                                     keep_originals),
                                      editor=editor.name(), note=note, confirmed=ticked), done)
 
-    if st.session_state.get(CONFIRM_PUBLISH):
+    plan = st.session_state.get(CONFIRM_PUBLISH)
+    if isinstance(plan, PublishPlan):
         confirm()
 
 
-def open_rollback(version_id: int) -> None:
-    st.session_state[CONFIRM_ROLLBACK] = version_id
+def open_rollback(version_id: int, base_version: int | None) -> None:
+    st.session_state[CONFIRM_ROLLBACK] = (version_id, base_version)
 
 
 def open_purge(version_id: int) -> None:
@@ -170,11 +176,21 @@ def rollback_dialog(chosen: VersionInfo, published: data.Published,
                 st.session_state.pop(state.VIEW_VERSION, None)
                 return f"Rolled back: {info.label} has version {chosen.id}'s content."
 
-            _attempt(lambda: data.store().rollback(chosen.id, editor=editor.name(),
-                                                   base_version=published.latest_id), done)
+            _attempt(lambda: _rollback(chosen.id, asked[1]), done)
 
-    if st.session_state.get(CONFIRM_ROLLBACK) == chosen.id:
+    asked = st.session_state.get(CONFIRM_ROLLBACK) or (None, None)
+    if asked[0] == chosen.id:
         confirm()
+
+
+def _rollback(version_id: int, base_version: int | None) -> VersionInfo:
+    """Roll back, unless a version was published after the summary was shown (Store.rollback
+    takes no base version, so the check is made here, just before)."""
+    opened = data.store()
+    latest = opened.latest()
+    if latest and latest.id != base_version:
+        raise StaleBaseError(base_version, latest.id)
+    return opened.rollback(version_id, editor=editor.name())
 
 
 def purge_dialog(chosen: VersionInfo, names: list[str]) -> None:

@@ -21,10 +21,11 @@ if not versions:
     st.stop()
 
 shown_id = published.version.id if published.version else None
+damaged = data.damaged_versions(versions[0].id) | set(published.damaged)
 
 
 def _status(version_id: int) -> str:
-    if version_id in published.damaged:
+    if version_id in damaged:
         return "damaged"
     return "live" if version_id == shown_id else ""
 
@@ -43,9 +44,9 @@ render.table(pd.DataFrame([{
 
 chosen_id = st.selectbox("Version", [v.id for v in versions], key="history_version",
                          format_func=lambda i: next(v.label for v in versions if v.id == i)
-                         + (" — damaged" if i in published.damaged else ""))
+                         + (" — damaged" if i in damaged else ""))
 chosen = next(v for v in versions if v.id == chosen_id)
-chosen_data = data.try_load_version(chosen.id)  # None when damaged
+chosen_data = None if chosen.id in damaged else data.try_load_version(chosen.id)
 if chosen_data is None:
     st.error(f"Version {chosen.id} is damaged: its stored data fails its checksum, so it "
              "cannot be shown, downloaded or rolled back to. Roll back to an earlier good "
@@ -98,5 +99,6 @@ if files:
 if chosen.id != published.latest_id and chosen_data is not None:
     st.subheader("Roll back")
     st.button(f"Publish version {chosen.id} again as the latest …", type="primary",
-              icon=":material/history:", on_click=publish.open_rollback, args=(chosen.id,))
+              icon=":material/history:", on_click=publish.open_rollback,
+              args=(chosen.id, published.latest_id))
     publish.rollback_dialog(chosen, published, chosen_data)

@@ -99,6 +99,6 @@ keep = st.checkbox("Keep the original files as uploaded",
                         "ignores (an ITSM export's caller e-mail, phone, description …). "
                         "Only editors can download the kept files.")
 st.button("Publish", type="primary", icon=":material/publish:", disabled=tick_missing,
-          on_click=publish.open_publish,
+          on_click=publish.open_publish, args=(plan,),
           help="Tick the box above first." if tick_missing else "Opens a confirmation.")
-publish.publish_dialog(plan, files, incoming, note, keep_originals=keep)
+publish.publish_dialog(files, note, keep_originals=keep)
