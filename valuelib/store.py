@@ -1080,6 +1080,7 @@ class PasscodeResult:
     ok: bool
     message: str
     configured: bool = True
+    editor: str = ""  # who signed in, as the audit trail will name them (valuelib.editors)
 
 
 def configured_passcode(secrets: Mapping | None = None,
