@@ -465,10 +465,12 @@ def test_an_older_database_is_upgraded_by_the_next_migration(db_url, open_store,
     def add_reviewer(conn):
         conn.execute(text("ALTER TABLE versions ADD COLUMN reviewed_by TEXT"))
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", {**store_module.MIGRATIONS, 2: add_reviewer})
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    following = SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        {**store_module.MIGRATIONS, following: add_reviewer})
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", following)
     upgraded = open_store()
-    assert upgraded.schema_version == 2
+    assert upgraded.schema_version == following
     columns = {c["name"] for c in inspect(raw_engine(db_url)).get_columns("versions")}
     assert "reviewed_by" in columns
     assert_same_dataset(upgraded.load(1), full_dataset())
@@ -482,13 +484,15 @@ def test_a_failing_migration_leaves_the_database_as_it_was(db_url, open_store, m
         conn.execute(text("ALTER TABLE versions ADD COLUMN reviewed_by TEXT"))
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", {**store_module.MIGRATIONS, 2: half_done})
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    following = SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        {**store_module.MIGRATIONS, following: half_done})
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", following)
     with pytest.raises(RuntimeError, match="migration bug"):
         open_store()
     monkeypatch.undo()
     store = open_store()
-    assert store.schema_version == 1
+    assert store.schema_version == SCHEMA_VERSION
     columns = {c["name"] for c in inspect(raw_engine(db_url)).get_columns("versions")}
     assert "reviewed_by" not in columns
     assert [v.id for v in store.versions()] == [1]
@@ -509,7 +513,8 @@ def test_a_newer_database_is_refused_untouched(db_url, open_store):
 
 def test_a_running_store_stops_writing_once_the_schema_moves_on(store, db_url):
     store.publish(tiny_dataset(), [], "Dana")
-    execute(db_url, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    execute(db_url, f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' "
+                    "WHERE key = 'schema_version'")
     with pytest.raises(StoreVersionError, match="Restart the app"):
         store.publish(tiny_dataset(), [], "Eve")
     with pytest.raises(StoreVersionError):
@@ -702,24 +707,21 @@ def test_merge_and_diff_do_not_modify_their_inputs():
 
 def test_diff_against_published_data():
     summary = diff_against(PUBLISHED, INCOMING)
-    assert summary == ChangeSummary(
-        quarters_added=("2026-Q3",),
-        quarters_replaced=("2026-Q2",),
-        services_added=("Chat",),
-        services_removed=("Fax",),
-        total_cost_before=215.0,
-        total_cost_after=257.0,
-        rows_before={"services": 3, "costs": 3, "usage": 2, "market": 1},
-        rows_after={"services": 3, "costs": 4, "usage": 2, "market": 1},
-        currency="GBP",  # the published data's reporting currency
-    )
+    assert summary.quarters_added == ("2026-Q3",)
+    assert summary.quarters_replaced == ("2026-Q2",)
+    assert (summary.services_added, summary.services_removed) == (("Chat",), ("Fax",))
+    assert (summary.total_cost_before, summary.total_cost_after) == (215.0, 257.0)
+    assert summary.rows_before == {"services": 3, "costs": 3, "usage": 2, "market": 1}
+    assert summary.rows_after == {"services": 3, "costs": 4, "usage": 2, "market": 1}
+    assert summary.currency == "GBP"  # the merged data's reporting currency
     assert summary.total_cost_change == 42.0
     assert summary.lines() == [
-        "Adds 2026-Q3.",
-        "Replaces the published rows of 2026-Q2.",
+        "Costs: adds 2026-Q3 and replaces 2026-Q2 (3 cost lines → 4 cost lines).",
         "New services: Chat.",
         "Services no longer listed: Fax.",
+        "Setting currency: EUR → GBP.",
         "Total cost £215 → £257 (+£42).",
+        "2026-Q2 total cost: £115 → £127 (+10%).",
     ]
 
 
