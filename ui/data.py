@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from valuelib import questions, views
+from valuelib.datafiles import dataset_workbook, ignored_columns
 from valuelib.ingest import load, load_paths, partial_quarters
 from valuelib.model import Dataset, latest_complete_quarter
 from valuelib.publishing import PublishPlan, plan_publish
@@ -24,7 +25,6 @@ from valuelib.store import (
     VersionInfo,
     database_url,
 )
-from valuelib.template import dataset_workbook
 
 from . import state
 
@@ -116,6 +116,19 @@ def upload_key(files: tuple[tuple[str, bytes], ...]) -> str:
     for name, data in files:
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()[:16]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _ignored(key: str, _files: tuple[tuple[str, bytes], ...]
+             ) -> dict[str, dict[str, list[str]]]:
+    dataset = upload_dataset(_files)
+    return {name: found for name, content in _files
+            if (found := ignored_columns(name, content, dataset))}
+
+
+def ignored_in_upload(files: tuple[tuple[str, bytes], ...]) -> dict[str, dict[str, list[str]]]:
+    """File -> sheet -> the columns the dashboard ignores (dropped from the kept copy)."""
+    return _ignored(upload_key(files), files)
 
 
 def uploaded_files() -> tuple[tuple[str, bytes], ...]:

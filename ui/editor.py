@@ -12,7 +12,8 @@ import uuid
 
 import streamlit as st
 
-from valuelib.store import PasscodeThrottle, check_editor, configured_editors
+from valuelib.editors import PasscodeThrottle, check_editor, configured_editors
+from valuelib.store import configured_passcode
 
 from . import state
 
@@ -49,7 +50,7 @@ def _client_address() -> str:
     return forwarded or "local"
 
 
-def _throttle_keys() -> tuple[str, ...]:
+def _throttle_keys() -> tuple[str, str]:
     session = st.session_state.setdefault(_SESSION_ID, uuid.uuid4().hex)
     return (f"session:{session}", f"address:{_client_address()}")
 
@@ -73,34 +74,42 @@ def sign_in() -> bool:
         right.button("Sign out", icon=":material/logout:", on_click=sign_out,
                      key="sign_out")
         return True
-    per_editor = bool(configured_editors(_secrets()))
+    secrets = _secrets()
+    try:
+        editors = configured_editors(secrets)
+    except ValueError as exc:  # VALUELIB_EDITORS cannot be read: say so, publish nothing
+        st.error(str(exc))
+        return False
     with st.form("editor_sign_in"):
         st.markdown("**Editors: sign in to publish or roll back**")
-        given_name = "" if per_editor else st.text_input(
-            "Your name (recorded with each version)")
-        passcode = st.text_input("Your editor passcode" if per_editor else "Editor passcode",
-                                 type="password")
+        given_name = st.text_input("Your name (as registered for your passcode)" if editors
+                                   else "Your name (recorded with each version)")
+        passcode = st.text_input("Editor passcode", type="password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        _submit(given_name, passcode, per_editor)
+        _submit(given_name, passcode, editors, configured_passcode(secrets))
     return False
 
 
-def _submit(given_name: str, passcode: str, per_editor: bool) -> None:
+def _submit(given_name: str, passcode: str, editors: dict[str, str],
+            shared: str | None) -> None:
     throttle, keys = _throttle(), _throttle_keys()
-    wait = throttle.check(keys)
+    wait = max(throttle.check(key) for key in keys)
     if wait:
-        st.error(wait.message)
+        st.error(throttle.message(wait), icon=":material/timer:")
         return
-    if not per_editor and not given_name.strip():
+    if not editors and not given_name.strip():
         st.error("Give your name: it is recorded with every version you publish.")
         return
-    result = check_editor(passcode, given_name, _secrets())
+    result = check_editor(given_name, passcode, editors=editors, shared=shared)
     if result.ok:
-        throttle.record_success(keys)
+        for key in keys:
+            throttle.record_success(key)
         st.session_state[state.EDITOR] = True
-        st.session_state[EDITOR_NAME] = result.editor
+        st.session_state[EDITOR_NAME] = result.editor  # the registered name, when per-editor
         st.rerun()
-    if result.configured:
-        throttle.record_failure(keys)
-    st.error(result.message)
+    if not result.configured:  # publishing is switched off: nothing to guess
+        st.error(result.message)
+        return
+    wait = max(throttle.record_failure(key) for key in keys)
+    st.error(result.message + (" " + throttle.message(wait) if wait else ""))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from valuelib.datafiles import strip_ignored_columns
 from valuelib.model import Dataset
 from valuelib.publishing import (
     ChangeSummary,
@@ -20,7 +21,6 @@ from valuelib.publishing import (
     PublishRefused,
     diff_against,
     publish,
-    strip_ignored_columns,
 )
 from valuelib.store import StaleBaseError, StoreMovedError, VersionInfo
 

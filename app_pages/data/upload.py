@@ -94,10 +94,16 @@ if not editor.sign_in():
     st.stop()
 tick_missing = publish.needs_tick(plan)
 note = st.text_input("Note for this version (optional)", placeholder="2026-Q3 actuals")
-keep = st.checkbox("Keep the original files as uploaded",
-                   help="Unticked, the kept copy of each file drops the columns the dashboard "
-                        "ignores (an ITSM export's caller e-mail, phone, description …). "
-                        "Only editors can download the kept files.")
+ignored = data.ignored_in_upload(files)
+keep = st.checkbox("Keep the original files as uploaded", disabled=not ignored,
+                   help="Each published version keeps the files it came from; only editors "
+                        "can download them. Unticked, the kept copy leaves out the columns "
+                        "the dashboard ignores (in an ITSM export: caller e-mail, phone, "
+                        "free-text descriptions …).")
+if ignored:
+    st.caption("Left out of the kept copy unless ticked: " + "; ".join(
+        f"{name}, {sheet}: {', '.join(columns)}" for name, sheets in ignored.items()
+        for sheet, columns in sheets.items()))
 st.button("Publish", type="primary", icon=":material/publish:", disabled=tick_missing,
           on_click=publish.open_publish, args=(plan,),
           help="Tick the box above first." if tick_missing else "Opens a confirmation.")
