@@ -28,7 +28,6 @@ import valuelib.store as store_module
 from valuelib.model import ERROR, INFO, WARNING, Dataset, Finding, Settings, SourceFile
 from valuelib.store import (
     SCHEMA_VERSION,
-    ChangeSummary,
     Store,
     StoreVersionError,
     VersionNotFoundError,
