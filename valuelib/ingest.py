@@ -872,6 +872,7 @@ def _example_key(value: object) -> str | None:
 # (Work types: a name and a class) can match by chance, so it counts only in a file that
 # holds a sure example elsewhere (that file is the template).
 SURE_EXAMPLE_COLUMNS = 3
+EXAMPLE_COVERAGE = 0.75
 
 
 def _credible_examples(examples: list[tuple[bool, Finding]]) -> list[Finding]:
@@ -882,9 +883,10 @@ def _credible_examples(examples: list[tuple[bool, Finding]]) -> list[Finding]:
 
 
 def _template_examples(raw: RawSheet, sheet: Sheet) -> list[tuple[bool, Finding]]:
-    """TEMPLATE_EXAMPLE: rows equal to the template's example row (every column of the row
-    that has an example value holds it; at least two such columns), each with whether the
-    match is sure (``SURE_EXAMPLE_COLUMNS`` or more columns)."""
+    """TEMPLATE_EXAMPLE: rows equal to the template's example row — the sheet has at least
+    ``EXAMPLE_COVERAGE`` of the columns the template gives an example for (two at least),
+    and the row holds the example in every one of them — each with whether the match is sure
+    (``SURE_EXAMPLE_COLUMNS`` or more columns)."""
     if sheet.key_value:
         return []
     header_index = _find_header(raw.rows, sheet)
@@ -893,7 +895,9 @@ def _template_examples(raw: RawSheet, sheet: Sheet) -> list[tuple[bool, Finding]
     examples = {c.name: _example_key(c.example) for c in sheet.columns if c.example is not None}
     positions = {field: position for position, (field, _rank)
                  in _map_header(raw.rows[header_index], sheet).items() if field in examples}
-    if len(positions) < 2:
+    # The template's sheets carry every column; a sheet keeping most of them (a column or two
+    # deleted) still counts. Fewer, and a real row could match by chance.
+    if len(positions) < max(2, EXAMPLE_COVERAGE * len(examples)):
         return []
     findings = []
     for offset, row in enumerate(raw.rows[header_index + 1:]):
@@ -964,8 +968,9 @@ def _recheck_allocations(costs: pd.DataFrame, rules: pd.DataFrame
 
 
 def partial_quarters(tables: Mapping[str, pd.DataFrame]) -> list[Finding]:
-    """PARTIAL_QUARTER: a quarter with costs but no usage, or no support when other quarters
-    have support — what executives would see for it."""
+    """PARTIAL_QUARTER: a quarter with costs but no usage, or no support, when other quarters
+    have them — what executives would see for it. (Data with no usage at all, such as a
+    costs-only file checked on its own, is not partial: nothing to compare with.)"""
     costs, usage, support = (tables.get(k) for k in ("costs", "usage", "support"))
     if costs is None or costs.empty or "quarter" not in costs:
         return []
@@ -975,7 +980,7 @@ def partial_quarters(tables: Mapping[str, pd.DataFrame]) -> list[Finding]:
     for quarter in sorted(costs["quarter"].dropna().unique()):
         first = costs.loc[costs["quarter"] == quarter].iloc[0]
         missing = []
-        if quarter not in with_usage:
+        if with_usage and quarter not in with_usage:
             missing.append("usage")
         if with_support and quarter not in with_support:
             missing.append("support")

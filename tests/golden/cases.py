@@ -188,6 +188,18 @@ CASES: tuple[Case, ...] = (
         "INC1,29/2/2016 01:16,Resolved,29/2/2016 11:29,2 - High\n"
         "INC2,1/3/2016 08:00,New,1/3/2016 08:05,4 - Low\n"),
         (("EVENT_LOG_COLLAPSED", "event_log", None, "ticket"),), others_allowed=True),
+    Case("template_example.xlsx", lambda: xlsx(
+        Services=SERVICES,
+        Market=[["service", "offer", "price_per_user_month", "min_users", "max_users",
+                 "availability", "storage_gb", "support", "includes", "as_of"],
+                ["Email & Productivity", "Cloud email & productivity suite", 15, 1, 300, 99,
+                 25, "Phone, 1-hour response", "Email, calendar, office apps", "2026-09-30"],
+                ["CRM", "Cloud CRM", 40, 1, 500, 99.9, 10, "Email", "CRM", "2026-09-30"]]),
+        (("TEMPLATE_EXAMPLE", "Market", 2, "service"),)),
+    Case("partial_quarter.xlsx", lambda: xlsx(
+        Services=SERVICES, Usage=USAGE,
+        Costs=[*COSTS, ["2026-Q4", "CRM", "Software", 18500, "yes", None]]),
+        (("PARTIAL_QUARTER", "Costs", None, "quarter"),)),
 )
 
 
