@@ -30,6 +30,7 @@ CONFIRM_PUBLISH = "confirm_publish"  # session: the plan the open publish dialog
 CONFIRM_ROLLBACK = "confirm_rollback"  # session: (version id, base version) of a rollback
 CONFIRM_PURGE = "confirm_purge"  # session: the version id whose files may be purged
 TICKED = "publish_ticked"  # the checkbox a big change needs
+SUMMARY_HEIGHT = 340  # px: the dialog's summary scrolls, its buttons stay in view
 UPLOADER_ROUND = "uploader_round"  # bumped after a publish: a new uploader key empties it
 
 
@@ -120,9 +121,11 @@ def publish_dialog(files: tuple[tuple[str, bytes], ...], note: str,
     def confirm() -> None:
         st.markdown("Everyone with the link will see this data as soon as you publish. "
                     "What changes:")
-        changes(plan.changes)
-        if plan.confirmations:
-            st.markdown("You ticked: " + "; ".join(plan.confirmations))
+        with st.container(height=SUMMARY_HEIGHT):  # the buttons stay on a 720 px screen
+            changes(plan.changes)
+            if plan.confirmations:
+                st.markdown("**You ticked to confirm:**")
+                render.sentences(plan.confirmations)
         kept = "as uploaded" if keep_originals else "without the columns the dashboard ignores"
         st.caption(f"Published by **{editor.name()}**" + (f" — note: {note}" if note else "")
                    + f". Files kept ({kept}, for editors only): "
@@ -169,8 +172,9 @@ def rollback_dialog(chosen: VersionInfo, published: data.Published,
     def confirm() -> None:
         st.markdown(f"Version {chosen.id}'s data is published again as a new version; "
                     "nothing is deleted. What changes for everyone:")
-        # A rollback replaces everything: the summary from the live data to the chosen one.
-        changes(diff_against(published.dataset, chosen_data, chosen_data))
+        with st.container(height=SUMMARY_HEIGHT):
+            # A rollback replaces everything: the summary from the live data to the chosen one.
+            changes(diff_against(published.dataset, chosen_data, chosen_data))
         if _buttons("Roll back now", ":material/history:"):
             def done(info: VersionInfo) -> str:
                 st.session_state.pop(state.VIEW_VERSION, None)
