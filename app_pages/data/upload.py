@@ -107,4 +107,4 @@ if ignored:
 st.button("Publish", type="primary", icon=":material/publish:", disabled=tick_missing,
           on_click=publish.open_publish, args=(plan,),
           help="Tick the box above first." if tick_missing else "Opens a confirmation.")
-publish.publish_dialog(files, note, keep_originals=keep)
+publish.publish_dialog(files, note, keep_originals=keep or not ignored)
