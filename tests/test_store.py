@@ -355,22 +355,28 @@ def _publish_from_process(url: str, editor: str, count: int, start) -> None:
                           f"{editor} #{n}")
 
 
-def test_publishes_from_two_processes_all_land_in_order(store, db_url, monkeypatch):
+def run_in_processes(monkeypatch, target, db_url: str, editors: list[str], count: int,
+                     timeout: float = 300) -> None:
+    """Run ``target(db_url, editor, count, start)`` in one process per editor, all released
+    at once; asserts every process exited cleanly."""
     # spawn re-runs the parent's __main__ in each child; after AppTest ran app.py in this
     # process that would be the app, so give the children a bare __main__.
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no shared sockets
     start = context.Event()
-    editors, per_process = ["alice", "bob"], 4
-    processes = [context.Process(target=_publish_from_process,
-                                 args=(db_url, editor, per_process, start))
+    processes = [context.Process(target=target, args=(db_url, editor, count, start))
                  for editor in editors]
     for process in processes:
         process.start()
     start.set()
     for process in processes:
-        process.join(timeout=180)
-    assert [p.exitcode for p in processes] == [0, 0]
+        process.join(timeout=timeout)
+    assert [p.exitcode for p in processes] == [0] * len(editors)
+
+
+def test_publishes_from_two_processes_all_land_in_order(store, db_url, monkeypatch):
+    editors, per_process = ["alice", "bob"], 4
+    run_in_processes(monkeypatch, _publish_from_process, db_url, editors, per_process)
     assert_all_recorded_in_order(store, editors, per_process)
 
 
@@ -825,19 +831,8 @@ def test_concurrent_publishers_in_threads_never_lose_a_change(store):
 
 
 def test_concurrent_publishers_in_processes_never_lose_a_change(store, db_url, monkeypatch):
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
-    context = multiprocessing.get_context("spawn")
-    start = context.Event()
     editors, per_process = ["alice", "bob"], 3
-    processes = [context.Process(target=_publisher_process,
-                                 args=(db_url, editor, per_process, start))
-                 for editor in editors]
-    for process in processes:
-        process.start()
-    start.set()
-    for process in processes:
-        process.join(timeout=300)
-    assert [p.exitcode for p in processes] == [0, 0]
+    run_in_processes(monkeypatch, _publisher_process, db_url, editors, per_process)
     assert_no_change_lost(store, editors, per_process)
 
 
