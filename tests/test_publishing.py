@@ -176,6 +176,7 @@ def test_a_quarter_with_costs_but_no_usage_is_partial_and_not_the_default(sample
     assert latest_complete_quarter(plan.merged) == "2026-Q3"
     assert resolve_quarter(plan.merged) == "2026-Q3"
     assert resolve_quarter(plan.merged, "2026-Q4") == "2026-Q4"  # an explicit quarter stays
+    assert summarize(plan.merged).quarter == "2026-Q3"
     assert "2026-Q4" in plan.merged.quarters
 
 

@@ -930,7 +930,10 @@ def recheck(tables: Mapping[str, pd.DataFrame]
     disappear), shared lines' allocation rules, rule totals, work-type classes and partial
     quarters. Returns the tables with names spelled as the catalogue does, and the findings
     (codes in ``CROSS_TABLE_CODES``)."""
-    tables = {key: tables.get(key, empty_table(key)) for key in table_keys()} | dict(tables)
+    tables = dict(tables)
+    for key in table_keys():
+        if key not in tables:
+            tables[key] = empty_table(key)
     services = tables["services"]
     if "in_catalog" in services:
         tables["services"] = services[services["in_catalog"].astype("boolean").fillna(True)
@@ -977,8 +980,9 @@ def partial_quarters(tables: Mapping[str, pd.DataFrame]) -> list[Finding]:
     with_usage = set() if usage is None else set(usage["quarter"].dropna())
     with_support = set() if support is None else set(support["quarter"].dropna())
     findings = []
-    for quarter in sorted(costs["quarter"].dropna().unique()):
-        first = costs.loc[costs["quarter"] == quarter].iloc[0]
+    firsts = costs[["quarter", "source_file", "source_sheet"]].dropna(subset=["quarter"])
+    for first in firsts.drop_duplicates("quarter").sort_values("quarter").itertuples():
+        quarter = first.quarter
         missing = []
         if with_usage and quarter not in with_usage:
             missing.append("usage")
@@ -995,7 +999,7 @@ def partial_quarters(tables: Mapping[str, pd.DataFrame]) -> list[Finding]:
             f"would see that {' and '.join(seen[m] for m in missing)}. The dashboard opens on "
             "the latest complete quarter instead.",
             f"Add the {' and '.join(missing)} of {quarter}, or leave it out until it is "
-            "complete.", file=str(first["source_file"]), sheet=str(first["source_sheet"]),
+            "complete.", file=str(first.source_file), sheet=str(first.source_sheet),
             column="quarter", value=quarter))
     return findings
 

@@ -171,31 +171,21 @@ def _print_findings(findings) -> None:
 def run_publish(args: argparse.Namespace) -> int:
     from .datafiles import strip_ignored_columns
     from .ingest import load
-    from .publishing import PublishRefused, plan_for_store, publish
-    from .store import DamagedVersionError, StaleBaseError, StoreMovedError
+    from .publishing import plan_for_store, publish
 
     missing = [p for p in args.files if not Path(p).is_file()]
     for path in missing:
         _err(f"no such file: {path}")
     if missing:
         return EXIT_USAGE
-    editor = _sign_in(args.editor)
-    if editor is None:
-        return EXIT_USAGE
-    store = _open_store()
-    if store is None:
-        return EXIT_REFUSED
-    with store:
+
+    def work(store, editor: str) -> int:
         files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
         incoming = load(files)
         for source in incoming.sources:
             loaded = ", ".join(f"{key} {rows:,}" for key, rows in source.tables.items())
             print(f"{source.name}: {loaded or 'nothing loaded'}")
-        try:
-            plan = plan_for_store(store, incoming)
-        except DamagedVersionError as exc:
-            _err(f"{exc} Roll back first: python -m valuelib rollback VERSION --editor NAME.")
-            return EXIT_REFUSED
+        plan = plan_for_store(store, incoming)
         if plan.findings:
             print(f"\nFindings on the merged data ({len(plan.errors)} error(s), "
                   f"{len(plan.warnings)} warning(s)):")
@@ -221,14 +211,11 @@ def run_publish(args: argparse.Namespace) -> int:
         if not args.yes and not _confirm(f"\nPublish this for everyone as {editor}?"):
             print("Not published.")
             return EXIT_DECLINED
-        try:
-            info = publish(store, plan, files, editor, args.note,
-                           confirmed=args.replace_reference)
-        except (PublishRefused, StaleBaseError, StoreMovedError) as exc:
-            _err(str(exc))
-            return EXIT_REFUSED
+        info = publish(store, plan, files, editor, args.note, confirmed=args.replace_reference)
         print(f"Published {info.label}. Everyone with the link now sees it.")
         return 0
+
+    return _with_store(work, editor=args.editor)
 
 
 def _version_json(info) -> dict:
@@ -244,137 +231,124 @@ def _version_json(info) -> dict:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    store = _open_store()
-    if store is None:
-        return EXIT_REFUSED
-    with store:
+    def work(store) -> int:
         versions = store.versions()
-    if args.json:
-        print(json.dumps([_version_json(v) for v in versions], indent=2))
+        if args.json:
+            print(json.dumps([_version_json(v) for v in versions], indent=2))
+            return 0
+        if not versions:
+            print(f"Nothing has been published yet in {store.url}.")
+            return 0
+        for info in versions:
+            quarters = ", ".join(info.quarters) or "no quarters"
+            print(f"{info.label} · {info.note or '(no note)'} · {quarters}")
+            for f in info.files:
+                state = (f"purged {f.purged_at:%Y-%m-%d %H:%M} UTC by {f.purged_by}"
+                         if f.purged else f"{f.size:,} bytes")
+                print(f"    {f.name} ({state})")
         return 0
-    if not versions:
-        print(f"Nothing has been published yet in {store.url}.")
-        return 0
-    for info in versions:
-        quarters = ", ".join(info.quarters) or "no quarters"
-        print(f"{info.label} · {info.note or '(no note)'} · {quarters}")
-        for f in info.files:
-            state = (f"purged {f.purged_at:%Y-%m-%d %H:%M} UTC by {f.purged_by}" if f.purged
-                     else f"{f.size:,} bytes")
-            print(f"    {f.name} ({state})")
-    return 0
+
+    return _with_store(work)
 
 
-def run_rollback(args: argparse.Namespace) -> int:
+def _with_store(work: Callable, *, editor: str | None = None) -> int:
+    """Sign in (when ``editor`` is given), open the store and run ``work(store[, editor])``;
+    the store's refusals become a message and an exit code."""
+    from .publishing import PublishRefused
     from .store import (
         DamagedVersionError,
+        StaleBaseError,
         StoreMovedError,
         VersionNotFoundError,
     )
 
-    editor = _sign_in(args.editor)
-    if editor is None:
-        return EXIT_USAGE
+    if editor is not None:
+        editor = _sign_in(editor)
+        if editor is None:
+            return EXIT_USAGE
     store = _open_store()
     if store is None:
         return EXIT_REFUSED
     with store:
         try:
-            target = store.version(args.version)
+            return work(store) if editor is None else work(store, editor)
         except VersionNotFoundError as exc:
             _err(str(exc))
             return EXIT_USAGE
+        except (DamagedVersionError, StoreMovedError, StaleBaseError, PublishRefused) as exc:
+            _err(str(exc))
+            return EXIT_REFUSED
+
+
+def run_rollback(args: argparse.Namespace) -> int:
+    def work(store, editor: str) -> int:
+        target = store.version(args.version)
         print(f"Roll back to {target.label}: its data becomes the new latest version "
               "(history is kept).")
         if not args.yes and not _confirm("Roll back?"):
             print("Not rolled back.")
             return EXIT_DECLINED
-        try:
-            info = store.rollback(args.version, editor)
-        except (DamagedVersionError, StoreMovedError) as exc:
-            _err(str(exc))
-            return EXIT_REFUSED
-    print(f"Published {info.label} (the data of version {args.version}).")
-    return 0
+        info = store.rollback(args.version, editor)
+        print(f"Published {info.label} (the data of version {args.version}).")
+        return 0
+
+    return _with_store(work, editor=args.editor)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    store = _open_store()
-    if store is None:
-        return EXIT_REFUSED
-    with store:
+    def work(store) -> int:
         checks = store.verify()
-    if not checks:
-        print("Nothing has been published yet.")
-        return 0
-    for check in checks:
-        print(check.line)
-    damaged = [c.id for c in checks if not c.ok]
-    if damaged:
+        if not checks:
+            print("Nothing has been published yet.")
+            return 0
+        for check in checks:
+            print(check.line)
+        damaged = [c.id for c in checks if not c.ok]
+        if not damaged:
+            print(f"All {len(checks)} version(s) load.")
+            return 0
         good = next((c.id for c in checks if c.ok), None)
         advice = (f" Roll back to version {good}: python -m valuelib rollback {good} "
                   "--editor NAME." if good else " Restore a backup (docs/store.md).")
         print(f"{len(damaged)} of {len(checks)} version(s) damaged.{advice}")
         return EXIT_REFUSED
-    print(f"All {len(checks)} version(s) load.")
-    return 0
+
+    return _with_store(work)
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    from .store import StoreMovedError, VersionNotFoundError
+    def work(store, editor: str) -> int:
+        target = store.version(args.version)
+        names = ", ".join(f.name for f in target.files if not f.purged)
+        if not names:
+            print(f"Version {args.version} keeps no raw files.")
+            return 0
+        if not args.yes and not _confirm(f"Delete {names} of version {args.version} for good "
+                                         "(its data stays)?"):
+            print("Nothing purged.")
+            return EXIT_DECLINED
+        store.purge_files(args.version, editor)
+        print(f"Purged the raw files of version {args.version} ({names}); recorded as purged "
+              f"by {editor}.")
+        return 0
 
-    editor = _sign_in(args.editor)
-    if editor is None:
-        return EXIT_USAGE
-    store = _open_store()
-    if store is None:
-        return EXIT_REFUSED
-    with store:
-        try:
-            target = store.version(args.version)
-            names = ", ".join(f.name for f in target.files if not f.purged)
-            if not names:
-                print(f"Version {args.version} keeps no raw files.")
-                return 0
-            if not args.yes and not _confirm(f"Delete {names} of version {args.version} for "
-                                             "good (its data stays)?"):
-                print("Nothing purged.")
-                return EXIT_DECLINED
-            store.purge_files(args.version, editor)
-        except VersionNotFoundError as exc:
-            _err(str(exc))
-            return EXIT_USAGE
-        except StoreMovedError as exc:
-            _err(str(exc))
-            return EXIT_REFUSED
-    print(f"Purged the raw files of version {args.version} ({names}); recorded as purged by "
-          f"{editor}.")
-    return 0
+    return _with_store(work, editor=args.editor)
 
 
 def run_export(args: argparse.Namespace) -> int:
     from .datafiles import dataset_workbook
-    from .store import DamagedVersionError, VersionNotFoundError
 
     out = Path(args.out)
     if not out.parent.is_dir():
         _err(f"no such folder for the output: {out.parent}")
         return EXIT_USAGE
-    store = _open_store()
-    if store is None:
-        return EXIT_REFUSED
-    with store:
-        try:
-            dataset = store.load(args.version)
-        except VersionNotFoundError as exc:
-            _err(str(exc))
-            return EXIT_USAGE
-        except DamagedVersionError as exc:
-            _err(str(exc))
-            return EXIT_REFUSED
-    out.write_bytes(dataset_workbook(dataset))
-    print(f"Wrote {out}: the data of version {args.version} in the template's shape.")
-    return 0
+
+    def work(store) -> int:
+        out.write_bytes(dataset_workbook(store.load(args.version)))
+        print(f"Wrote {out}: the data of version {args.version} in the template's shape.")
+        return 0
+
+    return _with_store(work)
 
 
 def run_hash(args: argparse.Namespace) -> int:

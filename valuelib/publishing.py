@@ -48,6 +48,8 @@ __all__ = [
 BIG_MOVE = 0.5
 PER_USER_MOVE = 0.2
 LISTED = 6  # names listed in one sentence before "and N more"
+# The tables cost per user is worked out from (costing.cost_per_user).
+PER_USER_INPUTS = ("costs", "usage", "allocation_rules", "support", "services")
 
 # Reference tables (replaced wholesale by an upload that has rows for them): the columns that
 # name one row, and what one row is called.
@@ -390,6 +392,8 @@ def _per_user_changes(before: Dataset, after: Dataset) -> tuple[PerUserChange, .
     shared = sorted(set(before.quarters) & set(after.quarters))
     if not shared:
         return ()
+    if all(_same_frame(before.tables.get(k), after.tables.get(k)) for k in PER_USER_INPUTS):
+        return ()  # nothing behind the per-user figures changed
     try:
         old, new = cost_per_user(before), cost_per_user(after)
     except (KeyError, ValueError, TypeError):  # tables without the costing columns
