@@ -464,3 +464,17 @@ def test_an_editor_rolls_back_from_a_damaged_version(tmp_path):
     assert not at.exception
     assert (store.latest().id, store.latest().rolled_back_from) == (3, 1)
     assert not at.warning  # the latest loads again
+
+
+def test_an_editor_purges_a_versions_files_after_a_confirmation():
+    store = _publish_sample()
+    at = app().run()
+    at.switch_page(HISTORY_PAGE).run()
+    _sign_in(at, PASSCODE)
+    next(b for b in at.button if b.label.startswith("Purge version 1")).click().run()
+    assert store.files(1)  # nothing deleted before the confirmation
+    _button(at, "Purge the files").click().run()
+    assert not at.exception
+    assert store.files(1) == []
+    assert any("purged by Dana" in f for f in at.dataframe[0].value["files"])
+    assert any("as one workbook" in b.label for b in at.get("download_button"))

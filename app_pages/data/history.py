@@ -75,15 +75,15 @@ with left:
                                 "and upload it again.")
 with right:
     st.markdown(f"**Files uploaded for version {chosen.id}**")
-    files = store.files(chosen.id)
-    if not files:
+    kept = [f.name for f in chosen.files if not f.purged]
+    if not kept:
         st.caption(data.files_label(chosen) or "No files kept.")
-    elif state.editor():
-        for index, (name, content) in enumerate(files):
+    elif state.editor():  # only editors' sessions ever receive the bytes
+        for index, (name, content) in enumerate(store.files(chosen.id)):
             st.download_button(name, content, name, key=f"file_{chosen.id}_{index}",
                                icon=":material/download:")
     else:
-        render.sentences(name for name, _ in files)
+        render.sentences(kept)
         st.caption("Only editors can download the original files (they may hold personal "
                    "data the dashboard ignores). Everyone can download the version's data "
                    "as one workbook.")
@@ -91,10 +91,10 @@ with right:
 if not editor.sign_in():
     st.stop()
 
-if files:
+if kept:
     st.button(f"Purge version {chosen.id}'s uploaded files …", icon=":material/delete:",
               key="purge", on_click=publish.open_purge, args=(chosen.id,))
-    publish.purge_dialog(chosen, [name for name, _ in files])
+    publish.purge_dialog(chosen, kept)
 
 if chosen.id != published.latest_id and chosen_data is not None:
     st.subheader("Roll back")
