@@ -68,6 +68,7 @@ if presenting:
 else:
     st.query_params.pop(state.PRESENT, None)
     sidebar.render(source)
+    sidebar.damage_warning(source)
 
 for note in link_notes:
     st.info(render.md(note), icon=":material/link_off:")

@@ -11,6 +11,7 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     command -v chromium >/dev/null || missing+=(chromium chromium-driver)
     command -v pdftoppm >/dev/null || missing+=(poppler-utils)
     fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+    command -v pg_dump >/dev/null || missing+=(postgresql-client)  # backup tests
     if [ ${#missing[@]} -gt 0 ]; then
         echo "tests/run.sh: installing ${missing[*]}" >&2
         export DEBIAN_FRONTEND=noninteractive

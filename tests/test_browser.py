@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.workbooks import fewer_offers
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,11 +104,16 @@ def settle(page, text: str, timeout: float = 30_000) -> None:
             "!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout)
 
 
-def shoot(page, name: str) -> None:
+def shoot(page, name: str, at: str | None = None) -> None:
     """What fits on a 1280 × 720 screen, and the whole page (a tall window, since Streamlit
-    scrolls inside its main area rather than the document)."""
+    scrolls inside its main area rather than the document). ``at``: a text to scroll to
+    first, for the part of a long page a person would be looking at."""
     SHOTS.mkdir(exist_ok=True)
     page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
+    if at:
+        page.get_by_text(at, exact=False).first.evaluate(
+            "e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": 3000})
@@ -198,26 +205,64 @@ def test_presentation_mode_hides_the_sidebar(page, server):
             settle(page, f"{step + 1} of 5")
 
 
-def test_published_data_is_what_a_new_visitor_sees(browser, server):
-    editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+def _sign_in(page) -> None:
+    page.get_by_label("Your name").fill("Dana Reyes")
+    page.get_by_label("Editor passcode").fill(PASSCODE)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page, "Signed in as editor")
+
+
+def _confirm_publish(page) -> None:
+    page.get_by_role("button", name="Publish", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("What changes").wait_for(timeout=30_000)
+
+
+def test_published_data_is_what_a_new_visitor_sees(browser, server, tmp_path):
+    """An IT director's whole publish: upload → findings → what changes → sign in → the
+    confirmation → published; another browser sees it. Then a smaller Market sheet, which
+    removes offers, needs the tick first."""
+    editor = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     editor.goto(f"{server}/data")
     settle(editor, "Upload & publish")
     editor.locator('input[type="file"]').set_input_files(
         [str(p) for p in sorted((ROOT / "sample_data").glob("*.xlsx"))])
-    settle(editor, "Publish for everyone")
-    editor.get_by_label("Your name").fill("Dana Reyes")
-    editor.get_by_label("Editor passcode").fill(PASSCODE)
-    editor.get_by_role("button", name="Sign in").click()
-    settle(editor, "Signed in as editor")
+    settle(editor, "What publishing changes")
+    shoot(editor, "publish_1_findings", at="What was loaded")
+    shoot(editor, "publish_2_changes", at="What publishing changes")
+    _sign_in(editor)
     editor.get_by_label("Note for this version").fill("Browser test publish")
-    editor.get_by_role("button", name="Publish").click()
+    _confirm_publish(editor)
+    shoot(editor, "publish_3_confirmation")
+    editor.get_by_role("dialog").get_by_role("button", name="Publish now").click()
     settle(editor, "Everyone with the link now sees it")
-    shoot(editor, "published")
-    editor.context.close()
+    assert editor.locator('[data-testid="stFileUploaderFile"]').count() == 0  # cleared
+    assert editor.get_by_text("Findings", exact=True).count() == 0
+    shoot(editor, "publish_4_published")
 
     viewer = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     viewer.goto(server)
-    settle(viewer, "Total IT cost")
+    # the headline's reading sentence: a metric's label can stay hidden from text locators
+    settle(viewer, "on IT in", timeout=90_000)  # a cold load of the published version
     assert viewer.get_by_text("Published Version 1").count() >= 1
     assert viewer.locator('[data-testid="stMetricValue"]').count() >= 5
+
+    fewer = tmp_path / "market-two-offers.xlsx"
+    fewer.write_bytes(fewer_offers())
+    editor.locator('input[type="file"]').set_input_files(str(fewer))
+    settle(editor, "would be removed")
+    publish = editor.get_by_role("button", name="Publish", exact=True)
+    assert publish.is_disabled()
+    shoot(editor, "publish_5_tick", at="What publishing changes")
+    editor.get_by_text("I have checked these changes").click()
+    settle(editor, "would be removed")
+    assert publish.is_enabled()
+    _confirm_publish(editor)
+    editor.get_by_role("dialog").get_by_role("button", name="Publish now").click()
+    settle(editor, "Everyone with the link now sees it")
+    editor.context.close()
+
+    viewer.reload()
+    settle(viewer, "on IT in", timeout=90_000)
+    assert viewer.get_by_text("Published Version 2").count() >= 1
     viewer.context.close()

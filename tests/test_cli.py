@@ -52,7 +52,10 @@ def test_template_round_trips_through_check(tmp_path, capsys):
     out = tmp_path / "template.xlsx"
     assert main(["template", str(out)]) == 0
     dataset = load_paths([out])
-    assert not dataset.findings, dataset.findings
+    # Every example row reads, and every one is flagged: uploading it would publish fiction.
+    assert {f.code for f in dataset.findings} == {"TEMPLATE_EXAMPLE"}
+    assert {f.sheet for f in dataset.findings} >= {"Services", "Costs", "Usage", "Market",
+                                                   "Blocks", "Support", "Value"}
     assert all(len(dataset[key]) == 1 for key in ("services", "costs", "usage", "support",
                                                    "market", "value", "blocks"))
 
@@ -98,3 +101,129 @@ def test_summary_of_a_ticket_log_alone(capsys):
 def test_summary_refuses_a_quarter_without_data(capsys):
     assert main(["summary", *SAMPLE, "--quarter", "2019-Q1"]) == 2
     assert "quarters with data" in capsys.readouterr().err
+
+
+# ---- publish, history, rollback, verify ----------------------------------------------------
+
+@pytest.fixture
+def cli_store(tmp_path, monkeypatch):
+    """An empty SQLite store for the publishing commands, the shared passcode set."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VALUELIB_DATABASE_URL", raising=False)
+    monkeypatch.delenv("VALUELIB_EDITORS", raising=False)
+    monkeypatch.setenv("VALUELIB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VALUELIB_EDITOR_PASSWORD", "pass-1234")
+    return tmp_path
+
+
+def _stdin(monkeypatch, text: str) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+
+
+def test_publish_history_verify_and_rollback(cli_store, capsys, monkeypatch):
+    assert main(["publish", *SAMPLE, "--editor", "Dana", "--note", "Q3", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "What changes (against nothing published yet):" in out
+    assert "Published Version 1" in out
+    # The same files again change nothing: refused.
+    assert main(["publish", *SAMPLE, "--editor", "Dana", "--yes"]) == 1
+    assert "changes nothing" in capsys.readouterr().err
+    assert main(["history", "--json"]) == 0
+    (version,) = json.loads(capsys.readouterr().out)
+    assert (version["id"], version["editor"], version["note"]) == (1, "Dana", "Q3")
+    assert version["quarters"][-1] == "2026-Q3"
+    assert main(["verify"]) == 0
+    assert "Version 1: ok" in capsys.readouterr().out
+    assert main(["rollback", "1", "--editor", "Eve", "--yes"]) == 0
+    assert "Published Version 2" in capsys.readouterr().out
+    assert main(["history"]) == 0
+    assert "Rollback to version 1" in capsys.readouterr().out
+
+
+def test_publishing_the_template_exits_1_with_the_findings(cli_store, capsys):
+    template = cli_store / "template.xlsx"
+    assert main(["template", str(template)]) == 0
+    assert main(["publish", str(template), "--editor", "Dana", "--yes"]) == 1
+    captured = capsys.readouterr()
+    assert "TEMPLATE_EXAMPLE" in captured.out
+    assert "nothing was published" in captured.err
+    assert main(["history"]) == 0
+    assert "Nothing has been published yet" in capsys.readouterr().out
+
+
+def test_removing_reference_rows_exits_3_without_the_tick(cli_store, capsys):
+    from tests.golden.cases import xlsx
+
+    assert main(["publish", *SAMPLE, "--editor", "Dana", "--yes"]) == 0
+    market = cli_store / "market.xlsx"
+    market.write_bytes(xlsx(Market=[["service", "offer", "price_per_user_month"],
+                                    ["CRM", "Cheap CRM", 5]]))
+    capsys.readouterr()
+    assert main(["publish", str(market), "--editor", "Dana", "--yes"]) == 3
+    captured = capsys.readouterr()
+    assert "Market: 11 published offers would be removed" in captured.out
+    assert "--replace-reference" in captured.err
+    assert main(["publish", str(market), "--editor", "Dana", "--yes",
+                 "--replace-reference"]) == 0
+    assert "Published Version 2" in capsys.readouterr().out
+
+
+def test_publish_asks_first_and_no_publishes_nothing(cli_store, capsys, monkeypatch):
+    _stdin(monkeypatch, "n\n")
+    assert main(["publish", *SAMPLE, "--editor", "Dana"]) == 4
+    assert "Not published." in capsys.readouterr().out
+    _stdin(monkeypatch, "y\n")
+    assert main(["publish", *SAMPLE, "--editor", "Dana"]) == 0
+
+
+def test_a_wrong_passcode_publishes_nothing(cli_store, capsys, monkeypatch):
+    from valuelib.editors import hash_passcode
+
+    monkeypatch.setenv("VALUELIB_EDITORS",
+                       json.dumps({"Dana Reyes": hash_passcode("dana-pass", iterations=1000)}))
+    monkeypatch.setenv("VALUELIB_EDITOR_PASSWORD", "wrong")
+    assert main(["publish", *SAMPLE, "--editor", "Dana Reyes", "--yes"]) == 2
+    assert "do not match an editor" in capsys.readouterr().err
+    monkeypatch.setenv("VALUELIB_EDITOR_PASSWORD", "dana-pass")
+    assert main(["publish", *SAMPLE, "--editor", "dana reyes", "--yes"]) == 0
+    assert main(["history", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("["):])[0]["editor"] == "Dana Reyes"  # as configured
+
+
+def test_verify_exits_1_on_a_damaged_version(cli_store, capsys):
+    from sqlalchemy import create_engine, text
+
+    assert main(["publish", *SAMPLE, "--editor", "Dana", "--yes"]) == 0
+    engine = create_engine(f"sqlite:///{cli_store / 'data' / 'valuelib.sqlite'}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE version_tables SET payload = :p WHERE name = 'costs'"),
+                     {"p": b"rotten"})
+    engine.dispose()
+    capsys.readouterr()
+    assert main(["verify"]) == 1
+    out = capsys.readouterr().out
+    assert "Version 1: DAMAGED (table costs: its checksum does not match)" in out
+    assert "Restore a backup" in out
+
+
+def test_hash_passcode_prints_a_hash_check_editor_accepts(capsys, monkeypatch):
+    from valuelib.editors import verify_passcode
+
+    _stdin(monkeypatch, "long enough passcode\n")
+    assert main(["hash-passcode", "--stdin"]) == 0
+    hashed = capsys.readouterr().out.strip()
+    assert hashed.startswith("pbkdf2_sha256$600000$")
+    assert verify_passcode("long enough passcode", hashed)
+
+
+def test_export_writes_a_reuploadable_workbook(cli_store, capsys):
+    assert main(["publish", *SAMPLE, "--editor", "Dana", "--yes"]) == 0
+    out = cli_store / "version-1.xlsx"
+    assert main(["export", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["publish", str(out), "--editor", "Dana", "--yes"]) == 1
+    assert "changes nothing" in capsys.readouterr().err

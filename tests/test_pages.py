@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.golden.cases import HERE as GOLDEN
+from tests.workbooks import fewer_offers
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -125,8 +126,8 @@ def test_a_bad_upload_shows_its_findings_and_no_preview():
         [("bad_value.xlsx", (GOLDEN / "bad_value.xlsx").read_bytes(), "application/x")]).run()
     assert not at.exception
     findings = at.dataframe[0].value
-    assert findings.iloc[0]["code"] == "BAD_VALUE"
-    assert findings.iloc[0]["row"] == 3
+    bad = findings[findings["code"] == "BAD_VALUE"]
+    assert bad.iloc[0]["row"] == 3
     assert any("Usage, row 3, column users" in m.value for m in at.markdown)
     assert "preview_upload" not in [t.key for t in at.toggle]  # no preview of bad data
     assert not [b for b in at.button if b.label == "Publish"]
@@ -164,8 +165,8 @@ def test_publish_then_a_new_session_sees_the_published_data():
     at.file_uploader(key="upload").set_value(
         [(p.name, p.read_bytes(), "application/x") for p in SAMPLE]).run()
     _sign_in(at, PASSCODE)
-    publish = next(b for b in at.button if b.label == "Publish")
-    publish.click().run()
+    next(b for b in at.button if b.label == "Publish").click().run()
+    next(b for b in at.button if b.label == "Publish now").click().run()  # the confirmation
     assert not at.exception
     assert any("Published" in s.value for s in at.success)
     assert any("Published" in b for b in badges(at))  # the editor's own sidebar says so too
@@ -243,6 +244,9 @@ def test_history_lists_versions_and_an_editor_rolls_back():
     at.selectbox(key="history_version").select_index(1).run()  # newest first: version 1
     _sign_in(at, PASSCODE)
     next(b for b in at.button if b.label.startswith("Publish version 1")).click().run()
+    assert store.latest().id == 2  # the confirmation first, repeating what changes
+    assert any("Total cost" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Roll back now").click().run()
     assert not at.exception
     latest = store.latest()
     assert (latest.id, latest.rolled_back_from) == (3, 1)
@@ -285,3 +289,200 @@ def test_a_database_that_does_not_answer_is_said_plainly_and_the_sample_still_sh
     assert any("Sample data" in b for b in badges(at))
     at.switch_page("app_pages/data/history.py").run()
     assert not at.exception
+
+
+# --- publishing through the plan, the tick and the confirmation (issue 11) ------------------
+
+UPLOAD_PAGE = "app_pages/data/upload.py"
+HISTORY_PAGE = "app_pages/data/history.py"
+
+
+def _upload(at: AppTest, files) -> AppTest:
+    at.switch_page(UPLOAD_PAGE).run()
+    at.file_uploader(key="upload").set_value(
+        [(name, content, "application/x") for name, content in files]).run()
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def _publish_sample():
+    from valuelib.ingest import load
+    from valuelib.store import Store
+
+    store = Store.from_env()
+    files = sample_files()
+    store.publish(load(files), list(files), editor="Dana", note="first")
+    return store
+
+
+def test_the_template_uploaded_as_it_is_is_refused_on_the_page():
+    from valuelib.template import write_template
+
+    at = _upload(app().run(), [("it-value-template.xlsx", write_template())])
+    assert not at.exception
+    assert "TEMPLATE_EXAMPLE" in set(at.dataframe[0].value["code"])
+    assert any("block publishing" in e.value for e in at.error)
+    assert "Publish" not in _labels(at)
+
+
+def test_a_publish_identical_to_the_live_version_is_refused_plainly():
+    _publish_sample()
+    at = _upload(app().run(), sample_files())
+    assert not at.exception
+    assert any("identical to version 1" in i.value for i in at.info)
+    assert "Publish" not in _labels(at)
+
+
+def test_removing_published_offers_needs_the_tick_before_publish_is_enabled():
+    store = _publish_sample()
+    at = _upload(app().run(), [("market.xlsx", fewer_offers())])
+    _sign_in(at, PASSCODE)
+    assert not at.exception
+    assert any("would be removed" in w.value for w in at.warning)
+    assert _button(at, "Publish").disabled
+    at.checkbox(key="publish_ticked").check().run()
+    assert not _button(at, "Publish").disabled
+    _button(at, "Publish").click().run()
+    _button(at, "Publish now").click().run()
+    assert not at.exception
+    assert store.latest().id == 2
+
+
+def test_publish_opens_a_confirmation_then_clears_the_upload():
+    from valuelib.store import Store
+
+    at = _upload(app().run(), sample_files())
+    _sign_in(at, PASSCODE)
+    _button(at, "Publish").click().run()
+    assert "Publish now" in _labels(at)  # the dialog, repeating the summary
+    assert any("Total cost" in m.value for m in at.markdown)
+    assert Store.from_env().latest() is None  # nothing written before the confirmation
+    _button(at, "Publish now").click().run()
+    assert not at.exception
+    assert any("Published Version 1" in s.value for s in at.success)
+    assert Store.from_env().latest().id == 1
+    assert not at.dataframe  # the upload and its findings are gone
+    assert at.file_uploader[0].key != "upload"  # a fresh, empty uploader
+    assert any("Published" in b for b in badges(at))
+
+
+def test_cancel_in_the_confirmation_publishes_nothing():
+    from valuelib.store import Store
+
+    at = _upload(app().run(), sample_files())
+    _sign_in(at, PASSCODE)
+    _button(at, "Publish").click().run()
+    _button(at, "Cancel").click().run()
+    assert not at.exception
+    assert "Publish now" not in _labels(at)
+    assert Store.from_env().latest() is None
+
+
+def test_a_version_published_meanwhile_is_never_overwritten():
+    from valuelib.ingest import load
+    from valuelib.store import Store
+
+    at = _upload(app().run(), sample_files())
+    _sign_in(at, PASSCODE)
+    _button(at, "Publish").click().run()
+    files = sample_files()[:1]  # another editor publishes while the dialog is open
+    Store.from_env().publish(load(files), list(files), editor="Lee", note="meanwhile")
+    _button(at, "Publish now").click().run()
+    assert not at.exception
+    assert any("version 1 was published meanwhile" in w.value for w in at.warning)
+    assert Store.from_env().latest().id == 1
+    assert any("Checked as it would be published" in c.value and "Version 1" in c.value
+               for c in at.caption)  # planned again against the new version
+
+
+def test_viewers_see_file_names_but_only_editors_download_them():
+    _publish_sample()
+    at = app().run()
+    at.switch_page(HISTORY_PAGE).run()
+    assert not at.exception
+    downloads = [b.label for b in at.get("download_button")]
+    assert not [label for label in downloads if label.endswith(".xlsx")
+                and label.startswith("northwind")]
+    assert any("northwind_it" in m.value for m in at.markdown)
+    assert any("as one workbook" in label for label in downloads)  # the data, for everyone
+    _sign_in(at, PASSCODE)
+    downloads = [b.label for b in at.get("download_button")]
+    assert sum(label.startswith("northwind") for label in downloads) == 2
+
+
+def test_wrong_passcodes_are_throttled_after_five():
+    at = _upload(app().run(), sample_files())
+    for _ in range(5):
+        _sign_in(at, "guess")
+        assert not any("wait" in e.value for e in at.error)  # five are free
+    _sign_in(at, "guess")
+    assert any("Too many wrong passcodes" in e.value and "wait 2 seconds" in e.value
+               for e in at.error)
+    assert not at.exception
+    assert "Publish" not in _labels(at)
+
+
+def test_an_editor_can_sign_out():
+    at = _upload(app().run(), sample_files())
+    _sign_in(at, PASSCODE)
+    assert "Publish" in _labels(at)
+    _button(at, "Sign out").click().run()
+    assert not at.exception
+    assert "Publish" not in _labels(at)
+    assert "Sign in" in _labels(at)
+
+
+def _damage(version_id: int, tmp_path: Path) -> None:
+    """Bit-rot in one stored table of a version, written behind the store's back."""
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "valuelib.sqlite") as conn:
+        conn.execute("UPDATE version_tables SET payload = ? WHERE version_id = ? AND "
+                     "name = 'costs'", (b"\x78\x9c" + bytes(range(64)), version_id))
+
+
+def test_a_damaged_latest_version_shows_the_one_before_with_a_warning(tmp_path):
+    _publish_twice()
+    _damage(2, tmp_path)
+    at = app().run()
+    assert not at.exception
+    assert any("Version 2 is damaged; showing version 1" in w.value for w in at.warning)
+    assert any("Version 2 is damaged" in c.value for c in at.sidebar.caption)
+    at.switch_page(HISTORY_PAGE).run()
+    assert not at.exception
+    assert "damaged" in set(at.dataframe[0].value["status"])
+
+
+def test_an_editor_rolls_back_from_a_damaged_version(tmp_path):
+    store = _publish_twice()
+    _damage(2, tmp_path)
+    at = app().run()
+    at.switch_page(HISTORY_PAGE).run()
+    at.selectbox(key="history_version").set_value(1).run()
+    _sign_in(at, PASSCODE)
+    next(b for b in at.button if b.label.startswith("Publish version 1")).click().run()
+    _button(at, "Roll back now").click().run()
+    assert not at.exception
+    assert (store.latest().id, store.latest().rolled_back_from) == (3, 1)
+    assert not at.warning  # the latest loads again
+
+
+def test_an_editor_purges_a_versions_files_after_a_confirmation():
+    store = _publish_sample()
+    at = app().run()
+    at.switch_page(HISTORY_PAGE).run()
+    _sign_in(at, PASSCODE)
+    next(b for b in at.button if b.label.startswith("Purge version 1")).click().run()
+    assert store.files(1)  # nothing deleted before the confirmation
+    _button(at, "Purge the files").click().run()
+    assert not at.exception
+    assert store.files(1) == []
+    assert any("purged by Dana" in f for f in at.dataframe[0].value["files"])
+    assert any("as one workbook" in b.label for b in at.get("download_button"))

@@ -28,8 +28,10 @@ import valuelib.store as store_module
 from valuelib.model import ERROR, INFO, WARNING, Dataset, Finding, Settings, SourceFile
 from valuelib.store import (
     SCHEMA_VERSION,
-    ChangeSummary,
+    DamagedVersionError,
+    StaleBaseError,
     Store,
+    StoreMovedError,
     StoreVersionError,
     VersionNotFoundError,
     check_passcode,
@@ -353,22 +355,28 @@ def _publish_from_process(url: str, editor: str, count: int, start) -> None:
                           f"{editor} #{n}")
 
 
-def test_publishes_from_two_processes_all_land_in_order(store, db_url, monkeypatch):
+def run_in_processes(monkeypatch, target, db_url: str, editors: list[str], count: int,
+                     timeout: float = 300) -> None:
+    """Run ``target(db_url, editor, count, start)`` in one process per editor, all released
+    at once; asserts every process exited cleanly."""
     # spawn re-runs the parent's __main__ in each child; after AppTest ran app.py in this
     # process that would be the app, so give the children a bare __main__.
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no shared sockets
     start = context.Event()
-    editors, per_process = ["alice", "bob"], 4
-    processes = [context.Process(target=_publish_from_process,
-                                 args=(db_url, editor, per_process, start))
+    processes = [context.Process(target=target, args=(db_url, editor, count, start))
                  for editor in editors]
     for process in processes:
         process.start()
     start.set()
     for process in processes:
-        process.join(timeout=180)
-    assert [p.exitcode for p in processes] == [0, 0]
+        process.join(timeout=timeout)
+    assert [p.exitcode for p in processes] == [0] * len(editors)
+
+
+def test_publishes_from_two_processes_all_land_in_order(store, db_url, monkeypatch):
+    editors, per_process = ["alice", "bob"], 4
+    run_in_processes(monkeypatch, _publish_from_process, db_url, editors, per_process)
     assert_all_recorded_in_order(store, editors, per_process)
 
 
@@ -465,10 +473,12 @@ def test_an_older_database_is_upgraded_by_the_next_migration(db_url, open_store,
     def add_reviewer(conn):
         conn.execute(text("ALTER TABLE versions ADD COLUMN reviewed_by TEXT"))
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", {**store_module.MIGRATIONS, 2: add_reviewer})
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    following = SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        {**store_module.MIGRATIONS, following: add_reviewer})
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", following)
     upgraded = open_store()
-    assert upgraded.schema_version == 2
+    assert upgraded.schema_version == following
     columns = {c["name"] for c in inspect(raw_engine(db_url)).get_columns("versions")}
     assert "reviewed_by" in columns
     assert_same_dataset(upgraded.load(1), full_dataset())
@@ -482,13 +492,15 @@ def test_a_failing_migration_leaves_the_database_as_it_was(db_url, open_store, m
         conn.execute(text("ALTER TABLE versions ADD COLUMN reviewed_by TEXT"))
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", {**store_module.MIGRATIONS, 2: half_done})
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    following = SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        {**store_module.MIGRATIONS, following: half_done})
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", following)
     with pytest.raises(RuntimeError, match="migration bug"):
         open_store()
     monkeypatch.undo()
     store = open_store()
-    assert store.schema_version == 1
+    assert store.schema_version == SCHEMA_VERSION
     columns = {c["name"] for c in inspect(raw_engine(db_url)).get_columns("versions")}
     assert "reviewed_by" not in columns
     assert [v.id for v in store.versions()] == [1]
@@ -509,7 +521,8 @@ def test_a_newer_database_is_refused_untouched(db_url, open_store):
 
 def test_a_running_store_stops_writing_once_the_schema_moves_on(store, db_url):
     store.publish(tiny_dataset(), [], "Dana")
-    execute(db_url, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    execute(db_url, f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' "
+                    "WHERE key = 'schema_version'")
     with pytest.raises(StoreVersionError, match="Restart the app"):
         store.publish(tiny_dataset(), [], "Eve")
     with pytest.raises(StoreVersionError):
@@ -702,24 +715,21 @@ def test_merge_and_diff_do_not_modify_their_inputs():
 
 def test_diff_against_published_data():
     summary = diff_against(PUBLISHED, INCOMING)
-    assert summary == ChangeSummary(
-        quarters_added=("2026-Q3",),
-        quarters_replaced=("2026-Q2",),
-        services_added=("Chat",),
-        services_removed=("Fax",),
-        total_cost_before=215.0,
-        total_cost_after=257.0,
-        rows_before={"services": 3, "costs": 3, "usage": 2, "market": 1},
-        rows_after={"services": 3, "costs": 4, "usage": 2, "market": 1},
-        currency="GBP",  # the published data's reporting currency
-    )
+    assert summary.quarters_added == ("2026-Q3",)
+    assert summary.quarters_replaced == ("2026-Q2",)
+    assert (summary.services_added, summary.services_removed) == (("Chat",), ("Fax",))
+    assert (summary.total_cost_before, summary.total_cost_after) == (215.0, 257.0)
+    assert summary.rows_before == {"services": 3, "costs": 3, "usage": 2, "market": 1}
+    assert summary.rows_after == {"services": 3, "costs": 4, "usage": 2, "market": 1}
+    assert summary.currency == "GBP"  # the merged data's reporting currency
     assert summary.total_cost_change == 42.0
     assert summary.lines() == [
-        "Adds 2026-Q3.",
-        "Replaces the published rows of 2026-Q2.",
+        "Costs: adds 2026-Q3 and replaces 2026-Q2 (3 cost lines → 4 cost lines).",
         "New services: Chat.",
         "Services no longer listed: Fax.",
+        "Setting currency: EUR → GBP.",
         "Total cost £215 → £257 (+£42).",
+        "2026-Q2 total cost: £115 → £127 (+10%).",
     ]
 
 
@@ -738,3 +748,280 @@ def test_a_merged_dataset_publishes_and_loads_back(store):
     info = store.publish(merged, [("q2q3.xlsx", b"3")], "Dana", "Q3")
     assert info.quarters == ("2026-Q1", "2026-Q2", "2026-Q3")
     assert_same_dataset(store.load(info.id), merged)
+
+
+# --------------------------------------------------------------------------------------------
+# Base versions: concurrent publishers never lose a change
+
+
+def _upload(editor: str, n: int) -> Dataset:
+    """An upload adding one quarter of its own (a different year per editor and round)."""
+    from tests.golden.cases import xlsx
+    from valuelib.ingest import load
+
+    year = {"alice": 2030, "bob": 2040, "editor0": 2050, "editor1": 2060,
+            "editor2": 2070}[editor] + n
+    return load([(f"{editor}.xlsx", xlsx(
+        Services=[["service", "owner"], [f"Svc {editor}", editor]],
+        Costs=[["quarter", "service", "cost_pool", "amount"],
+               [f"{year}-Q1", f"Svc {editor}", "Software", 100 + n]]))])
+
+
+def _publish_until_it_lands(store: Store, editor: str, n: int) -> int:
+    """Plan against the latest version and publish; plan again whenever another version was
+    published meanwhile. Returns how many times the store refused a stale plan."""
+    from valuelib.publishing import plan_publish, publish
+
+    incoming, refused = _upload(editor, n), 0
+    while True:
+        latest = store.latest()
+        published = store.load(latest.id) if latest else None
+        plan = plan_publish(published, latest.id if latest else None, incoming)
+        try:
+            publish(store, plan, [(f"{editor}.xlsx", b"x")], editor, f"{editor} #{n}",
+                    confirmed=True)
+            return refused
+        except StaleBaseError:
+            refused += 1
+
+
+def _publisher_process(url: str, editor: str, count: int, start) -> None:
+    start.wait()
+    with Store(url) as store:
+        for n in range(count):
+            _publish_until_it_lands(store, editor, n)
+
+
+def assert_no_change_lost(store: Store, editors: list[str], per_editor: int) -> None:
+    versions = store.versions()
+    assert len(versions) == len(editors) * per_editor
+    latest = store.load(versions[0].id)
+    kept = set(zip(latest["costs"]["service"], latest["costs"]["amount"], strict=True))
+    assert kept == {(f"Svc {e}", 100 + n) for e in editors for n in range(per_editor)}
+    # Every version holds everything its predecessor held: nothing dropped on the way.
+    quarters = [set(v.quarters) for v in versions[::-1]]
+    assert all(a <= b for a, b in zip(quarters, quarters[1:], strict=False))
+
+
+def test_a_stale_base_is_refused_inside_the_lock(store, db_url):
+    store.publish(tiny_dataset(1.0), [], "Dana", base_version=None)
+    store.publish(tiny_dataset(2.0), [], "Eve", base_version=1)
+    with pytest.raises(StaleBaseError, match="version 2 was published meanwhile: review the "
+                                             "changes again"):
+        store.publish(tiny_dataset(3.0), [], "Dana", base_version=1)
+    with pytest.raises(StaleBaseError, match="version 2"):
+        store.publish(tiny_dataset(3.0), [], "Dana", base_version=None)
+    assert count_rows(db_url, "versions") == 2
+    assert store.publish(tiny_dataset(3.0), [], "Dana", base_version=2).id == 3
+
+
+def test_concurrent_publishers_in_threads_never_lose_a_change(store):
+    threads, per_thread = 3, 2
+    start = threading.Barrier(threads)
+    editors = [f"editor{i}" for i in range(threads)]
+
+    def publisher(editor: str) -> int:
+        start.wait()
+        return sum(_publish_until_it_lands(store, editor, n) for n in range(per_thread))
+
+    with ThreadPoolExecutor(threads) as pool:
+        refusals = [f.result(timeout=300) for f in [pool.submit(publisher, e) for e in editors]]
+    assert_no_change_lost(store, editors, per_thread)
+    assert sum(refusals) >= 0  # how often a plan went stale depends on timing; none is lost
+
+
+def test_concurrent_publishers_in_processes_never_lose_a_change(store, db_url, monkeypatch):
+    editors, per_process = ["alice", "bob"], 3
+    run_in_processes(monkeypatch, _publisher_process, db_url, editors, per_process)
+    assert_no_change_lost(store, editors, per_process)
+
+
+# --------------------------------------------------------------------------------------------
+# Integrity: checksums, damaged versions, a vanished or replaced database
+
+
+def _payload(url: str, version_id: int, table: str) -> bytes:
+    engine = raw_engine(url)
+    with engine.connect() as conn:
+        payload = conn.execute(text(
+            "SELECT payload FROM version_tables WHERE version_id = :v AND name = :t"),
+            {"v": version_id, "t": table}).scalar_one()
+    engine.dispose()
+    return bytes(payload)
+
+
+def _set_payload(url: str, version_id: int, table: str, payload: bytes,
+                 checksum: str | None = None) -> None:
+    engine = raw_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE version_tables SET payload = :p WHERE version_id = :v "
+                          "AND name = :t"), {"p": payload, "v": version_id, "t": table})
+        if checksum is not None:
+            conn.execute(text("UPDATE version_tables SET checksum = :c WHERE version_id = :v "
+                              "AND name = :t"), {"c": checksum, "v": version_id, "t": table})
+    engine.dispose()
+
+
+def _bit_rot(payload: bytes) -> bytes:
+    """64 bytes flipped in the middle of the payload."""
+    middle = max(0, len(payload) // 2 - 32)
+    rotten = bytes(b ^ 0xFF for b in payload[middle:middle + 64])
+    return payload[:middle] + rotten + payload[middle + 64:]
+
+
+def test_a_damaged_version_is_reported_and_rolled_back_from(store, db_url):
+    store.publish(full_dataset(), [("q3.xlsx", b"1")], "Dana")
+    store.publish(tiny_dataset(2.0), [("q4.xlsx", b"2")], "Eve")
+    _set_payload(db_url, 2, "costs", _bit_rot(_payload(db_url, 2, "costs")))
+    with pytest.raises(DamagedVersionError, match="Version 2 is damaged") as caught:
+        store.load(2)
+    assert caught.value.version_id == 2 and "checksum" in caught.value.detail
+    assert_same_dataset(store.load(1), full_dataset())  # the others are unaffected
+    info, damaged = store.latest_loadable()
+    assert (info.id, damaged) == (1, [2])
+    assert [(c.id, c.ok) for c in store.verify()] == [(2, False), (1, True)]
+    with pytest.raises(DamagedVersionError):
+        store.rollback(2, "Dana")  # rolling back TO the damage would publish it again
+    rolled = store.rollback(1, "Dana")
+    assert_same_dataset(store.load(rolled.id), full_dataset())
+    assert store.latest_loadable() == (store.version(3), [])
+
+
+def test_an_undecodable_payload_with_a_matching_checksum_is_damaged_too(store, db_url):
+    store.publish(tiny_dataset(), [], "Dana")
+    garbage = b"not zlib at all"
+    _set_payload(db_url, 1, "costs", garbage, hashlib.sha256(garbage).hexdigest())
+    with pytest.raises(DamagedVersionError, match="does not decompress"):
+        store.load(1)
+    assert store.latest_loadable() == (None, [1])
+
+
+def test_a_vanished_database_file_refuses_to_publish(tmp_path):
+    path = tmp_path / "data" / "valuelib.sqlite"
+    with Store(sqlite_url(path)) as store:
+        store.publish(tiny_dataset(), [], "Dana")
+        for leftover in path.parent.glob("valuelib.sqlite*"):
+            leftover.unlink()
+        with pytest.raises(StoreMovedError, match="vanished"):
+            store.publish(tiny_dataset(2.0), [], "Dana")
+        with pytest.raises(StoreMovedError, match="vanished"):
+            store.rollback(1, "Dana")
+    assert not path.exists()  # nothing was written anywhere pretending to be kept
+
+
+def test_a_replaced_database_file_refuses_to_publish(tmp_path):
+    path = tmp_path / "valuelib.sqlite"
+    other = tmp_path / "other.sqlite"
+    with Store(sqlite_url(other)) as elsewhere:
+        elsewhere.publish(tiny_dataset(9.0), [], "Mallory")
+    with Store(sqlite_url(path)) as store:
+        store.publish(tiny_dataset(), [], "Dana")
+        os.replace(other, path)
+        with pytest.raises(StoreMovedError, match="replaced"):
+            store.publish(tiny_dataset(2.0), [], "Dana")
+
+
+def test_a_database_with_another_store_id_refuses_to_publish(store, db_url):
+    store.publish(tiny_dataset(), [], "Dana")
+    execute(db_url, "UPDATE meta SET value = 'someone-else' WHERE key = 'store_id'")
+    with pytest.raises(StoreMovedError, match="not the one this app opened"):
+        store.publish(tiny_dataset(2.0), [], "Dana")
+    assert count_rows(db_url, "versions") == 1
+
+
+def test_a_v1_database_gets_checksums_and_a_store_id(db_url, open_store):
+    open_store().publish(full_dataset(), [("q3.xlsx", b"x")], "Dana")
+    execute(db_url,
+            "ALTER TABLE version_tables DROP COLUMN checksum",
+            "ALTER TABLE version_files DROP COLUMN purged_at",
+            "ALTER TABLE version_files DROP COLUMN purged_by",
+            "DELETE FROM meta WHERE key = 'store_id'",
+            "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    store = open_store()
+    assert store.schema_version == SCHEMA_VERSION == 2
+    assert store.store_id
+    assert_same_dataset(store.load(1), full_dataset())
+    assert all(c.ok for c in store.verify())
+    _set_payload(db_url, 1, "costs", _bit_rot(_payload(db_url, 1, "costs")))
+    assert not store.check(1).ok
+
+
+# --------------------------------------------------------------------------------------------
+# Raw files: purge
+
+
+def test_purging_a_versions_files_is_recorded_and_keeps_its_data(store, db_url):
+    store.publish(tiny_dataset(1.0), [("private.csv", b"e-mail"), ("shared.csv", b"same")],
+                  "Dana")
+    store.publish(tiny_dataset(2.0), [("shared.csv", b"same")], "Dana")
+    info = store.purge_files(1, "Lee")
+    assert [(f.name, f.purged, f.purged_by) for f in info.files] == [
+        ("private.csv", True, "Lee"), ("shared.csv", True, "Lee")]
+    assert store.files(1) == []
+    assert store.files(2) == [("shared.csv", b"same")]  # the same bytes, still kept by v2
+    assert store.load(1)["costs"]["amount"].tolist() == [1.0]
+    engine = raw_engine(db_url)
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT content FROM file_blobs WHERE sha256 = :s"),
+                            {"s": hashlib.sha256(b"e-mail").hexdigest()}).scalar_one()
+    engine.dispose()
+    assert bytes(kept) == b""
+
+
+# --------------------------------------------------------------------------------------------
+# Backups: restore, then load gives the same data
+
+
+def test_a_sqlite_backup_restores_identical_versions(tmp_path):
+    import sqlite3
+
+    live = tmp_path / "valuelib.sqlite"
+    with Store(sqlite_url(live)) as store:
+        store.publish(full_dataset(), [("q3.xlsx", b"1")], "Dana")
+        store.publish(tiny_dataset(2.0), [("q4.xlsx", b"2")], "Eve")
+        source, target = sqlite3.connect(live), sqlite3.connect(tmp_path / "backup.sqlite")
+        source.backup(target)  # what `sqlite3 valuelib.sqlite ".backup backup.sqlite"` does
+        source.close()
+        target.close()
+    with Store(sqlite_url(tmp_path / "backup.sqlite")) as restored:
+        assert [v.id for v in restored.versions()] == [2, 1]
+        assert_same_dataset(restored.load(1), full_dataset())
+        assert restored.files(2) == [("q4.xlsx", b"2")]
+        assert all(c.ok for c in restored.verify())
+
+
+@pytest.mark.postgres
+def test_a_pg_dump_restores_identical_versions(db_url):
+    import shutil
+    import subprocess
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("pg_dump is for the PostgreSQL store")
+    if shutil.which("pg_dump") is None or shutil.which("psql") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pg_dump and psql are needed for the backup test: apt-get install "
+                        "postgresql-client")
+        pytest.skip("pg_dump / psql not installed")
+    url = make_url(db_url)
+    schema = url.query["options"].removeprefix("-csearch_path=")
+    libpq = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    with Store(db_url) as store:
+        store.publish(full_dataset(), [("q3.xlsx", b"1")], "Dana")
+        store.publish(tiny_dataset(2.0), [("q4.xlsx", b"2")], "Eve")
+        store_id = store.store_id
+    dump = subprocess.run(["pg_dump", "--no-owner", f"--schema={schema}", libpq],
+                          check=True, capture_output=True).stdout
+    # Restore into a fresh schema of the same name: the original moves aside first.
+    execute(db_url, f'ALTER SCHEMA "{schema}" RENAME TO "{schema}_old"')
+    try:
+        subprocess.run(["psql", "--quiet", "-v", "ON_ERROR_STOP=1", libpq], input=dump,
+                       check=True, capture_output=True)
+        with Store(db_url) as restored:
+            assert restored.store_id == store_id
+            assert [v.id for v in restored.versions()] == [2, 1]
+            assert_same_dataset(restored.load(1), full_dataset())
+            assert restored.files(2) == [("q4.xlsx", b"2")]
+            assert all(c.ok for c in restored.verify())
+            assert restored.publish(tiny_dataset(3.0), [], "Dana", base_version=2).id == 3
+    finally:
+        execute(db_url, f'DROP SCHEMA IF EXISTS "{schema}_old" CASCADE')

@@ -15,10 +15,18 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from valuelib import links, questions, views
-from valuelib.ingest import load, load_paths
-from valuelib.model import Dataset
+from valuelib.datafiles import dataset_workbook, ignored_columns
+from valuelib.ingest import load, load_paths, partial_quarters
+from valuelib.model import Dataset, latest_complete_quarter
 from valuelib.parse import quarter_label
-from valuelib.store import Store, StoreVersionError, VersionInfo, database_url
+from valuelib.publishing import PublishPlan, plan_publish
+from valuelib.store import (
+    DamagedVersionError,
+    Store,
+    StoreVersionError,
+    VersionInfo,
+    database_url,
+)
 
 from . import render, state
 
@@ -39,6 +47,7 @@ class Source:
     label: str
     dataset: Dataset
     version: VersionInfo | None = None
+    damage: str = ""  # "version 7 is damaged; showing version 6", or ""
 
 
 @st.cache_resource(show_spinner=False)
@@ -88,11 +97,61 @@ def load_version(version_id: int) -> Dataset:
     return published_dataset(database_url(), version_id)
 
 
+def try_load_version(version_id: int) -> Dataset | None:
+    """A version's data, or None when it is damaged."""
+    try:
+        return load_version(version_id)
+    except DamagedVersionError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _version_workbook(url: str, version_id: int) -> bytes:
+    return dataset_workbook(published_dataset(url, version_id))
+
+
+def version_workbook(version_id: int) -> bytes:
+    """A version's data as one re-uploadable workbook (cached: versions never change)."""
+    return _version_workbook(database_url(), version_id)
+
+
+def files_label(version: VersionInfo) -> str:
+    """The files kept with a version; a purged one says who purged it and when."""
+    return ", ".join(f.name + (f" (purged by {f.purged_by}, {f.purged_at:%Y-%m-%d})"
+                               if f.purged else "") for f in version.files)
+
+
+@st.cache_data(show_spinner="Checking every version …", max_entries=4, ttl=300)
+def _damaged_versions(url: str, latest_id: int) -> frozenset[int]:
+    opened = _store(url)
+    return frozenset(v.id for v in opened.versions()
+                     if not opened.check(v.id, decode=False).ok)
+
+
+def damaged_versions(latest_id: int) -> frozenset[int]:
+    """Versions whose stored tables fail their checksums (checked again every 5 minutes and
+    after every publish, since the latest id is part of the key)."""
+    return _damaged_versions(database_url(), latest_id)
+
+
 def upload_key(files: tuple[tuple[str, bytes], ...]) -> str:
     digest = hashlib.sha256()
     for name, data in files:
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()[:16]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _ignored(key: str, _files: tuple[tuple[str, bytes], ...]
+             ) -> dict[str, dict[str, list[str]]]:
+    dataset = upload_dataset(_files)
+    return {name: found for name, content in _files
+            if (found := ignored_columns(name, content, dataset))}
+
+
+def ignored_in_upload(files: tuple[tuple[str, bytes], ...]) -> dict[str, dict[str, list[str]]]:
+    """File -> sheet -> the columns the dashboard ignores (dropped from the kept copy)."""
+    return _ignored(upload_key(files), files)
 
 
 def uploaded_files() -> tuple[tuple[str, bytes], ...]:
@@ -121,10 +180,47 @@ def _guarded(ask):
         return None
 
 
-def latest_version() -> VersionInfo | None:
-    """The latest published version; None before the first publish, or (after saying why)
-    when the database cannot be used: the app then shows the sample or the upload."""
-    return _guarded(lambda: store().latest())
+@dataclass(frozen=True)
+class Published:
+    """What "the published data" is right now: the newest version that loads, and the ids of
+    newer versions that are damaged (empty when the latest loads, as it almost always does).
+    ``latest_id`` is the newest id of all, the base a publish must name."""
+
+    version: VersionInfo | None
+    damaged: tuple[int, ...] = ()
+    latest_id: int | None = None
+
+    @property
+    def dataset(self) -> Dataset | None:
+        return load_version(self.version.id) if self.version else None
+
+    def damage_note(self) -> str:
+        """'version 7 is damaged; showing version 6', or '' when nothing is damaged."""
+        if not self.damaged:
+            return ""
+        names = " and ".join(f"version {i}" for i in sorted(self.damaged))
+        verb = "is" if len(self.damaged) == 1 else "are"
+        shown = f"showing version {self.version.id}" if self.version else \
+            "no earlier version loads, so the sample data is shown"
+        return f"{names[0].upper()}{names[1:]} {verb} damaged; {shown}."
+
+
+def _published(opened: Store) -> Published:
+    latest = opened.latest()
+    if latest is None:
+        return Published(None)
+    try:
+        load_version(latest.id)  # cached: the usual case costs nothing after the first run
+        return Published(latest, (), latest.id)
+    except DamagedVersionError:
+        loadable, damaged = opened.latest_loadable()
+        return Published(loadable, tuple(damaged), latest.id)
+
+
+def published() -> Published | None:
+    """The published data's version (see Published); None, after saying why, when the
+    database cannot be used: the app then shows the sample or the upload."""
+    return _guarded(lambda: _published(store()))
 
 
 def usable_store() -> Store | None:
@@ -154,22 +250,51 @@ def shown_source() -> Source:
     return st.session_state.get(_SHOWN) or choose_source()
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _plan(url: str, key: str, base: int | None, shown: int | None, _published: Dataset | None,
+          _incoming: Dataset) -> PublishPlan:
+    return plan_publish(_published, base, _incoming)
+
+
+def publish_plan(files: tuple[tuple[str, bytes], ...],
+                 against: Published | None) -> PublishPlan:
+    """What publishing ``files`` would leave (merged with the published data), its findings
+    and its change summary; cached per upload and published version."""
+    against = against or Published(None)
+    shown = against.version.id if against.version else None
+    return _plan(database_url(), upload_key(files), against.latest_id, shown, against.dataset,
+                 upload_dataset(files))
+
+
 def current_source() -> Source:
+    latest = published()
     files = uploaded_files()
     if files and state.get(state.PREVIEW):
-        dataset = upload_dataset(files)
-        if not dataset.errors:
-            return Source(f"upload:{upload_key(files)}", "preview",
-                          "Your upload — a private preview, not published", dataset)
+        plan = publish_plan(files, latest)
+        if not plan.errors:
+            base = latest.latest_id if latest else None
+            return Source(f"upload:{upload_key(files)}:{base}", "preview",
+                          "Your upload merged with the published data — a private preview, "
+                          "not published", plan.merged)
+    damaged = latest.damaged if latest else ()
+    damage = latest.damage_note() if latest else ""
+    shown = latest.version if latest else None
     chosen = state.get(state.VIEW_VERSION)
-    latest = latest_version()
-    if chosen and latest and chosen != latest.id:
+    if chosen and shown and chosen != shown.id and chosen not in damaged:
         info = store().version(chosen)
-        return Source(f"version:{chosen}", "version",
-                      f"Earlier version {info.label}", load_version(chosen), info)
-    if latest:
-        return Source(f"version:{latest.id}", "published", f"Published {latest.label}",
-                      load_version(latest.id), latest)
+        try:
+            return Source(f"version:{chosen}", "version",
+                          f"Earlier version {info.label}", load_version(chosen), info, damage)
+        except DamagedVersionError:
+            st.session_state.pop(state.VIEW_VERSION, None)
+            damage = (f"Version {chosen} is damaged and cannot be shown; showing the "
+                      "published data. " + damage).strip()
+    if shown:
+        return Source(f"version:{shown.id}", "published", f"Published {shown.label}",
+                      load_version(shown.id), shown, damage)
+    if damaged:
+        return Source("sample", "sample", "Sample data — no published version loads",
+                      sample_dataset(), None, damage)
     return Source("sample", "sample", "Sample data — Northwind Traders (not yours yet)",
                   sample_dataset())
 
@@ -233,6 +358,16 @@ def options(key: str, _dataset: Dataset) -> tuple[list[str], list[str], list[str
     """Quarters (newest first), business units, services of the data on screen."""
     return (list(reversed(views.quarter_options(_dataset))),
             list(views.business_unit_options(_dataset)), list(views.service_options(_dataset)))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def complete_quarter(key: str, _dataset: Dataset) -> tuple[str | None, dict[str, str]]:
+    """The latest complete quarter (the default on every page) and, for each later partial
+    quarter, what it lacks: {"2026-Q4": "2026-Q4 has costs but no usage"}."""
+    complete = latest_complete_quarter(_dataset)
+    later = {f.value: f.message.split(":")[0] for f in partial_quarters(_dataset.tables)
+             if complete is None or f.value > complete}
+    return complete, later
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

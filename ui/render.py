@@ -96,13 +96,14 @@ def page_title(title: str, subtitle: str = "") -> None:
 _FLASH = "flash_message"
 
 
-def flash_and_rerun(message: str) -> None:
-    """Say ``message`` after a rerun, so the sidebar's data badge already shows the change."""
-    st.session_state[_FLASH] = message
+def flash_and_rerun(message: str, kind: str = "success") -> None:
+    """Say ``message`` after a rerun, so the sidebar's data badge already shows the change.
+    ``kind``: success, warning or error."""
+    st.session_state[_FLASH] = (kind, message)
     st.rerun()
 
 
 def show_flash() -> None:
-    message = st.session_state.pop(_FLASH, None)
+    kind, message = st.session_state.pop(_FLASH, (None, None))
     if message:
-        st.success(md(message))
+        getattr(st, kind)(md(message))

@@ -20,6 +20,15 @@ def data_badge(source: data.Source) -> None:
     text, color = _BADGES[source.kind]
     st.badge(text, color=color)
     caption(source.label)  # carries the editor's name: data
+    if source.damage:
+        st.caption(f":orange[:material/warning: {source.damage}]")
+
+
+def damage_warning(source: data.Source) -> None:
+    """On the page itself, so nobody reads an older version's figures as the latest."""
+    if source.damage:
+        st.warning(source.damage + " An editor can roll back from the History page.",
+                   icon=":material/warning:")
 
 
 def filters(source: data.Source) -> None:
@@ -27,9 +36,18 @@ def filters(source: data.Source) -> None:
     quarters, units, _ = data.options(source.key, source.dataset)
     fiscal_start = source.dataset.settings.fiscal_year_start
     if quarters:
-        st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
-                     persist_state="session",
-                     format_func=lambda q: quarter_label(q, fiscal_start))
+        # The default is the latest COMPLETE quarter: a quarter with costs but no usage yet
+        # would show executives a cost per user of nothing.
+        complete, partial = data.complete_quarter(source.key, source.dataset)
+        chosen = st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
+                              persist_state="session",
+                              index=quarters.index(complete) if complete in quarters else 0,
+                              format_func=lambda q: quarter_label(q, fiscal_start))
+        if chosen in partial:
+            st.caption(f":orange[{partial[chosen]} yet: its figures are incomplete.]")
+        elif partial and chosen == complete:
+            st.caption("; ".join(partial.values()) + f" yet; showing {complete}, the latest "
+                       "complete quarter.")
     if units:
         st.selectbox("Business unit", [state.ALL_UNITS, *units], key=state.BUSINESS_UNIT,
                      bind="query-params", persist_state="session")

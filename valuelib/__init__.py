@@ -1,11 +1,19 @@
 """valuelib: the IT service value dashboard's core. Pure Python; never imports streamlit.
 
 One namespace for the everyday entry points; the modules hold the rest (``costing``,
-``market``, ``portfolio``, ``support``, ``views``, ``questions``, ``report``, ``store``).
+``market``, ``portfolio``, ``support``, ``views``, ``questions``, ``report``, ``store``,
+``publishing``, ``editors``, ``datafiles``).
 """
 
 from .ingest import load, load_paths
-from .model import Dataset, Finding, Settings, SourceFile, findings_frame
+from .model import (
+    Dataset,
+    Finding,
+    Settings,
+    SourceFile,
+    findings_frame,
+    latest_complete_quarter,
+)
 from .questions import answer
 from .summary import ExecutiveSummary, summarize
 from .template import write_template
@@ -18,6 +26,7 @@ __all__ = [
     "SourceFile",
     "answer",
     "findings_frame",
+    "latest_complete_quarter",
     "load",
     "load_paths",
     "summarize",

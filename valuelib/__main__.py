@@ -1,4 +1,5 @@
-"""Command line: ``python -m valuelib check|template ...``. Parses arguments and prints;
+"""Command line: ``python -m valuelib check|summary|ask|report|template|publish|history|
+rollback|verify ...``. Parses arguments and prints;
 the work happens in the package."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from .ask_cli import add_ask_command
 from .ingest import load_paths
 from .model import Dataset, findings_frame
+from .publish_cli import add_publish_commands
 from .report_cli import add_report_command
 from .template import write_template
 
@@ -100,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(run=_summary)
     add_ask_command(commands)
     add_report_command(commands)
+    add_publish_commands(commands)
     template = commands.add_parser("template", help="write the blank workbook template")
     template.add_argument("out", metavar="OUT.xlsx")
     template.set_defaults(run=_template)

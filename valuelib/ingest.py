@@ -97,6 +97,7 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
     sources: list[SourceFile] = []
     recognised: list[tuple[RawSheet, Sheet]] = []
     total = 0
+    examples: list[tuple[bool, Finding]] = []
     for name, payload in files:
         data = payload if isinstance(payload, bytes) else payload.read()
         source = SourceFile(name, hashlib.sha256(data).hexdigest(), len(data))
@@ -126,6 +127,9 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
                 continue
             matched += 1
             recognised.append((raw, sheet))
+            examples.extend(_template_examples(raw, sheet))
+        findings.extend(_credible_examples(examples))
+        examples = []
         if result.sheets and not matched:
             findings.append(_finding(
                 "NO_SHEETS_RECOGNISED",
@@ -154,6 +158,7 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
     tables = {key: _concat(key, pieces.get(key, [])) for key in table_keys()}
     tables, cross_findings, collapse = _cross_checks(tables)
     findings.extend(cross_findings)
+    findings.extend(partial_quarters(tables))
     sources = [_with_counts(s, counts.get(s.name, {}), collapse.get(s.name)) for s in sources]
     return Dataset(tables=tables, settings=settings, findings=tuple(findings),
                    sources=tuple(sources))
@@ -1107,4 +1112,161 @@ def _with_counts(source: SourceFile, counts: dict[str, int],
         counts["support"] = collapse[1]
         return replace(source, tables=counts, events=collapse[0], tickets=collapse[1])
     return replace(source, tables=counts)
+
+
+
+# --- template example rows ------------------------------------------------------------------
+
+def _example_key(value: object) -> str | None:
+    """A cell as the template example comparison sees it: numbers by value, text folded."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if hasattr(value, "strftime"):
+        text = value.strftime("%Y-%m-%d %H:%M")
+        return text.removesuffix(" 00:00")
+    if isinstance(value, bool):
+        return str(value).casefold()
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return repr(float(value))
+    text = " ".join(str(value).split()).casefold()
+    if not text:
+        return None
+    number = parse.number_from_text(text)
+    return repr(float(number)) if number is not None and text[:1].isdigit() else text
+
+
+# A row matching the example on this many columns is the example for sure; a short sheet
+# (Work types: a name and a class) can match by chance, so it counts only in a file that
+# holds a sure example elsewhere (that file is the template).
+SURE_EXAMPLE_COLUMNS = 3
+EXAMPLE_COVERAGE = 0.75
+
+
+def _credible_examples(examples: list[tuple[bool, Finding]]) -> list[Finding]:
+    """The TEMPLATE_EXAMPLE findings of one file, keeping the short-sheet ones only when
+    the file holds a sure example too."""
+    template = any(sure for sure, _ in examples)
+    return [finding for sure, finding in examples if sure or template]
+
+
+def _template_examples(raw: RawSheet, sheet: Sheet) -> list[tuple[bool, Finding]]:
+    """TEMPLATE_EXAMPLE: rows equal to the template's example row — the sheet has at least
+    ``EXAMPLE_COVERAGE`` of the columns the template gives an example for (two at least),
+    and the row holds the example in every one of them — each with whether the match is sure
+    (``SURE_EXAMPLE_COLUMNS`` or more columns)."""
+    if sheet.key_value:
+        return []
+    header_index = _find_header(raw.rows, sheet)
+    if header_index is None:
+        return []
+    examples = {c.name: _example_key(c.example) for c in sheet.columns if c.example is not None}
+    positions = {field: position for position, (field, _rank)
+                 in _map_header(raw.rows[header_index], sheet).items() if field in examples}
+    # The template's sheets carry every column; a sheet keeping most of them (a column or two
+    # deleted) still counts. Fewer, and a real row could match by chance.
+    if len(positions) < max(2, EXAMPLE_COVERAGE * len(examples)):
+        return []
+    findings = []
+    for offset, row in enumerate(raw.rows[header_index + 1:]):
+        if all(_example_key(row[p] if p < len(row) else None) == examples[field]
+               for field, p in positions.items()):
+            shown = ", ".join(_shown(row[p]) for p in list(positions.values())[:3])
+            findings.append((len(positions) >= SURE_EXAMPLE_COLUMNS, _finding(
+                "TEMPLATE_EXAMPLE",
+                f"This row is the template's example row ({shown} …), not your data.",
+                "Delete the example row, or overwrite it with your own figures.",
+                file=raw.file, sheet=raw.name, row=header_index + 2 + offset,
+                column=next(iter(positions)), value=row[next(iter(positions.values()))])))
+            if len(findings) >= MAX_CELL_FINDINGS:
+                break
+    return findings
+
+
+# --- checks across tables, again on merged data ---------------------------------------------
+
+# Findings that depend on more than one table: a publish works them out again on the merged
+# tables (a correction naming a published service is not "missing from the catalogue").
+CROSS_TABLE_CODES = frozenset({"SERVICE_NOT_IN_CATALOG", "UNKNOWN_ALLOCATION", "RULE_TOTAL",
+                               "UNKNOWN_WORK_TYPE", "PARTIAL_QUARTER"})
+
+
+def recheck(tables: Mapping[str, pd.DataFrame]
+            ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """The cross-table checks on already-loaded tables (e.g. the published data merged with
+    an upload): service names tied to the catalogue again (stubs the catalogue now covers
+    disappear), shared lines' allocation rules, rule totals, work-type classes and partial
+    quarters. Returns the tables with names spelled as the catalogue does, and the findings
+    (codes in ``CROSS_TABLE_CODES``)."""
+    tables = dict(tables)
+    for key in table_keys():
+        if key not in tables:
+            tables[key] = empty_table(key)
+    services = tables["services"]
+    if "in_catalog" in services:
+        tables["services"] = services[services["in_catalog"].astype("boolean").fillna(True)
+                                      .to_numpy(dtype=bool)]
+    tables, findings = _tie_services(tables)
+    tables["costs"], allocation_findings = _recheck_allocations(tables["costs"],
+                                                                tables["allocation_rules"])
+    findings += allocation_findings
+    tables["support"], work_findings = _classify_work(tables["support"], tables["work_types"])
+    findings += [f for f in work_findings if f.code == "UNKNOWN_WORK_TYPE"]
+    findings += _rule_totals(tables["allocation_rules"])
+    findings += partial_quarters(tables)
+    return tables, findings
+
+
+def _recheck_allocations(costs: pd.DataFrame, rules: pd.DataFrame
+                         ) -> tuple[pd.DataFrame, list[Finding]]:
+    """Shared lines whose allocate_by is neither a method nor (now) a rule name."""
+    if costs.empty or "shared" not in costs or "allocate_by" not in costs:
+        return costs, []
+    methods = set(ALLOCATION_METHODS.values())
+    rule_names = dict(zip(rules["rule"].str.casefold().str.strip(), rules["rule"], strict=False))
+    given = costs["allocate_by"]
+    as_rule = given.str.casefold().str.strip().map(rule_names)
+    known = given.isin(methods) | as_rule.notna()
+    shared = costs["shared"].astype(bool)
+    unknown = shared & given.notna() & ~known
+    costs = costs.assign(allocate_by=as_rule.where(as_rule.notna() & ~given.isin(methods), given)
+                         .astype("str"))
+    return costs, _value_findings(
+        costs, unknown, "allocate_by", "UNKNOWN_ALLOCATION",
+        lambda value, rows: f"Shared lines say allocate by '{value}', which is neither a "
+        f"method nor a rule ({rows}); they stay Unallocated.",
+        "Use users, cost, even, tickets, hours, or a rule from the Allocation rules sheet.")
+
+
+def partial_quarters(tables: Mapping[str, pd.DataFrame]) -> list[Finding]:
+    """PARTIAL_QUARTER: a quarter with costs but no usage, or no support, when other quarters
+    have them — what executives would see for it. (Data with no usage at all, such as a
+    costs-only file checked on its own, is not partial: nothing to compare with.)"""
+    costs, usage, support = (tables.get(k) for k in ("costs", "usage", "support"))
+    if costs is None or costs.empty or "quarter" not in costs:
+        return []
+    with_usage = set() if usage is None else set(usage["quarter"].dropna())
+    with_support = set() if support is None else set(support["quarter"].dropna())
+    findings = []
+    firsts = costs[["quarter", "source_file", "source_sheet"]].dropna(subset=["quarter"])
+    for first in firsts.drop_duplicates("quarter").sort_values("quarter").itertuples():
+        quarter = first.quarter
+        missing = []
+        if with_usage and quarter not in with_usage:
+            missing.append("usage")
+        if with_support and quarter not in with_support:
+            missing.append("support")
+        if not missing:
+            continue
+        seen = {"usage": "cost per user shows 'no usage data' and the market comparison is "
+                         "empty",
+                "support": "the support figures show no tickets"}
+        findings.append(_finding(
+            "PARTIAL_QUARTER",
+            f"{quarter} has costs but no {' and no '.join(missing)}: for {quarter} executives "
+            f"would see that {' and '.join(seen[m] for m in missing)}. The dashboard opens on "
+            "the latest complete quarter instead.",
+            f"Add the {' and '.join(missing)} of {quarter}, or leave it out until it is "
+            "complete.", file=str(first.source_file), sheet=str(first.source_sheet),
+            column="quarter", value=quarter))
+    return findings
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import costing
 from ._frames import latest_quarter, table
-from .model import Dataset
+from .model import Dataset, latest_complete_quarter
 
 PRICE_ON_REQUEST = "price on request"  # the verdict of an offer whose price is not published
 SAME_TOLERANCE_PCT = 1.0  # within 1 % of the offer's price counts as the same price
@@ -99,7 +99,7 @@ def compare_offers(dataset: Dataset, quarter: str | None = None, *,
                    include_inapplicable: bool = False,
                    tolerance_pct: float = SAME_TOLERANCE_PCT) -> pd.DataFrame:
     """Each service against every applicable market offer, in ``quarter`` (default: the
-    latest quarter with cost data).
+    latest complete quarter, else the latest with cost data).
 
     Columns: quarter, service, offer, users, internal_per_user_month (comparable cost per user
     per month), price_per_user_month (offer), difference_per_user_month (internal − offer:
@@ -114,7 +114,7 @@ def compare_offers(dataset: Dataset, quarter: str | None = None, *,
     (cost_per_user status). ``include_inapplicable=True`` also returns offers whose user range
     does not fit, with why_not."""
     if quarter is None:
-        quarter = latest_quarter(table(dataset, "costs"))
+        quarter = latest_complete_quarter(dataset) or latest_quarter(table(dataset, "costs"))
     cpu = costing.cost_per_user(dataset, quarter)
     out = _compare(cpu, table(dataset, "market"), table(dataset, "services"), quarter,
                    tolerance_pct)

@@ -145,5 +145,25 @@ class Dataset:
         return replace(self, tables=merged)
 
 
+def complete_quarters(dataset: Dataset) -> list[str]:
+    """Quarters whose figures are whole, oldest first: with costs and usage, and with support
+    when any quarter has support (a quarter still being filled in is left out)."""
+    def quarters(key: str) -> set[str]:
+        frame = dataset.tables.get(key)
+        return set() if frame is None or "quarter" not in frame else set(
+            frame["quarter"].dropna())
+
+    complete = quarters("costs") & quarters("usage")
+    if quarters("support"):
+        complete &= quarters("support")
+    return sorted(complete)
+
+
+def latest_complete_quarter(dataset: Dataset) -> str | None:
+    """The newest complete quarter (see ``complete_quarters``), or None."""
+    complete = complete_quarters(dataset)
+    return complete[-1] if complete else None
+
+
 def table_keys() -> tuple[str, ...]:
     return tuple(s.key for s in SHEETS if not s.key_value)

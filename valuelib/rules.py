@@ -27,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     Rule("FILE_UNSAFE", ERROR, "The workbook uses XML tricks Excel never writes"),
     Rule("FILE_TOO_LARGE", ERROR, "A sheet inflates past a sane size"),
     Rule("NO_SHEETS_RECOGNISED", ERROR, "No sheet or table in the file is recognised"),
+    Rule("TEMPLATE_EXAMPLE", ERROR, "A row is the template's example row, not real data"),
     # sheets and columns
     Rule("SHEET_IGNORED", WARNING, "An unknown sheet was ignored"),
     Rule("HEADER_NOT_FOUND", ERROR, "No header row in the first 10 rows of a known sheet"),
@@ -59,6 +60,7 @@ RULES: tuple[Rule, ...] = (
     Rule("UNKNOWN_ALLOCATION", WARNING, "A shared line's allocation is not a method or rule"),
     Rule("RULE_TOTAL", ERROR, "An allocation rule's percents do not total 100"),
     Rule("SERVICE_NOT_IN_CATALOG", WARNING, "A service is missing from the Services sheet"),
+    Rule("PARTIAL_QUARTER", WARNING, "A quarter has costs but no usage (or no support)"),
     Rule("SETTING_INVALID", WARNING, "A setting is unknown or its value cannot be used"),
     Rule("EVENT_LOG_COLLAPSED", INFO, "An event log was collapsed to one row per ticket"),
     Rule("RESOLVED_FROM_CLOSED", INFO, "Ended tickets without a resolved date took their "

@@ -33,12 +33,12 @@ import json
 import math
 import os
 import sqlite3
+import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Self
 
@@ -66,7 +66,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from .formatting import fmt_money
 from .model import Dataset, Finding, Settings, SourceFile
 
 __all__ = [
@@ -75,9 +74,12 @@ __all__ = [
     "PASSCODE_ENV",
     "PASSCODE_SECRET",
     "SCHEMA_VERSION",
-    "ChangeSummary",
     "PasscodeResult",
     "Store",
+    "DamagedVersionError",
+    "StaleBaseError",
+    "StoreMovedError",
+    "VersionCheck",
     "StoreVersionError",
     "StoredFile",
     "VersionInfo",
@@ -85,7 +87,6 @@ __all__ = [
     "check_passcode",
     "configured_passcode",
     "database_url",
-    "diff_against",
     "merge_for_publish",
     "sqlite_url",
 ]
@@ -115,6 +116,33 @@ class VersionNotFoundError(LookupError):
     """No published version has that id."""
 
 
+class DamagedVersionError(RuntimeError):
+    """A stored version cannot be read back: a checksum does not match or a payload does not
+    decode. Other versions are unaffected; roll back to one that loads."""
+
+    def __init__(self, version_id: int, detail: str):
+        self.version_id = version_id
+        self.detail = detail
+        super().__init__(
+            f"Version {version_id} is damaged and cannot be shown ({detail}). Earlier versions "
+            "are unaffected: roll back to one of them, or restore a backup.")
+
+
+class StoreMovedError(RuntimeError):
+    """The database this app opened vanished or was replaced while it ran."""
+
+
+class StaleBaseError(RuntimeError):
+    """Another version was published after the one the changes were reviewed against."""
+
+    def __init__(self, base_version: int | None, newest: int):
+        self.base_version = base_version
+        self.newest = newest
+        super().__init__(
+            f"Not published: version {newest} was published meanwhile: review the changes "
+            "again (upload the files again or reload the page) before publishing.")
+
+
 # --------------------------------------------------------------------------------------------
 # Results
 
@@ -126,6 +154,25 @@ class StoredFile:
     name: str
     sha256: str
     size: int
+    purged_at: datetime | None = None  # UTC; set once an editor purged the raw file
+    purged_by: str = ""
+
+    @property
+    def purged(self) -> bool:
+        return self.purged_at is not None
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    """The result of checking one version: ``ok``, or ``detail`` says what is damaged."""
+
+    id: int
+    ok: bool
+    detail: str = ""
+
+    @property
+    def line(self) -> str:
+        return f"Version {self.id}: " + ("ok" if self.ok else f"DAMAGED ({self.detail})")
 
 
 @dataclass(frozen=True)
@@ -220,11 +267,39 @@ def _migrate_to_1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-# Migration N brings a database from schema N-1 to N. Version 0 is a bare ``meta`` table.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1}
-SCHEMA_VERSION = 1
+def _schema_v2(metadata: MetaData) -> dict[str, Table]:
+    """Version 2 = version 1 plus a SHA-256 per stored table, a purge record per uploaded
+    file, and a random store id in ``meta``."""
+    tables = _schema_v1(metadata)
+    tables["version_tables"].append_column(Column("checksum", String(64)))
+    tables["version_files"].append_column(Column("purged_at", DateTime))
+    tables["version_files"].append_column(Column("purged_by", Text))
+    return tables
 
-_TABLES = _schema_v1(MetaData())
+
+def _migrate_to_2(conn: Connection) -> None:
+    """Version 2: checksums (computed for the tables already stored), purge records, and the
+    store id that lets a running app notice its database was replaced."""
+    conn.execute(text("ALTER TABLE version_tables ADD COLUMN checksum VARCHAR(64)"))
+    conn.execute(text("ALTER TABLE version_files ADD COLUMN purged_at TIMESTAMP"))
+    conn.execute(text("ALTER TABLE version_files ADD COLUMN purged_by TEXT"))
+    v1 = _schema_v1(MetaData())["version_tables"]
+    rows = conn.execute(select(v1.c.version_id, v1.c.name, v1.c.payload)).all()
+    for version_id, name, payload in rows:
+        conn.execute(text(
+            "UPDATE version_tables SET checksum = :checksum "
+            "WHERE version_id = :version_id AND name = :name"),
+            {"checksum": _checksum(payload), "version_id": version_id, "name": name})
+    known = conn.execute(select(META.c.value).where(META.c.key == "store_id")).first()
+    if known is None:
+        conn.execute(META.insert().values(key="store_id", value=uuid.uuid4().hex))
+
+
+# Migration N brings a database from schema N-1 to N. Version 0 is a bare ``meta`` table.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
+SCHEMA_VERSION = 2
+
+_TABLES = _schema_v2(MetaData())
 META = _TABLES["meta"]
 VERSIONS = _TABLES["versions"]
 VERSION_TABLES = _TABLES["version_tables"]
@@ -311,6 +386,7 @@ class Store:
             self._engine = create_engine(self._url, pool_pre_ping=True)
         try:
             self._upgrade_schema()
+            self._identity = self._current_identity()
         except BaseException:
             self._engine.dispose()
             raise
@@ -345,8 +421,14 @@ class Store:
     # ---- writing ---------------------------------------------------------------------------
 
     def publish(self, dataset: Dataset, files: Iterable[tuple[str, bytes]], editor: str,
-                note: str = "") -> VersionInfo:
+                note: str = "", *, base_version: int | None | object = ...) -> VersionInfo:
         """Keep ``dataset`` and the uploaded ``files`` as the new latest version.
+
+        ``base_version`` is the version the dataset was merged against and reviewed (None:
+        nothing was published yet). Inside the locked transaction, a newer version than that
+        makes ``publish`` refuse (``StaleBaseError``), so a change published meanwhile is
+        never dropped silently. Leaving it out skips the check (tests and imports of whole
+        datasets only: the page and the command line always pass it).
 
         Refuses (``ValueError``) a dataset with errors or without any rows. Everything is
         written in one transaction: if anything fails, no trace of the version remains.
@@ -366,6 +448,8 @@ class Store:
         }
         with self._writing() as conn:
             version_id = _next_version_id(conn)
+            if base_version is not ... and version_id - 1 != (base_version or 0):
+                raise StaleBaseError(base_version, version_id - 1)
             _insert_version(conn, version_id, editor, str(note), None, details)
             _insert_tables(conn, version_id, encoded)
             _insert_findings(conn, version_id, findings)
@@ -378,6 +462,8 @@ class Store:
         editor = _check_editor(editor)
         with self._writing() as conn:
             source = _version_row(conn, version_id)
+            # Copying a damaged version would only publish the damage again.
+            _check_tables(conn, version_id, decode=True)
             new_id = _next_version_id(conn)
             details = {key: source[key]
                        for key in ("warning_count", "quarters", "settings", "sources")}
@@ -415,31 +501,100 @@ class Store:
         with self._reading() as conn:
             row = _version_row(conn, version_id)
             stored = conn.execute(
-                select(VERSION_TABLES.c.name, VERSION_TABLES.c.format, VERSION_TABLES.c.payload)
+                select(VERSION_TABLES.c.name, VERSION_TABLES.c.format, VERSION_TABLES.c.payload,
+                       VERSION_TABLES.c.checksum)
                 .where(VERSION_TABLES.c.version_id == version_id)
                 .order_by(VERSION_TABLES.c.position)).all()
             finding_rows = conn.execute(
                 select(*(VERSION_FINDINGS.c[name] for name in _FINDING_FIELDS))
                 .where(VERSION_FINDINGS.c.version_id == version_id)
                 .order_by(VERSION_FINDINGS.c.position)).mappings().all()
-        tables = {name: _decode_table(payload, fmt) for name, fmt, payload in stored}
-        return Dataset(
-            tables=tables,
-            settings=_settings_from_json(row["settings"]),
-            findings=tuple(Finding(**r) for r in finding_rows),
-            sources=tuple(_source_from_json(s) for s in json.loads(row["sources"])),
-        )
+        try:
+            tables = {}
+            for name, fmt, payload, checksum in stored:
+                if checksum is not None and _checksum(payload) != checksum:
+                    raise DamagedVersionError(
+                        version_id, f"table {name}: its checksum does not match")
+                tables[name] = _decode_table(payload, fmt)
+            return Dataset(
+                tables=tables,
+                settings=_settings_from_json(row["settings"]),
+                findings=tuple(Finding(**r) for r in finding_rows),
+                sources=tuple(_source_from_json(s) for s in json.loads(row["sources"])),
+            )
+        except (DamagedVersionError, StoreVersionError):
+            raise
+        except Exception as exc:  # any decoding failure means damaged data
+            raise DamagedVersionError(version_id, _damage(exc)) from exc
 
     def files(self, version_id: int) -> list[tuple[str, bytes]]:
-        """The files uploaded with that version, exactly as uploaded, in upload order."""
+        """The files uploaded with that version, exactly as uploaded, in upload order. Purged
+        files are left out (``version(...).files`` still lists them, marked purged)."""
         with self._reading() as conn:
             _version_row(conn, version_id)
             rows = conn.execute(
                 select(VERSION_FILES.c.name, FILE_BLOBS.c.content)
                 .join(FILE_BLOBS, FILE_BLOBS.c.sha256 == VERSION_FILES.c.sha256)
-                .where(VERSION_FILES.c.version_id == version_id)
+                .where(VERSION_FILES.c.version_id == version_id,
+                       VERSION_FILES.c.purged_at.is_(None))
                 .order_by(VERSION_FILES.c.position)).all()
         return [(name, bytes(content)) for name, content in rows]
+
+    def purge_files(self, version_id: int, editor: str) -> VersionInfo:
+        """Delete the raw uploaded files of one version, recording who purged them and when
+        (the version's files list shows them as purged). The version's data is untouched.
+        A file's bytes are deleted once no other version still keeps the same content."""
+        editor = _check_editor(editor)
+        with self._writing() as conn:
+            _version_row(conn, version_id)
+            conn.execute(VERSION_FILES.update()
+                         .where(VERSION_FILES.c.version_id == version_id,
+                                VERSION_FILES.c.purged_at.is_(None))
+                         .values(purged_at=_utc_now().replace(tzinfo=None), purged_by=editor))
+            still_kept = select(VERSION_FILES.c.sha256).where(VERSION_FILES.c.purged_at.is_(None))
+            purged = select(VERSION_FILES.c.sha256).where(
+                VERSION_FILES.c.version_id == version_id)
+            # The blob row stays (version_files refers to it); its bytes go.
+            conn.execute(FILE_BLOBS.update()
+                         .where(FILE_BLOBS.c.sha256.in_(purged),
+                                FILE_BLOBS.c.sha256.not_in(still_kept))
+                         .values(content=b""))
+        return self.version(version_id)
+
+    # ---- integrity ---------------------------------------------------------------------------
+
+    def check(self, version_id: int, *, decode: bool = True) -> VersionCheck:
+        """Whether one version loads: checksums match and (``decode``) every table decodes."""
+        try:
+            with self._reading() as conn:
+                _version_row(conn, version_id)
+                _check_tables(conn, version_id, decode=decode)
+        except DamagedVersionError as exc:
+            return VersionCheck(version_id, False, exc.detail)
+        return VersionCheck(version_id, True)
+
+    def verify(self) -> list[VersionCheck]:
+        """Every version checked (checksums and decoding), newest first."""
+        with self._reading() as conn:
+            ids = conn.execute(select(VERSIONS.c.id).order_by(VERSIONS.c.id.desc())).scalars().all()
+        return [self.check(i) for i in ids]
+
+    def latest_loadable(self) -> tuple[VersionInfo | None, list[int]]:
+        """The newest version whose tables pass their checksums, and the ids of the damaged
+        versions newer than it (newest first): what the pages show instead of a traceback
+        ("version 5 is damaged; showing version 4")."""
+        damaged: list[int] = []
+        for info in self.versions():
+            if self.check(info.id).ok:
+                return info, damaged
+            damaged.append(info.id)
+        return None, damaged
+
+    @property
+    def store_id(self) -> str | None:
+        """The random id written into the database when it was created (schema 2)."""
+        with self._reading() as conn:
+            return _store_id(conn)
 
     # ---- transactions and schema -------------------------------------------------------------
 
@@ -466,7 +621,49 @@ class Store:
                         f"The database at {self.url} changed to schema version {found} while "
                         f"this app (schema version {SCHEMA_VERSION}) was running. Restart the "
                         "app; if it still refuses, upgrade valuelib.")
+                self._check_identity(conn)
                 yield conn
+
+    def _sqlite_path(self) -> Path | None:
+        database = self._url.database or ""
+        if not self._is_sqlite or not database or database == ":memory:" or \
+                database.startswith("file:"):
+            return None
+        return Path(database)
+
+    def _current_identity(self) -> tuple[str | None, tuple[int, int] | None]:
+        path = self._sqlite_path()
+        with self._reading() as conn:
+            store_id = _store_id(conn)
+        if path is None:
+            return store_id, None
+        info = path.stat()
+        return store_id, (info.st_dev, info.st_ino)
+
+    def _check_identity(self, conn: Connection) -> None:
+        """Refuse to write when the database is not the one this store opened: its SQLite
+        file vanished or was replaced, or its store id changed (another database restored
+        in its place). Writing on would report success for data nobody will see again."""
+        store_id, file_id = self._identity
+        path = self._sqlite_path()
+        if path is not None:
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                raise StoreMovedError(
+                    f"The database file {path} vanished while the app was running, so "
+                    "nothing can be kept: nothing was published. Restore it from a backup "
+                    "(see docs/store.md) and restart the app.") from None
+            if (info.st_dev, info.st_ino) != file_id:
+                raise StoreMovedError(
+                    f"The database file {path} was replaced by another file while the app "
+                    "was running: nothing was published. Restart the app so it opens the "
+                    "new file, then review the changes again.")
+        if _store_id(conn) != store_id:
+            raise StoreMovedError(
+                f"The database at {self.url} is not the one this app opened (its store id "
+                "changed; another database was put in its place): nothing was published. "
+                "Restart the app, then review the changes again.")
 
     def _upgrade_schema(self) -> None:
         """Create the schema in an empty database, or run the migrations it lacks: all in one
@@ -584,7 +781,7 @@ def _insert_tables(conn: Connection, version_id: int, encoded: list) -> None:
     if encoded:
         conn.execute(VERSION_TABLES.insert(), [
             {"version_id": version_id, "position": position, "name": key, "row_count": rows,
-             "format": TABLE_FORMAT, "payload": payload}
+             "format": TABLE_FORMAT, "payload": payload, "checksum": _checksum(payload)}
             for position, (key, rows, payload) in enumerate(encoded)])
 
 
@@ -618,6 +815,47 @@ def _version_row(conn: Connection, version_id: int) -> Mapping:
     return row
 
 
+def _checksum(payload: bytes) -> str:
+    return hashlib.sha256(bytes(payload)).hexdigest()
+
+
+def _store_id(conn: Connection) -> str | None:
+    return conn.execute(select(META.c.value).where(META.c.key == "store_id")).scalar()
+
+
+def _damage(exc: BaseException) -> str:
+    """A damaged payload in a few plain words (no traceback, no stored bytes)."""
+    if isinstance(exc, zlib.error):
+        return "a stored table does not decompress"
+    if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
+        return "a stored table is not readable JSON"
+    return f"a stored table does not decode ({type(exc).__name__})"
+
+
+def _check_tables(conn: Connection, version_id: int, *, decode: bool) -> None:
+    """Raise ``DamagedVersionError`` when a table of the version fails its checksum or (with
+    ``decode``) does not decode; the version row's JSON is checked too."""
+    row = _version_row(conn, version_id)
+    try:
+        for column in ("quarters", "settings", "sources"):
+            json.loads(row[column])
+    except (TypeError, ValueError) as exc:
+        raise DamagedVersionError(version_id, f"its {column} record is not readable") from exc
+    for name, fmt, payload, checksum in conn.execute(
+            select(VERSION_TABLES.c.name, VERSION_TABLES.c.format, VERSION_TABLES.c.payload,
+                   VERSION_TABLES.c.checksum)
+            .where(VERSION_TABLES.c.version_id == version_id)):
+        if checksum is not None and _checksum(payload) != checksum:
+            raise DamagedVersionError(version_id, f"table {name}: its checksum does not match")
+        if decode or checksum is None:
+            try:
+                _decode_table(payload, fmt)
+            except StoreVersionError:
+                raise
+            except Exception as exc:  # any failure here is damage
+                raise DamagedVersionError(version_id, f"table {name}: {_damage(exc)}") from exc
+
+
 def _version_infos(conn: Connection, ids: list[int] | None = None) -> list[VersionInfo]:
     """VersionInfo for each id in the order given (None: every version, newest first), in
     three queries."""
@@ -629,13 +867,14 @@ def _version_infos(conn: Connection, ids: list[int] | None = None) -> list[Versi
     if ids is None:
         ids = sorted(rows, reverse=True)
     files: dict[int, list[StoredFile]] = {i: [] for i in ids}
-    for version_id, name, digest, size in conn.execute(only_ids(
+    for version_id, name, digest, size, purged_at, purged_by in conn.execute(only_ids(
             select(VERSION_FILES.c.version_id, VERSION_FILES.c.name, VERSION_FILES.c.sha256,
-                   FILE_BLOBS.c.size)
+                   FILE_BLOBS.c.size, VERSION_FILES.c.purged_at, VERSION_FILES.c.purged_by)
             .join(FILE_BLOBS, FILE_BLOBS.c.sha256 == VERSION_FILES.c.sha256),
             VERSION_FILES.c.version_id)
             .order_by(VERSION_FILES.c.version_id, VERSION_FILES.c.position)):
-        files[version_id].append(StoredFile(name, digest, size))
+        files[version_id].append(StoredFile(
+            name, digest, size, purged_at and purged_at.replace(tzinfo=UTC), purged_by or ""))
     counts: dict[int, dict[str, int]] = {i: {} for i in ids}
     for version_id, name, row_count in conn.execute(only_ids(
             select(VERSION_TABLES.c.version_id, VERSION_TABLES.c.name,
@@ -841,6 +1080,7 @@ class PasscodeResult:
     ok: bool
     message: str
     configured: bool = True
+    editor: str = ""  # who signed in, as the audit trail will name them (valuelib.editors)
 
 
 def configured_passcode(secrets: Mapping | None = None,
@@ -875,68 +1115,7 @@ def check_passcode(given: str, configured: str | None) -> PasscodeResult:
 
 
 # --------------------------------------------------------------------------------------------
-# What a publish changes, and how it merges
-
-
-@dataclass(frozen=True)
-class ChangeSummary:
-    """What publishing the incoming data would change in the published data."""
-
-    quarters_added: tuple[str, ...]
-    quarters_replaced: tuple[str, ...]
-    services_added: tuple[str, ...]
-    services_removed: tuple[str, ...]
-    total_cost_before: float
-    total_cost_after: float
-    rows_before: dict[str, int] = field(default_factory=dict)
-    rows_after: dict[str, int] = field(default_factory=dict)
-    currency: str = "USD"
-
-    @property
-    def total_cost_change(self) -> float:
-        return self.total_cost_after - self.total_cost_before
-
-    def lines(self) -> list[str]:
-        """The summary in plain sentences, for the page before the publish button."""
-        lines = []
-        if self.quarters_added:
-            lines.append(f"Adds {', '.join(self.quarters_added)}.")
-        if self.quarters_replaced:
-            lines.append(f"Replaces the published rows of {', '.join(self.quarters_replaced)}.")
-        if self.services_added:
-            lines.append(f"New services: {', '.join(self.services_added)}.")
-        if self.services_removed:
-            lines.append(f"Services no longer listed: {', '.join(self.services_removed)}.")
-        change = self.total_cost_change
-        money = partial(fmt_money, currency=self.currency, decimals=0)
-        lines.append(f"Total cost {money(self.total_cost_before)} → "
-                     f"{money(self.total_cost_after)} ({money(change, signed=True)}).")
-        return lines
-
-
-def diff_against(published: Dataset | None, incoming: Dataset) -> ChangeSummary:
-    """Compare the published data with what publishing ``incoming`` would leave (the result
-    of ``merge_for_publish``). ``published`` is None before the first publish.
-
-    Quarters are those of ``Dataset.quarters``: added = in incoming only; replaced = in both.
-    Services are the names in the services table; total cost is the sum of costs.amount.
-    """
-    after = merge_for_publish(published, incoming)
-    before_quarters = set(published.quarters) if published is not None else set()
-    incoming_quarters = incoming.quarters
-    before_services = _service_names(published)
-    after_services = _service_names(after)
-    return ChangeSummary(
-        quarters_added=tuple(q for q in incoming_quarters if q not in before_quarters),
-        quarters_replaced=tuple(q for q in incoming_quarters if q in before_quarters),
-        services_added=tuple(sorted(after_services - before_services)),
-        services_removed=tuple(sorted(before_services - after_services)),
-        total_cost_before=_total_cost(published),
-        total_cost_after=_total_cost(after),
-        rows_before=_row_counts(published),
-        rows_after=_row_counts(after),
-        currency=after.settings.currency,
-    )
+# How a publish merges
 
 
 def merge_for_publish(published: Dataset | None, incoming: Dataset) -> Dataset:
@@ -1053,19 +1232,9 @@ def _merge_sources(published: tuple[SourceFile, ...], incoming: tuple[SourceFile
     return kept + tuple(incoming)
 
 
-def _service_names(dataset: Dataset | None) -> set[str]:
-    if dataset is None or "services" not in dataset.tables:
-        return set()
-    services = dataset.tables["services"]
-    return set(services["service"].dropna()) if "service" in services else set()
-
-
-def _total_cost(dataset: Dataset | None) -> float:
-    if dataset is None or "costs" not in dataset.tables:
-        return 0.0
-    costs = dataset.tables["costs"]
-    return float(costs["amount"].sum()) if "amount" in costs else 0.0
-
-
-def _row_counts(dataset: Dataset | None) -> dict[str, int]:
-    return {} if dataset is None else {key: len(frame) for key, frame in dataset.tables.items()}
+def __getattr__(name: str):
+    # The change summary moved to valuelib.publishing; old imports keep working.
+    if name in ("ChangeSummary", "diff_against"):
+        from . import publishing
+        return getattr(publishing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,7 +23,7 @@ from ._frames import (
     quarter_end,
     table,
 )
-from .model import Dataset
+from .model import Dataset, latest_complete_quarter
 
 TREND_STEADY_POINTS = 1.0  # a change within ± 1 percentage point is "steady"
 
@@ -205,10 +205,11 @@ def _latest_before(dates: pd.Series, end: pd.Timestamp | None) -> pd.Timestamp |
 
 
 def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
-    """The executive summary of ``quarter`` (default: the latest quarter with cost data)."""
+    """The executive summary of ``quarter`` (default: the latest complete quarter, else the
+    latest quarter with cost data)."""
     costs = table(dataset, "costs")
     if quarter is None:
-        quarter = latest_quarter(costs)
+        quarter = latest_complete_quarter(dataset) or latest_quarter(costs)
     settings = dataset.settings
 
     # support codes are computed once and shared by cost drivers, the share and the blocks

@@ -330,8 +330,15 @@ def _block_status(support: pd.DataFrame, blocks: pd.DataFrame, as_of,
                          + (ahead * 86_400e6).astype("timedelta64[us]")).astype(
                              "datetime64[D]")
         basis[going] = "projected"
+    # A projection past the block's end is no run-out date: the block ends first (the hours
+    # left simply lapse), so no "runs out about 5 Jul 2108" is ever shown.
+    lapses = going & ~np.isnat(end) & (runout > end.astype("datetime64[D]").astype(
+        "datetime64[us]"))
+    runout[lapses] = np.datetime64("NaT")
+    basis[lapses] = None
     both = ~np.isnat(runout) & ~np.isnat(end)
-    before_end = pd.array(np.where(both, runout < end, None), dtype="boolean")
+    before_end = pd.array(np.where(both, runout < end, np.where(lapses, False, None)),
+                          dtype="boolean")
 
     out = pd.DataFrame({
         "block": b["block"], "vendor": b.get("vendor"), "start": start, "end": end,
@@ -374,7 +381,8 @@ def block_status(dataset: Dataset, as_of=None) -> pd.DataFrame:
     to as_of ÷ the days of those 90 the block was running), burn_window_days, as_of (never
     before the block's start: a block starting after the date is measured at its start),
     runout_date (``actual``: the day the hours ran out; ``projected``: as_of + remaining ÷ burn
-    rate; NaT without burn), runout_basis, runs_out_before_end, in_blocks_table."""
+    rate; NaT without burn, and NaT when the projection falls after the block's end — then
+    runs_out_before_end is False), runout_basis, runs_out_before_end, in_blocks_table."""
     support = table(dataset, "support")
     return _block_status(support, table(dataset, "blocks"), as_of, _class_codes(support))
 

@@ -1,11 +1,11 @@
-"""Upload & publish: the template, a check of uploaded files with every finding, a private
-preview, what publishing would change, and (for editors) publishing."""
+"""Upload & publish: the template, a check of what publishing would leave (the upload merged
+with the published data) with every finding, a preview of exactly that, what changes per
+table, and (for editors) publishing after a confirmation."""
 
 import streamlit as st
 
-from ui import data, editor, render, state
+from ui import data, editor, publish, render, state
 from valuelib.model import findings_frame
-from valuelib.store import diff_against, merge_for_publish
 from valuelib.template import write_template
 
 ERRORS_LISTED = 10  # the first errors as sentences; all of them in the sortable table
@@ -19,12 +19,13 @@ st.download_button("Download the template (.xlsx)", write_template(),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 uploads = st.file_uploader("Upload quarterly workbooks or CSV files", type=["xlsx", "csv"],
-                           accept_multiple_files=True, key=state.UPLOAD)
+                           accept_multiple_files=True, key=publish.uploader_key())
 if uploads:
     files = tuple((u.name, u.getvalue()) for u in uploads)
     if files != data.uploaded_files():
         st.session_state[data.UPLOAD_FILES] = files
         st.session_state[state.PREVIEW] = False
+        st.session_state.pop(publish.TICKED, None)
 files = data.uploaded_files()
 if not files:
     st.info("Upload one or more files to check them. Nothing is shared until an editor "
@@ -32,11 +33,13 @@ if not files:
     st.stop()
 
 size_mb = sum(len(content) for _, content in files) / 1024**2
+published = data.published()  # None (after saying why) when the database cannot be used
 with st.status(f"Reading {len(files)} file(s), {size_mb:,.1f} MB …", expanded=False) as status:
     incoming = data.upload_dataset(files)
-    status.update(label=f"Read {len(files)} file(s): {len(incoming.errors)} error(s), "
-                        f"{len(incoming.warnings)} warning(s)",
-                  state="error" if incoming.errors else "complete")
+    plan = data.publish_plan(files, published)
+    status.update(label=f"Read {len(files)} file(s): {len(plan.errors)} error(s), "
+                        f"{len(plan.findings) - len(plan.errors)} warning(s)",
+                  state="error" if plan.errors else "complete")
 
 st.subheader("What was loaded")
 for source in incoming.sources:
@@ -47,58 +50,63 @@ for source in incoming.sources:
                 f"{render.md_inline(loaded or 'nothing loaded')}")
 
 st.subheader("Findings")
-if incoming.errors:
-    st.error(f"{len(incoming.errors)} error(s) block publishing. Each row says where and what "
+if published and published.version:
+    st.caption("Checked as it would be published: your upload merged with "
+               f"{published.version.label}.")
+if plan.errors:
+    st.error(f"{len(plan.errors)} error(s) block publishing. Each row says where and what "
              "to do.")
-elif incoming.findings:
+elif plan.findings:
     st.success("No errors. The warnings below do not block publishing.")
 else:
     st.success("No findings: ready to publish.")
-for finding in incoming.errors[:ERRORS_LISTED]:
+for finding in plan.errors[:ERRORS_LISTED]:
     st.markdown(f"- **{render.md_inline(finding.location)}**: "
                 f"{render.md_inline(f'{finding.message} {finding.fix}')}")
-if len(incoming.errors) > ERRORS_LISTED:
-    st.caption(f"… and {len(incoming.errors) - ERRORS_LISTED} more errors in the table below.")
-render.table(findings_frame(incoming.findings), empty="Nothing to report.", column_config={
+if len(plan.errors) > ERRORS_LISTED:
+    st.caption(f"… and {len(plan.errors) - ERRORS_LISTED} more errors in the table below.")
+render.table(findings_frame(plan.findings), empty="Nothing to report.", column_config={
     "row": st.column_config.NumberColumn("row", format="%d", width="small"),
     "severity": st.column_config.TextColumn(width="small"),
     "message": st.column_config.TextColumn(width="large"),
     "fix": st.column_config.TextColumn("what to do", width="large"),
 })
 
-if incoming.errors:
+if plan.errors:
     st.stop()
 
-st.subheader("Preview")
-tables = {key: frame for key, frame in incoming.tables.items() if len(frame)}
+st.subheader("Preview: what executives would see")
+tables = {key: frame for key, frame in plan.merged.tables.items() if len(frame)}
 if tables:
     chosen = st.selectbox("Table", list(tables), format_func=lambda k: k.replace("_", " "))
     st.dataframe(tables[chosen].head(1000), hide_index=True, width="stretch")
 st.toggle("Show the dashboard with this upload (only in this browser session)",
           key=state.PREVIEW, persist_state="session")
 
-st.subheader("Publish for everyone")
-store = data.usable_store()
-if store is None:
+st.subheader("What publishing changes")
+publish.changes(plan.changes)
+if plan.blocking_reason:  # identical to the live version, or nothing in it
+    st.info(plan.blocking_reason + " Nothing to publish.", icon=":material/block:")
     st.stop()
-latest = store.latest()
-published = data.load_version(latest.id) if latest else None
-changes = diff_against(published, incoming)
-render.sentences(changes.lines())
+if published is None:
+    st.stop()  # the database cannot be used; data.published() has said why
 
-
-def _request_publish() -> None:
-    # A callback runs before the page is drawn, so it may switch the preview toggle off.
-    st.session_state["publish_requested"] = True
-    st.session_state[state.PREVIEW] = False
-    st.session_state.pop(state.VIEW_VERSION, None)
-
-
-if editor.sign_in():
-    note = st.text_input("Note for this version (optional)", placeholder="2026-Q3 actuals")
-    st.button("Publish", type="primary", icon=":material/publish:", on_click=_request_publish)
-    if st.session_state.pop("publish_requested", False):
-        with st.spinner("Publishing …"):
-            info = store.publish(merge_for_publish(published, incoming), list(files),
-                                        editor=st.session_state[editor.EDITOR_NAME], note=note)
-        render.flash_and_rerun(f"Published {info.label}. Everyone with the link now sees it.")
+st.subheader("Publish for everyone")
+if not editor.sign_in():
+    st.stop()
+tick_missing = publish.needs_tick(plan)
+note = st.text_input("Note for this version (optional)", placeholder="2026-Q3 actuals")
+ignored = data.ignored_in_upload(files)
+keep = st.checkbox("Keep the original files as uploaded", disabled=not ignored,
+                   help="Each published version keeps the files it came from; only editors "
+                        "can download them. Unticked, the kept copy leaves out the columns "
+                        "the dashboard ignores (in an ITSM export: caller e-mail, phone, "
+                        "free-text descriptions …).")
+if ignored:
+    st.caption("Left out of the kept copy unless ticked: " + "; ".join(
+        f"{name}, {sheet}: {', '.join(columns)}" for name, sheets in ignored.items()
+        for sheet, columns in sheets.items()))
+st.button("Publish", type="primary", icon=":material/publish:", disabled=tick_missing,
+          on_click=publish.open_publish, args=(plan,),
+          help="Tick the box above first." if tick_missing else "Opens a confirmation.")
+publish.publish_dialog(files, note, keep_originals=keep or not ignored)

@@ -361,6 +361,18 @@ CASES: tuple[Case, ...] = (
         Support=[["ticket", "opened", "resolved", "service"],
                  ["INC1", "2016-02-29 01:16", "2016-02-29 11:29", "CRM"]]),
         (("PERIODS_DO_NOT_OVERLAP", "Support", None, "opened"),)),
+    Case("template_example.xlsx", lambda: xlsx(
+        Services=SERVICES,
+        Market=[["service", "offer", "price_per_user_month", "min_users", "max_users",
+                 "availability", "storage_gb", "support", "includes", "as_of"],
+                ["Email & Productivity", "Cloud email & productivity suite", 15, 1, 300, 99,
+                 25, "Phone, 1-hour response", "Email, calendar, office apps", "2026-09-30"],
+                ["CRM", "Cloud CRM", 40, 1, 500, 99.9, 10, "Email", "CRM", "2026-09-30"]]),
+        (("TEMPLATE_EXAMPLE", "Market", 2, "service"),)),
+    Case("partial_quarter.xlsx", lambda: xlsx(
+        Services=SERVICES, Usage=USAGE,
+        Costs=[*COSTS, ["2026-Q4", "CRM", "Software", 18500, "yes", None]]),
+        (("PARTIAL_QUARTER", "Costs", None, "quarter"),)),
 )
 
 # The files of CASES that attack the server's memory or its message building.

@@ -14,7 +14,7 @@ import pandas as pd
 from .. import costing, portfolio, summary, support
 from .._frames import MONTHS_PER_QUARTER, quarter_end, ratio, shift_quarter, table
 from ..formatting import MINUS, fmt_money, is_missing
-from ..model import Dataset
+from ..model import Dataset, latest_complete_quarter
 from ..parse import quarter_label
 
 DeltaColor = Literal["normal", "inverse", "off"]
@@ -76,9 +76,15 @@ def service_options(dataset: Dataset) -> tuple[str, ...]:
 
 
 def resolve_quarter(dataset: Dataset, quarter: str | None = None) -> str | None:
-    """``quarter`` itself, or the latest quarter with cost data, or the latest with any."""
+    """``quarter`` itself, or the latest COMPLETE quarter (costs, usage and, when any quarter
+    has support, support: ``model.latest_complete_quarter``), or else the latest quarter with
+    cost data, or the latest with any. A quarter still being filled in is never the default:
+    executives would see costs without users."""
     if quarter:
         return quarter
+    complete = latest_complete_quarter(dataset)
+    if complete:
+        return complete
     costs = table(dataset, "costs")["quarter"].dropna()
     if len(costs):
         return str(costs.max())

@@ -1,0 +1,366 @@
+"""Command line for scripted quarterly publishing — the page's code path
+(:func:`valuelib.publishing.publish`):
+
+- ``python -m valuelib publish FILE... --editor NAME --note TEXT [--yes] [--replace-reference]
+  [--keep-ignored-columns]``: loads the files, prints what was loaded, the findings and the
+  change summary of the MERGED result, asks y/N (unless ``--yes``) and publishes.
+- ``python -m valuelib history [--json]``: every version, newest first.
+- ``python -m valuelib rollback VERSION --editor NAME [--yes]``: publish an earlier version's
+  content again as a new version.
+- ``python -m valuelib verify``: check every stored version (checksums, decoding).
+- ``python -m valuelib purge-files VERSION --editor NAME [--yes]``: delete a version's raw
+  uploaded files (recorded).
+- ``python -m valuelib export VERSION --out FILE.xlsx``: a version's data as one workbook in
+  the template's shape (re-uploadable).
+- ``python -m valuelib hash-passcode``: print a per-editor passcode hash for VALUELIB_EDITORS.
+
+The store is the one ``VALUELIB_DATABASE_URL`` / ``VALUELIB_DATA_DIR`` name. Commands that
+write need the editor passcode: ``VALUELIB_EDITOR_PASSWORD`` from the environment, else a
+prompt. Exit codes: 0 done; 1 refused (errors in the files — listed —, nothing changes, a
+version was published meanwhile, a damaged version, the database moved); 2 bad arguments, a
+missing file or a wrong passcode; 3 a change needs ``--replace-reference`` (reference rows
+removed or a total moving by more than 50 %); 4 answered no at the prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+from . import editors
+from .model import findings_frame
+
+EXIT_REFUSED, EXIT_USAGE, EXIT_NEEDS_TICK, EXIT_DECLINED = 1, 2, 3, 4
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+
+
+def add_publish_commands(subparsers) -> None:
+    """Register publish, history, rollback, verify, purge-files, export and hash-passcode."""
+    cmd = subparsers.add_parser(
+        "publish", help="publish files for everyone (prints the change summary first)",
+        description="Load the files, check the merged result, print what would change, and "
+                    "publish it as the new version.")
+    cmd.add_argument("files", nargs="+", metavar="FILE")
+    cmd.add_argument("--editor", required=True, help="who publishes (the audit trail)")
+    cmd.add_argument("--note", default="", help="a note for this version, e.g. 2026-Q3 actuals")
+    cmd.add_argument("--yes", action="store_true", help="do not ask before publishing")
+    cmd.add_argument("--replace-reference", action="store_true",
+                     help="confirm changes that need a tick: reference rows removed (offers, "
+                          "blocks, rules …) or a total moving by more than 50 %%")
+    cmd.add_argument("--keep-ignored-columns", action="store_true",
+                     help="keep the uploaded files whole (by default the columns the "
+                          "dashboard ignores, such as callers' e-mail addresses, are dropped "
+                          "before the files are stored)")
+    cmd.set_defaults(run=run_publish)
+
+    cmd = subparsers.add_parser("history", help="list every published version")
+    cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    cmd.set_defaults(run=run_history)
+
+    cmd = subparsers.add_parser("rollback", help="publish an earlier version again")
+    cmd.add_argument("version", type=int, metavar="VERSION")
+    cmd.add_argument("--editor", required=True)
+    cmd.add_argument("--yes", action="store_true", help="do not ask first")
+    cmd.set_defaults(run=run_rollback)
+
+    cmd = subparsers.add_parser("verify", help="check every stored version loads")
+    cmd.set_defaults(run=run_verify)
+
+    cmd = subparsers.add_parser("purge-files", help="delete a version's raw uploaded files")
+    cmd.add_argument("version", type=int, metavar="VERSION")
+    cmd.add_argument("--editor", required=True)
+    cmd.add_argument("--yes", action="store_true", help="do not ask first")
+    cmd.set_defaults(run=run_purge)
+
+    cmd = subparsers.add_parser("export", help="a version's data as one workbook")
+    cmd.add_argument("version", type=int, metavar="VERSION")
+    cmd.add_argument("--out", required=True, metavar="FILE.xlsx")
+    cmd.set_defaults(run=run_export)
+
+    cmd = subparsers.add_parser("hash-passcode",
+                                help="print a passcode hash for VALUELIB_EDITORS")
+    cmd.add_argument("--stdin", action="store_true",
+                     help="read the passcode from standard input instead of prompting")
+    cmd.set_defaults(run=run_hash)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared steps
+
+
+def _err(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _secrets() -> dict:
+    """``.streamlit/secrets.toml`` of the working directory (the app's), when present."""
+    try:
+        with SECRETS_FILE.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _sign_in(name: str, ask: Callable[[str], str] = getpass.getpass) -> str | None:
+    """The editor's name for the audit trail, or None (after saying why) when the passcode
+    is not right or publishing is switched off."""
+    import os
+
+    from .store import PASSCODE_ENV, configured_passcode
+
+    secrets = _secrets()
+    try:
+        configured = editors.configured_editors(secrets)
+    except ValueError as exc:
+        _err(str(exc))
+        return None
+    shared = configured_passcode(secrets)
+    if not configured and not shared:
+        _err(editors.OFF_MESSAGE)
+        return None
+    given = os.environ.get(PASSCODE_ENV) or ""
+    if not given:
+        try:
+            given = ask(f"Editor passcode for {name}: ")
+        except (EOFError, KeyboardInterrupt):
+            given = ""
+    result = editors.check_editor(name, given, editors=configured, shared=shared)
+    if not result.ok:
+        _err(result.message)
+        return None
+    return result.editor
+
+
+def _confirm(question: str) -> bool:
+    print(f"{question} [y/N] ", end="", flush=True)
+    answer = sys.stdin.readline()
+    return answer.strip().casefold() in ("y", "yes")
+
+
+def _open_store():
+    from .store import Store, StoreVersionError
+
+    try:
+        return Store.from_env()
+    except StoreVersionError as exc:
+        _err(str(exc))
+        return None
+
+
+def _print_findings(findings) -> None:
+    frame = findings_frame(findings)
+    if frame.empty:
+        return
+    for row in frame.itertuples(index=False):
+        where = ", ".join(str(part) for part in (
+            Path(row.file).name if row.file else "", row.sheet,
+            f"row {row.row}" if row.row is not None and str(row.row) != "<NA>" else "",
+            row.column) if part)
+        print(f"  {row.severity:<7} {row.code:<22} {where}: {row.message} {row.fix}")
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    from .datafiles import strip_ignored_columns
+    from .ingest import load
+    from .publishing import plan_for_store, publish
+
+    missing = [p for p in args.files if not Path(p).is_file()]
+    for path in missing:
+        _err(f"no such file: {path}")
+    if missing:
+        return EXIT_USAGE
+
+    def work(store, editor: str) -> int:
+        files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
+        incoming = load(files)
+        for source in incoming.sources:
+            loaded = ", ".join(f"{key} {rows:,}" for key, rows in source.tables.items())
+            print(f"{source.name}: {loaded or 'nothing loaded'}")
+        plan = plan_for_store(store, incoming)
+        if plan.findings:
+            print(f"\nFindings on the merged data ({len(plan.errors)} error(s), "
+                  f"{len(plan.warnings)} warning(s)):")
+            _print_findings(plan.findings)
+        if plan.errors:
+            _err(f"{len(plan.errors)} error(s) block publishing; nothing was published.")
+            return EXIT_REFUSED
+        base = f"version {plan.base_version}" if plan.base_version else "nothing published yet"
+        print(f"\nWhat changes (against {base}):")
+        for line in plan.changes.lines():
+            print(f"  - {line}")
+        if plan.blocking_reason:
+            _err(f"Not published. {plan.blocking_reason}")
+            return EXIT_REFUSED
+        if plan.confirmations and not args.replace_reference:
+            print("\nThese changes need an explicit confirmation:")
+            for reason in plan.confirmations:
+                print(f"  - {reason}")
+            _err("nothing was published; run again with --replace-reference to confirm them.")
+            return EXIT_NEEDS_TICK
+        if not args.keep_ignored_columns:
+            files = [(name, strip_ignored_columns(name, data, incoming)) for name, data in files]
+        if not args.yes and not _confirm(f"\nPublish this for everyone as {editor}?"):
+            print("Not published.")
+            return EXIT_DECLINED
+        info = publish(store, plan, files, editor, args.note, confirmed=args.replace_reference)
+        print(f"Published {info.label}. Everyone with the link now sees it.")
+        return 0
+
+    return _with_store(work, editor=args.editor)
+
+
+def _version_json(info) -> dict:
+    return {
+        "id": info.id, "published_at": info.published_at.isoformat(), "editor": info.editor,
+        "note": info.note, "quarters": list(info.quarters), "rows": dict(info.row_counts),
+        "warnings": info.warning_count, "rolled_back_from": info.rolled_back_from,
+        "files": [{"name": f.name, "sha256": f.sha256, "size": f.size, "purged": f.purged,
+                   "purged_by": f.purged_by,
+                   "purged_at": f.purged_at.isoformat() if f.purged_at else None}
+                  for f in info.files],
+    }
+
+
+def run_history(args: argparse.Namespace) -> int:
+    def work(store) -> int:
+        versions = store.versions()
+        if args.json:
+            print(json.dumps([_version_json(v) for v in versions], indent=2))
+            return 0
+        if not versions:
+            print(f"Nothing has been published yet in {store.url}.")
+            return 0
+        for info in versions:
+            quarters = ", ".join(info.quarters) or "no quarters"
+            print(f"{info.label} · {info.note or '(no note)'} · {quarters}")
+            for f in info.files:
+                state = (f"purged {f.purged_at:%Y-%m-%d %H:%M} UTC by {f.purged_by}"
+                         if f.purged else f"{f.size:,} bytes")
+                print(f"    {f.name} ({state})")
+        return 0
+
+    return _with_store(work)
+
+
+def _with_store(work: Callable, *, editor: str | None = None) -> int:
+    """Sign in (when ``editor`` is given), open the store and run ``work(store[, editor])``;
+    the store's refusals become a message and an exit code."""
+    from .publishing import PublishRefused
+    from .store import (
+        DamagedVersionError,
+        StaleBaseError,
+        StoreMovedError,
+        VersionNotFoundError,
+    )
+
+    if editor is not None:
+        editor = _sign_in(editor)
+        if editor is None:
+            return EXIT_USAGE
+    store = _open_store()
+    if store is None:
+        return EXIT_REFUSED
+    with store:
+        try:
+            return work(store) if editor is None else work(store, editor)
+        except VersionNotFoundError as exc:
+            _err(str(exc))
+            return EXIT_USAGE
+        except (DamagedVersionError, StoreMovedError, StaleBaseError, PublishRefused) as exc:
+            _err(str(exc))
+            return EXIT_REFUSED
+
+
+def run_rollback(args: argparse.Namespace) -> int:
+    def work(store, editor: str) -> int:
+        target = store.version(args.version)
+        print(f"Roll back to {target.label}: its data becomes the new latest version "
+              "(history is kept).")
+        if not args.yes and not _confirm("Roll back?"):
+            print("Not rolled back.")
+            return EXIT_DECLINED
+        info = store.rollback(args.version, editor)
+        print(f"Published {info.label} (the data of version {args.version}).")
+        return 0
+
+    return _with_store(work, editor=args.editor)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    def work(store) -> int:
+        checks = store.verify()
+        if not checks:
+            print("Nothing has been published yet.")
+            return 0
+        for check in checks:
+            print(check.line)
+        damaged = [c.id for c in checks if not c.ok]
+        if not damaged:
+            print(f"All {len(checks)} version(s) load.")
+            return 0
+        good = next((c.id for c in checks if c.ok), None)
+        advice = (f" Roll back to version {good}: python -m valuelib rollback {good} "
+                  "--editor NAME." if good else " Restore a backup (docs/store.md).")
+        print(f"{len(damaged)} of {len(checks)} version(s) damaged.{advice}")
+        return EXIT_REFUSED
+
+    return _with_store(work)
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    def work(store, editor: str) -> int:
+        target = store.version(args.version)
+        names = ", ".join(f.name for f in target.files if not f.purged)
+        if not names:
+            print(f"Version {args.version} keeps no raw files.")
+            return 0
+        if not args.yes and not _confirm(f"Delete {names} of version {args.version} for good "
+                                         "(its data stays)?"):
+            print("Nothing purged.")
+            return EXIT_DECLINED
+        store.purge_files(args.version, editor)
+        print(f"Purged the raw files of version {args.version} ({names}); recorded as purged "
+              f"by {editor}.")
+        return 0
+
+    return _with_store(work, editor=args.editor)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from .datafiles import dataset_workbook
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        _err(f"no such folder for the output: {out.parent}")
+        return EXIT_USAGE
+
+    def work(store) -> int:
+        out.write_bytes(dataset_workbook(store.load(args.version)))
+        print(f"Wrote {out}: the data of version {args.version} in the template's shape.")
+        return 0
+
+    return _with_store(work)
+
+
+def run_hash(args: argparse.Namespace) -> int:
+    if args.stdin:
+        passcode = sys.stdin.readline().rstrip("\r\n")
+    else:
+        passcode = getpass.getpass("New passcode: ")
+        if passcode != getpass.getpass("Again: "):
+            _err("the two passcodes differ; nothing printed.")
+            return EXIT_USAGE
+    if len(passcode) < 8:
+        _err("use at least 8 characters.")
+        return EXIT_USAGE
+    print(editors.hash_passcode(passcode))
+    return 0
