@@ -50,7 +50,7 @@ def needs_tick(plan: PublishPlan) -> bool:
     if not plan.confirmations:
         return False
     st.warning("This publish makes changes that are easy to make by mistake:\n\n"
-               + "\n".join(f"- {reason}" for reason in plan.confirmations),
+               + "\n".join(f"- {render.md_inline(reason)}" for reason in plan.confirmations),
                icon=":material/priority_high:")
     return not st.checkbox("I have checked these changes and mean to make them", key=TICKED)
 
@@ -127,9 +127,10 @@ def publish_dialog(files: tuple[tuple[str, bytes], ...], note: str,
                 st.markdown("**You ticked to confirm:**")
                 render.sentences(plan.confirmations)
         kept = "as uploaded" if keep_originals else "without the columns the dashboard ignores"
-        st.caption(f"Published by **{editor.name()}**" + (f" — note: {note}" if note else "")
+        st.caption(f"Published by **{render.md_inline(editor.name())}**"
+                   + (f" — note: {render.md_inline(note)}" if note else "")
                    + f". Files kept ({kept}, for editors only): "
-                   + ", ".join(name for name, _ in files) + ".")
+                   + render.md_inline(", ".join(name for name, _ in files)) + ".")
         if _buttons("Publish now", ":material/publish:"):
             ticked = bool(st.session_state.get(TICKED))
 
