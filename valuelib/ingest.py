@@ -1246,6 +1246,11 @@ def partial_quarters(tables: Mapping[str, pd.DataFrame]) -> list[Finding]:
         return []
     with_usage = set() if usage is None else set(usage["quarter"].dropna())
     with_support = set() if support is None else set(support["quarter"].dropna())
+    # Support (or usage) that covers none of the cost quarters is another finding
+    # (PERIODS_DO_NOT_OVERLAP): no cost quarter is "partial" for lacking it.
+    cost_quarters = set(costs["quarter"].dropna())
+    with_usage = with_usage if with_usage & cost_quarters else set()
+    with_support = with_support if with_support & cost_quarters else set()
     findings = []
     firsts = costs[["quarter", "source_file", "source_sheet"]].dropna(subset=["quarter"])
     for first in firsts.drop_duplicates("quarter").sort_values("quarter").itertuples():
