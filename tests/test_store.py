@@ -1025,3 +1025,12 @@ def test_a_pg_dump_restores_identical_versions(db_url):
             assert restored.publish(tiny_dataset(3.0), [], "Dana", base_version=2).id == 3
     finally:
         execute(db_url, f'DROP SCHEMA IF EXISTS "{schema}_old" CASCADE')
+
+
+def test_a_rollback_reviewed_before_a_publish_is_refused(store):
+    v1 = store.publish(tiny_dataset(1.0), [], "Dana")
+    store.publish(tiny_dataset(2.0), [], "Dana", base_version=v1.id)
+    with pytest.raises(StaleBaseError, match="published meanwhile"):
+        store.rollback(v1.id, "Eve", base_version=v1.id)  # reviewed when v1 was the latest
+    assert store.latest().id == 2
+    assert store.rollback(v1.id, "Eve", base_version=2).rolled_back_from == v1.id

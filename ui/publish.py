@@ -189,13 +189,9 @@ def rollback_dialog(chosen: VersionInfo, published: data.Published,
 
 
 def _rollback(version_id: int, base_version: int | None) -> VersionInfo:
-    """Roll back, unless a version was published after the summary was shown (Store.rollback
-    takes no base version, so the check is made here, just before)."""
-    opened = data.store()
-    latest = opened.latest()
-    if latest and latest.id != base_version:
-        raise StaleBaseError(base_version, latest.id)
-    return opened.rollback(version_id, editor=editor.name())
+    """Roll back, unless a version was published after the summary was shown (checked inside
+    the store's write lock)."""
+    return data.store().rollback(version_id, editor=editor.name(), base_version=base_version)
 
 
 def purge_dialog(chosen: VersionInfo, names: list[str]) -> None:

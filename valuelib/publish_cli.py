@@ -283,12 +283,14 @@ def _with_store(work: Callable, *, editor: str | None = None) -> int:
 def run_rollback(args: argparse.Namespace) -> int:
     def work(store, editor: str) -> int:
         target = store.version(args.version)
+        latest = store.latest()
         print(f"Roll back to {target.label}: its data becomes the new latest version "
               "(history is kept).")
         if not args.yes and not _confirm("Roll back?"):
             print("Not rolled back.")
             return EXIT_DECLINED
-        info = store.rollback(args.version, editor)
+        # a version published while the question was open is never undone silently
+        info = store.rollback(args.version, editor, base_version=latest.id if latest else None)
         print(f"Published {info.label} (the data of version {args.version}).")
         return 0
 

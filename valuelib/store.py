@@ -456,12 +456,19 @@ class Store:
             _insert_files(conn, version_id, uploads)
         return self.version(version_id)
 
-    def rollback(self, version_id: int, editor: str) -> VersionInfo:
+    def rollback(self, version_id: int, editor: str, *,
+                 base_version: int | None | object = ...) -> VersionInfo:
         """Publish the content of an earlier version again, as a NEW version whose note says
-        ``Rollback to version N``. History is never rewritten."""
+        ``Rollback to version N``. History is never rewritten. ``base_version`` (the latest
+        version when the rollback was reviewed) is checked as in :meth:`publish`: a version
+        published meanwhile refuses the rollback (``StaleBaseError``) instead of being undone
+        silently."""
         editor = _check_editor(editor)
         with self._writing() as conn:
             source = _version_row(conn, version_id)
+            newest = _next_version_id(conn) - 1
+            if base_version is not ... and newest != (base_version or 0):
+                raise StaleBaseError(base_version, newest)
             # Copying a damaged version would only publish the damage again.
             _check_tables(conn, version_id, decode=True)
             new_id = _next_version_id(conn)
