@@ -486,3 +486,16 @@ def test_an_editor_purges_a_versions_files_after_a_confirmation():
     assert store.files(1) == []
     assert any("purged by Dana" in f for f in at.dataframe[0].value["files"])
     assert any("as one workbook" in b.label for b in at.get("download_button"))
+
+
+def test_a_vanished_database_refuses_to_publish_and_says_so(tmp_path):
+    _publish_sample()
+    at = _upload(app().run(), [("market.xlsx", fewer_offers())])
+    _sign_in(at, PASSCODE)
+    at.checkbox(key="publish_ticked").check().run()
+    _button(at, "Publish").click().run()
+    (tmp_path / "valuelib.sqlite").unlink()  # deleted while the app runs
+    _button(at, "Publish now").click().run()
+    assert not at.exception
+    assert any("vanished" in e.value and "nothing was published" in e.value for e in at.error)
+    assert not any("Everyone with the link now sees it" in s.value for s in at.success)

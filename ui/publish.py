@@ -90,7 +90,7 @@ def _attempt(write: Callable[[], VersionInfo], done: Callable[[VersionInfo], str
             kind="warning")
     except StoreMovedError as exc:
         _close()
-        render.flash_and_rerun(f"{exc} Nothing was published.", kind="error")
+        render.flash_and_rerun(str(exc), kind="error")  # it says nothing was published
     except PublishRefused as exc:
         _close()
         render.flash_and_rerun(str(exc), kind="error")
