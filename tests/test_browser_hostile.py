@@ -72,13 +72,16 @@ def publish_as_editor(browser, server, files: list[tuple[str, bytes]], editor: s
         {"name": name, "mimeType": "application/vnd.openxmlformats-officedocument."
                                    "spreadsheetml.sheet", "buffer": content}
         for name, content in files])
-    settle(page, "Publish for everyone")
+    settle(page, "What publishing changes")
     page.get_by_label("Your name").fill(editor)
     page.get_by_label("Editor passcode").fill(PASSCODE)
     page.get_by_role("button", name="Sign in").click()
     settle(page, "Signed in as editor")
     page.get_by_label("Note for this version").fill(note)
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("What changes").wait_for(timeout=60_000)
+    dialog.get_by_role("button", name="Publish now").click()
     settle(page, "Everyone with the link now sees it")
     page.context.close()
 
