@@ -12,7 +12,7 @@ from valuelib import readers
 from valuelib.ingest import load
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAD = "ticket,opened,resolved,hours,work_type,service,channel,notes\n"
+HEAD = "ticket,opened,resolved,hours,work_type,service,channel,technician\n"
 ROW = "T{n},2026-0{m}-1{d},2026-0{m}-2{d},1.5,incident,CRM,phone,note {n}\n"
 
 
@@ -40,6 +40,13 @@ CASES = [
     ("total_row.csv", (HEAD + _rows(3) + ",,,4.5,,,,Total\n").encode(), True),
     ("ragged.csv", (HEAD + _rows(2) + "T7,2026-01-11,2026-01-12,1,incident,CRM,phone,x,extra,"
                     "more\n" + _rows(2, 50)).encode(), True),
+    ("inch_marks.csv", (HEAD + _rows(2) + 'T7,2026-01-11,2026-01-12,1,incident,CRM,phone,'
+                        'monitor 24" and 27"\nT8,2026-01-11,2026-01-12,1,incident,"CRM"x,'
+                        'phone, "spaced"\n' + _rows(2, 70)).encode(), True),
+    ("ragged_late.csv", (HEAD + _rows(30) + "T7,2026-01-11,2026-01-12,1,incident,CRM,phone,x,"
+                         "extra,more\n" + _rows(2, 50)).encode(), True),
+    ("ragged_first.csv", (HEAD + "T7,2026-01-11,2026-01-12,1,incident,CRM,phone,x,extra\n"
+                          + _rows(30)).encode(), True),
     ("unbalanced_quote.csv", (HEAD + _rows(2) + 'T7,2026-01-11,2026-01-12,1,incident,"CRM,x\n'
                               + _rows(2, 60)).encode(), False),
     ("lone_cr.csv", (HEAD + _rows(2) + "T7,2026-01-11,2026-01-12,1,incident,CRM\r,phone,x\n"
