@@ -363,9 +363,9 @@ def _read_csv(name: str, data: bytes) -> ReadResult:
                        "This file is binary, not a spreadsheet or CSV text.",
                        "Upload the .xlsx workbook or a .csv export.")
     text, encoding = _decode(data)
-    delimiter = sniff_delimiter(text)
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     try:
+        delimiter = sniff_delimiter(text)  # csv too: a huge field fails here already
         head = list(itertools.islice(csv.reader(_lines(text), delimiter=delimiter), HEAD_ROWS))
         if _fast_ok(data, text):
             return ReadResult(sheets=(RawSheet(name, stem, CsvText(
