@@ -305,22 +305,23 @@ class CsvText:
 
     Why: csv.reader makes a Python string of every cell — ~5 million for a 140,000-row,
     36-column ITSM export — while ingest reads a dozen columns. pandas' C parser reads just
-    those (``usecols``), column-wise. ``fast`` is False when a cheap check of the whole file
-    finds anything where the two parsers could differ (see _fast_ok); then only ``rows``
-    (csv, as ever) is used."""
+    those (``usecols``), column-wise. Only a file that passes _fast_ok (a cheap check of the
+    whole file for anything where the two parsers could differ) is kept this way; any other
+    is read by csv at once, as ever. ``rows`` (csv) stays for the rare consumers of whole
+    rows. Known gap: a quoted field spanning lines and longer than csv's field limit passes
+    _fast_ok; the C parser reads it, and only ``rows`` would raise csv.Error."""
 
     data: bytes
     text: str
     encoding: str
     delimiter: str
     head: list[list]
-    fast: bool
 
     def rows(self) -> list[list]:
         return list(csv.reader(_lines(self.text), delimiter=self.delimiter))
 
     def columns(self, start: int, positions: list[int]) -> pd.DataFrame | None:
-        if not self.fast or not positions:
+        if not positions:
             return None
         # names= fixes the width, so a short first row (a title) does not limit usecols
         width = max([len(r) for r in self.head] + [p + 1 for p in positions])
@@ -372,7 +373,7 @@ def _read_csv(name: str, data: bytes) -> ReadResult:
         head = list(itertools.islice(csv.reader(_lines(text), delimiter=delimiter), HEAD_ROWS))
         if _fast_ok(data):
             return ReadResult(sheets=(RawSheet(name, stem, CsvText(
-                data, text, encoding, delimiter, head, fast=True), is_csv=True),))
+                data, text, encoding, delimiter, head), is_csv=True),))
         rows = list(csv.reader(_lines(text), delimiter=delimiter))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
