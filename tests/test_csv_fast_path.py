@@ -28,6 +28,9 @@ CASES = [
                          + "\n\n").encode(), True),
     ("quoted_newline.csv", (HEAD + _rows(2) + 'T9,2026-01-11,2026-01-12,2,incident,CRM,phone,'
                             '"two\nlines, and ""quotes"""\n' + _rows(2, 30)).encode(), True),
+    ("all_quoted.csv", "".join('"' + line.replace(",", '","') + '"\n' for line in
+                               (HEAD + _rows(5)).splitlines()).replace(
+        '"note 3"', '"note, ""three""\r\non two lines"').encode(), True),
     ("crlf.csv", (HEAD + _rows(4)).replace("\n", "\r\n").encode(), True),
     ("semicolon.csv", (HEAD + _rows(4)).replace(",", ";").replace("1.5", "1,5").encode(), True),
     ("tab.tsv", (HEAD + _rows(4)).replace(",", "\t").encode(), True),
