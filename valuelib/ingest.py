@@ -183,10 +183,10 @@ def _recognise(raw: RawSheet, kind: str | None) -> Sheet | None:
     # A CSV holds one table: the sheet whose columns it matches best, all required present.
     best, best_score = None, 0
     for sheet in SHEETS:
-        header = _find_header(raw.rows, sheet)
+        header = _find_header(raw.head, sheet)
         if header is None:
             continue
-        mapped = {field for field, _ in _map_header(raw.rows[header], sheet).values()}
+        mapped = {field for field, _ in _map_header(raw.head[header], sheet).values()}
         required = {c.name for c in sheet.columns if c.required}
         score = len(mapped) + (100 if required <= mapped else 0)
         if score > best_score:
@@ -299,7 +299,7 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
                 ) -> tuple[pd.DataFrame | None, list[Finding]]:
     where = _Where(raw.file, raw.name)
     findings: list[Finding] = []
-    header_index = _find_header(raw.rows, sheet)
+    header_index = _find_header(raw.head, sheet)
     if header_index is None:
         needs = [c.name for c in sheet.columns if c.required] + [
             " or ".join(group) for group in sheet.one_of]
@@ -313,7 +313,7 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
             f"{', '.join(needs) or sheet.columns[0].name}"
             + (f", plus any of {', '.join(optional)}." if optional else "."),
             file=raw.file, sheet=raw.name)]
-    header = raw.rows[header_index]
+    header = raw.head[header_index]
     header_row = header_index + 1
     mapped = _map_header(header, sheet)
 
@@ -370,14 +370,16 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
     if any(f.code in ("MISSING_COLUMN", "DUPLICATE_COLUMN") for f in findings):
         return None, findings
 
-    # Body: only the mapped columns, as object cells, numbered as Excel shows them.
-    body = raw.rows[header_index + 1:]
-    frame = pd.DataFrame(body, dtype=object)
+    # Body: only the mapped columns, as object cells, numbered as Excel shows them. A CSV
+    # reads just those columns (C parser); a workbook, or an odd CSV, takes them from rows.
+    frame = raw.body_columns(header_index + 1, sorted(chosen.values()))
+    if frame is None:
+        frame = pd.DataFrame(raw.rows[header_index + 1:], dtype=object)
     frame = frame.reindex(columns=list(chosen.values()))
     frame.columns = list(chosen)
     frame["source_row"] = np.arange(header_row + 1, header_row + 1 + len(frame), dtype="int64")
     types = {field: parse.cell_types(frame[field]) for field in chosen}
-    keep, dropped = _rows_to_keep(frame, types, body)
+    keep, dropped = _rows_to_keep(frame, types, lambda p: raw.rows[header_index + 1 + p])
     if not keep.all():
         frame = frame.loc[keep].reset_index(drop=True)
         types = {field: facts.subset(keep) for field, facts in types.items()}
@@ -408,11 +410,14 @@ def _is_total_label(cell: object) -> bool:
         normalize_name(cell) in _TOTAL_KEYS
 
 
-def _rows_to_keep(frame: pd.DataFrame, types: dict[str, parse.CellTypes], body: list[list]
+def _rows_to_keep(frame: pd.DataFrame, types: dict[str, parse.CellTypes],
+                  body_row: Callable[[int], list]
                   ) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
     """Keep all but blank rows and rows whose first text cell says Total / Grand total /
     Subtotal; returns the keep mask and, for each total dropped, its Excel row, the position
-    of the column holding the label, and the label."""
+    of the column holding the label, and the label. ``body_row(i)`` is the body's row i as
+    read (every column: the label may sit in one ingest does not map); asked only for the
+    rare total candidates, since a CSV's rows cost a full parse."""
     empty = np.ones(len(frame), dtype=bool)
     total_candidate = np.zeros(len(frame), dtype=bool)
     for _field, facts in types.items():
@@ -431,7 +436,7 @@ def _rows_to_keep(frame: pd.DataFrame, types: dict[str, parse.CellTypes], body: 
                 total_candidate |= (facts.codes >= 0) & hit[np.maximum(facts.codes, 0)]
     totals = []
     for position in np.flatnonzero(total_candidate & ~empty):
-        column, label = next(((i, c) for i, c in enumerate(body[position])
+        column, label = next(((i, c) for i, c in enumerate(body_row(position))
                               if isinstance(c, str) and c.strip()), (0, ""))
         if _is_total_label(label):
             totals.append((position, column, label.strip()))
@@ -1156,27 +1161,34 @@ def _template_examples(raw: RawSheet, sheet: Sheet) -> list[tuple[bool, Finding]
     (``SURE_EXAMPLE_COLUMNS`` or more columns)."""
     if sheet.key_value:
         return []
-    header_index = _find_header(raw.rows, sheet)
+    header_index = _find_header(raw.head, sheet)
     if header_index is None:
         return []
     examples = {c.name: _example_key(c.example) for c in sheet.columns if c.example is not None}
     positions = {field: position for position, (field, _rank)
-                 in _map_header(raw.rows[header_index], sheet).items() if field in examples}
+                 in _map_header(raw.head[header_index], sheet).items() if field in examples}
     # The template's sheets carry every column; a sheet keeping most of them (a column or two
     # deleted) still counts. Fewer, and a real row could match by chance.
     if len(positions) < max(2, EXAMPLE_COVERAGE * len(examples)):
         return []
     findings = []
-    for offset, row in enumerate(raw.rows[header_index + 1:]):
-        if all(_example_key(row[p] if p < len(row) else None) == examples[field]
-               for field, p in positions.items()):
-            shown = ", ".join(_shown(row[p]) for p in list(positions.values())[:3])
+    # column-wise, so a CSV reads only these columns (RawSheet.body_columns)
+    body = raw.body_columns(header_index + 1, sorted(set(positions.values())))
+    if body is None:
+        rows = raw.rows[header_index + 1:]
+        cells = [[row[p] if p < len(row) else None for p in positions.values()] for row in rows]
+    else:
+        cells = zip(*(body[p].tolist() for p in positions.values()), strict=True)
+    wanted = [examples[field] for field in positions]
+    for offset, row in enumerate(cells):
+        if all(_example_key(cell) == want for cell, want in zip(row, wanted, strict=True)):
+            shown = ", ".join(_shown(cell) for cell in row[:3])
             findings.append((len(positions) >= SURE_EXAMPLE_COLUMNS, _finding(
                 "TEMPLATE_EXAMPLE",
                 f"This row is the template's example row ({shown} …), not your data.",
                 "Delete the example row, or overwrite it with your own figures.",
                 file=raw.file, sheet=raw.name, row=header_index + 2 + offset,
-                column=next(iter(positions)), value=row[next(iter(positions.values()))])))
+                column=next(iter(positions)), value=row[0])))
             if len(findings) >= MAX_CELL_FINDINGS:
                 break
     return findings

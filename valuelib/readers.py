@@ -9,12 +9,16 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import IO
 
+import pandas as pd
 import python_calamine
 
 from .model import ERROR, Finding
@@ -48,14 +52,42 @@ _OTHER_FORMATS = {
 }
 
 
+# Records a CSV's head holds, parsed with ``csv`` up front: more than ingest's header search
+# (HEADER_SEARCH_ROWS) looks at, so recognising a CSV never parses its body.
+HEAD_ROWS = 20
+
+
 @dataclass(frozen=True)
 class RawSheet:
-    """One sheet (or a CSV file) as rows of cells; ``rows[0]`` is Excel row 1."""
+    """One sheet (or a CSV file) as rows of cells; ``rows[0]`` is Excel row 1.
+
+    ``cells`` holds a workbook's rows; a CSV keeps its text (CsvText) and is parsed on
+    demand: ``head`` for recognition and the header, ``body_columns`` for the columns ingest
+    maps, and ``rows`` (every cell as a Python string, slow) only when something needs them."""
 
     file: str
     name: str
-    rows: list[list]
+    cells: list[list] | CsvText
     is_csv: bool = False
+
+    @cached_property
+    def rows(self) -> list[list]:
+        return self.cells.rows() if isinstance(self.cells, CsvText) else self.cells
+
+    @property
+    def head(self) -> list[list]:
+        """The first HEAD_ROWS rows."""
+        if isinstance(self.cells, CsvText):
+            return self.cells.head
+        return self.cells[:HEAD_ROWS]
+
+    def body_columns(self, start: int, positions: list[int]) -> pd.DataFrame | None:
+        """The cells at column ``positions`` (frame columns named by position) from row index
+        ``start`` on, read column-wise by pandas' C parser; None when the sheet must be read
+        through ``rows`` instead (a workbook, or a CSV the C parser might read differently)."""
+        if isinstance(self.cells, CsvText):
+            return self.cells.columns(start, positions)
+        return None
 
 
 @dataclass(frozen=True)
@@ -229,10 +261,15 @@ def _read_workbook(name: str, data: bytes) -> ReadResult:
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel writes it."""
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """decode_text's text and the codec it used (for pandas to decode the same way)."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def sniff_delimiter(text: str) -> str:
@@ -251,17 +288,93 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, split at "\\n" only (as newline="" would), each with its "\\n" (and
+    an empty last line after a final one, as csv has always been fed), one at a time: no list
+    of every line, no io.StringIO copy of the whole text at 4 bytes a character."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end + 1]
+        start = end + 1
+    yield text[start:] + "\n"
+
+
+@dataclass(frozen=True, eq=False)
+class CsvText:
+    """A CSV file kept as bytes + text, for RawSheet to parse on demand.
+
+    Why: csv.reader makes a Python string of every cell — ~5 million for a 140,000-row,
+    36-column ITSM export — while ingest reads a dozen columns. pandas' C parser reads just
+    those (``usecols``), column-wise. Only a file that passes _fast_ok (a cheap check of the
+    whole file for anything where the two parsers could differ) is kept this way; any other
+    is read by csv at once, as ever. ``rows`` (csv) stays for the rare consumers of whole
+    rows. Known gap: a quoted field spanning lines and longer than csv's field limit passes
+    _fast_ok; the C parser reads it, and only ``rows`` would raise csv.Error."""
+
+    data: bytes
+    text: str
+    encoding: str
+    delimiter: str
+    head: list[list]
+
+    def rows(self) -> list[list]:
+        return list(csv.reader(_lines(self.text), delimiter=self.delimiter))
+
+    def columns(self, start: int, positions: list[int]) -> pd.DataFrame | None:
+        if not positions:
+            return None
+        # names= fixes the width, so a short first row (a title) does not limit usecols
+        width = max([len(r) for r in self.head] + [p + 1 for p in positions])
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(self.data), sep=self.delimiter, header=None, names=range(width),
+                usecols=positions, dtype=object, na_filter=False, keep_default_na=False,
+                skip_blank_lines=False, quotechar='"', doublequote=True, escapechar=None,
+                engine="c", encoding=self.encoding, encoding_errors="replace")
+        except (pd.errors.ParserError, ValueError, UnicodeError):
+            return None  # unbalanced quotes and the like: the csv path decides, as always
+        # every record (blank lines included) is a row, as csv counts them; csv also yields
+        # an empty last row after a final newline, which ingest drops as a blank row anyway
+        return frame.iloc[start:].reset_index(drop=True)
+
+
+def _fast_ok(data: bytes) -> bool:
+    """Whether pandas' C parser reads this file into the same records and cells as csv.
+
+    Differences that are possible, and refused here: NUL bytes, a carriage return that does
+    not end a line (csv fails on it unquoted, the C parser starts a record), a field longer
+    than csv's field limit (csv refuses the file; a line that long is the only way to get
+    one outside quotes; lines of half the limit already take the csv path), more lines than
+    a sheet may hold (the slow path counts records and refuses), and an odd number of quote
+    characters (an unbalanced quote)."""
+    # on the bytes: faster than on the text, and the same counts, since these are ASCII and
+    # both codecs write ASCII as itself (no UTF-8 multi-byte sequence holds a byte < 0x80)
+    returns = data.count(b"\r")
+    if b"\x00" in data or (returns and returns != data.count(b"\r\n")):
+        return False
+    if data.count(b'"') % 2:
+        return False
+    if data.count(b"\n") + 1 > MAX_ROWS:
+        return False
+    # no line of more than half the limit (in bytes, at least one per character): any line
+    # past the limit holds a whole window of half its length without a newline
+    return not _gap(data, b"\n", csv.field_size_limit() // 2)
+
+
 def _read_csv(name: str, data: bytes) -> ReadResult:
     if b"\x00" in data[:4096]:
         return _refuse(name, "FILE_UNREADABLE",
                        "This file is binary, not a spreadsheet or CSV text.",
                        "Upload the .xlsx workbook or a .csv export.")
-    text = decode_text(data)
+    text, encoding = _decode(data)
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     try:
-        # lines split at "\n" only (as newline="" would), without io.StringIO's copy of the
-        # whole text at 4 bytes a character
-        lines = (line + "\n" for line in text.split("\n"))
-        rows = list(csv.reader(lines, delimiter=sniff_delimiter(text)))
+        delimiter = sniff_delimiter(text)  # csv too: a huge field fails here already
+        head = list(itertools.islice(csv.reader(_lines(text), delimiter=delimiter), HEAD_ROWS))
+        if _fast_ok(data):
+            return ReadResult(sheets=(RawSheet(name, stem, CsvText(
+                data, text, encoding, delimiter, head), is_csv=True),))
+        rows = list(csv.reader(_lines(text), delimiter=delimiter))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             return _refuse(name, "FILE_TOO_LARGE",
@@ -274,7 +387,6 @@ def _read_csv(name: str, data: bytes) -> ReadResult:
     if len(rows) > MAX_ROWS:
         return _refuse(name, "FILE_TOO_LARGE", f"The CSV file has {len(rows):,} rows.",
                        "Split the file by quarter and upload the parts together.")
-    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return ReadResult(sheets=(RawSheet(name, stem, rows, is_csv=True),))
 
 
@@ -300,9 +412,14 @@ MAX_CELL_CHARS = 32_767
 _TEXT_WINDOW = 3 * MAX_CELL_CHARS + 1
 
 
+def _gap(text: bytes, mark: bytes, window: int) -> bool:
+    """Whether some aligned window of ``window`` bytes lacks ``mark`` (a few C-speed finds)."""
+    return any(text.find(mark, start, start + window) < 0
+               for start in range(0, len(text) - window + 1, window))
+
+
 def _long_run(text: bytes) -> bool:
-    return any(text.find(b"<", start, start + _TEXT_WINDOW) < 0
-               for start in range(0, len(text) - _TEXT_WINDOW + 1, _TEXT_WINDOW))
+    return _gap(text, b"<", _TEXT_WINDOW)
 
 
 def holds_long_text(part: IO[bytes]) -> bool:
