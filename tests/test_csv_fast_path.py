@@ -85,3 +85,15 @@ def test_fast_path_reads_every_row_of_the_body():
     support = load([("support.csv", data)]).tables["support"]
     # header is row 1; the blank line is row 5 and is dropped as an empty row
     assert support["source_row"].tolist() == [2, 3, 4, 6, 7]
+
+
+def test_a_long_quoted_field_across_lines_never_raises():
+    """A quoted field spanning short lines but past csv's field limit is refused with a
+    finding (never csv.Error), and a CsvText's whole rows never raise either."""
+    note = "\n".join("x" * 40_000 for _ in range(4))  # short lines, one long field
+    text = "quarter,service,amount,note\n2026-Q3,CRM,10,\"" + note + "\"\nTotal,,10,\n"
+    dataset = load([("long_note.csv", text.encode())])
+    assert [f.code for f in dataset.findings] == ["FILE_TOO_LARGE"]
+    kept = readers.CsvText(text.encode(), text, "utf-8", ",", [["quarter", "service"]])
+    rows = kept.rows()  # csv alone would raise here: the C parser's rows instead
+    assert rows[-1][0] == "Total"

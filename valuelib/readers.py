@@ -308,8 +308,8 @@ class CsvText:
     those (``usecols``), column-wise. Only a file that passes _fast_ok (a cheap check of the
     whole file for anything where the two parsers could differ) is kept this way; any other
     is read by csv at once, as ever. ``rows`` (csv) stays for the rare consumers of whole
-    rows. Known gap: a quoted field spanning lines and longer than csv's field limit passes
-    _fast_ok; the C parser reads it, and only ``rows`` would raise csv.Error."""
+    rows. A quoted field spanning lines and longer than csv's field limit passes _fast_ok; the
+    C parser reads it, and ``rows`` then gives the C parser's rows instead of raising."""
 
     data: bytes
     text: str
@@ -318,7 +318,16 @@ class CsvText:
     head: list[list]
 
     def rows(self) -> list[list]:
-        return list(csv.reader(_lines(self.text), delimiter=self.delimiter))
+        try:
+            return list(csv.reader(_lines(self.text), delimiter=self.delimiter))
+        except csv.Error:
+            # The fast path's one gap (a quoted field spanning lines, past csv's field limit):
+            # the rows as the C parser read them, so a consumer of whole rows never raises.
+            width = max([len(r) for r in self.head] + [1])
+            frame = self.columns(0, list(range(width)))
+            if frame is None:
+                return [list(r) for r in self.head]
+            return frame.to_numpy(dtype=object).tolist()
 
     def columns(self, start: int, positions: list[int]) -> pd.DataFrame | None:
         if not positions:
