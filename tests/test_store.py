@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 import valuelib.store as store_module
 from valuelib.model import ERROR, INFO, WARNING, Dataset, Finding, Settings, SourceFile
+from valuelib.publishing import diff_against
 from valuelib.store import (
     SCHEMA_VERSION,
     DamagedVersionError,
@@ -37,7 +38,6 @@ from valuelib.store import (
     check_passcode,
     configured_passcode,
     database_url,
-    diff_against,
     merge_for_publish,
     sqlite_url,
 )

@@ -1237,11 +1237,3 @@ def _merge_sources(published: tuple[SourceFile, ...], incoming: tuple[SourceFile
             with_rows.update(frame["source_file"].dropna())
     kept = tuple(s for s in published if s.name in with_rows and s.name not in incoming_names)
     return kept + tuple(incoming)
-
-
-def __getattr__(name: str):
-    # The change summary moved to valuelib.publishing; old imports keep working.
-    if name in ("ChangeSummary", "diff_against"):
-        from . import publishing
-        return getattr(publishing, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
