@@ -1,4 +1,4 @@
-"""valuelib.formatting: how every figure is written, table-driven."""
+"""valuelib.present.formatting: how every figure is written, table-driven."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuelib.formatting import (
+from valuelib.present.formatting import (
     MINUS,
     fmt_change,
     fmt_count,

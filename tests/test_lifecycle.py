@@ -16,8 +16,9 @@ import pytest
 from tests.frames import make_dataset
 from valuelib import summary, support, views
 from valuelib._frames import gap_note, quarter_gaps
+from valuelib.ask import answer
 from valuelib.ingest import load, load_paths
-from valuelib.questions import answer
+from valuelib.present.tables import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICENOW = ROOT / "tests/data/servicenow_incident_log_sample.csv"
@@ -137,7 +138,8 @@ def test_the_servicenow_sample_has_four_reopened_tickets():
     assert (row["reopened"], row["reopen_recorded"]) == (4, 300)
     assert row["reopen_rate_pct"] == pytest.approx(4 / 3)
     view = views.support_view(dataset, "2016-Q1")
-    assert view.desk_table.iloc[0][["Reopened", "Reopen rate"]].tolist() == ["4", "1.3%"]
+    assert view.desk_table.formatted().iloc[0][["Reopened", "Reopen rate"]].tolist() == [
+        "4", "1.3%"]
     assert any(h.label == "Reopened tickets" and h.value == "4" for h in view.headlines)
 
 
@@ -271,6 +273,8 @@ def _texts(obj, out: list[str], depth: int = 0) -> list[str]:
     elif isinstance(obj, dict):
         for x in obj.values():
             _texts(x, out, depth + 1)
+    elif isinstance(obj, Table):  # what every surface shows of a view table
+        _texts(obj.formatted(), out, depth + 1)
     elif isinstance(obj, pd.DataFrame):
         out += [str(v) for c in obj.columns for v in obj[c].tolist()]
     elif hasattr(obj, "layout") and hasattr(obj, "data"):  # a plotly figure

@@ -8,6 +8,7 @@ import pytest
 
 from tests.frames import assert_unchanged, make_dataset, snapshot
 from valuelib import market
+from valuelib.present.formatting import MISSING
 
 Q = "2026-Q3"
 NAN = np.nan
@@ -145,8 +146,8 @@ def test_price_on_request_end_to_end():
     the Services page and in answers, never an error."""
     from tests.golden.cases import xlsx
     from valuelib import views
+    from valuelib.ask import answer
     from valuelib.ingest import load
-    from valuelib.questions import answer
 
     book = xlsx(
         Services=[["service", "owner"], ["Email", "Dana"]],
@@ -159,9 +160,12 @@ def test_price_on_request_end_to_end():
         ("PRICE_ON_REQUEST", 3, "price_per_user_month")]
     assert dataset.publishable
     assert dataset["market"]["price_on_request"].tolist() == [False, True]
-    table = views.service_detail(dataset, Q, "Email").market_table.set_index("Offer")
-    assert table.loc["Gold", "Price per user per month"] == "price on request"
-    assert "price on request" in table.loc["Gold", "Difference per user per month"]
+    table = views.service_detail(dataset, Q, "Email").market_table
+    assert table.frame.set_index("Offer")["Price per user per month"].isna().tolist() == [
+        False, True]  # numbers stay numbers: no price is no number, and says why beside it
+    shown = table.formatted().set_index("Offer")
+    assert shown.loc["Gold", "Price per user per month"] == MISSING
+    assert "price on request" in shown.loc["Gold", "In-house is"]
     said = answer("compare Email to the market", dataset).sentence
     assert "Priced on request, so not compared: Gold." in said
     assert market.best_offer(dataset)["offer"].tolist() == ["Suite"]

@@ -187,7 +187,7 @@ def test_presentation_mode_from_the_url_hides_the_sidebar_and_steps_through_the_
 
 
 def _answer(at: AppTest) -> str:
-    return next((m.value for m in at.markdown if m.value.startswith("####")), "")
+    return next((m.value for m in at.subheader if m.value.startswith("For ")), "")
 
 
 def test_typing_a_question_shows_the_answer_and_its_chart():
@@ -202,6 +202,12 @@ def test_a_question_in_the_link_is_answered_on_open():
     at = app(q="is it cheaper to buy email?").run()
     assert not at.exception
     assert "$15" in _answer(at)
+
+
+def test_a_question_follows_the_pages_quarter_and_unit():
+    at = app(q="how proactive is support?", quarter="2026-Q1", bu="Sales").run()
+    assert not at.exception
+    assert _answer(at).startswith("For 2026-Q1, Sales:")
 
 
 def test_a_question_it_cannot_answer_offers_three_it_can():

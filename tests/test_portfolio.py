@@ -136,3 +136,23 @@ def test_inputs_are_not_mutated():
     portfolio.cost_vs_value(QUADS)
     portfolio.cost_vs_value(QUADS, Q, carry_forward=False)
     assert_unchanged(QUADS, before)
+
+
+@pytest.mark.parametrize("quadrant, position, says, never", [
+    (portfolio.REPLACE, None, "replace it with a market offer", "review its scope"),
+    (portfolio.REPLACE, portfolio.CHEAPER_IN_HOUSE, "review its scope or retire it",
+     "replace it with a market"),
+    (portfolio.REPLACE, portfolio.NO_OFFER, "no market offer for it", "replace it with a market"),
+    (portfolio.OPTIMIZE, portfolio.CHEAPER_IN_HOUSE, "licences and contracts", "or a market offer"),
+    (portfolio.OPTIMIZE, portfolio.NO_OFFER, "no market offer to compare", "or a market offer"),
+    (portfolio.OPTIMIZE, None, "or a market offer", "no market offer"),
+    (portfolio.INVEST, portfolio.CHEAPER_IN_HOUSE, "protect it", "market offer"),
+])
+def test_advice_follows_the_market(quadrant, position, says, never):
+    advice = portfolio.advice(quadrant, position)
+    assert says in advice and never not in advice
+    assert "median" in advice and "of your services" in advice  # what "high" and "low" mean
+
+
+def test_no_advice_without_a_quadrant():
+    assert portfolio.advice(None, None) is None

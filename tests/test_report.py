@@ -19,8 +19,8 @@ from pypdf import PdfReader
 from tests.frames import assert_unchanged, snapshot
 from valuelib import costing, report, views
 from valuelib.__main__ import main as cli
-from valuelib.formatting import fmt_money
 from valuelib.ingest import load, load_paths
+from valuelib.present.formatting import fmt_money
 from valuelib.report import _text
 from valuelib.report._slides import Card, Slide, layout, overflows, slides
 from valuelib.report._text import ARIAL, DEJAVU

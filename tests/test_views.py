@@ -13,8 +13,9 @@ import pytest
 
 from tests.frames import assert_unchanged, snapshot
 from valuelib import costing, support, views
-from valuelib.formatting import MINUS, fmt_money, fmt_number
 from valuelib.ingest import load, load_paths
+from valuelib.present import Table, fmt_measure
+from valuelib.present.formatting import MINUS, fmt_money, fmt_number
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = sorted((ROOT / "sample_data").glob("*.xlsx"))
@@ -71,17 +72,23 @@ def figures(view) -> list[go.Figure]:
     return out
 
 
-def tables(view) -> list[pd.DataFrame]:
+def tables(view) -> list[Table]:
     return [] if isinstance(view, tuple) else [
-        v for v in vars(view).values() if isinstance(v, pd.DataFrame)]
+        v for v in vars(view).values() if isinstance(v, Table)]
 
 
 def assert_renderable(view) -> None:
-    """What a page relies on: titled figures, text-only display tables, text headlines."""
+    """What a page relies on: titled figures, tables that keep their numbers (each measured
+    column numeric or a date, the rest text), text headlines."""
     for fig in figures(view):
         assert fig.layout.title.text
-    for frame in tables(view):
-        assert all(str(t) in ("str", "object") for t in frame.dtypes), frame.dtypes
+    for shown in tables(view):
+        for column, dtype in shown.frame.dtypes.items():
+            if column in shown.measures:
+                assert str(dtype) == "float64" or str(dtype).startswith("datetime64"), column
+            else:
+                assert str(dtype) in ("str", "object"), (column, dtype)
+        assert shown.formatted().shape == shown.frame.shape
     for h in getattr(view, "headlines", ()):
         assert isinstance(h.value, str) and h.value
         assert h.delta is None or not h.delta.startswith(MINUS)  # st.metric needs "-"
@@ -104,7 +111,8 @@ def test_overview_headlines_match_the_analytics(sample):
     assert h["Total IT cost"].value == fmt_money(total)
     assert h["Total IT cost"].delta_color == "inverse"
     headcount = support.headcount(sample).set_index("quarter").at[Q, "users"]
-    assert h["IT cost per user per month"].value == fmt_money(total / headcount / 3)
+    assert h["IT cost per user per month"].value == fmt_measure(
+        "cost_per_person_month", total / headcount / 3)
     assert f"÷ {fmt_number(headcount)} users ÷ 3 months" in h["IT cost per user per month"].sentence
     assert h["Cheaper in-house than the market"].value == "3 of 8"
     assert h["Dearer in-house than the market"].value == "5 of 8"
@@ -124,15 +132,20 @@ def test_the_email_sentence_names_its_cost_per_user_and_the_offer(sample):
     assert "the $15 offer" in sentence and "below" in sentence
 
 
-def test_services_table_is_formatted_for_display(sample):
-    table = views.overview(sample).services_table
-    assert list(table.columns) == views.SERVICES_COLUMNS
-    email = table.set_index("Service").loc[EMAIL]
+def test_services_table_keeps_numbers_and_formats_them_one_way(sample):
+    shown = views.overview(sample).services_table
+    assert shown.columns == views.SERVICES_COLUMNS
+    numbers = shown.frame.set_index("Service")
+    cpu = costing.cost_per_user(sample, Q).set_index("service")
+    assert numbers.at[EMAIL, "Cost per user per month"] == cpu.at[EMAIL, "cost_per_user_month"]
+    assert shown.frame["Total cost"].is_monotonic_decreasing  # largest cost first, as numbers
+    email = shown.formatted().set_index("Service").loc[EMAIL]
     assert email["Cost per user per month"] == "$12.58"
     assert email["Offer per user per month"] == "$15.00"
-    assert email["In-house vs offer"] == "$3.05 cheaper in-house"
+    assert email["In-house − offer per user per month"] == "\u2212$3.05"
+    assert email["In-house is"] == "cheaper"
     assert email["Quadrant"] == "Invest"
-    assert table["Total cost"].iloc[0] == "$193,272"  # largest cost first
+    assert shown.formatted()["Total cost"].iloc[0] == "$193,272"
 
 
 def test_a_fall_reaches_st_metric_with_an_ascii_minus(sample):
@@ -152,15 +165,17 @@ def test_service_detail_explains_the_cost_lines_and_offers(sample):
     assert "$12.58 per user per month for 296 users" in view.sentence
     explanation = costing.explain_cost(sample, EMAIL, Q)
     assert len(view.allocation_table) == len(explanation.lines)
-    first = view.allocation_table.iloc[0]
+    first = view.allocation_table.frame.iloc[0]
     assert first["How it reaches the service"] == "its own line"
     assert first["File"] == "northwind_it_2024Q4-2026Q3.xlsx" and first["Sheet"] == "Costs"
-    assert first["Row"] == str(explanation.lines["source_row"].iloc[0])
-    assert list(view.market_table["Offer"]) == [
+    assert first["Row"] == explanation.lines["source_row"].iloc[0]
+    market_rows = view.market_table.frame
+    assert list(market_rows["Offer"]) == [
         "Cloud email & productivity suite", "Cloud email & productivity suite (Enterprise)"]
-    assert view.market_table["Buying it, a year"].iloc[0] == "would cost $10,821 more (296 users)"
-    assert view.market_table["Storage"].iloc[0] == "25 GB"
-    assert "offer lower" in view.market_table["Availability"].iloc[0]
+    assert view.market_table.formatted()["Buying it instead saves, a year"].iloc[0] == (
+        "\u2212$10,821")  # buying would cost more
+    assert market_rows["Storage (GB)"].iloc[0] == 25
+    assert market_rows["Offer availability"].iloc[0] < market_rows["Availability target"].iloc[0]
     assert len(view.showback_table) == 7
     assert_renderable(view)
 
@@ -174,7 +189,7 @@ def test_service_detail_falls_back_when_the_service_is_unknown(sample):
 def test_cost_value_places_every_service_and_states_the_medians(sample):
     view = views.cost_value(sample, size_by="cost")
     assert len(view.table) == 12 and list(view.table.columns) == views.VALUE_COLUMNS
-    assert view.table["Quadrant"].iloc[0] == "Invest"
+    assert view.table.frame["Quadrant"].iloc[0] == "Invest"
     assert "medians of the 12 services" in view.sentence and "69.4" in view.sentence
     assert "total cost" in view.chart.layout.title.subtitle.text
     with pytest.raises(ValueError, match="size_by"):
@@ -187,11 +202,11 @@ def test_support_view_figures(sample):
     assert h["Tickets"].value == "986" and h["Tickets"].delta == "+4.2%"
     assert h["Backlog at quarter end"].delta_color == "inverse"
     assert len(view.block_charts) == 2 and len(view.block_table) == 2
-    assert view.block_table.set_index("Block").at["2025-26 support block", "Warning"] == (
-        "95% used")
+    assert view.block_table.frame.set_index("Block").at[
+        "2025-26 support block", "Status"].startswith("95% used")
     assert view.mismatch_sentence.startswith("46 of 986 tickets (4.7%)")
-    assert view.mismatch_table["Tickets"].iloc[0] == "11"
-    assert view.desk_table["Quarter"].iloc[0] == Q  # newest first
+    assert view.mismatch_table.frame["Tickets"].iloc[0] == 11
+    assert view.desk_table.frame["Quarter"].iloc[0] == Q  # newest first
     assert_renderable(view)
 
 
@@ -229,16 +244,16 @@ def test_fiscal_year_labels(sample):
 # ---- one business unit -----------------------------------------------------------------------
 
 def test_a_unit_sees_its_showback_at_the_same_cost_per_user(sample):
-    org = views.overview(sample).services_table.set_index("Service")
+    org = views.overview(sample).services_table.formatted().set_index("Service")
     unit = views.overview(sample, business_unit=UNIT)
-    table = unit.services_table.set_index("Service")
+    table = unit.services_table.formatted().set_index("Service")
     shown = costing.showback(sample, Q)
     mine = shown[shown["business_unit"] == UNIT].set_index("service")
     assert set(table.index) == set(mine.index)  # only the services the unit uses
     assert headlines(unit)[f"IT cost of {UNIT}"].value == fmt_money(mine["cost"].sum())
     for service in table.index:
         assert table.at[service, "Users"] == fmt_number(mine.at[service, "users"])
-        assert table.at[service, "Total cost"] == fmt_money(mine.at[service, "cost"])
+        assert table.at[service, "Total cost"] == fmt_money(mine.at[service, "cost"], decimals=0)
         assert table.at[service, "Cost per user per month"] == org.at[
             service, "Cost per user per month"]
     assert any("showback" in n for n in unit.notes)
@@ -251,7 +266,7 @@ def test_a_unit_sees_only_its_tickets_but_the_whole_block(sample):
     mine = tickets[(tickets["business_unit"] == UNIT) & (tickets["quarter"] == Q)]
     assert headlines(view)["Tickets"].value == fmt_number(len(mine))
     assert f"Used by {UNIT}" in view.block_table.columns
-    assert view.block_table["Purchased"].tolist() == ["1,200 h", "1,000 h"]  # whole blocks
+    assert view.block_table.formatted()["Purchased"].tolist() == ["1,200 h", "1,000 h"]  # whole
 
 
 def test_a_units_service_detail(sample):
@@ -259,7 +274,7 @@ def test_a_units_service_detail(sample):
     h = headlines(view)
     assert h["Cost per user per month"].value == "$12.58"
     assert h["Users"].value == "58" and h[f"Cost to {UNIT}"].value == "$2,188"
-    assert view.market_table["Buying it, a year"].eq("—").all()  # a year is for all users
+    assert view.market_table.frame["Buying it instead saves, a year"].isna().all()  # for all
     assert view.showback_chart.data[0].marker.color[
         list(view.showback_chart.data[0].y).index(UNIT)] != view.showback_chart.data[
         0].marker.color[0]
@@ -285,7 +300,7 @@ def test_empty_dataset(empty):
     overview = built["overview"]
     assert overview.quarter is None and overview.quarter_label == "no data"
     assert overview.quarters == () and overview.services_table.empty
-    assert list(overview.services_table.columns) == views.SERVICES_COLUMNS
+    assert overview.services_table.columns == views.SERVICES_COLUMNS
     assert headlines(overview)["Total IT cost"].value == "no cost data"
     assert built["service_detail"].service is None
     assert tuple(s.key for s in built["story"]) == ("headline",)
@@ -308,8 +323,9 @@ def test_a_quarter_without_support_rows(sample):
 def test_a_service_without_users(sample):
     usage = sample["usage"]
     dataset = sample.with_tables(usage=usage[usage["service"] != "Payroll"])
-    table = views.overview(dataset).services_table.set_index("Service")
-    assert table.at["Payroll", "Cost per user per month"] == "no usage data"
+    table = views.overview(dataset).services_table.formatted().set_index("Service")
+    assert table.at["Payroll", "Cost per user per month"] == "—"
+    assert table.at["Payroll", "Note"] == "no usage data"  # why, never 0 or ∞
     detail = views.service_detail(dataset, Q, "Payroll")
     assert headlines(detail)["Cost per user per month"].value == "no usage data"
 

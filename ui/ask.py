@@ -33,7 +33,8 @@ def question_box(source: data.Source) -> None:
     if not question:
         return
     try:
-        result = data.answer(source.key, question, source.dataset)
+        result = data.answer(source.key, question, source.dataset, state.quarter(),
+                             state.business_unit())
     except Exception:  # never show a traceback to an executive; keep it for us in the log
         log.exception("question failed: %r", question)
         st.warning("That question hit a problem on our side. Try asking it another way, or "
@@ -46,7 +47,7 @@ def _show(result) -> None:
     if not result.understood:
         st.warning(md(result.sentence))
     else:
-        st.markdown(f"#### {md_inline(result.sentence)}")
+        st.subheader(md_inline(result.sentence), anchor=False)
     if result.figures:
         columns = st.columns(min(len(result.figures), 3))
         for column, figure in zip(columns, result.figures[:3], strict=False):

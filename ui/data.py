@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from valuelib import links, questions, views
+from valuelib import ask, links, views
 from valuelib.datafiles import dataset_workbook, ignored_columns
 from valuelib.ingest import load, load_paths, partial_quarters
 from valuelib.model import Dataset, latest_complete_quarter
@@ -371,10 +371,11 @@ def complete_quarter(key: str, _dataset: Dataset) -> tuple[str | None, dict[str,
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def answer(key: str, question: str, _dataset: Dataset):
-    return questions.answer(question, _dataset)
+def answer(key: str, question: str, _dataset: Dataset, quarter: str | None = None,
+           business_unit: str | None = None):
+    return ask.answer(question, _dataset, quarter=quarter, business_unit=business_unit)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def example_questions(key: str, _dataset: Dataset) -> tuple[str, ...]:
-    return questions.examples(_dataset)
+    return ask.examples(_dataset)

@@ -7,10 +7,11 @@ page that composes its own Markdown around data escapes the data with :func:`md_
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from valuelib.present import Unit, measure
+from valuelib.present.tables import Table
 from valuelib.safe_text import md, md_inline
 
 __all__ = ["caption", "delta", "figure", "headlines", "md", "md_inline", "page_title",
@@ -77,12 +78,35 @@ def figure(fig, key: str | None = None, height: int | None = None,
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 
-def table(frame: pd.DataFrame | None, empty: str = "Nothing to show for this selection.",
-          **kwargs) -> None:
+def table(frame, empty: str = "Nothing to show for this selection.", **kwargs) -> None:
+    """A table across the page. A view's :class:`~valuelib.present.tables.Table` keeps its
+    numbers (so columns sort as numbers) and is formatted by the measure registry; the first
+    column (what each row is) stays pinned while the rest scrolls."""
     if frame is None or frame.empty:
         st.info(md(empty))
         return
+    if isinstance(frame, Table):
+        kwargs.setdefault("column_config", column_config(frame))
+        frame = frame.frame
     st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+
+
+def column_config(shown: Table) -> dict:
+    """``st.column_config`` for a view table: each measured column's format and definition
+    from the registry; the key column pinned."""
+    config = {}
+    for position, column in enumerate(shown.columns):
+        key = shown.measures.get(column)
+        if key is None:
+            config[column] = st.column_config.TextColumn(pinned=position == 0 or None)
+            continue
+        m = measure(key)
+        if m.unit == Unit.DATE:
+            config[column] = st.column_config.DateColumn(format="D MMM YYYY", help=m.definition)
+        else:
+            config[column] = st.column_config.NumberColumn(
+                format=m.table_format(shown.currency), help=m.definition)
+    return config
 
 
 def page_title(title: str, subtitle: str = "") -> None:

@@ -1,10 +1,11 @@
 """valuelib: the IT service value dashboard's core. Pure Python; never imports streamlit.
 
 One namespace for the everyday entry points; the modules hold the rest (``costing``,
-``market``, ``portfolio``, ``support``, ``views``, ``questions``, ``report``, ``store``,
+``market``, ``portfolio``, ``support``, ``views``, ``ask``, ``report``, ``store``,
 ``publishing``, ``editors``, ``datafiles``).
 """
 
+from .ask import answer
 from .ingest import load, load_paths
 from .model import (
     Dataset,
@@ -14,7 +15,6 @@ from .model import (
     findings_frame,
     latest_complete_quarter,
 )
-from .questions import answer
 from .summary import ExecutiveSummary, summarize
 from .template import write_template
 

@@ -1,6 +1,6 @@
 """Small shared helpers of the analytics: the typed-table spec, table access, quarters,
 ratios and money/percent text. Used by costing, market, portfolio, support and summary (and
-by views and questions); not part of the documented public surface.
+by views and ask); not part of the documented public surface.
 """
 
 from __future__ import annotations

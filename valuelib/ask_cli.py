@@ -1,6 +1,6 @@
 """Command line: ``python -m valuelib ask "QUESTION" --data FILE... [--json]``.
 
-Loads the files, asks :func:`valuelib.questions.answer`, and prints the sentence, the key
+Loads the files, asks :func:`valuelib.ask.answer`, and prints the sentence, the key
 figures, the table, how it was computed and what to ask next (or one JSON object). Exit code:
 0 answered, 1 not understood (the suggestions say what can be asked), 2 a file is missing.
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .ask import EXAMPLES, Answer, answer
 from .ingest import load_paths
-from .questions import EXAMPLES, Answer, answer
 
 MAX_TABLE_ROWS = 40
 
@@ -28,6 +28,12 @@ def add_ask_command(subparsers) -> argparse.ArgumentParser:
     ask.add_argument("question", metavar="QUESTION", help="the question, in quotes")
     ask.add_argument("--data", nargs="+", required=True, metavar="FILE",
                      help="workbooks (.xlsx) or CSV files to answer from")
+    ask.add_argument("--quarter", metavar="QUARTER",
+                     help="the quarter to answer for when the question names none (2026-Q1), "
+                          "as the page's quarter filter")
+    ask.add_argument("--unit", metavar="BUSINESS_UNIT",
+                     help="the business unit to answer for when the question names none, as "
+                          "the page's business unit filter")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.set_defaults(run=run_ask)
     return ask
@@ -43,7 +49,8 @@ def run_ask(args: argparse.Namespace) -> int:
     if dataset.errors:
         print(f"note: the files have {len(dataset.errors)} error(s); answering from what could "
               "be read (python -m valuelib check lists them).", file=sys.stderr)
-    result = answer(args.question, dataset)
+    result = answer(args.question, dataset, quarter=getattr(args, "quarter", None),
+                    business_unit=getattr(args, "unit", None))
     print(result.to_json() if args.json else format_answer(result))
     return 0 if result.understood else 1
 

@@ -28,8 +28,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .formatting import CURRENCY_SYMBOLS, fmt_count, fmt_date, fmt_hours, fmt_money, fmt_percent
 from .parse import quarter_label
+from .present.formatting import (
+    CURRENCY_SYMBOLS,
+    fmt_count,
+    fmt_date,
+    fmt_hours,
+    fmt_money,
+    fmt_percent,
+)
 from .safe_text import html
 from .schema import BLOCK_WARN_PERCENT, TBM_COST_POOLS
 

@@ -16,13 +16,57 @@ REPLACE = "Replace or retire"
 QUADRANTS = (INVEST, OPTIMIZE, TOLERATE, REPLACE)
 
 SUGGESTIONS = {
-    INVEST: "High value at a low cost per user: protect it and consider offering it more widely.",
-    OPTIMIZE: "High value but costly per user: keep it and look for savings in licences, "
-              "contracts or a market offer.",
-    TOLERATE: "Low value but cheap: keep it running at minimum effort and revisit if its cost "
-              "grows.",
-    REPLACE: "Low value at a high cost per user: replace it with a market offer or retire it.",
+    INVEST: "Value above and cost per user below the median of your services: protect it and "
+            "consider offering it more widely.",
+    OPTIMIZE: "Value and cost per user both above the median of your services: keep it and "
+              "look for savings in licences, contracts or a market offer.",
+    TOLERATE: "Value and cost per user both below the median of your services: keep it running "
+              "at minimum effort and revisit if its cost grows.",
+    REPLACE: "Value below and cost per user above the median of your services: replace it with "
+             "a market offer or retire it.",
 }
+# The same advice where the market says buying is no answer: the service is cheaper in-house
+# than every offer that fits its users, or the Market sheet has no offer for it.
+CHEAPER_IN_HOUSE, NO_OFFER = "cheaper in-house", "no offer"
+_MARKET_ADVICE = {
+    (OPTIMIZE, CHEAPER_IN_HOUSE): "Value and cost per user both above the median of your "
+        "services: keep it and look for savings in licences and contracts; it already costs "
+        "less than every market offer that fits.",
+    (OPTIMIZE, NO_OFFER): "Value and cost per user both above the median of your services: "
+        "keep it and look for savings in licences and contracts (no market offer to compare).",
+    (REPLACE, CHEAPER_IN_HOUSE): "Value below and cost per user above the median of your "
+        "services, yet cheaper than every market offer that fits: review its scope or retire "
+        "it.",
+    (REPLACE, NO_OFFER): "Value below and cost per user above the median of your services, and "
+        "no market offer for it: review its scope or retire it.",
+}
+
+
+def advice(quadrant: str | None, market_position: str | None = None) -> str | None:
+    """The one-sentence suggestion for a quadrant, given the service's market position
+    (``CHEAPER_IN_HOUSE``, ``NO_OFFER`` or None: an offer is cheaper, or no market data)."""
+    if quadrant is None:
+        return None
+    return _MARKET_ADVICE.get((quadrant, market_position), SUGGESTIONS.get(quadrant))
+
+
+def _market_positions(cpu: pd.DataFrame, offers: pd.DataFrame | None) -> pd.Series:
+    """Per cpu row: CHEAPER_IN_HOUSE, NO_OFFER or None (see :func:`advice`). With no market
+    data at all nothing is known, so every row is None."""
+    if offers is None or offers.empty:
+        return pd.Series([None] * len(cpu), index=cpu.index, dtype=object)
+    o = offers[["service", "price_per_user_month", "min_users", "max_users"]].assign(
+        price_per_user_month=offers["price_per_user_month"].fillna(
+            offers["price_per_user_year"] / 12))
+    j = cpu[["service", "users"]].reset_index().merge(o, on="service", how="left")
+    fits = (j["price_per_user_month"].notna()
+            & (j["min_users"].isna() | (j["users"] >= j["min_users"]))
+            & (j["max_users"].isna() | (j["users"] <= j["max_users"])))
+    cheapest = j[fits].groupby("index")["price_per_user_month"].min().reindex(cpu.index)
+    inside = cpu["comparable_cost_per_user_month"]
+    out = np.where(cheapest.isna(), NO_OFFER,
+                   np.where(inside < cheapest, CHEAPER_IN_HOUSE, None))
+    return pd.Series(out, index=cpu.index, dtype=object)
 
 
 def _satisfaction_pct(value: pd.DataFrame) -> pd.Series:
@@ -76,10 +120,11 @@ def value_scores(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     }).sort_values(["quarter", "service"], ignore_index=True)
 
 
-def _cost_vs_value(cpu: pd.DataFrame, scores: pd.DataFrame,
-                   carry_forward: bool) -> pd.DataFrame:
+def _cost_vs_value(cpu: pd.DataFrame, scores: pd.DataFrame, carry_forward: bool,
+                   offers: pd.DataFrame | None = None) -> pd.DataFrame:
+    cpu = cpu.assign(market=_market_positions(cpu, offers))
     base = cpu[cpu["service"] != UNALLOCATED][
-        ["quarter", "service", "cost_per_user_month", "status"]]
+        ["quarter", "service", "cost_per_user_month", "status", "market"]]
     vals = scores[["quarter", "service", "value_score"]].rename(
         columns={"quarter": "value_quarter"})
     m = base.merge(vals, on="service", how="left")
@@ -116,7 +161,8 @@ def _cost_vs_value(cpu: pd.DataFrame, scores: pd.DataFrame,
         "high_value": pd.array(np.where(placed, high_value, None), dtype="boolean"),
         "high_cost": pd.array(np.where(placed, high_cost, None), dtype="boolean"),
         "quadrant": pd.array(quadrant, dtype="str"),
-        "suggestion": pd.array([SUGGESTIONS.get(q) for q in quadrant], dtype="str"),
+        "suggestion": pd.array([advice(q, p) for q, p in zip(quadrant, m["market"],
+                                                              strict=True)], dtype="str"),
         "status": pd.array(status, dtype="str"),
     })
 
@@ -138,4 +184,4 @@ def cost_vs_value(dataset: Dataset, quarter: str | None = None, *,
     cost_median, high_value, high_cost, quadrant, suggestion (one sentence), status (``placed``,
     ``no value score``, ``no usage data`` or ``no cost data``)."""
     cpu = costing.cost_per_user(dataset, quarter)
-    return _cost_vs_value(cpu, value_scores(dataset), carry_forward)
+    return _cost_vs_value(cpu, value_scores(dataset), carry_forward, table(dataset, "market"))

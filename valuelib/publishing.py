@@ -21,9 +21,9 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from .formatting import fmt_money
 from .ingest import CROSS_TABLE_CODES, recheck
 from .model import SOURCE_COLUMNS, Dataset, Finding, Settings
+from .present.formatting import fmt_money
 from .schema import SHEETS_BY_KEY
 from .store import QUARTER_TABLES, Store, VersionInfo, merge_for_publish
 

@@ -233,7 +233,8 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
     comparison = market._compare(cpu, table(dataset, "market"), table(dataset, "services"),
                                  quarter, market.SAME_TOLERANCE_PCT)
     best = market._best(comparison)
-    cvv = portfolio._cost_vs_value(cpu, portfolio.value_scores(dataset), carry_forward=True)
+    cvv = portfolio._cost_vs_value(cpu, portfolio.value_scores(dataset), carry_forward=True,
+                                   offers=table(dataset, "market"))
     services = _services_frame(cpu, best, cvv)
     unallocated = alloc[alloc["method"] == "unallocated"]
 

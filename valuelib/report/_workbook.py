@@ -27,9 +27,9 @@ from openpyxl.utils import get_column_letter
 
 from .. import costing, market, portfolio, summary, support, views
 from .._frames import shift_quarter, table
-from ..formatting import CURRENCY_SYMBOLS, fmt_date
 from ..model import Dataset
 from ..parse import quarter_label
+from ..present.formatting import CURRENCY_SYMBOLS, fmt_date
 from ..safe_text import plain
 from ..schema import PRIORITY_LABELS
 from ._slides import Progress
@@ -209,7 +209,7 @@ def _format(kind: str, currency: str) -> str | None:
 
 # ---- the tables --------------------------------------------------------------------------------
 
-def _only_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+def only_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     return frame[frame["business_unit"].eq(unit).to_numpy(dtype=bool, na_value=False)]
 
 
@@ -224,8 +224,8 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
     cur = dataset.settings.currency
     scope = dataset
     if unit is not None:  # support figures count the unit's tickets (and its people)
-        scope = dataset.with_tables(support=_only_unit(table(dataset, "support"), unit),
-                                    usage=_only_unit(table(dataset, "usage"), unit))
+        scope = dataset.with_tables(support=only_unit(table(dataset, "support"), unit),
+                                    usage=only_unit(table(dataset, "usage"), unit))
     has_cost = quarter is not None and exec_summary is not None
     services = exec_summary.services if has_cost else pd.DataFrame()
     cpu = _up_to(costing.cost_per_user(dataset), quarter) if has_cost else pd.DataFrame()
@@ -258,7 +258,7 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
         desk = desk[desk["tickets"] > 0]
     showback = costing.showback(dataset, quarter) if has_cost else pd.DataFrame()
     if unit is not None and len(showback):
-        showback = _only_unit(showback, unit)
+        showback = only_unit(showback, unit)
 
     money = f"({cur})"
     per_user = f"per user per month {money}"

@@ -26,8 +26,7 @@ whose priority disagrees with the matrix.
 
 from __future__ import annotations
 
-from ._cost_value import VALUE_COLUMNS, CostValueView, cost_value
-from ._facts import (
+from ..present.facts import (
     COST_VALUE_COLUMNS,
     NO_COST_DATA,
     NO_DATA,
@@ -40,6 +39,7 @@ from ._facts import (
     resolve_quarter,
     service_options,
 )
+from ._cost_value import VALUE_COLUMNS, CostValueView, cost_value
 from ._overview import (
     LIKE_FOR_LIKE,
     PER_USER_LABEL,

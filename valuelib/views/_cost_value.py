@@ -8,10 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, portfolio
-from ..formatting import MISSING, fmt_count, fmt_list, fmt_number
 from ..model import Dataset
-from ._facts import _Facts
-from ._words import _display, _text
+from ..present.facts import Facts
+from ..present.formatting import fmt_count, fmt_list, fmt_number
+from ..present.tables import Table, table
+from ..present.words import text_or_missing
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,7 +26,7 @@ class CostValueView:
     currency: str
     business_unit: str | None
     chart: go.Figure
-    table: pd.DataFrame
+    table: Table
     sentence: str
     notes: tuple[str, ...]
 
@@ -34,6 +35,7 @@ class CostValueView:
 
 VALUE_COLUMNS = ["Service", "Quadrant", "What it suggests", "Value score",
                  "Cost per user per month", "Survey"]
+VALUE_MEASURES = {"Value score": "value_score", "Cost per user per month": "cost_per_user_month"}
 
 
 def cost_value(dataset: Dataset, quarter: str | None = None, business_unit: str | None = None,
@@ -41,10 +43,10 @@ def cost_value(dataset: Dataset, quarter: str | None = None, business_unit: str 
     """The quadrant chart and table. Bubbles are sized by users (``size_by="users"``) or total
     cost (``"cost"``); for a unit, its users or its share of the cost, and only the services it
     uses. Quadrants are split at the medians over every service, whatever the unit."""
-    return _cost_value(_Facts(dataset, quarter, business_unit), size_by)
+    return _cost_value(Facts(dataset, quarter, business_unit), size_by)
 
 
-def _medians_sentence(f: _Facts, placed: pd.DataFrame) -> str:
+def _medians_sentence(f: Facts, placed: pd.DataFrame) -> str:
     if placed.empty:
         return (f"No service has both a cost per user and a value score in {f.quarter_label}, "
                 "so none can be placed.")
@@ -52,11 +54,11 @@ def _medians_sentence(f: _Facts, placed: pd.DataFrame) -> str:
     value_median = placed["value_median"].dropna().iloc[0]
     return (f"The quadrants split at the medians of the {fmt_count(len(placed), 'service')} "
             f"placed in {f.quarter_label}: a value score of {fmt_number(value_median, 1)} out "
-            f"of 100 and {f.money(cost_median)} per user per month. A score at or above the "
+            f"of 100 and {f.per_user(cost_median)} per user per month. A score at or above the "
             "median counts as high value; a cost above the median counts as high cost.")
 
 
-def _value_title(f: _Facts, placed: pd.DataFrame) -> str:
+def _value_title(f: Facts, placed: pd.DataFrame) -> str:
     counts = placed["quadrant"].value_counts()
     invest, replace = counts.get(portfolio.INVEST, 0), counts.get(portfolio.REPLACE, 0)
     if placed.empty:
@@ -67,7 +69,7 @@ def _value_title(f: _Facts, placed: pd.DataFrame) -> str:
             f"{fmt_count(replace, 'service')} {replace_verb} to replace or retire")
 
 
-def _value_chart(f: _Facts, size_by: str, presentation: bool = False) -> go.Figure:
+def _value_chart(f: Facts, size_by: str, presentation: bool = False) -> go.Figure:
     placed = f.cost_value[f.cost_value["quadrant"].notna()]
     sized = "users" if size_by == "users" else "total cost"
     return charts.cost_vs_value(
@@ -77,7 +79,7 @@ def _value_chart(f: _Facts, size_by: str, presentation: bool = False) -> go.Figu
         presentation=presentation)
 
 
-def _cost_value(f: _Facts, size_by: str) -> CostValueView:
+def _cost_value(f: Facts, size_by: str) -> CostValueView:
     frame = f.cost_value
     placed = frame[frame["quadrant"].notna()]
     order = {q: i for i, q in enumerate(portfolio.QUADRANTS)}
@@ -86,10 +88,10 @@ def _cost_value(f: _Facts, size_by: str) -> CostValueView:
     rows = [{
         "Service": r.service,
         "Quadrant": r.quadrant if isinstance(r.quadrant, str) else f"not placed: {r.status}",
-        "What it suggests": _text(r.suggestion),
-        "Value score": fmt_number(r.value_score),
-        "Cost per user per month": f.money(r.cost_per_user_month, missing=r.status),
-        "Survey": f.label(r.value_quarter) if isinstance(r.value_quarter, str) else MISSING,
+        "What it suggests": text_or_missing(r.suggestion),
+        "Value score": r.value_score,
+        "Cost per user per month": r.cost_per_user_month,
+        "Survey": f.label(r.value_quarter) if isinstance(r.value_quarter, str) else None,
     } for r in ranked.itertuples(index=False)]
     notes = []
     carried = placed[placed["value_quarter"].ne(f.quarter).to_numpy(dtype=bool,
@@ -103,5 +105,6 @@ def _cost_value(f: _Facts, size_by: str) -> CostValueView:
     return CostValueView(
         quarter=f.quarter, quarter_label=f.shown_quarter, currency=f.currency,
         business_unit=f.unit, chart=_value_chart(f, size_by),
-        table=_display(rows, VALUE_COLUMNS), sentence=_medians_sentence(f, placed),
+        table=table(rows, VALUE_COLUMNS, VALUE_MEASURES, f.currency),
+        sentence=_medians_sentence(f, placed),
         notes=tuple(notes))

@@ -9,9 +9,20 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, portfolio
+from .. import charts, market, portfolio
 from .._frames import gap_note
-from ..formatting import (
+from ..model import Dataset
+from ..present.facts import (
+    NO_COST_DATA,
+    NO_SUPPORT_DATA,
+    Facts,
+    Headline,
+    business_unit_options,
+    change_pct,
+    first_row,
+    quarter_options,
+)
+from ..present.formatting import (
     fmt_change,
     fmt_date,
     fmt_hours,
@@ -21,27 +32,14 @@ from ..formatting import (
     fmt_points,
     is_missing,
 )
-from ..model import Dataset
-from ._facts import (
-    NO_COST_DATA,
-    NO_SUPPORT_DATA,
-    Headline,
-    _change_pct,
-    _Facts,
-    _row,
-    business_unit_options,
-    quarter_options,
-)
-from ._words import (
-    _delta,
-    _direction,
-    _display,
-    _gap_words,
-    _market_sentence,
-    _more_or_less,
-    _per_user,
-    _text,
-    _yes,
+from ..present.tables import Table, table
+from ..present.words import (
+    delta_or_none,
+    direction,
+    is_yes,
+    market_sentence,
+    more_or_less,
+    per_user_words,
 )
 
 
@@ -66,7 +64,7 @@ class OverviewView:
     headlines: tuple[Headline, ...]
     sentences: tuple[str, ...]
     market_chart: go.Figure
-    services_table: pd.DataFrame
+    services_table: Table
     notes: tuple[str, ...]
 
 
@@ -75,10 +73,10 @@ class OverviewView:
 def overview(dataset: Dataset, quarter: str | None = None,
              business_unit: str | None = None) -> OverviewView:
     """The landing page for one quarter (default: the latest with cost data)."""
-    return _overview(_Facts(dataset, quarter, business_unit))
+    return _overview(Facts(dataset, quarter, business_unit))
 
 
-def _overview(f: _Facts) -> OverviewView:
+def _overview(f: Facts) -> OverviewView:
     options = quarter_options(f.dataset)
     return OverviewView(
         organization=f.settings.organization,
@@ -101,28 +99,28 @@ def _overview(f: _Facts) -> OverviewView:
 PER_USER_LABEL = "IT cost per user per month"
 
 
-def _cost_headlines(f: _Facts) -> list[Headline]:
+def _cost_headlines(f: Facts) -> list[Headline]:
     """Total IT cost and IT cost per user (person) per month, each against the previous
     quarter."""
     by_quarter = f.cost_by_quarter
-    now = _row(by_quarter, "quarter", f.quarter)
-    before = _row(by_quarter, "quarter", f.previous)
+    now = first_row(by_quarter, "quarter", f.quarter)
+    before = first_row(by_quarter, "quarter", f.previous)
     total_label = "Total IT cost" if f.unit is None else f"IT cost of {f.unit}"
     if now is None:
         why = f"No cost lines for {f.quarter_label}." if f.quarter else "No cost data loaded."
         return [Headline(total_label, NO_COST_DATA, sentence=why),
                 Headline(PER_USER_LABEL, NO_COST_DATA, sentence=why)]
-    total_change = _change_pct(now.total_cost, before.total_cost if before is not None else None)
+    total_change = change_pct(now.total_cost, before.total_cost if before is not None else None)
     if f.unit is None:
-        said = f"{f.who} spent {f.money(now.total_cost)} on IT in {f.quarter_label}"
+        said = f"{f.who} spent {f.total(now.total_cost)} on IT in {f.quarter_label}"
     else:
-        said = f"{f.unit}'s share of IT cost in {f.quarter_label} was {f.money(now.total_cost)}"
+        said = f"{f.unit}'s share of IT cost in {f.quarter_label} was {f.total(now.total_cost)}"
     if before is not None:
-        said += f", {_more_or_less(total_change)} in {f.label(f.previous)}"
+        said += f", {more_or_less(total_change)} in {f.label(f.previous)}"
     said += "."
     if f.unit is not None:
         said += " Each service's cost is split by the unit's share of its users."
-    total = Headline(total_label, f.money(now.total_cost), _delta(fmt_change(total_change)),
+    total = Headline(total_label, f.total(now.total_cost), delta_or_none(fmt_change(total_change)),
                      "inverse", said)
 
     per_person = now.cost_per_person_month
@@ -130,24 +128,24 @@ def _cost_headlines(f: _Facts) -> list[Headline]:
         per = Headline(PER_USER_LABEL, "no usage data",
                        sentence="No Usage rows to count people by in " + f.quarter_label + ".")
     else:
-        change = _change_pct(per_person,
+        change = change_pct(per_person,
                              before.cost_per_person_month if before is not None else None)
         whose = "All IT cost" if f.unit is None else f"{f.unit}'s IT cost"
         per = Headline(
-            PER_USER_LABEL, f.money(per_person), _delta(fmt_change(change)), "inverse",
-            f"{whose} ({f.money(now.total_cost)}) ÷ {fmt_number(now.people)} users ÷ 3 "
+            PER_USER_LABEL, f.per_user(per_person), delta_or_none(fmt_change(change)), "inverse",
+            f"{whose} ({f.total(now.total_cost)}) ÷ {fmt_number(now.people)} users ÷ 3 "
             "months. Users here are people: the headcount, taken as the largest user count of "
             f"any service in {f.quarter_label}.")
     return [total, per]
 
 
-def _compared(f: _Facts) -> pd.DataFrame:
+def _compared(f: Facts) -> pd.DataFrame:
     """Services with an applicable, priced offer (and an in-house cost per user)."""
     s = f.services
     return s[s["verdict"].isin(["cheaper", "dearer", "same"])]
 
 
-def _market_headlines(f: _Facts) -> list[Headline]:
+def _market_headlines(f: Facts) -> list[Headline]:
     compared = _compared(f)
     if compared.empty:
         why = ("No market offer applies to a service with users in " + f.quarter_label
@@ -168,7 +166,7 @@ def _market_headlines(f: _Facts) -> list[Headline]:
                        "applicable offer, like for like")
         yearly = dearer["difference_per_year"].sum(min_count=1)  # blank for a unit
         if not is_missing(yearly):
-            dearer_text += f"; buying them instead would save {f.money(yearly)} a year"
+            dearer_text += f"; buying them instead would save {f.total(yearly)} a year"
         dearer_text += "."
     return [Headline("Cheaper in-house than the market", f"{len(cheaper)} of {n}",
                      sentence=cheaper_text),
@@ -180,7 +178,7 @@ def _basis_words(basis: str) -> str:
     return "tickets (no hours recorded)" if basis == "tickets" else "hours"
 
 
-def _proactive_headline(f: _Facts) -> Headline:
+def _proactive_headline(f: Facts) -> Headline:
     now = f.proactive_now
     if now is None:
         whose = f" for {f.unit}" if f.unit else ""
@@ -189,11 +187,11 @@ def _proactive_headline(f: _Facts) -> Headline:
                                  f"{f.quarter_label}.")
     return Headline("Proactive share" + (" (incomplete quarter)" if f.incomplete else ""),
                     fmt_percent(now.proactive_share_pct),
-                    _delta(fmt_points(f.proactive_change_points)), "normal",
+                    delta_or_none(fmt_points(f.proactive_change_points)), "normal",
                     _proactive_sentence(f))
 
 
-def _proactive_sentence(f: _Facts) -> str:
+def _proactive_sentence(f: Facts) -> str:
     """'Proactive work was 56.8% of proactive + reactive hours in 2026-Q3, up from 24.3% in
     2024-Q4.' (empty without a share this quarter)"""
     now, share = f.proactive_now, f.proactive("quarter")
@@ -205,7 +203,7 @@ def _proactive_sentence(f: _Facts) -> str:
     known = share[share["proactive_share_pct"].notna()]
     first = known.iloc[0] if len(known) else None
     if first is not None and first.quarter != now.quarter:
-        way = _direction(now.proactive_share_pct - first.proactive_share_pct)
+        way = direction(now.proactive_share_pct - first.proactive_share_pct)
         how = {"up": "up from", "down": "down from", "level": "about level with"}[way]
         text += f", {how} {fmt_percent(first.proactive_share_pct)} in {f.label(first.quarter)}"
         gaps = gap_note(known.loc[known["quarter"] <= now.quarter, "quarter"])
@@ -214,7 +212,7 @@ def _proactive_sentence(f: _Facts) -> str:
     return text + f.incomplete + "."
 
 
-def _block_sentence(f: _Facts, b: pd.Series) -> str:
+def _block_sentence(f: Facts, b: pd.Series) -> str:
     """'2026-27 support block: 449 of 1,000 hours used (44.9%) as of 30 Sep 2026; at 4.9 hours
     a day it runs out about 20 Jan 2027, before the block ends on 30 Jun 2027.'"""
     text = (f"{b.block}: {fmt_hours(b.used_hours)} of {fmt_hours(b.purchased_hours)} used "
@@ -228,7 +226,7 @@ def _block_sentence(f: _Facts, b: pd.Series) -> str:
     elif b.runout_basis == "projected":
         text += (f"; at {fmt_number(b.burn_rate_hours_per_day, 1)} hours a day it runs out "
                  f"about {fmt_date(b.runout_date)}")
-        if _yes(b.runs_out_before_end):
+        if is_yes(b.runs_out_before_end):
             text += f", before the block ends on {fmt_date(b.end)}"
     text += "."
     if b.warning != "none":
@@ -239,7 +237,7 @@ def _block_sentence(f: _Facts, b: pd.Series) -> str:
     return text
 
 
-def _block_headline(f: _Facts) -> Headline:
+def _block_headline(f: Facts) -> Headline:
     b = f.current_block
     if b is None:
         why = ("No block of support hours in this data." if f.blocks.empty else
@@ -254,12 +252,12 @@ def _block_headline(f: _Facts) -> Headline:
     return Headline(f"Hours left: {b.block}", value, delta, "off", _block_sentence(f, b), arrow)
 
 
-def _market_sentences(f: _Facts) -> list[str]:
+def _market_sentences(f: Facts) -> list[str]:
     """One sentence per service with an offer, largest cost first."""
-    return [_market_sentence(r, f.currency) for r in _compared(f).itertuples(index=False)]
+    return [market_sentence(r, f.currency) for r in _compared(f).itertuples(index=False)]
 
 
-def _quadrant_sentences(f: _Facts) -> list[str]:
+def _quadrant_sentences(f: Facts) -> list[str]:
     """'Invest (high value, low cost per user): Email & Productivity, Payroll and …'."""
     placed = f.services[f.services["quadrant"].notna()]
     meaning = {portfolio.INVEST: "high value, low cost per user",
@@ -270,7 +268,7 @@ def _quadrant_sentences(f: _Facts) -> list[str]:
             for q in portfolio.QUADRANTS if (placed["quadrant"] == q).any()]
 
 
-def _market_title(f: _Facts) -> str:
+def _market_title(f: Facts) -> str:
     """The market chart's message: how many services cost more in-house than an offer."""
     compared = _compared(f)
     if compared.empty:
@@ -283,11 +281,11 @@ def _market_title(f: _Facts) -> str:
              "market offer")
     yearly = dearer["difference_per_year"].sum(min_count=1)
     if not is_missing(yearly):
-        title += f": {f.money(yearly)} a year in total"
+        title += f": {f.total(yearly)} a year in total"
     return title
 
 
-def _market_chart(f: _Facts, presentation: bool = False) -> go.Figure:
+def _market_chart(f: Facts, presentation: bool = False) -> go.Figure:
     subtitle = (f"{f.quarter_label} · like for like: lines marked not comparable are left "
                 "out" + (f" · {f.unit}'s services" if f.unit else ""))
     return charts.cost_per_user_vs_market(f.services, f.currency, title=_market_title(f),
@@ -298,26 +296,37 @@ LIKE_FOR_LIKE = ("Market comparisons use the like-for-like cost per user per mon
                  "marked not comparable (e.g. storage above the offer's quota) are left out.")
 
 SERVICES_COLUMNS = ["Service", "Users", "Total cost", "Cost per user per month", "Best offer",
-                    "Offer per user per month", "In-house vs offer", "Value score",
-                    "Quadrant"]
+                    "Offer per user per month", "In-house − offer per user per month",
+                    "In-house is", "Value score", "Quadrant", "Note"]
+SERVICES_MEASURES = {
+    "Users": "users", "Total cost": "total_cost", "Cost per user per month":
+    "cost_per_user_month", "Offer per user per month": "offer_price_per_user_month",
+    "In-house − offer per user per month": "difference_per_user_month",
+    "Value score": "value_score",
+}
+VERDICT_WORDS = {"cheaper": "cheaper", "dearer": "dearer", "same": "about the same",
+                 market.PRICE_ON_REQUEST: "not compared (price on request)"}
 
 
-def _services_table(f: _Facts) -> pd.DataFrame:
+def _services_table(f: Facts) -> Table:
     rows = [{
         "Service": r.service,
-        "Users": fmt_number(r.users),
-        "Total cost": f.money(r.total_cost),
-        "Cost per user per month": _per_user(r.cost_per_user_month, r.status, f.currency),
-        "Best offer": _text(r.best_offer),
-        "Offer per user per month": f.money(r.offer_price_per_user_month),
-        "In-house vs offer": _gap_words(r.difference_per_user_month, r.verdict, f.currency),
-        "Value score": fmt_number(r.value_score),
-        "Quadrant": _text(r.quadrant),
+        "Users": r.users,
+        "Total cost": r.total_cost,
+        "Cost per user per month": r.cost_per_user_month,
+        "Best offer": r.best_offer,
+        "Offer per user per month": r.offer_price_per_user_month,
+        "In-house − offer per user per month": r.difference_per_user_month,
+        "In-house is": VERDICT_WORDS.get(r.verdict),
+        "Value score": r.value_score,
+        "Quadrant": r.quadrant,
+        # why a per-user figure is missing: never shown as 0 or left unexplained
+        "Note": None if r.status == "ok" else per_user_words(None, r.status, f.currency),
     } for r in f.services.itertuples(index=False)]
-    return _display(rows, SERVICES_COLUMNS)
+    return table(rows, SERVICES_COLUMNS, SERVICES_MEASURES, f.currency)
 
 
-def _overview_notes(f: _Facts) -> tuple[str, ...]:
+def _overview_notes(f: Facts) -> tuple[str, ...]:
     notes = list(f.executive_summary.notes) if f.executive_summary is not None else []
     if f.unit is not None:
         notes.insert(0, f"Cost figures are {f.unit}'s showback: its share of each service's "

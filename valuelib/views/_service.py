@@ -10,18 +10,32 @@ import plotly.graph_objects as go
 
 from .. import charts, costing, market
 from .._frames import UNALLOCATED, with_gap_note
-from ..formatting import (
-    MISSING,
+from ..model import Dataset
+from ..present.facts import (
+    NO_COST_DATA,
+    Facts,
+    Headline,
+    change_pct,
+    first_row,
+    only_unit,
+    service_options,
+)
+from ..present.formatting import (
     fmt_change,
     fmt_count,
-    fmt_date,
     fmt_number,
     fmt_percent,
     is_missing,
 )
-from ..model import Dataset
-from ._facts import NO_COST_DATA, Headline, _change_pct, _Facts, _only_unit, _row, service_options
-from ._words import _delta, _display, _gap_words, _market_sentence, _per_user, _text, _versus_offer
+from ..present.tables import Table, table
+from ..present.words import (
+    delta_or_none,
+    market_sentence,
+    per_user_words,
+    text_or_missing,
+    versus_offer,
+)
+from ._overview import VERDICT_WORDS
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,10 +56,10 @@ class ServiceView:
     sentence: str
     trend_chart: go.Figure
     pool_chart: go.Figure
-    allocation_table: pd.DataFrame
-    market_table: pd.DataFrame
+    allocation_table: Table
+    market_table: Table
     showback_chart: go.Figure
-    showback_table: pd.DataFrame
+    showback_table: Table
     notes: tuple[str, ...]
 
 
@@ -60,17 +74,31 @@ METHOD_WORDS = {
 ALLOCATION_COLUMNS = ["Cost line", "Cost pool", "How it reaches the service", "Line amount",
                       "Share", "Amount", "% of service cost", "Per user per month",
                       "In market comparison", "File", "Sheet", "Row"]
+ALLOCATION_MEASURES = {"Line amount": "source_amount", "Share": "share", "Amount": "amount",
+                       "% of service cost": "pct_of_total",
+                       "Per user per month": "per_user_month", "Row": "source_row"}
 MARKET_COLUMNS = ["Offer", "Price per user per month", "In-house like for like",
-                  "Difference per user per month", "Buying it, a year", "Availability",
-                  "Storage", "Support response", "Includes", "Source", "Price checked"]
-SHOWBACK_COLUMNS = ["Business unit", "Users", "Share", "Cost"]
+                  "In-house − offer per user per month", "In-house is",
+                  "Buying it instead saves, a year", "Availability target",
+                  "Offer availability", "Storage (GB)", "Support response", "Includes",
+                  "Source", "Price checked"]
+MARKET_MEASURES = {
+    "Price per user per month": "price_per_user_month",
+    "In-house like for like": "internal_per_user_month",
+    "In-house − offer per user per month": "difference_per_user_month",
+    "Buying it instead saves, a year": "difference_per_year",
+    "Availability target": "availability_target", "Offer availability": "availability",
+    "Storage (GB)": "storage_gb", "Price checked": "as_of",
+}
+SHOWBACK_COLUMNS = ["Business unit", "Users", "Share", "Cost", "Note"]
+SHOWBACK_MEASURES = {"Users": "users", "Share": "share_pct", "Cost": "cost"}
 
 
 def service_detail(dataset: Dataset, quarter: str | None = None, service: str | None = None,
                    business_unit: str | None = None) -> ServiceView:
     """One service in one quarter. ``service`` None (or not in the data) -> the service with
     the largest cost; the notes say when the asked-for one was not found."""
-    f = _Facts(dataset, quarter, business_unit)
+    f = Facts(dataset, quarter, business_unit)
     names = service_options(dataset)
     notes = []
     if service is not None and service not in names:
@@ -79,7 +107,7 @@ def service_detail(dataset: Dataset, quarter: str | None = None, service: str | 
     if service is None:
         ranked = [s for s in f.services["service"] if s != UNALLOCATED]
         service = ranked[0] if ranked else (names[0] if names else None)
-    row = _row(f.services, "service", service)
+    row = first_row(f.services, "service", service)
     offers = _offers(f, service)
     trend = (costing.cost_trend(dataset, "cost_per_user_month", service)
              if f.has_any_cost_data and service else pd.DataFrame())
@@ -111,7 +139,7 @@ def service_detail(dataset: Dataset, quarter: str | None = None, service: str | 
     )
 
 
-def _offers(f: _Facts, service: str | None) -> pd.DataFrame:
+def _offers(f: Facts, service: str | None) -> pd.DataFrame:
     """market.compare_offers rows of this service (applicable offers only)."""
     if not f.has_cost_data or service is None:
         return pd.DataFrame()
@@ -121,18 +149,18 @@ def _offers(f: _Facts, service: str | None) -> pd.DataFrame:
 
 def _qoq(trend: pd.DataFrame, quarter: str | None) -> float:
     """costing.cost_trend's quarter-on-quarter change (%) in ``quarter``."""
-    row = _row(trend, "quarter", quarter) if len(trend) else None
+    row = first_row(trend, "quarter", quarter) if len(trend) else None
     return np.nan if row is None else row.qoq_pct
 
 
-def _service_headlines(f: _Facts, service: str | None, row: pd.Series | None,
+def _service_headlines(f: Facts, service: str | None, row: pd.Series | None,
                        trend: pd.DataFrame) -> list[Headline]:
     if row is None:
         why = (f"{service} has no cost lines or users in {f.quarter_label}." if service
                else "No services in this data.")
         return [Headline("Cost per user per month", NO_COST_DATA, sentence=why)]
     if row.status == costing.STATUS_OK:
-        how = (f"Total cost {f.money(row.total_cost)} ÷ {fmt_number(row.users)} users ÷ 3 "
+        how = (f"Total cost {f.total(row.total_cost)} ÷ {fmt_number(row.users)} users ÷ 3 "
                "months.")
     elif row.status == costing.STATUS_NO_USAGE:
         how = f"{service} has cost but no Usage rows in {f.quarter_label}: no usage data."
@@ -141,9 +169,9 @@ def _service_headlines(f: _Facts, service: str | None, row: pd.Series | None,
     whose_total = "Total cost" if f.unit is None else f"Cost to {f.unit}"
     headlines = [
         Headline("Cost per user per month",
-                 _per_user(row.cost_per_user_month, row.status, f.currency),
-                 _delta(fmt_change(_qoq(trend, f.quarter))), "inverse", how),
-        Headline(whose_total, f.money(row.total_cost), _delta(fmt_change(
+                 per_user_words(row.cost_per_user_month, row.status, f.currency),
+                 delta_or_none(fmt_change(_qoq(trend, f.quarter))), "inverse", how),
+        Headline(whose_total, f.total(row.total_cost), delta_or_none(fmt_change(
             _service_total_change(f, service))), "inverse",
             "Its own cost lines plus its shares of shared lines."
             if f.unit is None else f"{f.unit}'s share of {service}'s cost, by its users."),
@@ -154,9 +182,9 @@ def _service_headlines(f: _Facts, service: str | None, row: pd.Series | None,
     if not is_missing(row.offer_price_per_user_month):
         headlines.append(Headline(
             "Against the cheapest offer",
-            _versus_offer(row.difference_per_user_month, row.offer_price_per_user_month,
+            versus_offer(row.difference_per_user_month, row.offer_price_per_user_month,
                           row.verdict),
-            sentence=_market_sentence(row, f.currency)))
+            sentence=market_sentence(row, f.currency)))
     if not is_missing(row.value_score):
         headlines.append(Headline(
             "Value score", f"{fmt_number(row.value_score)} of 100",
@@ -165,33 +193,33 @@ def _service_headlines(f: _Facts, service: str | None, row: pd.Series | None,
     return headlines
 
 
-def _service_total_change(f: _Facts, service: str | None) -> float:
+def _service_total_change(f: Facts, service: str | None) -> float:
     """The change in the service's total cost (the unit's share, for a unit) since the
     previous quarter, in percent."""
     if f.unit is None:
         trend = costing.cost_trend(f.dataset, "total_cost", service)
         return _qoq(trend, f.quarter)
-    mine = _only_unit(f.showback_all, f.unit)
+    mine = only_unit(f.showback_all, f.unit)
     mine = mine[mine["service"] == service]
-    now, before = _row(mine, "quarter", f.quarter), _row(mine, "quarter", f.previous)
-    return _change_pct(now.cost if now is not None else None,
+    now, before = first_row(mine, "quarter", f.quarter), first_row(mine, "quarter", f.previous)
+    return change_pct(now.cost if now is not None else None,
                        before.cost if before is not None else None)
 
 
-def _service_sentence(f: _Facts, service: str | None, row: pd.Series | None) -> str:
+def _service_sentence(f: Facts, service: str | None, row: pd.Series | None) -> str:
     """What the service costs and its largest parts, from the allocation lines."""
     if row is None or service is None:
         return f"No cost data for {service or 'any service'} in {f.quarter_label}."
     lines = f.explanation(service).lines
-    text = f"{service} cost {f.money(row.total_cost)} in {f.quarter_label}"
+    text = f"{service} cost {f.total(row.total_cost)} in {f.quarter_label}"
     if f.unit is not None:
-        text = f"{f.unit}'s share of {service} cost {f.money(row.total_cost)} in {f.quarter_label}"
+        text = f"{f.unit}'s share of {service} cost {f.total(row.total_cost)} in {f.quarter_label}"
     if row.status == costing.STATUS_OK:
-        text += (f": {f.money(row.cost_per_user_month)} per user per month for "
+        text += (f": {f.per_user(row.cost_per_user_month)} per user per month for "
                  f"{fmt_count(row.users, 'user')}")
     else:
         text += f" ({row.status})"
-    parts = [f"{_line_name(r)} {f.money(r.amount)} ({fmt_percent(r.pct_of_total, 0)})"
+    parts = [f"{_line_name(r)} {f.total(r.amount)} ({fmt_percent(r.pct_of_total, 0)})"
              for r in lines.head(3).itertuples(index=False)]
     if parts:
         text += ". Largest parts of the service's cost: " + "; ".join(parts)
@@ -200,17 +228,17 @@ def _service_sentence(f: _Facts, service: str | None, row: pd.Series | None) -> 
 
 def _line_label(r) -> str:
     """A cost line as the ledger names it: its note, else its cost pool."""
-    return r.note if isinstance(r.note, str) and r.note else _text(r.cost_pool)
+    return r.note if isinstance(r.note, str) and r.note else text_or_missing(r.cost_pool)
 
 
 def _line_name(r) -> str:
     return _line_label(r) if r.method == "direct" else f"share of {_line_label(r)}"
 
 
-def _trend_chart(f: _Facts, service: str | None, row: pd.Series | None,
+def _trend_chart(f: Facts, service: str | None, row: pd.Series | None,
                  trend: pd.DataFrame) -> go.Figure:
     has_offer = row is not None and not is_missing(row.offer_price_per_user_month)
-    title = (_market_sentence(row, f.currency).rstrip(".") if has_offer
+    title = (market_sentence(row, f.currency).rstrip(".") if has_offer
              else f"{service}: cost per user per month by quarter")
     return charts.cost_per_user_trend(
         trend, f.currency, service=service,
@@ -220,7 +248,7 @@ def _trend_chart(f: _Facts, service: str | None, row: pd.Series | None,
         subtitle=with_gap_note(None, trend.get("quarter", [])))
 
 
-def _pool_chart(f: _Facts, service: str | None) -> go.Figure:
+def _pool_chart(f: Facts, service: str | None) -> go.Figure:
     pools = costing.cost_by_pool(f.dataset) if f.has_any_cost_data else pd.DataFrame()
     if len(pools):
         pools = pools[(pools["service"] == service) & (pools["quarter"] <= f.quarter)]
@@ -238,70 +266,54 @@ def _method_words(method: str, allocate_by) -> str:
     return METHOD_WORDS.get(method, method)
 
 
-def _allocation_table(f: _Facts, service: str | None) -> pd.DataFrame:
+def _allocation_table(f: Facts, service: str | None) -> Table:
     if not f.has_cost_data or service is None:
-        return _display([], ALLOCATION_COLUMNS)
+        return table([], ALLOCATION_COLUMNS, ALLOCATION_MEASURES, f.currency)
     lines = f.explanation(service).lines
     rows = [{
         "Cost line": _line_label(r),
-        "Cost pool": _text(r.cost_pool),
+        "Cost pool": r.cost_pool,
         "How it reaches the service": _method_words(r.method, r.allocate_by),
-        "Line amount": f.money(r.source_amount),
-        "Share": fmt_percent(r.share * 100),
-        "Amount": f.money(r.amount),
-        "% of service cost": fmt_percent(r.pct_of_total),
-        "Per user per month": f.money(r.per_user_month),
+        "Line amount": r.source_amount,
+        "Share": r.share * 100,
+        "Amount": r.amount,
+        "% of service cost": r.pct_of_total,
+        "Per user per month": r.per_user_month,
         "In market comparison": "yes" if r.comparable else "no",
-        "File": _text(r.source_file).replace("\\", "/").rsplit("/", 1)[-1],
-        "Sheet": _text(r.source_sheet),
-        "Row": MISSING if is_missing(r.source_row) else str(int(r.source_row)),
+        "File": None if is_missing(r.source_file)
+        else str(r.source_file).replace("\\", "/").rsplit("/", 1)[-1],
+        "Sheet": r.source_sheet,
+        "Row": r.source_row,
     } for r in lines.itertuples(index=False)]
-    return _display(rows, ALLOCATION_COLUMNS)
+    return table(rows, ALLOCATION_COLUMNS, ALLOCATION_MEASURES, f.currency)
 
 
-def _availability_words(target, offered, verdict: str) -> str:
-    """'99.5% target vs 99.0% offered (offer lower)'."""
-    if is_missing(target) and is_missing(offered):
-        return MISSING
-    text = f"{fmt_percent(target, 2)} target vs {fmt_percent(offered, 2)} offered"
-    return text + (f" ({verdict})" if verdict in ("offer higher", "offer lower") else "")
-
-
-def _market_table(f: _Facts, offers: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for r in offers.itertuples(index=False):  # a service has a handful of offers
-        yearly = r.difference_per_year
-        if f.unit is not None or is_missing(yearly):
-            buying = MISSING
-        elif yearly > 0:
-            buying = f"would save {f.money(yearly)} ({fmt_number(r.users)} users)"
-        else:
-            buying = f"would cost {f.money(-yearly)} more ({fmt_number(r.users)} users)"
-        rows.append({
-            "Offer": _text(r.offer),
-            "Price per user per month": (
-                "price on request" if r.verdict == market.PRICE_ON_REQUEST
-                else f.money(r.price_per_user_month)),
-            "In-house like for like": f.money(r.internal_per_user_month),
-            "Difference per user per month": _gap_words(r.difference_per_user_month,
-                                                        r.verdict, f.currency),
-            "Buying it, a year": buying,
-            "Availability": _availability_words(r.availability_target, r.availability,
-                                                r.availability_verdict),
-            "Storage": MISSING if is_missing(r.storage_gb) else f"{fmt_number(r.storage_gb)} GB",
-            "Support response": _text(r.support),
-            "Includes": _text(r.includes),
-            "Source": _text(r.source),
-            "Price checked": fmt_date(r.as_of),
-        })
-    return _display(rows, MARKET_COLUMNS)
-
-
-def _showback_table(f: _Facts, shown: pd.DataFrame) -> pd.DataFrame:
+def _market_table(f: Facts, offers: pd.DataFrame) -> Table:
     rows = [{
-        "Business unit": _text(r.business_unit),
-        "Users": fmt_number(r.users) if r.basis == "users" else r.basis,
-        "Share": fmt_percent(r.share_pct),
-        "Cost": f.money(r.cost),
+        "Offer": r.offer,
+        "Price per user per month": r.price_per_user_month,
+        "In-house like for like": r.internal_per_user_month,
+        "In-house − offer per user per month": r.difference_per_user_month,
+        "In-house is": VERDICT_WORDS.get(r.verdict),
+        # for all of the service's users: a unit's share of a saving is not a saving it makes
+        "Buying it instead saves, a year": None if f.unit else r.difference_per_year,
+        "Availability target": r.availability_target,
+        "Offer availability": r.availability,
+        "Storage (GB)": r.storage_gb,
+        "Support response": r.support,
+        "Includes": r.includes,
+        "Source": r.source,
+        "Price checked": r.as_of,
+    } for r in offers.itertuples(index=False)]  # a service has a handful of offers
+    return table(rows, MARKET_COLUMNS, MARKET_MEASURES, f.currency)
+
+
+def _showback_table(f: Facts, shown: pd.DataFrame) -> Table:
+    rows = [{
+        "Business unit": r.business_unit,
+        "Users": r.users,
+        "Share": r.share_pct,
+        "Cost": r.cost,
+        "Note": None if r.basis == "users" else r.basis,
     } for r in shown.sort_values("cost", ascending=False).itertuples(index=False)]
-    return _display(rows, SHOWBACK_COLUMNS)
+    return table(rows, SHOWBACK_COLUMNS, SHOWBACK_MEASURES, f.currency)

@@ -8,11 +8,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import charts, costing, portfolio, support
-from ..formatting import MINUS, fmt_date, fmt_hours, fmt_list, fmt_number, is_missing
 from ..model import Dataset
+from ..present.facts import NO_COST_DATA, NO_SUPPORT_DATA, Facts, Headline, first_row
+from ..present.formatting import MINUS, fmt_date, fmt_hours, fmt_list, fmt_number, is_missing
+from ..present.words import market_sentence, versus_offer
 from ..schema import WORK_CLASSES
 from ._cost_value import _medians_sentence, _value_chart, _value_title
-from ._facts import NO_COST_DATA, NO_SUPPORT_DATA, Headline, _Facts, _row
 from ._overview import (
     LIKE_FOR_LIKE,
     _block_sentence,
@@ -32,7 +33,6 @@ from ._support import (
     _support_headlines,
     _support_sentences,
 )
-from ._words import _market_sentence, _versus_offer
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,15 +55,15 @@ def story(dataset: Dataset, quarter: str | None = None,
     """The presentation and the deck, one message per step, in this order: headline -> cost
     per user vs market -> cost vs value -> support trend -> block of hours. A step with no data
     behind it is left out (the headline always stays); figures are sized for presenting."""
-    f = _Facts(dataset, quarter, business_unit)
+    f = Facts(dataset, quarter, business_unit)
     steps = [_headline_step(f), _market_step(f), _value_step(f), _support_step(f),
              _block_step(f)]
     return tuple(s for s in steps if s is not None)
 
 
-def _headline_step(f: _Facts) -> StoryStep:
+def _headline_step(f: Facts) -> StoryStep:
     total, per_person = _cost_headlines(f)[:2]
-    now = _row(f.cost_by_quarter, "quarter", f.quarter)
+    now = first_row(f.cost_by_quarter, "quarter", f.quarter)
     figure = None
     if now is None:
         title = f"{f.who}: no cost data" + (f" for {f.quarter_label}" if f.quarter else "")
@@ -103,24 +103,24 @@ def _bullet(h: Headline, since: str) -> str:
     return text
 
 
-def _market_step(f: _Facts) -> StoryStep | None:
+def _market_step(f: Facts) -> StoryStep | None:
     compared = _compared(f)
     if compared.empty:
         return None
-    sentences = [_market_sentence(r, f.currency) for r in compared.itertuples(index=False)]
+    sentences = [market_sentence(r, f.currency) for r in compared.itertuples(index=False)]
     # the largest gaps in money (per user × users), either way, make the supporting facts
     gaps = compared["difference_per_user_month"].abs() * compared["users"].astype(float)
     largest = compared.iloc[np.argsort(-gaps.fillna(0).to_numpy(), kind="stable")[:3]]
     bullets = tuple(
-        f"{r.service}: " + _versus_offer(r.difference_per_user_month,
+        f"{r.service}: " + versus_offer(r.difference_per_user_month,
                                          r.offer_price_per_user_month, r.verdict)
-        + f" the {f.money(r.offer_price_per_user_month, trim=True)} offer"
+        + f" the {f.per_user(r.offer_price_per_user_month, trim=True)} offer"
         for r in largest.itertuples(index=False))
     return StoryStep("market", _market_title(f) + ".", _market_chart(f, presentation=True),
                      bullets, " ".join([*sentences, LIKE_FOR_LIKE]))
 
 
-def _value_step(f: _Facts) -> StoryStep | None:
+def _value_step(f: Facts) -> StoryStep | None:
     placed = f.cost_value[f.cost_value["quadrant"].notna()]
     if placed.empty:
         return None
@@ -128,14 +128,16 @@ def _value_step(f: _Facts) -> StoryStep | None:
     present = [q for q in order if (placed["quadrant"] == q).any()]
     bullets = tuple(f"{q}: {fmt_list(placed.loc[placed['quadrant'] == q, 'service'])}"
                     for q in present[:3])
-    suggestions = [f"{q}: {portfolio.SUGGESTIONS[q]}" for q in present]
+    # the services that call for action, each with the advice that follows its market result
+    acting = placed[placed["quadrant"].isin([portfolio.REPLACE, portfolio.OPTIMIZE])]
+    suggestions = [f"{r.service}: {r.suggestion}" for r in acting.itertuples(index=False)]
     return StoryStep("value", _value_title(f, placed) + ".",
                      _value_chart(f, "users", presentation=True), bullets,
                      " ".join([_medians_sentence(f, placed), *_quadrant_sentences(f),
                                *suggestions]))
 
 
-def _support_step(f: _Facts) -> StoryStep | None:
+def _support_step(f: Facts) -> StoryStep | None:
     if f.proactive_now is None:
         return None
     sentence = _proactive_sentence(f)
@@ -148,7 +150,7 @@ def _support_step(f: _Facts) -> StoryStep | None:
                      tuple(bullets[:3]), " ".join([sentence, *facts]))
 
 
-def _block_step(f: _Facts) -> StoryStep | None:
+def _block_step(f: Facts) -> StoryStep | None:
     b = f.current_block
     if b is None:
         return None

@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 
 from .. import charts, support
 from .._frames import with_gap_note
-from ..formatting import (
+from ..model import Dataset
+from ..present.facts import Facts, Headline, change_pct, first_row
+from ..present.formatting import (
     MISSING,
     fmt_change,
     fmt_count,
@@ -21,11 +23,10 @@ from ..formatting import (
     fmt_points,
     is_missing,
 )
-from ..model import Dataset
+from ..present.tables import Table, table
+from ..present.words import delta_or_none, is_yes
 from ..schema import PRIORITY_LABELS
-from ._facts import Headline, _change_pct, _Facts, _row
 from ._overview import _block_sentence, _proactive_headline, _proactive_sentence
-from ._words import _delta, _display, _text, _yes
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,24 +42,36 @@ class SupportView:
     proactive_chart: go.Figure
     mix_chart: go.Figure
     block_charts: tuple[go.Figure, ...]
-    block_table: pd.DataFrame
+    block_table: Table
     priority_chart: go.Figure
-    mismatch_table: pd.DataFrame
+    mismatch_table: Table
     mismatch_sentence: str
-    desk_table: pd.DataFrame
+    desk_table: Table
     sentences: tuple[str, ...]
     notes: tuple[str, ...]
 
 
 # ---- support ---------------------------------------------------------------------------------
 
-BLOCK_COLUMNS = ["Block", "Vendor", "Runs", "Purchased", "Used", "Left", "Used %", "Warning",
-                 "Burn rate", "Runs out", "Reactive", "Proactive", "Routine"]
+BLOCK_COLUMNS = ["Block", "Vendor", "Starts", "Ends", "Purchased", "Used", "Left", "Used %",
+                 "Status", "Burn rate (h a day)", "Runs out", "Reactive", "Proactive",
+                 "Routine"]
+BLOCK_MEASURES = {
+    "Starts": "start", "Ends": "end", "Purchased": "purchased_hours", "Used": "used_hours",
+    "Left": "remaining_hours", "Used %": "used_pct",
+    "Burn rate (h a day)": "burn_rate_hours_per_day", "Runs out": "runout_date",
+    "Reactive": "reactive_hours", "Proactive": "proactive_hours", "Routine": "routine_hours",
+}
 MISMATCH_COLUMNS = ["Impact", "Urgency", "Matrix gives", "Recorded as", "Tickets"]
 PRIORITY_MEDIAN_COLUMNS = [f"P{p} median" for p in range(1, 6)]
-DESK_COLUMNS = ["Quarter", "Tickets", "Tickets per user per month", "Resolved",
-                "Median hours to resolve", *PRIORITY_MEDIAN_COLUMNS, "Backlog at quarter end",
-                "Reopened", "Reopen rate", "Satisfaction"]
+DESK_MEASURES = {
+    "Tickets": "tickets", "Tickets per user per month": "tickets_per_user_month",
+    "Resolved": "resolved", "Median hours to resolve": "median_resolve_hours",
+    **{f"P{p} median": f"median_resolve_hours_p{p}" for p in range(1, 6)},
+    "Backlog at quarter end": "backlog", "Reopened": "reopened",
+    "Reopen rate": "reopen_rate_pct", "Satisfaction": "satisfaction_pct",
+}
+DESK_COLUMNS = ["Quarter", *DESK_MEASURES]
 LEVEL_WORDS = charts.IMPACT_LABELS  # impact and urgency levels, as the heatmap names them
 
 
@@ -68,7 +81,7 @@ def support_view(dataset: Dataset, quarter: str | None = None, business_unit: st
     ``month``) up to the end of the quarter."""
     if period not in ("quarter", "month"):
         raise ValueError(f"period must be 'quarter' or 'month', not {period!r}")
-    f = _Facts(dataset, quarter, business_unit)
+    f = Facts(dataset, quarter, business_unit)
     matrix = support.priority_matrix(f.unit_dataset, f.quarter)
     mismatches = support.priority_mismatches(f.unit_dataset, f.quarter)
     notes = []
@@ -84,7 +97,7 @@ def support_view(dataset: Dataset, quarter: str | None = None, business_unit: st
         block_table=_block_table(f),
         priority_chart=charts.priority_heatmap(
             matrix, title=f"Tickets by impact and urgency, {f.quarter_label}"),
-        mismatch_table=_mismatch_table(mismatches),
+        mismatch_table=_mismatch_table(f, mismatches),
         mismatch_sentence=_mismatch_sentence(f, matrix, mismatches),
         desk_table=_desk_table(f),
         sentences=tuple(_support_sentences(f)),
@@ -92,9 +105,9 @@ def support_view(dataset: Dataset, quarter: str | None = None, business_unit: st
     )
 
 
-def _support_headlines(f: _Facts) -> list[Headline]:
+def _support_headlines(f: Facts) -> list[Headline]:
     desk = f.desk
-    now, before = _row(desk, "quarter", f.quarter), _row(desk, "quarter", f.previous)
+    now, before = first_row(desk, "quarter", f.quarter), first_row(desk, "quarter", f.previous)
     headlines = [_proactive_headline(f)]
     if now is None or not now.tickets:
         whose = f" for {f.unit}" if f.unit else ""
@@ -102,7 +115,7 @@ def _support_headlines(f: _Facts) -> list[Headline]:
                                                                 f"{f.quarter_label}.")]
 
     def change(column):
-        return _delta(fmt_change(_change_pct(now[column], before[column]
+        return delta_or_none(fmt_change(change_pct(now[column], before[column]
                                              if before is not None else None)))
 
     headlines += [
@@ -129,7 +142,7 @@ def _support_headlines(f: _Facts) -> list[Headline]:
         points = (now.satisfaction_pct - before.satisfaction_pct if before is not None
                   else np.nan)
         headlines.append(Headline(
-            "Satisfaction", fmt_percent(now.satisfaction_pct), _delta(fmt_points(points)),
+            "Satisfaction", fmt_percent(now.satisfaction_pct), delta_or_none(fmt_points(points)),
             "normal", "Mean satisfaction (0–100) of "
                       f"{fmt_count(now.satisfaction_responses, 'response')}."))
     return headlines
@@ -144,7 +157,7 @@ def reopen_sentence(desk_row, quarter_label: str) -> str:
             "at least once.")
 
 
-def _proactive_chart(f: _Facts, period: str, presentation: bool = False) -> go.Figure:
+def _proactive_chart(f: Facts, period: str, presentation: bool = False) -> go.Figure:
     title = _proactive_sentence(f).rstrip(".") or "Proactive share of support work"
     share = f.proactive(period)
     return charts.proactive_trend(
@@ -154,7 +167,7 @@ def _proactive_chart(f: _Facts, period: str, presentation: bool = False) -> go.F
         presentation=presentation)
 
 
-def _mix_chart(f: _Facts, period: str) -> go.Figure:
+def _mix_chart(f: Facts, period: str) -> go.Figure:
     mix = f.work_mix(period)
     measure = "hours" if len(mix) and mix["hours"].sum() > 0 else "tickets"
     whose = f" for {f.unit}" if f.unit else ""
@@ -178,7 +191,7 @@ def _block_message(b: pd.Series) -> str:
                 f"unused ({used} used)")
     if b.runout_basis == "projected":
         text = f"{b.block} is {used} used and runs out about {fmt_date(b.runout_date)}"
-        if _yes(b.runs_out_before_end):
+        if is_yes(b.runs_out_before_end):
             text += f", before it ends on {fmt_date(b.end)}"
         return text
     return f"{b.block} has {fmt_hours(b.remaining_hours)} left ({used} used)"
@@ -190,8 +203,8 @@ def _not_started(b) -> bool:
             and not b.used_hours)
 
 
-def _block_chart(f: _Facts, name: str, presentation: bool = False) -> go.Figure:
-    now = _row(f.blocks, "block", name)
+def _block_chart(f: Facts, name: str, presentation: bool = False) -> go.Figure:
+    now = first_row(f.blocks, "block", name)
     subtitle = (f"Starts on {fmt_date(now.start)}" if _not_started(now)
                 else f"{fmt_percent(now.used_pct)} used as of {fmt_date(now.as_of)}")
     if now.runout_basis == "projected":
@@ -200,50 +213,55 @@ def _block_chart(f: _Facts, name: str, presentation: bool = False) -> go.Figure:
                                  subtitle=subtitle, presentation=presentation)
 
 
-def _block_table(f: _Facts) -> pd.DataFrame:
-    columns = BLOCK_COLUMNS + ([f"Used by {f.unit}"] if f.unit else [])
+def _block_state(b) -> str | None:
+    """What to know about a block beside its figures: overrun, a warning, how its run-out
+    date was found."""
+    parts = []
+    if b.overrun_hours > 0:
+        parts.append(f"{fmt_hours(b.overrun_hours)} over")
+    elif b.warning != "none":
+        parts.append(f"{b.warning}% used")
+    if not is_missing(b.runout_date):
+        parts.append(f"run-out {b.runout_basis}")
+    return "; ".join(parts) or None
+
+
+def _block_table(f: Facts) -> Table:
+    used_by = f"Used by {f.unit}" if f.unit else None
+    columns = BLOCK_COLUMNS + ([used_by] if used_by else [])
+    measures = {**BLOCK_MEASURES, **({used_by: "used_hours"} if used_by else {})}
     rows = []
     for b in f.blocks.itertuples(index=False):  # a handful of blocks
         row = {
-            "Block": b.block,
-            "Vendor": _text(b.vendor),
-            "Runs": f"{fmt_date(b.start)} – {fmt_date(b.end)}",
-            "Purchased": fmt_hours(b.purchased_hours),
-            "Used": fmt_hours(b.used_hours),
-            "Left": fmt_hours(b.remaining_hours) if b.overrun_hours <= 0
-            else f"overrun {fmt_hours(b.overrun_hours)}",
-            "Used %": fmt_percent(b.used_pct),
-            "Warning": f"{b.warning}% used" if b.warning != "none" else "",
-            "Burn rate": (MISSING if is_missing(b.burn_rate_hours_per_day)
-                          else f"{fmt_number(b.burn_rate_hours_per_day, 1)} h a day"),
-            "Runs out": (f"{fmt_date(b.runout_date)} ({b.runout_basis})"
-                         if not is_missing(b.runout_date) else MISSING),
-            "Reactive": fmt_hours(b.reactive_hours),
-            "Proactive": fmt_hours(b.proactive_hours),
-            "Routine": fmt_hours(b.routine_hours),
+            "Block": b.block, "Vendor": b.vendor, "Starts": b.start, "Ends": b.end,
+            "Purchased": b.purchased_hours, "Used": b.used_hours,
+            "Left": b.remaining_hours, "Used %": b.used_pct, "Status": _block_state(b),
+            "Burn rate (h a day)": b.burn_rate_hours_per_day, "Runs out": b.runout_date,
+            "Reactive": b.reactive_hours, "Proactive": b.proactive_hours,
+            "Routine": b.routine_hours,
         }
-        if f.unit:
-            row[f"Used by {f.unit}"] = fmt_hours(f.unit_block_hours.get(b.block))
+        if used_by:
+            row[used_by] = f.unit_block_hours.get(b.block)
         rows.append(row)
-    return _display(rows, columns)
+    return table(rows, columns, measures, f.currency)
 
 
 def _priority_words(p) -> str:
     return PRIORITY_LABELS.get(int(p), str(p)) if not is_missing(p) else MISSING
 
 
-def _mismatch_table(mismatches: pd.DataFrame) -> pd.DataFrame:
+def _mismatch_table(f: Facts, mismatches: pd.DataFrame) -> Table:
     rows = [{
         "Impact": LEVEL_WORDS.get(int(r.impact), str(r.impact)),
         "Urgency": LEVEL_WORDS.get(int(r.urgency), str(r.urgency)),
         "Matrix gives": _priority_words(r.matrix_priority),
         "Recorded as": _priority_words(r.recorded_priority),
-        "Tickets": fmt_number(r.tickets),
+        "Tickets": r.tickets,
     } for r in mismatches.itertuples(index=False)]
-    return _display(rows, MISMATCH_COLUMNS)
+    return table(rows, MISMATCH_COLUMNS, {"Tickets": "tickets"}, f.currency)
 
 
-def _mismatch_sentence(f: _Facts, matrix: pd.DataFrame, mismatches: pd.DataFrame) -> str:
+def _mismatch_sentence(f: Facts, matrix: pd.DataFrame, mismatches: pd.DataFrame) -> str:
     recorded, wrong = int(matrix["recorded"].sum()), int(mismatches["tickets"].sum())
     if not recorded:
         return f"No tickets with a recorded priority and impact × urgency in {f.quarter_label}."
@@ -259,26 +277,19 @@ def _mismatch_sentence(f: _Facts, matrix: pd.DataFrame, mismatches: pd.DataFrame
             f"{_priority_words(top.recorded_priority)} ({fmt_count(top.tickets, 'ticket')}).")
 
 
-def _desk_table(f: _Facts) -> pd.DataFrame:
+def _desk_table(f: Facts) -> Table:
     desk = f.desk
     if "tickets" in desk:
         desk = desk[desk["tickets"] > 0]
-    rows = [{
-        "Quarter": f.label(r["quarter"]),
-        "Tickets": fmt_number(r["tickets"]),
-        "Tickets per user per month": fmt_number(r["tickets_per_user_month"], 2),
-        "Resolved": fmt_number(r["resolved"]),
-        "Median hours to resolve": fmt_hours(r["median_resolve_hours"]),
-        **{f"P{p} median": fmt_hours(r[f"median_resolve_hours_p{p}"]) for p in range(1, 6)},
-        "Backlog at quarter end": fmt_number(r["backlog"]),
-        "Reopened": fmt_number(r["reopened"]) if r["reopen_recorded"] else MISSING,
-        "Reopen rate": fmt_percent(r["reopen_rate_pct"]),
-        "Satisfaction": fmt_percent(r["satisfaction_pct"]),
-    } for _, r in desk.iloc[::-1].iterrows()]  # newest first; a row per quarter
-    return _display(rows, DESK_COLUMNS)
+    rows = [{"Quarter": f.label(r["quarter"]),
+             **{label: r[key] for label, key in DESK_MEASURES.items()},
+             # no reopen counts in the data is not "0 reopened"
+             **({} if r["reopen_recorded"] else {"Reopened": None, "Reopen rate": None})}
+            for _, r in desk.iloc[::-1].iterrows()]  # newest first; a row per quarter
+    return table(rows, DESK_COLUMNS, DESK_MEASURES, f.currency)
 
 
-def _support_sentences(f: _Facts, *, proactive: bool = True,
+def _support_sentences(f: Facts, *, proactive: bool = True,
                        block: bool = True) -> list[str]:
     out = []
     if proactive and f.proactive_now is not None:

@@ -1,5 +1,5 @@
 """The facts behind the views: one dataset, quarter and business unit gathered once
-(:class:`_Facts`), the shared :class:`Headline` model, the selectors' options and the small
+(:class:`Facts`), the shared :class:`Headline` model, the selectors' options and the small
 helpers that pick rows out of the analytics frames."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import pandas as pd
 
 from .. import costing, portfolio, summary, support
 from .._frames import MONTHS_PER_QUARTER, quarter_end, ratio, shift_quarter, table
-from ..formatting import MINUS, fmt_money, is_missing
 from ..model import Dataset, latest_complete_quarter
 from ..parse import quarter_label
+from .formatting import MINUS, fmt_money, is_missing
+from .measures import fmt_measure
 
 DeltaColor = Literal["normal", "inverse", "off"]
 NO_COST_DATA = "no cost data"
@@ -94,11 +95,11 @@ def resolve_quarter(dataset: Dataset, quarter: str | None = None) -> str | None:
 
 # ---- the facts behind the views --------------------------------------------------------------
 
-def _only_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+def only_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     return frame[frame["business_unit"].eq(unit).to_numpy(dtype=bool, na_value=False)]
 
 
-def _row(frame: pd.DataFrame, column: str, value) -> pd.Series | None:
+def first_row(frame: pd.DataFrame, column: str, value) -> pd.Series | None:
     """The first row where ``column`` equals ``value``, or None."""
     if value is None or frame.empty:
         return None
@@ -106,7 +107,7 @@ def _row(frame: pd.DataFrame, column: str, value) -> pd.Series | None:
     return None if hit.empty else hit.iloc[0]
 
 
-def _change_pct(now, before) -> float:
+def change_pct(now, before) -> float:
     """Relative change in percent (NaN without an earlier figure)."""
     if is_missing(now) or is_missing(before):
         return np.nan
@@ -119,7 +120,7 @@ COST_VALUE_COLUMNS = ["quarter", "service", "value_score", "value_quarter",
                       "high_cost", "quadrant", "suggestion", "status", "users", "total_cost"]
 
 
-class _Facts:
+class Facts:
     """The analytics frames behind the views for one dataset, quarter and business unit, each
     computed at most once, so a view and the story built from it share them."""
 
@@ -153,8 +154,15 @@ class _Facts:
         """The quarter for a view's ``quarter_label`` field."""
         return self.quarter_label if self.quarter else NO_DATA
 
-    def money(self, x, **kwargs) -> str:
-        return fmt_money(x, self.currency, **kwargs)
+    def total(self, x) -> str:
+        """A money total as every surface writes it (whole units)."""
+        return fmt_measure("total_cost", x, self.currency)
+
+    def per_user(self, x, *, trim: bool = False) -> str:
+        """A per-user price or cost as every surface writes it (with cents); ``trim`` drops
+        zero cents when the figure names an offer in prose ("the $15 offer")."""
+        return fmt_money(x, self.currency, 2, trim=trim) if trim else fmt_measure(
+            "cost_per_user_month", x, self.currency)
 
     @property
     def who(self) -> str:
@@ -170,8 +178,8 @@ class _Facts:
         if self.unit is None:
             return self.dataset
         return self.dataset.with_tables(
-            support=_only_unit(table(self.dataset, "support"), self.unit),
-            usage=_only_unit(table(self.dataset, "usage"), self.unit))
+            support=only_unit(table(self.dataset, "support"), self.unit),
+            usage=only_unit(table(self.dataset, "usage"), self.unit))
 
     @cached_property
     def has_any_cost_data(self) -> bool:
@@ -211,7 +219,7 @@ class _Facts:
             return services
         shown = self.showback_all
         mine = shown[shown["quarter"].eq(self.quarter).to_numpy(dtype=bool, na_value=False)]
-        mine = _only_unit(mine, self.unit)[["service", "users", "cost"]]
+        mine = only_unit(mine, self.unit)[["service", "users", "cost"]]
         out = services.drop(columns=["users", "total_cost"]).merge(
             mine.rename(columns={"cost": "total_cost"}), on="service", how="inner")
         out = out.assign(difference_per_year=np.nan)
@@ -230,7 +238,7 @@ class _Facts:
             totals = costing.total_cost(self.dataset).groupby("quarter", as_index=False)[
                 "total_cost"].sum()
         else:
-            totals = _only_unit(self.showback_all, self.unit).groupby(
+            totals = only_unit(self.showback_all, self.unit).groupby(
                 "quarter", as_index=False)["cost"].sum().rename(columns={"cost": "total_cost"})
         people = support.headcount(self.unit_dataset).rename(columns={"users": "people"})
         out = totals.merge(people, on="quarter", how="left")
@@ -240,13 +248,14 @@ class _Facts:
     @cached_property
     def cost_value(self) -> pd.DataFrame:
         """portfolio.cost_vs_value of the quarter with users and total_cost (the unit's, for a
-        unit, whose unused services drop out)."""
+        unit, whose unused services drop out), and the suggestion that follows the market
+        (the summary's: portfolio.suggestion)."""
         if not self.has_cost_data:
             return pd.DataFrame(columns=COST_VALUE_COLUMNS)
-        placed = portfolio.cost_vs_value(self.dataset, self.quarter)
-        sizes = self.services[["service", "users", "total_cost"]]
+        placed = portfolio.cost_vs_value(self.dataset, self.quarter).drop(columns="suggestion")
+        sizes = self.services[["service", "users", "total_cost", "suggestion"]]
         how = "left" if self.unit is None else "inner"
-        return placed.merge(sizes, on="service", how=how)
+        return placed.merge(sizes, on="service", how=how)[COST_VALUE_COLUMNS]
 
     # -- support
     def proactive(self, by: str = "quarter") -> pd.DataFrame:
@@ -257,14 +266,14 @@ class _Facts:
     @property
     def proactive_now(self) -> pd.Series | None:
         """The quarter's proactive share row, when it has one."""
-        now = _row(self.proactive("quarter"), "quarter", self.quarter)
+        now = first_row(self.proactive("quarter"), "quarter", self.quarter)
         return None if now is None or is_missing(now.proactive_share_pct) else now
 
     @property
     def proactive_change_points(self) -> float:
         """The proactive share's change since the previous quarter, in percentage points."""
         share = self.proactive("quarter")
-        now, before = self.proactive_now, _row(share, "quarter", self.previous)
+        now, before = self.proactive_now, first_row(share, "quarter", self.previous)
         if now is None or before is None or is_missing(before.proactive_share_pct):
             return np.nan
         return float(now.proactive_share_pct - before.proactive_share_pct)
@@ -289,7 +298,7 @@ class _Facts:
     def incomplete(self) -> str:
         """' (incomplete quarter: …)' when this quarter has far fewer tickets than the ones
         before (support.service_desk's ``incomplete``), else ''."""
-        row = _row(self.desk, "quarter", self.quarter) if self.quarter else None
+        row = first_row(self.desk, "quarter", self.quarter) if self.quarter else None
         if row is None or not row.incomplete:
             return ""
         return (f" ({self.quarter_label} looks incomplete: under 10% of the tickets of the "

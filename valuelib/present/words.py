@@ -4,22 +4,22 @@ tables."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from .. import costing, summary
 from .._frames import ratio
-from ..formatting import MISSING, fmt_money, fmt_percent, is_missing
+from .formatting import MISSING, fmt_money, fmt_percent, is_missing
+from .measures import fmt_measure
 
 # ---- words -----------------------------------------------------------------------------------
 
-def _more_or_less(pct: float) -> str:
+def more_or_less(pct: float) -> str:
     """``2.1% more than`` / ``3.0% less than`` / ``the same as``."""
     if is_missing(pct) or abs(pct) < 0.05:
         return "the same as"
     return f"{fmt_percent(abs(pct))} {'more' if pct > 0 else 'less'} than"
 
 
-def _direction(points: float) -> str:
+def direction(points: float) -> str:
     """``up`` / ``down`` / ``level`` for a change in percentage points (within ± 1 point is
     level, as in the executive summary)."""
     if is_missing(points) or abs(points) <= summary.TREND_STEADY_POINTS:
@@ -27,7 +27,7 @@ def _direction(points: float) -> str:
     return "up" if points > 0 else "down"
 
 
-def _versus_offer(difference: float, price: float, verdict: str) -> str:
+def versus_offer(difference: float, price: float, verdict: str) -> str:
     """``20% below`` / ``35% above`` / ``3.0 times`` / ``about the same``: the in-house
     like-for-like cost against an offer's price (``difference`` = in-house − offer; the gap as a
     percent of the offer's price)."""
@@ -43,21 +43,22 @@ def _versus_offer(difference: float, price: float, verdict: str) -> str:
     return f"{(gap_pct + 100) / 100:.1f} times"
 
 
-def _market_sentence(row, currency: str) -> str:
+def market_sentence(row, currency: str) -> str:
     """'Email & Productivity costs $12.58 per user per month ($11.95 like for like), 20%
     below the $15 offer (Cloud email & productivity suite).'"""
-    cost = fmt_money(row.cost_per_user_month, currency)
-    like = fmt_money(row.comparable_cost_per_user_month, currency)
+    cost = fmt_measure("cost_per_user_month", row.cost_per_user_month, currency)
+    like = fmt_measure("comparable_cost_per_user_month", row.comparable_cost_per_user_month,
+                       currency)
     text = f"{row.service} costs {cost} per user per month"
     if like != cost:
         text += f" ({like} like for like)"
     if is_missing(row.offer_price_per_user_month):
         return text + "."
-    relation = _versus_offer(row.difference_per_user_month, row.offer_price_per_user_month,
+    relation = versus_offer(row.difference_per_user_month, row.offer_price_per_user_month,
                              row.verdict)
     relation = {"about the same": "about the same as", MISSING: "against"}.get(relation,
                                                                                relation)
-    price = fmt_money(row.offer_price_per_user_month, currency, trim=True)
+    price = fmt_money(row.offer_price_per_user_month, currency, 2, trim=True)  # names the offer
     name = str(row.best_offer)
     # "the $80 offer (Cloud CRM (Professional))" reads badly: a name with brackets follows a
     # colon instead
@@ -65,41 +66,21 @@ def _market_sentence(row, currency: str) -> str:
     return f"{text}, {relation} the {price} offer{named}."
 
 
-def _per_user(value, status: str, currency: str) -> str:
+def per_user_words(value, status: str, currency: str) -> str:
     """Cost per user per month, or why there is none (never 0 or ∞)."""
     if status == costing.STATUS_OK:
-        return fmt_money(value, currency)
+        return fmt_measure("cost_per_user_month", value, currency)
     return {costing.STATUS_UNALLOCATED: "not allocated"}.get(status, status or MISSING)
 
 
-def _gap_words(difference, verdict: str, currency: str) -> str:
-    """In-house against an offer per user per month: ``$3.05 cheaper in-house``."""
-    if verdict == "cheaper":
-        return f"{fmt_money(-difference, currency)} cheaper in-house"
-    if verdict == "dearer":
-        return f"{fmt_money(difference, currency)} dearer in-house"
-    if verdict == "same":
-        return "about the same"
-    if verdict == "price on request":
-        return "not compared (price on request)"
-    return MISSING
-
-
-def _yes(flag) -> bool:
+def is_yes(flag) -> bool:
     """A nullable boolean that is True (NA counts as no)."""
     return not is_missing(flag) and bool(flag)
 
 
-def _text(value) -> str:
+def text_or_missing(value) -> str:
     return MISSING if is_missing(value) else str(value)
 
 
-def _display(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    """A display table: text cells, these columns in this order (also when there are no
-    rows)."""
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype("str") if len(frame) else frame
-
-
-def _delta(text: str) -> str | None:
+def delta_or_none(text: str) -> str | None:
     return None if text == MISSING else text

@@ -8,9 +8,18 @@ from functools import wraps
 
 import pandas as pd
 
-from .._frames import NOT_AVAILABLE, money, percent, table
+from .._frames import NOT_AVAILABLE, table
 from ..model import Dataset
 from ..parse import quarter_label
+from ._present import (
+    fmt_change,
+    fmt_count,
+    fmt_hours,
+    fmt_list,
+    fmt_money,
+    fmt_percent,
+    fmt_points,
+)
 from ._result import Answer, KeyFigure
 from ._suggest import follow_ups
 from ._understand import Names, Period, Query, TimeRef, resolve_period
@@ -36,20 +45,15 @@ class Context:
         """A quarter as answers show it (fiscal label when a fiscal year is set)."""
         return quarter_label(quarter, self.fiscal_start) if quarter else "no quarter"
 
-    def money(self, value: float, decimals: int = 2) -> str:
-        return money(value, self.currency, decimals)
+    def money(self, value: float, decimals: int | None = None) -> str:
+        """Money exactly as the pages write it (one formatter for every surface)."""
+        return fmt_money(value, self.currency, decimals, missing="n/a")
 
     def big(self, value: float) -> str:
-        """Totals: whole units from 1,000 up (``$11,168``), cents below."""
-        if value is None or pd.isna(value):
-            return NOT_AVAILABLE
-        return money(value, self.currency, 0 if abs(value) >= 1000 else 2)
+        return self.money(value)
 
     def signed(self, value: float, big: bool = False) -> str:
-        if value is None or pd.isna(value):
-            return NOT_AVAILABLE
-        text = self.big(abs(value)) if big else self.money(abs(value))
-        return ("+" if value > 0 else "-" if value < 0 else "") + text
+        return fmt_money(value, self.currency, signed=True, missing=NOT_AVAILABLE)
 
     def period(self, quarters: list[str], annual: bool = False) -> Period:
         """The quarters the question asks about, among ``quarters``. ``annual``: "a year"
@@ -102,38 +106,26 @@ def sole_quarter(period: Period) -> str | None:
 
 
 def fmt_pct(value: float, decimals: int = 1) -> str:
-    return percent(value, decimals)
+    return fmt_percent(value, decimals, missing="n/a")
 
 
 def signed_pct(value: float, decimals: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return NOT_AVAILABLE
-    return f"{value:+.{decimals}f}%"
+    return fmt_change(value, decimals, missing=NOT_AVAILABLE)
 
 
 def points(value: float) -> str:
-    if value is None or pd.isna(value):
-        return NOT_AVAILABLE
-    return f"{value:+.1f} points"
+    return fmt_points(value, missing=NOT_AVAILABLE)
 
 
 def hours(value: float) -> str:
-    if value is None or pd.isna(value):
-        return NOT_AVAILABLE
-    return f"{value:,.1f} hours"
+    return fmt_hours(value, missing=NOT_AVAILABLE)
 
 
 def count(value: float, word: str) -> str:
-    n = int(round(value))
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+    return fmt_count(int(round(value)), word)
 
 
-def names_list(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+names_list = fmt_list
 
 
 def possessive(name: str) -> str:

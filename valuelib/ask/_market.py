@@ -24,6 +24,10 @@ from ._result import Answer
 from ._suggest import follow_ups
 from ._understand import Period
 
+# Offer names a question may use ("would Google be cheaper for email?").
+VENDORS = frozenset(("google", "microsoft", "zoho", "salesforce", "hubspot", "amazon", "aws",
+                     "azure", "oracle", "sap", "workday", "adp", "xero", "shopify", "zoom",
+                     "ringcentral", "servicenow", "atlassian", "dynamics"))
 PRICE_MATCH_PCT = 1.0  # "$15 offer": an offer within 1 % of the amount is that offer
 
 
@@ -67,7 +71,19 @@ def _one_service(ctx: Context, comparison: pd.DataFrame, service: str, quarter: 
             suggestions=follow_ups(ctx, "market"))
     note = ""
     asked = _on_request(offers[offers["applicable"]])
-    if q.price is not None:
+    vendor = next((w for w in q.words if w in VENDORS), None)
+    if vendor is not None and q.price is None:
+        named = offers[offers["offer"].str.casefold().str.contains(vendor, regex=False)]
+        if len(named):
+            offers = pd.concat([named, offers.drop(index=named.index)], ignore_index=True)
+            offers.loc[0, "applicable"] = True  # the offer asked about is the one held up
+        else:
+            note = (f"The Market sheet has no {vendor.capitalize()} offer for {service}; "
+                    "against the cheapest offer that fits instead: ")
+    if vendor is not None and note == "" and q.price is None:
+        chosen = offers.iloc[0]
+        how_parts.append(f"Offer chosen by its name ('{vendor}').")
+    elif q.price is not None:
         near = offers[_near(offers, q.price)]
         if len(near):
             chosen = near.sort_values("price_per_user_month").iloc[0]
@@ -159,8 +175,8 @@ def _hidden_differences(row) -> str:
     """What the price hides: availability, storage, support."""
     parts = []
     if row["availability_verdict"] in ("offer higher", "offer lower"):
-        parts.append(f"the offer promises {row['availability']:.2f}% availability against "
-                     f"your target of {row['availability_target']:.2f}%")
+        parts.append(f"the offer promises {fmt_pct(row['availability'], 2)} availability "
+                     f"against your target of {fmt_pct(row['availability_target'], 2)}")
     if pd.notna(row["storage_gb"]):
         parts.append(f"{row['storage_gb']:,.0f} GB storage")
     if isinstance(row["support"], str) and row["support"]:
@@ -286,11 +302,14 @@ def quadrant(ctx: Context, period: Period) -> Answer:
         return Answer(q.text, " ".join(parts), "quadrant", True, tuple(figures), tbl,
                       chart, how, follow_ups(ctx, "quadrant"))
     wanted = q.quadrants or (portfolio.REPLACE, portfolio.OPTIMIZE)
-    words = {portfolio.REPLACE: "cost more than they are worth (low value, high cost per "
-                                "user: Replace or retire)",
-             portfolio.OPTIMIZE: "are valued but costly per user (Optimize)",
-             portfolio.INVEST: "give high value at a low cost per user (Invest)",
-             portfolio.TOLERATE: "are cheap but of low value (Tolerate)"}
+    words = {portfolio.REPLACE: "cost more than they are worth (value below and cost per "
+                                "user above the median of your services: Replace or retire)",
+             portfolio.OPTIMIZE: "are valued but costly per user (both above the median of "
+                                 "your services: Optimize)",
+             portfolio.INVEST: "give value above the median of your services at a cost per "
+                               "user below it (Invest)",
+             portfolio.TOLERATE: "are cheap but of little value (both below the median of "
+                                 "your services: Tolerate)"}
     parts, figures = [], []
     for i, name in enumerate(wanted):
         members = placed[placed["quadrant"] == name].sort_values("cost_per_user_month",

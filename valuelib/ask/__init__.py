@@ -8,20 +8,25 @@ portfolio, support); when a question is not understood, is ambiguous, or names s
 data does not hold, the answer says so, gives no number, and offers three questions it can
 answer instead.
 
-Intents: cost_per_user, total_cost, ranking, trend, market, quadrant, value, explain, users,
-cost_pools, showback, changes, proactive, block, p1_share, priority_mismatches, service_desk.
+Intents are rows of a table (``_intents.TABLE``): what each needs, the words that select and
+exclude it, examples, and its answer function, a thin adapter over the analytics and the
+pages' formatter (``_present``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import replace
+from dataclasses import replace as dataclass_replace
 
 from ..model import Dataset
-from . import _cost, _market, _support
+from ..parse import quarter_label
 from ._common import Context, names_list
+from ._intents import TABLE, handler, route
+from ._present import Facts
 from ._result import Answer, KeyFigure
 from ._suggest import closest
-from ._understand import Names, Query, dataset_names, understand
+from ._understand import Names, Query, TimeRef, dataset_names
+from ._understand import understand as _read
 
 __all__ = ["EXAMPLES", "INTENTS", "Answer", "KeyFigure", "Query", "answer", "examples",
            "understand"]
@@ -35,42 +40,60 @@ EXAMPLES: tuple[str, ...] = (
     "What changed since last quarter?",
 )
 
-_HANDLERS: dict[str, Callable[[Context], Answer]] = {
-    "cost_per_user": _cost.cost_per_user,
-    "total_cost": _cost.total_cost,
-    "ranking": _cost.ranking,
-    "trend": _cost.trend,
-    "explain": _cost.explain,
-    "users": _cost.users,
-    "showback": _cost.showback,
-    "changes": _cost.changes,
-    "cost_pools": _cost.cost_pools,
-    "market": _market.compare_market,
-    "quadrant": _market.quadrant,
-    "value": _market.value,
-    "proactive": _support.proactive,
-    "block": _support.block,
-    "p1_share": _support.p1_share,
-    "priority_mismatches": _support.priority_mismatches,
-    "service_desk": _support.service_desk,
-}
-INTENTS: tuple[str, ...] = tuple(_HANDLERS)
+INTENTS: tuple[str, ...] = tuple(dict.fromkeys(
+    row.key for row in TABLE if row.key != "service_desk_change"))
 
 # Intents that are about one service and cannot be answered without it.
-_NEEDS_SERVICE = {"cost_per_user", "explain"}
+_NEEDS_SERVICE = {row.key for row in TABLE if "service" in row.needs}
 # Intents where an unknown word in place of a service means "a service I don't know".
 _SERVICE_SLOT = {"cost_per_user", "total_cost", "trend", "market", "value", "explain", "users",
-                 "quadrant"}
+                 "quadrant", "compare"}
+# Intents whose figures come from support rows: the page's business unit narrows them.
+_SUPPORT = {"proactive", "block", "p1_share", "priority_mismatches", "service_desk"}
 
 
-def answer(question: str, dataset: Dataset) -> Answer:
-    """Answer one plain-language question from ``dataset`` (never mutated)."""
+def understand(question: str, dataset: Dataset, names: Names | None = None) -> Query:
+    """Read ``question`` against ``dataset``: the reader's slots, routed by the intent table."""
+    names = names or dataset_names(dataset)
+    return route(_read(question, dataset, names), names)
+
+
+def answer(question: str, dataset: Dataset, quarter: str | None = None,
+           business_unit: str | None = None) -> Answer:
+    """Answer one plain-language question from ``dataset`` (never mutated). ``quarter`` and
+    ``business_unit`` are the page's filters: they apply when the question names no quarter
+    or business unit, and the answer then says which ("For 2026-Q1, Sales: ...")."""
     names = dataset_names(dataset)
     query = understand(question or "", dataset, names)
     refusal = _refusal(query, names, dataset)
     if refusal is not None:
         return refusal
-    return _HANDLERS[query.intent](Context(query, dataset, names))
+    scope: list[str] = []
+    if quarter and query.time.kind == "default":
+        query = replace(query, time=TimeRef("quarters", labels=(quarter,), page=True))
+        scope.append(quarter_label(quarter, dataset.settings.fiscal_year_start))
+    if business_unit and not query.business_unit:
+        if query.intent in _SUPPORT - {"block"}:  # blocks are whole, as the pages show them
+            dataset = Facts(dataset, quarter, business_unit).unit_dataset
+            scope.append(business_unit)
+        elif query.intent in ("showback", "total_cost") and not query.services:
+            query = replace(query, business_unit=business_unit, intent="showback")
+            scope.append(business_unit)
+        else:  # service costs are the organisation's; the unit's share is its showback
+            scope.append("all business units")
+    result = handler(query)(Context(query, dataset, names))
+    if query.time.month and query.intent != "service_desk" and result.understood:
+        # only tickets are dated by day; the rest is kept by quarter: answer that quarter
+        shown = quarter_label(query.time.labels[0], dataset.settings.fiscal_year_start)
+        what = "Support figures are" if query.intent in _SUPPORT else "Costs are"
+        result = dataclass_replace(result, sentence=(
+            f"{what} recorded by quarter, so this is {shown}, the quarter holding "
+            f"{query.time.words.strip().title()}. {result.sentence}"))
+    if not scope or not result.understood:
+        return result
+    where = ", ".join(scope)
+    return dataclass_replace(result, sentence=f"For {where}: {result.sentence}",
+                             how=f"{result.how} The page's filters applied: {where}.".strip())
 
 
 def examples(dataset: Dataset) -> tuple[str, ...]:

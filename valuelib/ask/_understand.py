@@ -60,6 +60,8 @@ class TimeRef:
     labels: tuple[str, ...] = ()
     words: str = ""
     since: bool = False  # "since 2025": from then up to the latest quarter
+    month: str | None = None  # "May 2026" -> "2026-05" (labels holds its quarter)
+    page: bool = False  # not said in the question: the page's quarter filter
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,11 @@ _QUARTER_PATTERNS = (
     re.compile(r"\b(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+(?:of\s+)?"
                r"(?:fy\s*)?(?P<y>\d{4})\b"),
 )
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A month only with its year: "may" alone is far more often the verb.
+_MONTH = re.compile(r"\b(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+                    r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
+                    r"dec(?:ember)?)\.?\s+(?:of\s+)?(?P<y>20\d{2})\b(?!\s*[-/]?\s*q[1-4])")
 _DATE = re.compile(r"\b(?P<y>20\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
 _SLASH_DATE = re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>20\d{2})\b")
 _YEAR_SPAN = re.compile(r"\b(?P<a>20\d{2})\s*[-/]\s*(?P<b>\d{2}|20\d{2})\b(?![-/]\d)")
@@ -158,6 +165,12 @@ def _take_time_ref(text: str, fiscal_start: int, day_first: bool = False
                    ) -> tuple[str, TimeRef]:
     labels: list[str] = []
     words: list[str] = []
+    month = _MONTH.search(text)
+    if month:
+        number = _MONTHS.index(month["m"][:3]) + 1
+        return (text.replace(month[0], " "),
+                TimeRef("quarters", labels=(f"{month['y']}-Q{(number - 1) // 3 + 1}",),
+                        words=month[0], month=f"{month['y']}-{number:02d}"))
     for match in _DATE.finditer(text):
         month = int(match["m"])
         if 1 <= month <= 12:
@@ -184,6 +197,11 @@ def _take_time_ref(text: str, fiscal_start: int, day_first: bool = False
             words.append(match[0].strip())
         text = pattern.sub(" ", text)
     if labels:
+        for bare in _BARE_QUARTER.finditer(text):  # "Q1 and Q2 2026": Q1 of the same year
+            number = int(bare["q"]) if bare["q"] else _ORDINALS[bare["o"]]
+            labels.append(f"{labels[0][:4]}-Q{number}")
+            words.append(bare[0])
+        text = _BARE_QUARTER.sub(" ", text)
         order = sorted(dict.fromkeys(labels))
         return text, TimeRef("quarters", labels=tuple(order), words=", ".join(words))
     trailing = _TRAILING.search(text)
@@ -602,10 +620,18 @@ def _take_money(text: str) -> tuple[str, float | None]:
     return MONEY_PATTERN.sub(" $ ", text), float((money["a"] or money["b"]).replace(",", ""))
 
 
+PREVIOUS_BLOCK = "<previous block>"
+_OLDER_BLOCK = re.compile(r"\b(?:previous|prior|last|old|older|earlier|former|expired)\s+"
+                          r"(?:support\s+)?(?:block|bundle|contract)\b")
+
+
 def _take_block(text: str, names: Names) -> tuple[str, str | None]:
-    """A block of hours named by its years ("the 2025-26 block") or in full. Other year spans
-    are dropped so they are not read as years."""
+    """A block of hours named by its years ("the 2025-26 block"), in full, or by age ("the
+    previous block"). Other year spans are dropped so they are not read as years."""
     block = None
+    older = _OLDER_BLOCK.search(text)
+    if older and len(names.blocks) > 1:
+        return text.replace(older[0], " block "), PREVIOUS_BLOCK
     for name in names.blocks:
         span = _YEAR_SPAN.search(clean(name))
         key = span[0] if span else None

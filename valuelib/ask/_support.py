@@ -22,9 +22,10 @@ from ._common import (
     reading_notes,
     sole_quarter,
 )
+from ._present import Facts, fmt_date, fmt_number
 from ._result import Answer
 from ._suggest import follow_ups
-from ._understand import Period
+from ._understand import PREVIOUS_BLOCK, Period
 
 # ---- proactive share -------------------------------------------------------------------------
 
@@ -102,15 +103,17 @@ def proactive(ctx: Context, period: Period) -> Answer:
 
 def block(ctx: Context) -> Answer:
     q = ctx.query
-    status = support_mod.block_status(ctx.dataset)
+    # on the page's quarter, blocks as of that quarter's last support date, as the page has it
+    facts = Facts(ctx.dataset, q.time.labels[0] if q.time.page else None, None)
+    status = facts.blocks
     if status.empty:
         return Answer(q.text, "There is no block of support hours in the data (Blocks sheet, or "
                       "a block named on support rows).", "block", True,
                       how=reading_notes(ctx), suggestions=follow_ups(ctx, "block"))
-    chosen = _choose_block(status, q.block)
+    chosen = _choose_block(status, q.block, facts.current_block)
     b = status.loc[chosen]
     as_of = pd.Timestamp(b["as_of"]) if pd.notna(b["as_of"]) else None
-    when = as_of.strftime("%Y-%m-%d") if as_of is not None else "today"
+    when = fmt_date(as_of) if as_of is not None else "today"
     name = b["block"] + (f" ({b['vendor']})" if isinstance(b["vendor"], str) else "")
     if not name.casefold().startswith("the "):
         name = "The " + name
@@ -121,11 +124,11 @@ def block(ctx: Context) -> Answer:
                           hours(b["used_hours"]))]
     else:
         sentence = (f"{name} has {hours(b['remaining_hours'])} left of "
-                    f"{b['purchased_hours']:,.0f} ({fmt_pct(b['used_pct'])} used) as of "
+                    f"{hours(b['purchased_hours'])} ({fmt_pct(b['used_pct'])} used) as of "
                     f"{when}.")
         if b["overrun_hours"] > 0:
-            sentence = (f"{name} is overrun by {hours(b['overrun_hours'])}: "
-                        f"{hours(b['used_hours'])} used of {b['purchased_hours']:,.0f} as of "
+            sentence = (f"{name} is {hours(b['overrun_hours'])} over: "
+                        f"{hours(b['used_hours'])} used of {hours(b['purchased_hours'])} as of "
                         f"{when}.")
         if b["warning"] != "none":
             sentence += f" It has passed the {b['warning']}% warning."
@@ -136,27 +139,28 @@ def block(ctx: Context) -> Answer:
     runout = b["runout_date"]
     if pd.notna(runout):
         runout = pd.Timestamp(runout)
-        date = runout.strftime("%Y-%m-%d")
+        date = fmt_date(runout)
         if b["runout_basis"] == "actual":
             sentence += f" Its hours ran out on {date}."
         else:
             sentence += (f" At the last {b['burn_window_days']:.0f} days' rate of "
-                         f"{b['burn_rate_hours_per_day']:,.2f} hours a day it runs out about "
+                         f"{fmt_number(b['burn_rate_hours_per_day'], 1)} hours a day it runs "
+                         "out about "
                          f"{date}")
             if pd.notna(b["end"]):
-                end = pd.Timestamp(b["end"]).strftime("%Y-%m-%d")
+                end = fmt_date(b["end"])
                 sentence += (f", before the block ends on {end}." if b["runs_out_before_end"]
                              else f", after the block ends on {end}.")
             else:
                 sentence += "."
         days = (runout - as_of.normalize()).days if as_of is not None else np.nan
-        run = figure(days, "days", f"{b['block']}: days until its hours run out "
-                     f"(from {when}, on {date})", date)
+        verb = "ran out on" if b["runout_basis"] == "actual" else "runs out about"
+        run = figure(days, "days", f"{b['block']}: {verb}", date)
         figures.insert(0 if q.focus == "runout" else len(figures), run)
         if pd.notna(b["burn_rate_hours_per_day"]):
             figures.append(figure(b["burn_rate_hours_per_day"], "hours per day",
                                   f"{b['block']}: burn rate",
-                                  f"{b['burn_rate_hours_per_day']:,.2f} hours a day"))
+                                  f"{fmt_number(b['burn_rate_hours_per_day'], 1)} hours a day"))
     elif b["remaining_hours"] > 0:
         sentence += " No hours were used in the last 90 days, so no run-out date is projected."
     others = status.drop(index=chosen)
@@ -179,25 +183,28 @@ def block(ctx: Context) -> Answer:
         "support.block_status as of the latest support date: used = hours of the support rows "
         "that draw on the block; burn rate = hours in the last 90 days ÷ days the block ran in "
         "them; run-out = as-of date + hours left ÷ burn rate.",
-        "Block chosen: " + ("the one named." if q.block else
+        "Block chosen: " + ("the one before the current block." if q.block == PREVIOUS_BLOCK
+                            else "the one named." if q.block else
                             "the one running on the as-of date."),
         reading_notes(ctx))
     return Answer(q.text, sentence, "block", True, tuple(figures), tbl, chart, how,
                   follow_ups(ctx, "block"))
 
 
-def _choose_block(status: pd.DataFrame, named: str | None):
-    if named is not None:
+def _choose_block(status: pd.DataFrame, named: str | None, current: pd.Series | None):
+    """The row of the block named, the one before the page's current block, or the current
+    block itself (the page's choice: :attr:`Facts.current_block`)."""
+    if named is not None and named != PREVIOUS_BLOCK:
         hit = status.index[status["block"].str.casefold() == named.casefold()]
         if len(hit):
             return hit[0]
-    as_of = status["as_of"]
-    running = ((status["start"].isna() | (status["start"] <= as_of))
-               & (status["end"].isna() | (as_of <= status["end"] + pd.Timedelta(days=1))))
-    candidates = status[running.fillna(False).astype(bool)]
-    if len(candidates):
-        return candidates.sort_values("start", na_position="first").index[-1]
-    return status.sort_values("start", na_position="first").index[-1]
+    now = (status.index[status["block"] == current["block"]][0] if current is not None
+           else status.sort_values("start", na_position="first").index[-1])
+    if named == PREVIOUS_BLOCK:  # the one that started before the current block
+        earlier = status[status["start"] < status.loc[now, "start"]]
+        if len(earlier):
+            return earlier.sort_values("start").index[-1]
+    return now
 
 
 # ---- priorities ------------------------------------------------------------------------------

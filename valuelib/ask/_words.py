@@ -92,6 +92,11 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     return prev[-1]
 
 
+def _dropped_one(word: str, candidate: str) -> bool:
+    """Whether ``word`` is ``candidate`` with one letter left out."""
+    return any(candidate[:i] + candidate[i + 1:] == word for i in range(len(candidate)))
+
+
 def correct(word: str, vocabulary: frozenset[str] | set[str]) -> str | None:
     """The vocabulary word ``word`` is a typo of, or None when there is no single close one.
 
@@ -109,8 +114,9 @@ def correct(word: str, vocabulary: frozenset[str] | set[str]) -> str | None:
             continue
         if abs(len(candidate) - len(word)) > limit or len(candidate) < 4:
             continue
-        if len(word) == 4 and sorted(word) != sorted(candidate):
-            continue  # four letters: only two swapped ("cots"); "sale" is not "save"
+        if len(word) == 4 and sorted(word) != sorted(candidate) and not (
+                len(candidate) == 5 and _dropped_one(word, candidate)):
+            continue  # four letters: two swapped ("cots") or one dropped ("emal"), no more
         d = edit_distance(word, candidate, limit)
         if d <= limit:
             ratio = difflib.SequenceMatcher(None, word, candidate).ratio()

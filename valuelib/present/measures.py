@@ -1,0 +1,197 @@
+"""The measure registry: every figure the product shows, once — its key, label, unit and a
+one-line definition.
+
+A page tile, a table column, an answer, the CLI summary and every handout look a measure up
+here, so one figure reads the same string everywhere (:func:`fmt_measure`) and tables keep
+numbers (:attr:`Measure.table_format` is how a table column shows them).
+
+Units:
+
+- ``money``: totals in the reporting currency, whole units (``$80,800``);
+- ``money_per_user``: per-user prices and costs, always with cents (``$12.58``, ``$125.00``):
+  these are compared against market prices, where cents matter at every size;
+- ``percent``: on the 0–100 scale, one decimal (``24.0%``); ``availability`` two
+  (``99.95%``: the second decimal is the difference between offers); ``points``: a change
+  between two percents (``+3.7 pts``);
+- ``hours`` (``43.3 h``; from 100 up without decimals), ``count`` (``1,204``),
+  ``rate`` (two decimals: tickets per user per month), ``score`` (0–100, whole: ``72``),
+  ``date`` (``30 Sep 2026``) and ``text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .formatting import (
+    CURRENCY_SYMBOLS,
+    MISSING,
+    fmt_date,
+    fmt_hours,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+)
+
+
+class Unit(StrEnum):
+    MONEY = "money"
+    MONEY_PER_USER = "money_per_user"
+    PERCENT = "percent"
+    AVAILABILITY = "availability"
+    POINTS = "points"
+    HOURS = "hours"
+    COUNT = "count"
+    RATE = "rate"
+    SCORE = "score"
+    DATE = "date"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure: ``key`` (the analytics' column name), ``label`` as people read it, its
+    ``unit`` and what it means in one line."""
+
+    key: str
+    label: str
+    unit: Unit
+    definition: str = ""
+
+    def format(self, value, currency: str = "USD", *, missing: str = MISSING) -> str:
+        """The value as every surface writes it."""
+        return _FORMATTERS[self.unit](value, currency, missing)
+
+    def table_format(self, currency: str = "USD") -> str | None:
+        """How a table column shows the number (a printf format for ``st.column_config``), or
+        None for text and dates."""
+        symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
+
+        def money(spec: str) -> str:
+            return f"{symbol}{spec}" if symbol else f"{spec} {currency}"
+
+        return {
+            Unit.MONEY: money("%,.0f"), Unit.MONEY_PER_USER: money("%,.2f"),
+            Unit.PERCENT: "%.1f%%", Unit.AVAILABILITY: "%.2f%%", Unit.POINTS: "%+.1f pts",
+            Unit.HOURS: "%,.1f h",
+            Unit.COUNT: "%,.0f", Unit.RATE: "%,.2f", Unit.SCORE: "%.0f",
+        }.get(self.unit)
+
+
+_FORMATTERS = {
+    Unit.MONEY: lambda v, c, m: fmt_money(v, c, 0, missing=m),
+    Unit.MONEY_PER_USER: lambda v, c, m: fmt_money(v, c, 2, missing=m),
+    Unit.PERCENT: lambda v, c, m: fmt_percent(v, missing=m),
+    Unit.AVAILABILITY: lambda v, c, m: fmt_percent(v, 2, missing=m),
+    Unit.POINTS: lambda v, c, m: fmt_points(v, missing=m),
+    Unit.HOURS: lambda v, c, m: fmt_hours(v, missing=m),
+    Unit.COUNT: lambda v, c, m: fmt_number(v, missing=m),
+    Unit.RATE: lambda v, c, m: fmt_number(v, 2, missing=m),
+    Unit.SCORE: lambda v, c, m: fmt_number(v, missing=m),
+    Unit.DATE: lambda v, c, m: fmt_date(v, missing=m),
+    Unit.TEXT: lambda v, c, m: m if v is None or v != v else str(v),
+}
+
+
+def _m(key: str, label: str, unit: Unit, definition: str = "") -> Measure:
+    return Measure(key, label, unit, definition)
+
+
+MEASURES: dict[str, Measure] = {m.key: m for m in (
+    # cost
+    _m("total_cost", "Total cost", Unit.MONEY,
+       "A service's own cost lines plus its shares of shared lines, in the quarter."),
+    _m("direct_cost", "Direct cost", Unit.MONEY, "The service's own cost lines."),
+    _m("allocated_cost", "Allocated cost", Unit.MONEY, "Its shares of shared cost lines."),
+    _m("comparable_cost", "Like-for-like cost", Unit.MONEY,
+       "The part of total cost on lines marked comparable (held against market offers)."),
+    _m("cost_per_user_month", "Cost per user per month", Unit.MONEY_PER_USER,
+       "Total cost ÷ users ÷ 3 months."),
+    _m("comparable_cost_per_user_month", "Like-for-like cost per user per month",
+       Unit.MONEY_PER_USER, "Comparable cost ÷ users ÷ 3 months: the figure held against "
+       "market offers."),
+    _m("cost_per_person_month", "IT cost per user per month", Unit.MONEY_PER_USER,
+       "All IT cost ÷ the headcount ÷ 3 months."),
+    _m("users", "Users", Unit.COUNT, "Users of the service in the quarter (the sum of its "
+       "Usage rows)."),
+    _m("people", "Headcount", Unit.COUNT, "The largest user count of any service in the "
+       "quarter."),
+    _m("cost", "Cost", Unit.MONEY, "A business unit's share of the service's cost, in "
+       "proportion to its users."),
+    _m("share_pct", "Share", Unit.PERCENT, "The unit's share of the service's users."),
+    # cost lines
+    _m("source_amount", "Line amount", Unit.MONEY, "The ledger line's full amount."),
+    _m("share", "Share", Unit.PERCENT, "The share of the line that reaches the service."),
+    _m("amount", "Amount", Unit.MONEY, "Line amount × share."),
+    _m("pct_of_total", "% of service cost", Unit.PERCENT,
+       "The amount as a share of the service's total cost."),
+    _m("per_user_month", "Per user per month", Unit.MONEY_PER_USER,
+       "The amount ÷ users ÷ 3 months."),
+    _m("source_row", "Row", Unit.COUNT, "The row in the uploaded sheet, as Excel numbers it."),
+    # market
+    _m("price_per_user_month", "Price per user per month", Unit.MONEY_PER_USER,
+       "The provider's price per user per month."),
+    _m("offer_price_per_user_month", "Offer per user per month", Unit.MONEY_PER_USER,
+       "The cheapest applicable offer's price per user per month."),
+    _m("internal_per_user_month", "In-house like for like", Unit.MONEY_PER_USER,
+       "Like-for-like cost per user per month."),
+    _m("difference_per_user_month", "In-house − offer per user per month",
+       Unit.MONEY_PER_USER, "Positive: the offer is cheaper."),
+    _m("difference_per_year", "Buying it instead, a year", Unit.MONEY,
+       "(In-house − offer) × users × 12: positive is what buying would save."),
+    _m("availability", "Offer availability", Unit.AVAILABILITY,
+       "Availability the provider promises."),
+    _m("availability_target", "Availability target", Unit.AVAILABILITY,
+       "Availability the service promises."),
+    _m("storage_gb", "Storage (GB)", Unit.COUNT, "Storage per user in GB."),
+    _m("as_of", "Price checked", Unit.DATE, "When the price was checked."),
+    # value
+    _m("value_score", "Value score", Unit.SCORE,
+       "0–100: the mean of business value and satisfaction, each scaled to 0–100."),
+    # support
+    _m("proactive_share_pct", "Proactive share", Unit.PERCENT,
+       "Proactive ÷ (proactive + reactive) hours, or tickets where no hours are recorded."),
+    _m("tickets", "Tickets", Unit.COUNT, "Tickets opened in the period."),
+    _m("tickets_per_user_month", "Tickets per user per month", Unit.RATE,
+       "Tickets ÷ headcount ÷ 3 months."),
+    _m("resolved", "Resolved", Unit.COUNT, "Tickets resolved in the quarter."),
+    _m("median_resolve_hours", "Median hours to resolve", Unit.HOURS,
+       "Median hours from opened to resolved, of the tickets resolved in the quarter."),
+    *(_m(f"median_resolve_hours_p{p}", f"P{p} median", Unit.HOURS,
+         f"Median hours to resolve of priority {p} tickets.") for p in range(1, 6)),
+    _m("backlog", "Backlog at quarter end", Unit.COUNT,
+       "Tickets opened before the quarter's end and not resolved by then."),
+    _m("reopened", "Reopened", Unit.COUNT,
+       "Tickets of the quarter reopened at least once (reopen_count above 0)."),
+    _m("reopen_rate_pct", "Reopen rate", Unit.PERCENT,
+       "Reopened ÷ the quarter's tickets that carry a reopen count."),
+    _m("satisfaction_pct", "Satisfaction", Unit.PERCENT,
+       "Mean satisfaction of the tickets that have one, on a 0–100 scale."),
+    _m("purchased_hours", "Purchased", Unit.HOURS, "Hours bought in the block."),
+    _m("used_hours", "Used", Unit.HOURS, "Hours drawn from the block so far."),
+    _m("remaining_hours", "Left", Unit.HOURS, "Purchased − used (below zero: overrun)."),
+    _m("used_pct", "Used %", Unit.PERCENT, "Used ÷ purchased."),
+    _m("burn_rate_hours_per_day", "Burn rate (h a day)", Unit.RATE,
+       "Hours used in the last 90 days ÷ the days of that window the block ran."),
+    _m("reactive_hours", "Reactive", Unit.HOURS, "Hours of reactive work (incidents)."),
+    _m("proactive_hours", "Proactive", Unit.HOURS,
+       "Hours of proactive work (problems, changes, improvements)."),
+    _m("routine_hours", "Routine", Unit.HOURS, "Hours of routine requests."),
+    _m("runout_date", "Runs out", Unit.DATE, "The day the hours ran out, or are projected to."),
+    _m("start", "Starts", Unit.DATE, "First day of the block."),
+    _m("end", "Ends", Unit.DATE, "Last day of the block."),
+)}
+
+
+def measure(key: str) -> Measure:
+    """The registered measure ``key``; KeyError names the known ones."""
+    try:
+        return MEASURES[key]
+    except KeyError:
+        raise KeyError(f"no measure {key!r}; known: {', '.join(MEASURES)}") from None
+
+
+def fmt_measure(key: str, value, currency: str = "USD", *, missing: str = MISSING) -> str:
+    """``value`` written as the measure ``key`` is written everywhere."""
+    return measure(key).format(value, currency, missing=missing)
