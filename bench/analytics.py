@@ -22,7 +22,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from valuelib import costing, market, portfolio, support
-from valuelib._frames import SOURCE_DTYPES, TABLE_DTYPES, quarter_label
+from valuelib.frames import SOURCE_DTYPES, TABLE_DTYPES, quarter_label
 from valuelib.model import Dataset, Settings
 from valuelib.summary import summarize
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from valuelib._frames import SOURCE_DTYPES, TABLE_DTYPES
+from valuelib.frames import SOURCE_DTYPES, TABLE_DTYPES
 from valuelib.model import Dataset, Settings
 from valuelib.schema import SHEETS_BY_KEY, WORK_TYPE_CLASSES, normalize_name
 

@@ -13,9 +13,9 @@ import pytest
 
 from valuelib import costing, market, portfolio, support
 from valuelib.ask import INTENTS, answer, understand
-from valuelib.ask._intents import TABLE
-from valuelib.ask._present import Facts, fmt_money
+from valuelib.ask.intents import TABLE
 from valuelib.ingest import load_paths
+from valuelib.present import Facts, fmt_money
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = sorted((ROOT / "sample_data").glob("*.xlsx"))
@@ -389,7 +389,7 @@ def test_a_page_unit_that_cannot_apply_is_said(ds):
 
 
 def test_cli_takes_quarter_and_unit(ds, capsys):
-    from valuelib.__main__ import main
+    from valuelib.cli import main
     code = main(["ask", "how proactive is support?", "--data", *map(str, SAMPLE),
                  "--quarter", "2026-Q1", "--unit", "Sales"])
     assert code == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.golden.cases import HERE as GOLDEN
-from valuelib.__main__ import main
+from valuelib.cli import main
 from valuelib.ingest import load_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -227,3 +227,25 @@ def test_export_writes_a_reuploadable_workbook(cli_store, capsys):
     capsys.readouterr()
     assert main(["publish", str(out), "--editor", "Dana", "--yes"]) == 1
     assert "changes nothing" in capsys.readouterr().err
+
+
+def test_the_console_script_is_the_command_line_and_ships_every_package():
+    """``pip install .`` gives a ``valuelib`` command: the entry point resolves to the one CLI,
+    and the packaged list names every package under valuelib/ (a new one cannot be left out)."""
+    import importlib
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    module, _, attribute = project["project"]["scripts"]["valuelib"].partition(":")
+    entry = getattr(importlib.import_module(module), attribute)
+    with pytest.raises(SystemExit) as done:
+        import sys
+        argv, sys.argv = sys.argv, ["valuelib", "check", SERVICENOW]
+        try:
+            entry()
+        finally:
+            sys.argv = argv
+    assert done.value.code == main(["check", SERVICENOW])
+    packages = {p.parent.relative_to(ROOT).as_posix().replace("/", ".")
+                for p in (ROOT / "valuelib").rglob("__init__.py")}
+    assert set(project["tool"]["setuptools"]["packages"]) == packages

@@ -15,8 +15,8 @@ import pytest
 
 from tests.frames import make_dataset
 from valuelib import summary, support, views
-from valuelib._frames import gap_note, quarter_gaps
 from valuelib.ask import answer
+from valuelib.frames import gap_note, quarter_gaps
 from valuelib.ingest import load, load_paths
 from valuelib.present.tables import Table
 

@@ -16,9 +16,9 @@ import pytest
 
 from tests.frames import make_dataset
 from valuelib import costing, market, portfolio, support
-from valuelib.__main__ import main as ask_main
 from valuelib.ask import EXAMPLES, INTENTS, answer, examples, understand
-from valuelib.ask_cli import add_ask_command, format_answer
+from valuelib.cli import add_ask_command, format_answer
+from valuelib.cli import main as ask_main
 from valuelib.ingest import load_paths
 from valuelib.model import Settings
 from valuelib.present.formatting import fmt_date
@@ -477,7 +477,7 @@ def test_at_least_sixty_phrasings_and_every_intent():
     ("past 12 months", "trailing4"), ("since 2025", "since2025"),
 ])
 def test_quarters_in_every_form(ds, said, quarters):
-    from valuelib.ask._understand import resolve_period
+    from valuelib.ask.reading import resolve_period
 
     available = ds.quarters
     named = {

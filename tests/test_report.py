@@ -18,13 +18,13 @@ from pypdf import PdfReader
 
 from tests.frames import assert_unchanged, snapshot
 from valuelib import costing, report, views
-from valuelib.__main__ import main as cli
+from valuelib.cli import main as cli
 from valuelib.ingest import load, load_paths
 from valuelib.present.formatting import fmt_money
-from valuelib.report import _text
-from valuelib.report._slides import Card, Slide, layout, overflows, slides
-from valuelib.report._text import ARIAL, DEJAVU
-from valuelib.report._workbook import put
+from valuelib.report import typeset
+from valuelib.report.slides import Card, Slide, layout, overflows, slides
+from valuelib.report.typeset import ARIAL, DEJAVU
+from valuelib.report.workbook import put
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = sorted((ROOT / "sample_data").glob("*.xlsx"))
@@ -152,7 +152,7 @@ def test_text_fits_its_box(deck):
                 indent = Emu(int(p._p.pPr.get("marL", 0))).pt if p._p.pPr is not None else 0
                 size = p.runs[0].font.size.pt
                 for run in p.runs:
-                    width = _text.text_width(run.text, size, bool(run.font.bold), ARIAL)
+                    width = typeset.text_width(run.text, size, bool(run.font.bold), ARIAL)
                     assert width <= Emu(shape.width).pt - indent + 0.5, run.text
                 height += (p.space_before.pt if p.space_before else 0) + \
                     p.line_spacing.pt * len(p.runs)
@@ -210,14 +210,14 @@ def test_many_cards_still_fit():
 
 
 def test_widths_are_estimated_without_the_font_files(monkeypatch):
-    monkeypatch.setattr(_text, "FONT_DIRS", ())
-    _text._font.cache_clear()
+    monkeypatch.setattr(typeset, "FONT_DIRS", ())
+    typeset._font.cache_clear()
     try:
-        assert _text.font_file() is None
-        assert _text.text_width("abcd", 10) == pytest.approx(4 * 10 * 0.62)
-        assert len(_text.wrap("a " * 50, 60, 10)) > 1
+        assert typeset.font_file() is None
+        assert typeset.text_width("abcd", 10) == pytest.approx(4 * 10 * 0.62)
+        assert len(typeset.wrap("a " * 50, 60, 10)) > 1
     finally:
-        _text._font.cache_clear()
+        typeset._font.cache_clear()
 
 
 # ---- the PDF ---------------------------------------------------------------------------------
@@ -250,12 +250,12 @@ def test_pdf_embeds_the_unicode_font_and_the_charts(pdf):
 
 
 def test_pdf_falls_back_to_helvetica_without_dejavu(monkeypatch):
-    monkeypatch.setattr(_text, "FONT_DIRS", ())
-    _text._font.cache_clear()
+    monkeypatch.setattr(typeset, "FONT_DIRS", ())
+    typeset._font.cache_clear()
     try:
         data = report.build_pdf(load([]))
     finally:
-        _text._font.cache_clear()
+        typeset._font.cache_clear()
     text = PdfReader(io.BytesIO(data)).pages[1].extract_text()
     assert "no cost data" in text
 

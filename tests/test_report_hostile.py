@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from tests.golden.cases import RLO, hostile_names, hostile_workbook
 from valuelib import report
 from valuelib.ingest import load
-from valuelib.report._slides import _plain
+from valuelib.report.slides import _plain
 
 
 def test_the_workbook_handout_keeps_hostile_text_as_text():

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.frames import assert_unchanged, make_dataset, snapshot
-from valuelib._frames import DATETIME, SOURCE_DTYPES, TABLE_DTYPES, money, percent
+from valuelib.frames import DATETIME, SOURCE_DTYPES, TABLE_DTYPES, money, percent
 from valuelib.model import Settings
 from valuelib.summary import ExecutiveSummary, summarize
 

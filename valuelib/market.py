@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import costing
-from ._frames import latest_quarter, table
+from .frames import latest_quarter, table
 from .model import Dataset, latest_complete_quarter
 
 PRICE_ON_REQUEST = "price on request"  # the verdict of an offer whose price is not published

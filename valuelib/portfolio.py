@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import costing
-from ._frames import UNALLOCATED, ratio, table
+from .frames import UNALLOCATED, ratio, table
 from .model import Dataset
 
 INVEST = "Invest"

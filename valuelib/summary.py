@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import costing, market, portfolio
 from . import support as support_mod
-from ._frames import (
+from .frames import (
     UNALLOCATED,
     empty_frame,
     latest_quarter,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._frames import (
+from .frames import (
     MONTHS_PER_QUARTER,
     cast,
     empty_frame,

@@ -20,13 +20,13 @@ from dataclasses import replace as dataclass_replace
 
 from ..model import Dataset
 from ..parse import quarter_label
-from ._common import Context, names_list
-from ._intents import TABLE, handler, route
-from ._present import Facts
-from ._result import Answer, KeyFigure
-from ._suggest import closest
-from ._understand import Names, Query, TimeRef, dataset_names
-from ._understand import understand as _read
+from ..present import Facts
+from .common import Context, names_list
+from .intents import TABLE, handler, route
+from .reading import Names, Query, TimeRef, dataset_names
+from .reading import understand as _read
+from .result import Answer, KeyFigure
+from .suggest import closest
 
 __all__ = ["EXAMPLES", "INTENTS", "Answer", "KeyFigure", "Query", "answer", "examples",
            "understand"]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import costing, portfolio, summary, support
-from .._frames import MONTHS_PER_QUARTER, quarter_end, ratio, shift_quarter, table
+from ..frames import MONTHS_PER_QUARTER, quarter_end, ratio, shift_quarter, table
 from ..model import Dataset, latest_complete_quarter
 from ..parse import quarter_label
 from .formatting import MINUS, fmt_money, is_missing

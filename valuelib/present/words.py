@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import costing, summary
-from .._frames import ratio
+from ..frames import ratio
 from .formatting import MISSING, fmt_money, fmt_percent, is_missing
 from .measures import fmt_measure
 

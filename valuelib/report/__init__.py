@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Dataset
-from ._deck import write_deck
-from ._slides import ChartError, Progress, prepare
-from ._text import ARIAL, DEJAVU
-from ._workbook import write_workbook
+from .deck import write_deck
+from .slides import ChartError, Progress, prepare
+from .typeset import ARIAL, DEJAVU
+from .workbook import write_workbook
 
 __all__ = ["FORMATS", "ChartError", "build_deck", "build_pdf", "build_workbook"]
 
@@ -62,7 +62,7 @@ def build_deck(dataset: Dataset, quarter: str | None = None, services: Sequence[
 def build_pdf(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
               business_unit: str | None = None, progress: Progress = None) -> bytes:
     """The deck's story as PDF bytes: one 16:9 landscape page per slide, selectable text."""
-    from ._pdf import write_pdf  # fpdf2 is needed for the PDF only
+    from .pdf import write_pdf  # fpdf2 is needed for the PDF only
 
     return _story_file(write_pdf, DEJAVU, "Writing the pages", "PDF", dataset, quarter,
                        services, business_unit, progress)

@@ -39,15 +39,15 @@ from ..present.facts import (
     resolve_quarter,
     service_options,
 )
-from ._cost_value import VALUE_COLUMNS, CostValueView, cost_value
-from ._overview import (
+from .cost_value_page import VALUE_COLUMNS, CostValueView, cost_value
+from .overview_page import (
     LIKE_FOR_LIKE,
     PER_USER_LABEL,
     SERVICES_COLUMNS,
     OverviewView,
     overview,
 )
-from ._service import (
+from .service_page import (
     ALLOCATION_COLUMNS,
     MARKET_COLUMNS,
     METHOD_WORDS,
@@ -55,8 +55,8 @@ from ._service import (
     ServiceView,
     service_detail,
 )
-from ._story import StoryStep, story
-from ._support import (
+from .story_page import StoryStep, story
+from .support_page import (
     BLOCK_COLUMNS,
     DESK_COLUMNS,
     LEVEL_WORDS,

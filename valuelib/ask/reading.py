@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .._frames import UNALLOCATED, shift_quarter, table
+from ..frames import UNALLOCATED, shift_quarter, table
 from ..model import Dataset
 from ..parse import fiscal_to_calendar, quarter_from_text
 from ..schema import COST_POOL_WORDS, normalize_name
-from ._words import (
+from .words import (
     BUSINESS_UNIT_ALIASES,
     GENERIC_SERVICE_WORDS,
     MONEY_PATTERN,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import market, portfolio
-from . import _charts
-from ._common import (
+from . import charts
+from .common import (
     Context,
     count,
     display,
@@ -20,9 +20,9 @@ from ._common import (
     over_period,
     reading_notes,
 )
-from ._result import Answer
-from ._suggest import follow_ups
-from ._understand import Period
+from .reading import Period
+from .result import Answer
+from .suggest import follow_ups
 
 # Offer names a question may use ("would Google be cheaper for email?").
 VENDORS = frozenset(("google", "microsoft", "zoho", "salesforce", "hubspot", "amazon", "aws",
@@ -158,7 +158,7 @@ def _one_service(ctx: Context, comparison: pd.DataFrame, service: str, quarter: 
                      "× users × 12.")
     labels = ["In-house (comparable)"] + list(offers["offer"])
     values = [inside] + list(offers["price_per_user_month"])
-    chart = _charts.bar(labels, values, f"{service}: in-house vs market, per user per month",
+    chart = charts.bar(labels, values, f"{service}: in-house vs market, per user per month",
                         ctx.currency, highlight=["In-house (comparable)"])
     return Answer(q.text, sentence, "market", True, figures, tbl_offers(ctx, offers), chart,
                   join_how(*how_parts, reading_notes(ctx, period, "cost data")),
@@ -247,7 +247,7 @@ def _all_services(ctx: Context, comparison: pd.DataFrame, quarter: str, period) 
         "difference_per_year": f"Difference a year ({ctx.currency})", "verdict": "In-house is"},
         money_cols=("internal_per_user_month", "price_per_user_month", "difference_per_year"),
         whole=("users",))
-    chart = _charts.bar(ordered["service"], ordered["difference_per_year"],
+    chart = charts.bar(ordered["service"], ordered["difference_per_year"],
                         f"In-house minus cheapest offer, a year ({ctx.q(quarter)})",
                         ctx.currency, highlight=list(dearer["service"]))
     how = join_how(f"market.compare_offers for {ctx.q(quarter)}, the cheapest offer that fits "
@@ -276,7 +276,7 @@ def quadrant(ctx: Context, period: Period) -> Answer:
     how = join_how(f"portfolio.cost_vs_value for {ctx.q(quarter)}: value score (Value sheet, "
                    "latest survey up to the quarter) against cost per user per month, "
                    f"{medians}.", reading_notes(ctx, period, "cost data"))
-    chart = _charts.quadrants(placed, f"Cost vs value, {ctx.q(quarter)}", ctx.currency,
+    chart = charts.quadrants(placed, f"Cost vs value, {ctx.q(quarter)}", ctx.currency,
                               highlight=q.services)
     tbl_all = placed
     if q.services:
@@ -400,7 +400,7 @@ def value(ctx: Context, period: Period) -> Answer:
                 parts.append(f"It was {first[column]:.1f} in {ctx.q(first['quarter'])}.")
         shown = scores[scores["service"].isin(q.services)]
         tbl = _value_table(ctx, shown, with_quarter=True)
-        chart = _charts.lines(shown, "quarter", column,
+        chart = charts.lines(shown, "quarter", column,
                               "service" if len(q.services) > 1 else None,
                               f"{what.capitalize()} by quarter: {names_list(list(q.services))}",
                               "%" if q.satisfaction else "Score (0-100)")
@@ -428,7 +428,7 @@ def value(ctx: Context, period: Period) -> Answer:
                            fmt(getattr(r, column)), quarter, r.service)
                     for r in top.itertuples(index=False))
     tbl = _value_table(ctx, ranked, with_quarter=False)
-    chart = _charts.bar(ranked["service"], ranked[column],
+    chart = charts.bar(ranked["service"], ranked[column],
                         f"{what.capitalize()} by service, {ctx.q(quarter)}",
                         "%" if q.satisfaction else "Score (0-100)",
                         highlight=list(top["service"]))

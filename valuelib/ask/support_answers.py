@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 
 from .. import support as support_mod
+from ..present import Facts, fmt_date, fmt_number
 from ..schema import PRIORITY_LABELS
-from . import _charts
-from ._common import (
+from . import charts
+from .common import (
     Context,
     count,
     display,
@@ -22,10 +23,9 @@ from ._common import (
     reading_notes,
     sole_quarter,
 )
-from ._present import Facts, fmt_date, fmt_number
-from ._result import Answer
-from ._suggest import follow_ups
-from ._understand import PREVIOUS_BLOCK, Period
+from .reading import PREVIOUS_BLOCK, Period
+from .result import Answer
+from .suggest import follow_ups
 
 # ---- proactive share -------------------------------------------------------------------------
 
@@ -89,7 +89,7 @@ def proactive(ctx: Context, period: Period) -> Answer:
                           "proactive_share_pct": "Proactive share (%)", "basis": "Basis"},
                   one_decimal=("proactive_hours", "reactive_hours", "routine_hours",
                                "proactive_share_pct"))
-    chart = _charts.lines(share, "quarter", "proactive_share_pct", None,
+    chart = charts.lines(share, "quarter", "proactive_share_pct", None,
                           "Proactive share of support by quarter", "%", highlight_x=quarter)
     how = join_how(how_mix, "support.proactive_share: proactive ÷ (proactive + reactive) "
                    "hours per quarter (by ticket count where hours are missing, as 'Basis' "
@@ -174,7 +174,7 @@ def block(ctx: Context) -> Answer:
                            "runout_date": "Runs out", "runout_basis": "Run-out basis"},
                   one_decimal=("purchased_hours", "used_hours", "remaining_hours", "used_pct"),
                   money_cols=("burn_rate_hours_per_day",))
-    chart = _charts.stacked(status["block"], {
+    chart = charts.stacked(status["block"], {
         "Used": list(status["used_hours"].clip(upper=status["purchased_hours"].fillna(np.inf))),
         "Left": list(status["remaining_hours"].fillna(0)),
         "Overrun": list(status["overrun_hours"].fillna(0))},
@@ -251,7 +251,7 @@ def p1_share(ctx: Context, period: Period) -> Answer:
             cols[f"p1_share_pct_{facing}"] = f"P1 share, {facing} (%)"
     tbl = display(wide, cols, pct_cols=tuple(c for c in cols if c.startswith("p1_share")),
                   whole=tuple(c for c in cols if c.startswith("p1_tickets")))
-    chart = _charts.lines(shares, "quarter", "p1_share_pct", "facing",
+    chart = charts.lines(shares, "quarter", "p1_share_pct", "facing",
                           "P1 share of prioritised tickets by quarter", "%",
                           highlight_x=quarter)
     how = join_how("support.p1_share: P1 tickets ÷ tickets with a priority (recorded, else "
@@ -295,7 +295,7 @@ def priority_mismatches(ctx: Context, period: Period) -> Answer:
     tbl = display(labelled, {"impact": "Impact", "urgency": "Urgency",
                              "matrix": "Matrix priority", "recorded": "Recorded priority",
                              "tickets": "Tickets"})
-    chart = _charts.bar([f"impact {r.impact} × urgency {r.urgency}: {r.matrix_priority} → "
+    chart = charts.bar([f"impact {r.impact} × urgency {r.urgency}: {r.matrix_priority} → "
                          f"{r.recorded_priority}" for r in pairs.itertuples(index=False)],
                         pairs["tickets"], f"Priority mismatches {span}", "Tickets")
     how = join_how("support.priority_mismatches (recorded priority ≠ impact + urgency − 1, "
@@ -372,7 +372,7 @@ def service_desk(ctx: Context, period: Period) -> Answer:
               "resolve_p1": "median_resolve_hours_p1", "reopened": "reopened",
               "reopen_rate": "reopen_rate_pct",
               "per_user": "tickets_per_user_month"}.get(first, "tickets")
-    chart = _charts.lines(desk, "quarter", column, None, f"{figures[first].label} by quarter",
+    chart = charts.lines(desk, "quarter", column, None, f"{figures[first].label} by quarter",
                           figures[first].unit, highlight_x=quarter)
     how = join_how("support.service_desk: tickets opened in the quarter, per user per month "
                    "(headcount = the largest user count of any service), median hours from "

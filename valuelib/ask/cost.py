@@ -11,9 +11,9 @@ import pandas as pd
 
 from .. import costing, portfolio
 from .. import support as support_mod
-from .._frames import UNALLOCATED, shift_quarter
-from . import _charts
-from ._common import (
+from ..frames import UNALLOCATED, shift_quarter
+from . import charts
+from .common import (
     Context,
     display,
     figure,
@@ -30,10 +30,10 @@ from ._common import (
     signed_pct,
     sole_quarter,
 )
-from ._result import Answer
-from ._suggest import follow_ups
-from ._understand import Period
-from ._words import phrase
+from .reading import Period
+from .result import Answer
+from .suggest import follow_ups
+from .words import phrase
 
 MONTHS = costing.MONTHS_PER_QUARTER
 
@@ -100,7 +100,7 @@ def cost_per_user(ctx: Context, period: Period) -> Answer:
                             "status": "Status"},
                   money_cols=("total_cost", "cost_per_user_month",
                               "comparable_cost_per_user_month"), whole=("users",))
-    chart = _charts.lines(history, "quarter", "cost_per_user_month",
+    chart = charts.lines(history, "quarter", "cost_per_user_month",
                           "service" if len(q.services) > 1 else None,
                           f"Cost per user per month: {names_list(list(q.services))}",
                           ctx.currency, highlight_x=quarter)
@@ -140,7 +140,7 @@ def _it_per_user(ctx: Context, period) -> Answer:
                          "users": "Headcount",
                          "per_person": f"Per person per {per} ({ctx.currency})"},
                   money_cols=("total_cost", "per_person"), whole=("users",))
-    chart = _charts.lines(by_q, "quarter", "per_person", None,
+    chart = charts.lines(by_q, "quarter", "per_person", None,
                           f"IT cost per person per {per}", ctx.currency, highlight_x=quarter)
     how = join_how(
         f"costing.total_cost summed over every row for {ctx.q(quarter)} (the ledger) ÷ "
@@ -151,7 +151,7 @@ def _it_per_user(ctx: Context, period) -> Answer:
 
 
 def _service_units(ctx: Context) -> dict[str, str]:
-    from .._frames import table
+    from ..frames import table
 
     s = table(ctx.dataset, "services").dropna(subset=["service"])
     return {r.service: str(r.unit).casefold() for r in s.itertuples(index=False)
@@ -202,7 +202,7 @@ def total_cost(ctx: Context, period: Period) -> Answer:
                               "allocated_cost": f"Allocated cost ({ctx.currency})",
                               "total_cost": f"Total cost ({ctx.currency})"},
                       money_cols=("direct_cost", "allocated_cost", "total_cost"))
-        chart = _charts.bar(shown["quarter"] + " " + shown["service"], shown["total_cost"],
+        chart = charts.bar(shown["quarter"] + " " + shown["service"], shown["total_cost"],
                             f"Total cost by quarter: {names_list(list(q.services))}",
                             ctx.currency, highlight=[f"{p} {s}" for p in period.quarters
                                                      for s in q.services], horizontal=False)
@@ -234,7 +234,7 @@ def total_cost(ctx: Context, period: Period) -> Answer:
                                    "allocated_cost": f"Allocated cost ({ctx.currency})",
                                    "total_cost": f"Total cost ({ctx.currency})"},
                       money_cols=("direct_cost", "allocated_cost", "total_cost"))
-        chart = _charts.bar(by_service["service"], by_service["total_cost"],
+        chart = charts.bar(by_service["service"], by_service["total_cost"],
                             f"Total cost by service, {period.label}", ctx.currency)
         what = "every row, the Unallocated line included, so it equals the ledger"
     how = join_how(
@@ -298,7 +298,7 @@ def ranking(ctx: Context, period: Period) -> Answer:
                    "total_cost": f"Total cost ({ctx.currency})",
                    "cost_per_user_month": f"Cost per user per month ({ctx.currency})"},
                   money_cols=("total_cost", "cost_per_user_month"), whole=("users",))
-    chart = _charts.bar(shown["service"], shown[column],
+    chart = charts.bar(shown["service"], shown[column],
                         f"Cost {measure} by service, {ctx.q(quarter)}", ctx.currency,
                         highlight=list(top["service"]) + list(q.services))
     other = ("total cost" if per_user else "cost per user per month")
@@ -398,7 +398,7 @@ def trend(ctx: Context) -> Answer:
         cols["yoy_pct"] = "Change on a year before (%)"
     tbl = display(frame, cols, money_cols=(measure, "qoq_change"),
                   pct_cols=tuple(c for c in ("qoq_pct", "yoy_pct") if c in frame))
-    chart = _charts.lines(frame, "quarter", measure, "service" if len(subjects) > 1 else None,
+    chart = charts.lines(frame, "quarter", measure, "service" if len(subjects) > 1 else None,
                           f"{what.capitalize()} by quarter: {names_list(subjects)}",
                           ctx.currency)
     how = join_how(
@@ -446,7 +446,7 @@ def _trend_ranking(ctx: Context, measure: str, span: list[str]) -> Answer:
                 "change": f"Change ({ctx.currency})", "change_pct": "Change (%)"}
     tbl = display(ranked, fmt_cols, money_cols=("first", "last", "change"),
                   pct_cols=("change_pct",))
-    chart = _charts.bar(ranked["service"], ranked["change_pct"],
+    chart = charts.bar(ranked["service"], ranked["change_pct"],
                         f"Change in {what}, {when} (%)", "%", highlight=list(top["service"]))
     how = join_how(f"costing.cost_trend(measure='{measure}') for {when}: each service's last "
                    "quarter against its first, relative to the first.", reading_notes(ctx))
@@ -512,7 +512,7 @@ def explain(ctx: Context, period: Period) -> Answer:
                   money_cols=("amount", "per_user_month"), pct_cols=("pct_of_total",))
     pools = e.lines.groupby("cost_pool", as_index=False)["amount"].sum().sort_values(
         "amount", ascending=False)
-    chart = _charts.bar(pools["cost_pool"], pools["amount"],
+    chart = charts.bar(pools["cost_pool"], pools["amount"],
                         f"{service}: cost by pool, {ctx.q(quarter)}", ctx.currency)
     how = join_how(f"costing.explain_cost for {service} in {ctx.q(quarter)}: its own cost "
                    "lines plus its share of each shared line (method and share shown), "
@@ -542,7 +542,7 @@ def users(ctx: Context, period: Period) -> Answer:
         shown = ub[ub["service"].isin(q.services)]
         tbl = display(shown, {"quarter": "Quarter", "service": "Service", "users": "Users"},
                       whole=("users",))
-        chart = _charts.lines(shown, "quarter", "users",
+        chart = charts.lines(shown, "quarter", "users",
                               "service" if len(q.services) > 1 else None,
                               f"Users: {names_list(list(q.services))}", "Users")
         how = "costing.users_by_service: the sum of the service's Usage rows in the quarter."
@@ -557,7 +557,7 @@ def users(ctx: Context, period: Period) -> Answer:
     sentence = (f"About {n:,.0f} people use IT in {ctx.q(quarter)} (the largest user count of "
                 "any service).")
     tbl = display(heads, {"quarter": "Quarter", "users": "Headcount"}, whole=("users",))
-    chart = _charts.lines(heads, "quarter", "users", None, "Headcount by quarter", "People")
+    chart = charts.lines(heads, "quarter", "users", None, "Headcount by quarter", "People")
     how = join_how("support.headcount: the largest user count of any service in the quarter.",
                    reading_notes(ctx, period, "usage data"))
     return Answer(q.text, sentence, "users", True,
@@ -580,7 +580,7 @@ def _users_ranking(ctx: Context, period) -> Answer:
     figures = tuple(figure(r.users, "users", f"{r.service}: users", f"{r.users:,.0f}",
                            quarter, r.service) for r in top.itertuples(index=False))
     tbl = display(ranked, {"service": "Service", "users": "Users"}, whole=("users",))
-    chart = _charts.bar(ranked["service"], ranked["users"],
+    chart = charts.bar(ranked["service"], ranked["users"],
                         f"Users by service, {ctx.q(quarter)}", "Users",
                         highlight=list(top["service"]))
     how = join_how(f"costing.users_by_service for {ctx.q(quarter)}: the sum of each service's "
@@ -630,7 +630,7 @@ def cost_pools(ctx: Context, period: Period) -> Answer:
     tbl = display(by_pool, {"cost_pool": "Cost pool (TBM)",
                             "total_cost": f"Cost ({ctx.currency})", "share": "% of IT cost"},
                   money_cols=("total_cost",), pct_cols=("share",))
-    chart = _charts.bar(by_pool["cost_pool"], by_pool["total_cost"],
+    chart = charts.bar(by_pool["cost_pool"], by_pool["total_cost"],
                         f"IT cost by cost pool, {period.label}", ctx.currency, highlight=named)
     how = join_how("costing.cost_by_pool: every ledger line in its TBM cost pool (allocated "
                    "shares keep the pool of their line), summed over all services for "
@@ -682,7 +682,7 @@ def showback(ctx: Context, period: Period) -> Answer:
         tbl = display(by_service, {"service": "Service", "users": f"Users in {unit}",
                                    "cost": f"Cost ({ctx.currency})"},
                       money_cols=("cost",), whole=("users",))
-        chart = _charts.bar(by_service["service"], by_service["cost"],
+        chart = charts.bar(by_service["service"], by_service["cost"],
                             f"{unit}: IT cost by service, {period.label}", ctx.currency)
         how = (f"costing.showback: each service's total cost split across business units in "
                f"proportion to their users of it (Usage), summed for {unit} over "
@@ -710,7 +710,7 @@ def showback(ctx: Context, period: Period) -> Answer:
         tbl = display(by_unit.assign(share=by_unit["cost"] / by_unit["cost"].sum() * 100),
                       {"business_unit": "Business unit", "cost": f"Cost ({ctx.currency})",
                        "share": "% of total"}, money_cols=("cost",), pct_cols=("share",))
-        chart = _charts.bar(by_unit["business_unit"], by_unit["cost"],
+        chart = charts.bar(by_unit["business_unit"], by_unit["cost"],
                             f"IT cost by business unit, {period.label}", ctx.currency)
         how = ("costing.showback: each service's total cost split across business units in "
                "proportion to their users of it (Usage), summed per business unit over "
@@ -795,7 +795,7 @@ def changes(ctx: Context, period: Period) -> Answer:
                           "total_cost": f"{ctx.q(current)} ({ctx.currency})",
                           "qoq_change": f"Change ({ctx.currency})", "qoq_pct": "Change (%)"},
                   money_cols=("previous", "total_cost", "qoq_change"), pct_cols=("qoq_pct",))
-    chart = _charts.bar(moved["service"], moved["qoq_change"],
+    chart = charts.bar(moved["service"], moved["qoq_change"],
                         f"Change in total cost, {ctx.q(previous)} to {ctx.q(current)}",
                         ctx.currency, highlight=list(top["service"]))
     return Answer(q.text, sentence, "changes", True, tuple(figures), tbl, chart,

@@ -7,12 +7,12 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from .._frames import table
-from ._words import STOPWORDS, clean, phrase
+from ..frames import table
+from .words import STOPWORDS, clean, phrase
 
 if TYPE_CHECKING:
-    from ._common import Context
-    from ._understand import Names
+    from .common import Context
+    from .reading import Names
 
 # key -> template; {service} and {unit} are filled from the dataset.
 TEMPLATES: dict[str, str] = {

@@ -23,11 +23,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, views
-from .._frames import shift_quarter
+from ..frames import shift_quarter
 from ..model import Dataset
 from ..parse import quarter_label
 from ..present.formatting import MINUS, fmt_date
-from ._text import DEJAVU, Face, Fitted, clean, fit, line_height, text_width
+from .typeset import DEJAVU, Face, Fitted, clean, fit, line_height, text_width
 
 Progress = Callable[[float, str], None] | None
 

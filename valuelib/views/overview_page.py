@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, market, portfolio
-from .._frames import gap_note
+from ..frames import gap_note
 from ..model import Dataset
 from ..present.facts import (
     NO_COST_DATA,

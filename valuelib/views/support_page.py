@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, support
-from .._frames import with_gap_note
+from ..frames import with_gap_note
 from ..model import Dataset
 from ..present.facts import Facts, Headline, change_pct, first_row
 from ..present.formatting import (
@@ -26,7 +26,7 @@ from ..present.formatting import (
 from ..present.tables import Table, table
 from ..present.words import delta_or_none, is_yes
 from ..schema import PRIORITY_LABELS
-from ._overview import _block_sentence, _proactive_headline, _proactive_sentence
+from .overview_page import _block_sentence, _proactive_headline, _proactive_sentence
 
 
 @dataclass(frozen=True, eq=False)

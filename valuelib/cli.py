@@ -1,4 +1,16 @@
-"""Command line for scripted quarterly publishing — the page's code path
+"""The command line, one module: ``valuelib check|summary|ask|report|template|publish|history|
+rollback|verify|purge-files|export|hash-passcode ...`` (also ``python -m valuelib ...``).
+
+It parses arguments, calls the package and prints; the work happens in the package. Exit codes:
+0 done, 1 the files have errors (or a question was not understood), 2 a file or option is
+wrong.
+
+``ask``: loads the files, asks :func:`valuelib.ask.answer` (``--quarter``/``--unit`` as the
+page's filters) and prints the sentence, key figures, table, how, and what to ask next.
+
+Publishing (``publish``, ``history``, ``rollback``, ``verify``, ``purge-files``, ``export``,
+``hash-passcode``):
+Command line for scripted quarterly publishing — the page's code path
 (:func:`valuelib.publishing.publish`):
 
 - ``python -m valuelib publish FILE... --editor NAME --note TEXT [--yes] [--replace-reference]
@@ -28,12 +40,250 @@ import argparse
 import getpass
 import json
 import sys
+import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from . import editors
-from .model import findings_frame
+import pandas as pd
+
+from . import editors, report
+from .ask import EXAMPLES, Answer, answer
+from .ingest import load_paths
+from .model import Dataset, findings_frame
+from .template import write_template
+
+
+def _print_check(dataset: Dataset) -> None:
+    for source in dataset.sources:
+        print(f"{source.name}")
+        if not source.tables:
+            print("  nothing loaded")
+        for key, rows in source.tables.items():
+            line = f"  {key:<18} {rows:>9,} row" + ("" if rows == 1 else "s")
+            if key == "support" and source.events:
+                line += f"  ({source.events:,} events became {source.tickets:,} tickets)"
+            print(line)
+    findings = findings_frame(dataset.findings)
+    errors, warnings = len(dataset.errors), len(dataset.warnings)
+    print()
+    if findings.empty:
+        print("No findings: ready to publish.")
+        return
+    shown = findings.assign(row=findings["row"].astype("object").where(findings["row"].notna(),
+                                                                          ""))
+    columns = ["severity", "code", "file", "sheet", "row", "column", "value", "message", "fix"]
+    shown["file"] = shown["file"].map(lambda p: Path(p).name)
+    with_width = shown[columns].astype(str).map(lambda s: s if len(s) <= 70 else s[:67] + "…")
+    print(with_width.to_string(index=False))
+    print()
+    print(f"{errors} error(s), {warnings} warning(s)."
+          + (" Errors block publishing." if errors else " Ready to publish."))
+
+
+def _check(args: argparse.Namespace) -> int:
+    kinds = dict.fromkeys(args.files, args.kind) if args.kind else None
+    dataset = load_paths(args.files, kinds)
+    if args.json:
+        print(json.dumps({
+            "files": [{"name": s.name, "sha256": s.sha256, "tables": dict(s.tables),
+                       "events": s.events, "tickets": s.tickets} for s in dataset.sources],
+            "findings": [f.as_dict() for f in dataset.findings],
+            "errors": len(dataset.errors),
+            "warnings": len(dataset.warnings),
+        }, indent=2))
+    else:
+        _print_check(dataset)
+    return 1 if dataset.errors else 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from .summary import summarize
+
+    dataset = load_paths(args.files)
+    if dataset.errors:
+        print(f"{len(dataset.errors)} error(s) in the files; run `python -m valuelib check` "
+              "to see them.", file=sys.stderr)
+        return 1
+    if args.quarter and args.quarter not in dataset.quarters:
+        print(f"error: no data for {args.quarter}; quarters with data: "
+              f"{', '.join(dataset.quarters) or 'none'}", file=sys.stderr)
+        return 2
+    result = summarize(dataset, args.quarter)
+    print(json.dumps(result.to_dict(), indent=2) if args.json else result.format_text())
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    with open(args.out, "wb") as handle:
+        write_template(handle)
+    print(f"Wrote {args.out}: an Instructions sheet and one sheet per table, each with an "
+          "example row.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="valuelib",
+                                     description="IT service value dashboard: the core.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="load files and list every finding")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.add_argument("--kind", help="table a CSV holds when its columns don't say "
+                                      "(services, costs, usage, support, …)")
+    check.set_defaults(run=_check)
+    summary = commands.add_parser("summary", help="the executive summary of a quarter")
+    summary.add_argument("files", nargs="+", metavar="FILE")
+    summary.add_argument("--quarter", help="e.g. 2026-Q3 (default: the latest with costs)")
+    summary.add_argument("--json", action="store_true", help="machine-readable output")
+    summary.set_defaults(run=_summary)
+    add_ask_command(commands)
+    add_report_command(commands)
+    add_publish_commands(commands)
+    template = commands.add_parser("template", help="write the blank workbook template")
+    template.add_argument("out", metavar="OUT.xlsx")
+    template.set_defaults(run=_template)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    for path in getattr(args, "files", []):
+        if not Path(path).is_file():
+            print(f"error: no such file: {path}", file=sys.stderr)
+            return 2
+    return args.run(args)
+
+
+MAX_TABLE_ROWS = 40
+
+
+def add_ask_command(subparsers) -> argparse.ArgumentParser:
+    """Register ``ask`` on an ``argparse`` subparsers object; returns the new parser."""
+    ask = subparsers.add_parser(
+        "ask", help="answer a question in plain words",
+        description="Answer a question in plain words from the loaded workbooks, e.g. "
+                    + "; ".join(f'"{e}"' for e in EXAMPLES[:3]) + ".")
+    ask.add_argument("question", metavar="QUESTION", help="the question, in quotes")
+    ask.add_argument("--data", nargs="+", required=True, metavar="FILE",
+                     help="workbooks (.xlsx) or CSV files to answer from")
+    ask.add_argument("--quarter", metavar="QUARTER",
+                     help="the quarter to answer for when the question names none (2026-Q1), "
+                          "as the page's quarter filter")
+    ask.add_argument("--unit", metavar="BUSINESS_UNIT",
+                     help="the business unit to answer for when the question names none, as "
+                          "the page's business unit filter")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.set_defaults(run=run_ask)
+    return ask
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    missing = [p for p in args.data if not Path(p).is_file()]
+    if missing:
+        for path in missing:
+            print(f"error: no such file: {path}", file=sys.stderr)
+        return 2
+    dataset = load_paths(args.data)
+    if dataset.errors:
+        print(f"note: the files have {len(dataset.errors)} error(s); answering from what could "
+              "be read (python -m valuelib check lists them).", file=sys.stderr)
+    result = answer(args.question, dataset, quarter=getattr(args, "quarter", None),
+                    business_unit=getattr(args, "unit", None))
+    print(result.to_json() if args.json else format_answer(result))
+    return 0 if result.understood else 1
+
+
+def format_answer(result: Answer) -> str:
+    """The answer as plain text for a terminal."""
+    out = [result.sentence, ""]
+    if result.figures:
+        out.append("Key figures:")
+        for f in result.figures:
+            where = ", ".join(x for x in (f.quarter,) if x)
+            out.append(f"  {f.label}: {f.formatted}" + (f" ({where})" if where else ""))
+        out.append("")
+    if result.table is not None and len(result.table):
+        shown = result.table.head(MAX_TABLE_ROWS)
+        with pd.option_context("display.width", 200, "display.max_columns", 20,
+                               "display.max_colwidth", 40):
+            out.append(shown.to_string(index=False))
+        if len(result.table) > MAX_TABLE_ROWS:
+            out.append(f"… {len(result.table) - MAX_TABLE_ROWS} more rows (--json has all)")
+        out.append("")
+    if result.how:
+        out += [f"How: {result.how}", ""]
+    if result.suggestions:
+        out.append("You could ask:" if result.understood else "Try:")
+        out += [f"  - {s}" for s in result.suggestions]
+    return "\n".join(out).rstrip() + "\n"
+
+
+BUILDERS = {".pptx": "deck", ".xlsx": "workbook", ".pdf": "PDF"}
+
+
+def add_report_command(subparsers) -> argparse.ArgumentParser:
+    """Register ``report`` on an ``argparse`` subparsers object; returns the new parser."""
+    cmd = subparsers.add_parser(
+        "report", help="write the deck (.pptx), workbook (.xlsx) or PDF to hand out",
+        description="Write an export of one quarter: a 16:9 deck (.pptx) with speaker notes, "
+                    "a workbook (.xlsx) with every table behind the figures, or the deck's "
+                    "story as a PDF. The format comes from the --out file's extension.")
+    cmd.add_argument("--data", nargs="+", required=True, metavar="FILE",
+                     help="workbooks (.xlsx) or CSV files to report on")
+    cmd.add_argument("--out", required=True, metavar="OUT",
+                     help="the file to write: NAME.pptx, NAME.xlsx or NAME.pdf")
+    cmd.add_argument("--quarter", help="e.g. 2026-Q3 (default: the latest with costs)")
+    cmd.add_argument("--service", action="append", default=[], metavar="NAME",
+                     help="add a slide for this service (deck and PDF; repeat for more)")
+    cmd.add_argument("--business-unit", metavar="UNIT",
+                     help="one business unit's view (its share of cost, its tickets)")
+    cmd.set_defaults(run=run_report)
+    return cmd
+
+
+def run_report(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    kind = BUILDERS.get(out.suffix.lower())
+    if kind is None:
+        print(f"error: cannot tell the format of {out.name!r} from its extension: name the "
+              "output NAME.pptx (deck), NAME.xlsx (workbook) or NAME.pdf (PDF)",
+              file=sys.stderr)
+        return 2
+    missing = [p for p in args.data if not Path(p).is_file()]
+    if missing:
+        for path in missing:
+            print(f"error: no such file: {path}", file=sys.stderr)
+        return 2
+    if not out.parent.is_dir():
+        print(f"error: no such folder for the output: {out.parent}", file=sys.stderr)
+        return 2
+    if args.service and kind == "workbook":
+        print("note: --service adds slides to a deck or PDF; the workbook has every service.",
+              file=sys.stderr)
+    dataset = load_paths(args.data)
+    if dataset.errors:
+        print(f"error: the files have {len(dataset.errors)} error(s); run `python -m valuelib "
+              "check` to see them and fix them first.", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    try:
+        if kind == "workbook":
+            data = report.build_workbook(dataset, args.quarter, args.business_unit)
+        else:
+            build = report.build_deck if kind == "deck" else report.build_pdf
+            data = build(dataset, args.quarter, tuple(args.service), args.business_unit)
+    except ValueError as exc:  # an unknown quarter or service: the message lists the choices
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except report.ChartError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    out.write_bytes(data)
+    print(f"Wrote {out} ({kind}, {len(data) / 1024:,.0f} KB) in "
+          f"{time.perf_counter() - started:.1f} s.")
+    return 0
+
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_NEEDS_TICK, EXIT_DECLINED = 1, 2, 3, 4
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
@@ -366,3 +616,8 @@ def run_hash(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(editors.hash_passcode(passcode))
     return 0
+
+
+def main_exit() -> None:
+    """The ``valuelib`` console script (``[project.scripts]``): :func:`main`'s exit code."""
+    sys.exit(main())

@@ -17,14 +17,14 @@ import pandas as pd
 
 from .. import costing
 from .. import support as support_mod
-from .._frames import shift_quarter, table
-from . import _cost, _market, _support
-from ._common import Context, figure, hours, join_how, quarters_of, reading_notes, signed_pct
-from ._present import fmt_count, fmt_date
-from ._result import Answer
-from ._suggest import follow_ups
-from ._understand import Names, Query, resolve_period
-from ._words import phrase, stem
+from ..frames import shift_quarter, table
+from ..present import fmt_count, fmt_date
+from . import cost, market, support_answers
+from .common import Context, figure, hours, join_how, quarters_of, reading_notes, signed_pct
+from .reading import Names, Query, resolve_period
+from .result import Answer
+from .suggest import follow_ups
+from .words import phrase, stem
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def desk_then_and_now(ctx: Context) -> Answer:
     desk = support_mod.service_desk(ctx.dataset)
     available = sorted(desk["quarter"].dropna().astype(str))
     if not available:
-        return _support.service_desk(ctx)
+        return support_answers.service_desk(ctx)
     now = q.time.labels[-1] if q.time.page else available[-1]
     back = 1 if q.since_previous else {"back": q.time.value, "previous": 1,
                                         "last_year": 4}.get(q.time.kind)
@@ -188,7 +188,7 @@ def desk_then_and_now(ctx: Context) -> Answer:
     else:
         then = shift_quarter(now, -back)
     if then not in available:
-        return _support.service_desk(ctx)
+        return support_answers.service_desk(ctx)
     resolve = _said(q, "resolve", "resolved", "resolution", "fix", "fixed", "quicker", "faster",
                     "slower", "long")
     column, label = (("median_resolve_hours", "median hours to resolve") if resolve
@@ -215,7 +215,7 @@ def service_desk(ctx: Context) -> Answer:
     in that month, since support rows are dated by day."""
     q = ctx.query
     if q.time.month is None:
-        return _support.service_desk(ctx)
+        return support_answers.service_desk(ctx)
     rows = table(ctx.dataset, "support")
     opened = pd.to_datetime(rows["opened"], errors="coerce")
     in_month = rows[opened.dt.strftime("%Y-%m") == q.time.month]
@@ -250,7 +250,7 @@ def _earlier(q: Query) -> bool:
 def trend(ctx: Context) -> Answer:
     """A trend; a yes/no question with a direction ("has support spend grown since last
     year?") gets "Yes." or "No." first, read from the change over the period."""
-    result = _cost.trend(ctx)
+    result = cost.trend(ctx)
     change = next((f for f in result.figures if f.unit == "%"), None)
     if not result.understood or change is None or change.value != change.value:
         return result
@@ -276,42 +276,43 @@ TABLE: tuple[Intent, ...] = (
            exclude=(*_MARKET_WORDS, "since", "trend", "change", "changed"),
            examples=("is payroll more expensive than CRM?",
                      "which is bigger, telecom or network spend?")),
-    Intent("market", _market.compare_market, select=("market", "buying", "buy in", "saas",
+    Intent("market", market.compare_market, select=("market", "buying", "buy in", "saas",
                                                        "vendor", "provider", "outsource"),
            exclude=("worth", "value", "quadrant"), instead_of=("quadrant",),
            examples=("which of our services cost more than the market?",)),
-    Intent("users", _cost.users,
+    Intent("users", cost.users,
            select=("headcount", "staff", "employee", "employees", "workforce", "people"),
            exclude=("cost", "spend", "pay", "ticket", "per"), instead_of=("unknown",),
            examples=("what is our headcount?",)),
-    Intent("proactive", _support.proactive, select=("proactive", "reactive"),
+    Intent("proactive", support_answers.proactive, select=("proactive", "reactive"),
            exclude=("block", "left", "remaining"), instead_of=("block",),
            examples=("what share of support hours is proactive?",)),
-    Intent("quadrant", _market.quadrant,
+    Intent("quadrant", market.quadrant,
            select=("should we do", "what to do", "advice", "advise", "recommend", "suggest"),
            instead_of=("unknown",), examples=("what should we do about accounting?",)),
     # rows reached by the reader's guess
-    Intent("cost_per_user", _cost.cost_per_user, ("service",),
+    Intent("cost_per_user", cost.cost_per_user, ("service",),
            examples=("what does email cost per user per month?",)),
-    Intent("total_cost", _cost.total_cost, examples=("what did IT cost last quarter?",)),
-    Intent("ranking", _cost.ranking, examples=("which service costs the most per user?",)),
+    Intent("total_cost", cost.total_cost, examples=("what did IT cost last quarter?",)),
+    Intent("ranking", cost.ranking, examples=("which service costs the most per user?",)),
     Intent("trend", trend, examples=("has IT spend grown since last year?",)),
-    Intent("explain", _cost.explain, ("service",), examples=("why is CRM so expensive?",)),
-    Intent("users", _cost.users, examples=("how many staff do we have?",)),
-    Intent("showback", _cost.showback, examples=("what does Sales pay for IT?",)),
-    Intent("changes", _cost.changes, examples=("what changed since last quarter?",)),
-    Intent("cost_pools", _cost.cost_pools, examples=("what do we spend on software?",)),
-    Intent("market", _market.compare_market,
+    Intent("explain", cost.explain, ("service",), examples=("why is CRM so expensive?",)),
+    Intent("users", cost.users, examples=("how many staff do we have?",)),
+    Intent("showback", cost.showback, examples=("what does Sales pay for IT?",)),
+    Intent("changes", cost.changes, examples=("what changed since last quarter?",)),
+    Intent("cost_pools", cost.cost_pools, examples=("what do we spend on software?",)),
+    Intent("market", market.compare_market,
            examples=("would Google be cheaper for email?",
                      "which services are dearer than buying them in?")),
-    Intent("quadrant", _market.quadrant,
+    Intent("quadrant", market.quadrant,
            examples=("which services cost more than they are worth?",)),
-    Intent("value", _market.value, examples=("how do users rate CRM?",)),
-    Intent("proactive", _support.proactive,
+    Intent("value", market.value, examples=("how do users rate CRM?",)),
+    Intent("proactive", support_answers.proactive,
            examples=("share of support time that was proactive",)),
-    Intent("block", _support.block, examples=("how many hours are left in the previous block?",)),
-    Intent("p1_share", _support.p1_share, examples=("what share of tickets are P1?",)),
-    Intent("priority_mismatches", _support.priority_mismatches,
+    Intent("block", support_answers.block,
+           examples=("how many hours are left in the previous block?",)),
+    Intent("p1_share", support_answers.p1_share, examples=("what share of tickets are P1?",)),
+    Intent("priority_mismatches", support_answers.priority_mismatches,
            examples=("which tickets have the wrong priority?",)),
     Intent("service_desk", service_desk, examples=("tickets in May 2026",)),
 )

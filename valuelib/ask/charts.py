@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._frames import gap_note
+from ..frames import gap_note
 from ..safe_text import html
 
 _HIGHLIGHT = "#d62728"

@@ -8,10 +8,10 @@ from functools import wraps
 
 import pandas as pd
 
-from .._frames import NOT_AVAILABLE, table
+from ..frames import NOT_AVAILABLE, table
 from ..model import Dataset
 from ..parse import quarter_label
-from ._present import (
+from ..present import (
     fmt_change,
     fmt_count,
     fmt_hours,
@@ -20,9 +20,9 @@ from ._present import (
     fmt_percent,
     fmt_points,
 )
-from ._result import Answer, KeyFigure
-from ._suggest import follow_ups
-from ._understand import Names, Period, Query, TimeRef, resolve_period
+from .reading import Names, Period, Query, TimeRef, resolve_period
+from .result import Answer, KeyFigure
+from .suggest import follow_ups
 
 
 @dataclass(frozen=True)

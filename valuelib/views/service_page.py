@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, costing, market
-from .._frames import UNALLOCATED, with_gap_note
+from ..frames import UNALLOCATED, with_gap_note
 from ..model import Dataset
 from ..present.facts import (
     NO_COST_DATA,
@@ -35,7 +35,7 @@ from ..present.words import (
     text_or_missing,
     versus_offer,
 )
-from ._overview import VERDICT_WORDS
+from .overview_page import VERDICT_WORDS
 
 
 @dataclass(frozen=True, eq=False)

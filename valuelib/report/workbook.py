@@ -26,13 +26,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .. import costing, market, portfolio, summary, support, views
-from .._frames import shift_quarter, table
+from ..frames import shift_quarter, table
 from ..model import Dataset
 from ..parse import quarter_label
 from ..present.formatting import CURRENCY_SYMBOLS, fmt_date
 from ..safe_text import plain
 from ..schema import PRIORITY_LABELS
-from ._slides import Progress
+from .slides import Progress
 
 FORMULA_START = ("=", "+", "-", "@")
 MAX_WIDTH = 60

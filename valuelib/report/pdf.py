@@ -11,8 +11,8 @@ import io
 
 from fpdf import FPDF
 
-from ._slides import BULLET_INDENT, PAGE_H, PAGE_W, Picture, Rect, Rendered, TextBox
-from ._text import LINE_SPACING, font_file
+from .slides import BULLET_INDENT, PAGE_H, PAGE_W, Picture, Rect, Rendered, TextBox
+from .typeset import LINE_SPACING, font_file
 
 FAMILY = "DejaVu"
 ASCENT = 0.9  # the baseline sits this many ems below the top of a line's glyphs

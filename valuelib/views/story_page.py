@@ -13,8 +13,8 @@ from ..present.facts import NO_COST_DATA, NO_SUPPORT_DATA, Facts, Headline, firs
 from ..present.formatting import MINUS, fmt_date, fmt_hours, fmt_list, fmt_number, is_missing
 from ..present.words import market_sentence, versus_offer
 from ..schema import WORK_CLASSES
-from ._cost_value import _medians_sentence, _value_chart, _value_title
-from ._overview import (
+from .cost_value_page import _medians_sentence, _value_chart, _value_title
+from .overview_page import (
     LIKE_FOR_LIKE,
     _block_sentence,
     _compared,
@@ -26,7 +26,7 @@ from ._overview import (
     _proactive_sentence,
     _quadrant_sentences,
 )
-from ._support import (
+from .support_page import (
     _block_chart,
     _block_message,
     _proactive_chart,

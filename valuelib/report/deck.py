@@ -15,8 +15,8 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from ._slides import BULLET_INDENT, Page, Picture, Rect, Rendered, TextBox
-from ._text import LINE_SPACING, clean
+from .slides import BULLET_INDENT, Page, Picture, Rect, Rendered, TextBox
+from .typeset import LINE_SPACING, clean
 
 FONT = "Arial"  # everywhere; LibreOffice draws it with the metric-compatible Liberation Sans
 EMU_PER_PT = 12700
