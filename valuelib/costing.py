@@ -6,7 +6,9 @@ any number can be explained down to the ledger rows that made it (:func:`explain
 Totals always equal the ledger: a shared line that cannot be allocated stays on the
 ``Unallocated`` line, with the reason.
 
-Allocation methods (``allocate_by`` of a shared line, case and spacing ignored):
+Allocation methods (``allocate_by`` of a shared line, read by ``schema.allocation_of`` as ingest
+reads it: the words of ``schema.ALLOCATION_WORDS``, case, spaces and punctuation ignored; a name
+in Allocation rules wins over a method word):
 
 - ``users``   -> proportional to each service's users in the line's quarter (Usage);
 - ``tickets`` -> proportional to the support rows per service opened in the quarter;
@@ -15,7 +17,7 @@ Allocation methods (``allocate_by`` of a shared line, case and spacing ignored):
 - ``even``    -> equal across the services with a direct cost line or users that quarter;
 - anything else is a rule name from Allocation rules (matched ignoring case, spaces and
   punctuation): its percents, scaled to total exactly 100 so the line is spent in full. A
-  rule whose percents do not total 100 (± 0.5) is not used.
+  rule whose percents do not total 100 (± ``schema.RULE_TOLERANCE``) is not used.
 
 A shared line whose method finds nothing to spread over (no driver data in the quarter, no
 such rule, a rule not totalling 100, a blank ``allocate_by``) stays on ``Unallocated``; its
@@ -40,17 +42,17 @@ from .frames import (
     table,
 )
 from .model import Dataset
+from .schema import (
+    METHODS_IN_WORDS,
+    RULE_METHOD,
+    RULE_TOTAL_TEXT,
+    AllocationMethod,
+    allocation_of,
+    rule_total_ok,
+    word_keys,
+)
 
-METHODS = ("users", "cost", "even", "tickets", "hours")
-RULE_TOLERANCE = 0.5  # a rule's percents must total 100 ± this
-
-_METHOD_WORDS = {
-    **dict.fromkeys(("users", "user", "headcount", "seats", "usage"), "users"),
-    **dict.fromkeys(("cost", "costs", "directcost", "spend"), "cost"),
-    **dict.fromkeys(("even", "evenly", "equal", "equally", "split"), "even"),
-    **dict.fromkeys(("tickets", "ticket", "ticketcount"), "tickets"),
-    **dict.fromkeys(("hours", "hour", "supporthours", "time"), "hours"),
-}
+METHODS = tuple(AllocationMethod)
 
 # Returned by allocations(); see its docstring.
 ALLOCATION_COLUMNS = {
@@ -65,11 +67,6 @@ STATUS_OK = "ok"
 STATUS_NO_USAGE = "no usage data"
 STATUS_NO_COST = "no cost data"
 STATUS_UNALLOCATED = "unallocated"
-
-
-def _key(text: pd.Series) -> pd.Series:
-    """Match key for methods and rule names: lower case, no spaces or punctuation."""
-    return text.str.casefold().str.replace(r"[\W_]+", "", regex=True)
 
 
 def _cost_lines(dataset: Dataset, quarter: str | None) -> pd.DataFrame:
@@ -173,12 +170,12 @@ def _support_drivers(support: pd.DataFrame, quarters: list[str],
 
 def _rules(dataset: Dataset) -> tuple[tuple[np.ndarray, ...], pd.Series]:
     """Usable rules as arrays (group key "<SEP>rule key", service, percent) and every rule's
-    total percent by rule key. A rule is usable when its percents total 100 ± 0.5."""
+    total percent by rule key. A rule is usable when its percents total 100 ± RULE_TOLERANCE."""
     rules = table(dataset, "allocation_rules")
     rules = rules[rules["rule"].notna() & rules["service"].notna() & (rules["percent"] > 0)]
-    key = _key(rules["rule"])
+    key = word_keys(rules["rule"])
     totals = rules["percent"].groupby(key.to_numpy()).sum()
-    usable = key.map((totals - 100).abs() <= RULE_TOLERANCE).to_numpy(dtype=bool)
+    usable = key.map(rule_total_ok(totals)).to_numpy(dtype=bool)
     return ((_SEP + key[usable]).to_numpy(dtype=object),
             rules["service"][usable].to_numpy(dtype=object),
             rules["percent"][usable].to_numpy(dtype=float)), totals
@@ -215,14 +212,14 @@ def _unallocated_reasons(lines: pd.DataFrame, rule_totals: pd.Series) -> np.ndar
     return np.select(
         [blank, method == "users", method == "tickets", method == "hours", method == "cost",
          method == "even", ~np.isnan(total)],
-        ["allocate_by is blank: give users, cost, even, tickets, hours or a rule name",
+        [f"allocate_by is blank: give {METHODS_IN_WORDS} or a rule name",
          "no usage data in " + q,
          "no support tickets with a service in " + q,
          "no support hours with a service in " + q,
          "no service has a positive direct cost in " + q,
          "no service has cost or users in " + q,
          "allocation rule '" + by + "' totals " + total_text
-         + "%, not 100% (± 0.5): fix its percents"],
+         + f"%, not {RULE_TOTAL_TEXT}: fix its percents"],
         "no allocation rule named '" + by + "': add it to Allocation rules",
     ).astype(object)
 
@@ -267,10 +264,13 @@ def _allocations(dataset: Dataset, quarter: str | None, include_direct: bool = T
     is_shared = lines["shared"].to_numpy()
     direct = lines[~is_shared]
     shared = lines.loc[is_shared, ["line", "quarter", "allocate_by"]]
-    key = _key(shared["allocate_by"])
-    method = key.map(_METHOD_WORDS)
-    is_rule = (method.isna() & shared["allocate_by"].notna()).to_numpy()
-    shared = shared.assign(method=method.where(~is_rule, "rule"), rule_key=key.where(is_rule))
+    method, rule_key = allocation_of(shared["allocate_by"],
+                                     table(dataset, "allocation_rules")["rule"])
+    # Text that is neither a method nor a rule is looked up as a rule, to say "no such rule".
+    is_rule = (method.isna() | method.eq(RULE_METHOD)).to_numpy() & shared[
+        "allocate_by"].notna().to_numpy()
+    rule_key = rule_key.fillna(word_keys(shared["allocate_by"])).where(is_rule)
+    shared = shared.assign(method=method.where(~is_rule, RULE_METHOD), rule_key=rule_key)
     # group key: which driver rows a line is spread over
     group = (shared["quarter"] + (_SEP + shared["method"])).where(~is_rule,
                                                                    _SEP + shared["rule_key"])

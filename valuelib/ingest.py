@@ -24,21 +24,27 @@ from .readers import RawSheet, read_file
 from .rules import severity
 from .schema import (
     COST_POOL_WORDS,
+    METHODS_IN_WORDS,
+    RULE_TOTAL_TEXT,
     SETTING_NAMES,
     SETTINGS_DEFAULTS,
     SHEETS,
     SHEETS_BY_KEY,
     SILENT_SHEETS,
+    TBM_COST_POOLS,
     TICKET_PREFIX_TYPES,
     TOTAL_LABELS,
     WORK_CLASSES,
     WORK_TYPE_CLASSES,
     Column,
     Sheet,
+    allocation_of,
     column_lookup,
     normalize_name,
+    rule_total_ok,
     sheet_for_name,
     split_unit,
+    word_keys,
 )
 
 HEADER_SEARCH_ROWS = 10
@@ -50,13 +56,7 @@ MAX_UPLOAD_BYTES = 120 * 1024**2
 MAX_CELL_FINDINGS = 25
 MAX_LISTED_COLUMNS = 5
 
-ALLOCATION_METHODS = {
-    "users": "users", "user": "users", "headcount": "users", "usercount": "users",
-    "cost": "cost", "directcost": "cost", "spend": "cost",
-    "even": "even", "evenly": "even", "equal": "even", "equally": "even",
-    "tickets": "tickets", "ticket": "tickets", "ticketcount": "tickets",
-    "hours": "hours", "supporthours": "hours",
-}
+_ALLOCATION_FIX = f"Use {METHODS_IN_WORDS}, or a rule from the Allocation rules sheet."
 
 _DTYPES = {
     "text": "str", "money": "float64", "count": "float64", "price": "float64",
@@ -1013,26 +1013,21 @@ def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list
             "Fill in the quarter (2026-Q3) or the posting date.", file=row["source_file"],
             sheet=row["source_sheet"], row=int(row["source_row"]), column="quarter"))
     label = costs["cost_pool"]
-    pool = _per_unique(label, lambda s: s.str.casefold().str.replace(r"[\W_]+", "", regex=True)
-                       ).map(COST_POOL_WORDS)
+    pool = _per_unique(label, word_keys).map(COST_POOL_WORDS)
     unknown_pool = label.notna() & pool.isna()
     findings += _value_findings(
         costs, unknown_pool, "cost_pool", "UNKNOWN_COST_POOL",
         lambda shown, rows: f"Cost pool '{shown}' maps to no TBM pool ({rows}); it was "
         "counted as Other.",
-        "Use a TBM pool: Internal Labor, External Labor, Outside Services, Hardware, "
-        "Software, Facilities & Power, Telecom, Other, Internal Services.")
-    method_key = costs["allocate_by"].str.casefold().str.replace(r"[\W_]+", "", regex=True)
-    method = method_key.map(ALLOCATION_METHODS)
-    rule_names = dict(zip(rules["rule"].str.casefold().str.strip(), rules["rule"], strict=False))
-    rule = costs["allocate_by"].str.casefold().str.strip().map(rule_names)
-    allocate_by = method.where(method.notna(), rule)
+        f"Use a TBM pool: {', '.join(TBM_COST_POOLS)}.")
+    method, rule_key = allocation_of(costs["allocate_by"], rules["rule"])
+    rule = rule_key.map(_rule_spellings(rules))
+    allocate_by = method.where(rule.isna(), rule)
     unknown_method = shared & costs["allocate_by"].notna() & allocate_by.isna()
     findings += _value_findings(
         costs, unknown_method, "allocate_by", "UNKNOWN_ALLOCATION",
         lambda shown, rows: f"Shared lines say allocate by '{shown}', which is neither a "
-        f"method nor a rule ({rows}); they stay Unallocated.",
-        "Use users, cost, even, tickets, hours, or a rule from the Allocation rules sheet.")
+        f"method nor a rule ({rows}); they stay Unallocated.", _ALLOCATION_FIX)
     # A shared line without a method is split by users: the most common and least surprising.
     allocate_by = allocate_by.where(~(shared & costs["allocate_by"].isna()), "users")
     allocate_by = allocate_by.fillna(costs["allocate_by"]).where(shared)
@@ -1099,12 +1094,14 @@ def _rule_totals(rules: pd.DataFrame) -> list[Finding]:
     findings = []
     if rules.empty:
         return findings
-    totals = rules.groupby("rule", sort=False).agg(
-        total=("percent", "sum"), file=("source_file", "first"), sheet=("source_sheet", "first"),
-        row=("source_row", "first"))
-    for rule, row in totals.loc[(totals["total"] - 100).abs() > 0.5].iterrows():
+    # One rule is every row whose name has its word key, as costing reads it.
+    totals = rules.groupby(word_keys(rules["rule"].astype("str")), sort=False).agg(
+        rule=("rule", "first"), total=("percent", "sum"), file=("source_file", "first"),
+        sheet=("source_sheet", "first"), row=("source_row", "first"))
+    for _, row in totals.loc[~rule_total_ok(totals["total"])].iterrows():
         findings.append(_finding(
-            "RULE_TOTAL", f"Rule '{_shown(rule)}' shares total {row['total']:g} %, not 100 %.",
+            "RULE_TOTAL", f"Rule '{_shown(row['rule'])}' shares total {row['total']:g}%, not "
+            f"{RULE_TOTAL_TEXT}: its lines stay Unallocated.",
             "Correct the percents so they add up to 100.", file=row["file"], sheet=row["sheet"],
             row=int(row["row"]), column="percent", value=f"{row['total']:g}"))
     return findings
@@ -1233,20 +1230,21 @@ def _recheck_allocations(costs: pd.DataFrame, rules: pd.DataFrame
     """Shared lines whose allocate_by is neither a method nor (now) a rule name."""
     if costs.empty or "shared" not in costs or "allocate_by" not in costs:
         return costs, []
-    methods = set(ALLOCATION_METHODS.values())
-    rule_names = dict(zip(rules["rule"].str.casefold().str.strip(), rules["rule"], strict=False))
     given = costs["allocate_by"]
-    as_rule = given.str.casefold().str.strip().map(rule_names)
-    known = given.isin(methods) | as_rule.notna()
-    shared = costs["shared"].astype(bool)
-    unknown = shared & given.notna() & ~known
-    costs = costs.assign(allocate_by=as_rule.where(as_rule.notna() & ~given.isin(methods), given)
-                         .astype("str"))
+    method, rule_key = allocation_of(given, rules["rule"])
+    rule = rule_key.map(_rule_spellings(rules))
+    unknown = costs["shared"].astype(bool) & given.notna() & method.isna()
+    costs = costs.assign(allocate_by=rule.where(rule.notna(), given).astype("str"))
     return costs, _value_findings(
         costs, unknown, "allocate_by", "UNKNOWN_ALLOCATION",
         lambda value, rows: f"Shared lines say allocate by '{value}', which is neither a "
-        f"method nor a rule ({rows}); they stay Unallocated.",
-        "Use users, cost, even, tickets, hours, or a rule from the Allocation rules sheet.")
+        f"method nor a rule ({rows}); they stay Unallocated.", _ALLOCATION_FIX)
+
+
+def _rule_spellings(rules: pd.DataFrame) -> dict[str, str]:
+    """Rule word key -> the rule's name as first written in Allocation rules."""
+    names = rules["rule"].dropna().astype("str")
+    return dict(zip(word_keys(names).iloc[::-1], names.iloc[::-1], strict=True))
 
 
 def partial_quarters(tables: Mapping[str, pd.DataFrame]) -> list[Finding]:

@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
 
 KINDS = (
     "text", "money", "count", "price", "percent", "yesno", "date", "quarter",
@@ -130,6 +133,62 @@ COST_POOL_WORDS: dict[str, str] = {
     **{word: pool for pool, words in _POOL_SYNONYMS.items() for word in words.split()},
 }
 
+
+
+def word_keys(text: pd.Series) -> pd.Series:
+    """Match key for words people type into cells (allocation methods, rule names, cost
+    pools): lower case without spaces, punctuation, ``_`` or ``-`` (``Network-split`` and
+    ``network split`` -> ``networksplit``). Unlike :func:`normalize_name` no unit is cut off."""
+    return text.str.casefold().str.replace(r"[\W_]+", "", regex=True)
+
+
+class AllocationMethod(StrEnum):
+    """How a shared cost line is spread over the services (``allocate_by``)."""
+
+    USERS = "users"      # each service's users in the line's quarter
+    COST = "cost"        # each service's positive direct cost in the quarter
+    EVEN = "even"        # equally over the services with cost or users that quarter
+    TICKETS = "tickets"  # support rows per service opened in the quarter
+    HOURS = "hours"      # support hours per service in the quarter
+
+
+# The words that name each method, as word_keys sees them. A name in Allocation rules wins
+# over these words: the user defined it on purpose.
+_METHOD_SYNONYMS = {
+    AllocationMethod.USERS: "user peruser byusers headcount usercount seats seat perseat usage",
+    AllocationMethod.COST: "costs directcost bycost spend",
+    AllocationMethod.EVEN: "evenly equal equally equalsplit evensplit",
+    AllocationMethod.TICKETS: "ticket perticket ticketcount",
+    AllocationMethod.HOURS: "hour supporthours time",
+}
+ALLOCATION_WORDS: dict[str, AllocationMethod] = {
+    **{m.value: m for m in AllocationMethod},
+    **{word: m for m, words in _METHOD_SYNONYMS.items() for word in words.split()},
+}
+RULE_METHOD = "rule"  # the method of a line spread by an allocation rule
+METHODS_IN_WORDS = ", ".join(AllocationMethod)  # "users, cost, even, tickets, hours"
+
+RULE_TOLERANCE = 0.5  # an allocation rule's percents must total 100 ± this
+RULE_TOTAL_TEXT = f"100% (± {RULE_TOLERANCE:g})"
+
+
+def rule_total_ok(total):
+    """Whether an allocation rule's percents (summed) total 100 within RULE_TOLERANCE."""
+    return abs(total - 100) <= RULE_TOLERANCE
+
+
+def allocation_of(allocate_by: pd.Series, rule_names: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """What each ``allocate_by`` means: (method, rule key). The method is an
+    :class:`AllocationMethod` value, ``rule`` when the text names a rule of ``rule_names``
+    (matched by :func:`word_keys`; a rule wins over a method word), or NA (blank or unknown);
+    the rule key is the text's word key where the method is ``rule``, else NA. Ingest and
+    costing both read allocate_by through this one function."""
+    key = word_keys(allocate_by.astype("str"))
+    is_rule = key.isin(set(word_keys(rule_names.dropna().astype("str"))))
+    method = key.map(ALLOCATION_WORDS).astype("str").where(~is_rule, RULE_METHOD)
+    return method, key.where(is_rule)
+
+
 WORK_CLASSES = ("reactive", "proactive", "routine", "unclassified")
 
 # Default work type -> class mapping; extended by a "Work types" sheet. Keys normalised.
@@ -198,8 +257,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("service", help="Service the cost is for; blank or Shared = a shared cost.",
                example="Email & Productivity"),
             _c("cost_pool", synonyms=("Cost type", "Pool", "Cost category"),
-               help="TBM cost pool: Internal Labor, External Labor, Outside Services, Hardware, "
-                    "Software, Facilities & Power, Telecom, Other, Internal Services.",
+               help=f"TBM cost pool: {', '.join(TBM_COST_POOLS)}.",
                example="Software"),
             _c("amount", "money", required=True, synonyms=("Cost", "Spend", "Value"),
                help="Amount in the reporting currency; negative for a credit.", example=13500),
@@ -208,7 +266,7 @@ SHEETS: tuple[Sheet, ...] = (
                help="no = counts in total cost but not in the market comparison (default yes).",
                example="yes"),
             _c("allocate_by", synonyms=("Allocation",),
-               help="For shared lines: users, cost, even, tickets, hours, or a rule name.",
+               help=f"For shared lines: {METHODS_IN_WORDS}, or a rule name.",
                example=None),
             _c("business_unit", help="Business unit that incurred the cost.", example=None),
             _c("note", help="Anything worth knowing about the line.",

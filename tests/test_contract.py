@@ -1,0 +1,112 @@
+"""The contract (valuelib.schema) is the one vocabulary: ingest's checks and costing read
+allocate_by, rule names, cost pools and the rule tolerance the same way."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.golden.cases import SERVICES, USAGE, xlsx
+from valuelib import costing
+from valuelib.ingest import load
+from valuelib.schema import (
+    ALLOCATION_WORDS,
+    RULE_TOLERANCE,
+    TBM_COST_POOLS,
+    AllocationMethod,
+    allocation_of,
+    word_keys,
+)
+
+COSTS_HEADER = ["quarter", "service", "cost_pool", "amount", "comparable", "allocate_by"]
+RULES = [["rule", "service", "percent"], ["Network split", "CRM", 60],
+         ["Network split", "Email & Productivity", 40]]
+SUPPORT = [["ticket", "opened", "hours", "service"], ["T1", "2026-08-14", 2, "CRM"]]
+
+
+def _load(allocate_by, rules=RULES):
+    costs = [COSTS_HEADER, ["2026-Q3", "CRM", "Software", 100, "yes", None],
+             ["2026-Q3", "Shared", "Telecom", 1000, "yes", allocate_by]]
+    return load([("c.xlsx", xlsx(Services=SERVICES, Usage=USAGE, Costs=costs,
+                                 Allocation_rules=rules, Support=SUPPORT))])
+
+
+@pytest.mark.parametrize("written, method", [
+    ("users", "users"), ("Users", "users"), ("user", "users"), ("seats", "users"),
+    ("Seat", "users"), ("headcount", "users"), ("Head count", "users"), ("per user", "users"),
+    ("Per-User", "users"), ("user count", "users"), ("usage", "users"),
+    ("cost", "cost"), ("costs", "cost"), ("direct cost", "cost"), ("spend", "cost"),
+    ("even", "even"), ("evenly", "even"), ("equal", "even"), ("Equally", "even"),
+    ("tickets", "tickets"), ("ticket count", "tickets"), ("per ticket", "tickets"),
+    ("hours", "hours"), ("hour", "hours"), ("support hours", "hours"), ("time", "hours"),
+])
+def test_method_words_mean_the_same_to_ingest_and_costing(written, method):
+    dataset = _load(written)
+    assert not [f for f in dataset.findings if f.code == "UNKNOWN_ALLOCATION"]
+    rows = costing.allocations(dataset, include_direct=False)
+    assert set(rows["method"]) == {method}
+    assert rows["amount"].sum() == pytest.approx(1000)
+
+
+@pytest.mark.parametrize("written", ["Network split", "network split", "Network-split",
+                                     "NETWORK_SPLIT", " network  split ", "networksplit"])
+def test_rule_names_match_the_same_in_ingest_and_costing(written):
+    dataset = _load(written)
+    assert not [f for f in dataset.findings if f.code == "UNKNOWN_ALLOCATION"]
+    assert dataset["costs"]["allocate_by"].iloc[1] == "Network split"  # as the rule spells it
+    rows = costing.allocations(dataset, include_direct=False)
+    assert dict(zip(rows["service"], rows["amount"], strict=True)) == {
+        "CRM": pytest.approx(600), "Email & Productivity": pytest.approx(400)}
+
+
+def test_an_unknown_word_is_warned_and_stays_unallocated_in_both():
+    dataset = _load("vibes")
+    (finding,) = [f for f in dataset.findings if f.code == "UNKNOWN_ALLOCATION"]
+    assert "users, cost, even, tickets, hours" in finding.fix
+    rows = costing.allocations(dataset, include_direct=False)
+    assert rows["service"].tolist() == ["Unallocated"]
+    assert "no allocation rule named 'vibes'" in rows["reason"].iloc[0]
+
+
+def test_a_rule_named_like_a_method_word_is_the_rule():
+    rules = [["rule", "service", "percent"], ["Equal", "CRM", 100]]
+    dataset = _load("equal", rules)
+    rows = costing.allocations(dataset, include_direct=False)
+    assert rows["method"].tolist() == ["rule"] and rows["service"].tolist() == ["CRM"]
+
+
+@pytest.mark.parametrize("percents, usable", [
+    ((60, 40), True), ((60, 40 + RULE_TOLERANCE), True), ((60, 40 - RULE_TOLERANCE), True),
+    ((60, 41), False), ((60, 30), False)])
+def test_one_rule_tolerance_for_the_finding_and_the_allocation(percents, usable):
+    rules = [["rule", "service", "percent"], ["Network split", "CRM", percents[0]],
+             ["network-split", "Email & Productivity", percents[1]]]
+    dataset = _load("Network split", rules)
+    totals = [f for f in dataset.findings if f.code == "RULE_TOTAL"]
+    rows = costing.allocations(dataset, include_direct=False)
+    allocated = "Unallocated" not in set(rows["service"])
+    assert (not totals, allocated) == (usable, usable)
+    if totals:
+        assert f"± {RULE_TOLERANCE:g}" in totals[0].message
+        assert f"± {RULE_TOLERANCE:g}" in rows["reason"].iloc[0]
+
+
+def test_the_pool_fix_text_lists_the_contract_pools():
+    costs = [COSTS_HEADER, ["2026-Q3", "CRM", "Snacks", 40, "yes", None]]
+    dataset = load([("c.xlsx", xlsx(Services=SERVICES, Costs=costs))])
+    (finding,) = [f for f in dataset.findings if f.code == "UNKNOWN_COST_POOL"]
+    assert ", ".join(TBM_COST_POOLS) in finding.fix
+
+
+def test_every_method_word_is_its_own_key_and_names_a_method():
+    for word, method in ALLOCATION_WORDS.items():
+        assert word_keys(pd.Series([word], dtype="str")).iloc[0] == word
+        assert method in set(AllocationMethod)
+
+
+def test_allocation_of_says_method_or_rule_or_nothing():
+    method, rule = allocation_of(pd.Series(["Seats", "Net split", None, "x"], dtype="str"),
+                                 pd.Series(["net-split"], dtype="str"))
+    assert method.tolist()[:2] == ["users", "rule"]
+    assert method.isna().tolist()[2:] == [True, True]
+    assert rule.tolist()[1] == "netsplit" and rule.isna().tolist() == [True, False, True, True]
