@@ -3,20 +3,29 @@ allocate_by, rule names, cost pools and the rule tolerance the same way."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from tests.golden.cases import SERVICES, USAGE, xlsx
-from valuelib import costing
-from valuelib.ingest import load
+from valuelib import cli, costing
+from valuelib.ingest import empty_table, load, load_paths
 from valuelib.schema import (
     ALLOCATION_WORDS,
+    DATETIME,
     RULE_TOLERANCE,
+    SOURCE_DTYPES,
+    TABLE_DTYPES,
     TBM_COST_POOLS,
     AllocationMethod,
     allocation_of,
+    tables_markdown,
     word_keys,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 COSTS_HEADER = ["quarter", "service", "cost_pool", "amount", "comparable", "allocate_by"]
 RULES = [["rule", "service", "percent"], ["Network split", "CRM", 60],
@@ -110,3 +119,42 @@ def test_allocation_of_says_method_or_rule_or_nothing():
     assert method.tolist()[:2] == ["users", "rule"]
     assert method.isna().tolist()[2:] == [True, True]
     assert rule.tolist()[1] == "netsplit" and rule.isna().tolist() == [True, False, True, True]
+
+
+# ---- the typed tables: TABLE_DTYPES and docs/tables.md come from the contract ---------------
+
+def test_docs_tables_md_is_what_the_contract_writes():
+    """Edit valuelib/schema.py, then run ``valuelib tables-doc docs/tables.md``."""
+    committed = (ROOT / "docs" / "tables.md").read_text("utf-8")
+    assert committed == tables_markdown()
+
+
+def test_cli_writes_the_tables_doc(tmp_path):
+    out = tmp_path / "tables.md"
+    assert cli.main(["tables-doc", str(out)]) == 0
+    assert out.read_text("utf-8") == tables_markdown()
+
+
+DOC_TYPES = {"str": "str", "float": "float64", "Int64": "Int64", "boolean": "boolean",
+             "datetime": DATETIME, "bool": "bool", "int": "int64"}
+
+
+def test_the_doc_states_every_typed_column_and_its_dtype():
+    tables = {}
+    for key, columns in re.findall(r"^\| `(\w+)` \| (.+?) \|", tables_markdown(), flags=re.M):
+        found = re.findall(r"(\w+) \((str|float|Int64|boolean|datetime|bool|int)\b", columns)
+        tables[key] = {name: DOC_TYPES[kind] for name, kind in found}
+    assert tables == TABLE_DTYPES
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_paths(sorted((ROOT / "sample_data").glob("*.xlsx")))
+
+
+@pytest.mark.parametrize("key", sorted(TABLE_DTYPES))
+def test_loaded_tables_have_the_contract_dtypes(sample, key):
+    dataset = sample
+    expected = {**TABLE_DTYPES[key], **SOURCE_DTYPES}
+    assert {c: str(t) for c, t in dataset[key].dtypes.items()} == expected
+    assert {c: str(t) for c, t in empty_table(key).dtypes.items()} == expected

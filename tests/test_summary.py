@@ -4,15 +4,13 @@ typed-table spec the analytics (and tests/frames.py) rely on, checked against do
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from tests.frames import assert_unchanged, make_dataset, snapshot
-from valuelib.frames import DATETIME, SOURCE_DTYPES, TABLE_DTYPES, money, percent
+from valuelib.frames import money, percent
 from valuelib.model import Settings
 from valuelib.summary import ExecutiveSummary, summarize
 
@@ -201,24 +199,3 @@ def test_inputs_are_not_mutated():
     summarize(DATASET).format_text()
     summarize(DATASET, "2026-Q2").to_dict()
     assert_unchanged(DATASET, before)
-
-
-# ---- the typed tables the analytics expect, as docs/tables.md states them -------------------
-
-DOC_TYPES = {"str": "str", "float": "float64", "Int64": "Int64", "boolean": "boolean",
-             "datetime": DATETIME, "bool": "bool", "int": "int64"}
-
-
-def _documented() -> dict[str, dict[str, str]]:
-    text = (Path(__file__).resolve().parents[1] / "docs" / "tables.md").read_text("utf-8")
-    tables = {}
-    for key, columns in re.findall(r"^\| `(\w+)` \| (.+?) \|", text, flags=re.M):
-        found = re.findall(r"(\w+) \((str|float|Int64|boolean|datetime|bool|int)\b", columns)
-        tables[key] = {name: DOC_TYPES[kind] for name, kind in found}
-    return tables
-
-
-def test_table_spec_matches_docs():
-    assert _documented() == TABLE_DTYPES
-    assert SOURCE_DTYPES == {"source_file": "str", "source_sheet": "str",
-                             "source_row": "int64"}

@@ -1,9 +1,13 @@
-"""The command line, one module: ``valuelib check|summary|ask|report|template|publish|history|
-rollback|verify|purge-files|export|hash-passcode ...`` (also ``python -m valuelib ...``).
+"""The command line, one module: ``valuelib check|summary|ask|report|template|tables-doc|
+publish|history|rollback|verify|purge-files|export|hash-passcode ...`` (also ``python -m
+valuelib ...``).
 
 It parses arguments, calls the package and prints; the work happens in the package. Exit codes:
 0 done, 1 the files have errors (or a question was not understood), 2 a file or option is
 wrong.
+
+``tables-doc OUT.md``: writes docs/tables.md from the contract (:func:`valuelib.schema.
+tables_markdown`); a test keeps the committed file equal to it.
 
 ``ask``: loads the files, asks :func:`valuelib.ask.answer` (``--quarter``/``--unit`` as the
 page's filters) and prints the sentence, key figures, table, how, and what to ask next.
@@ -51,6 +55,7 @@ from . import editors, report
 from .ask import EXAMPLES, Answer, answer
 from .ingest import load_paths
 from .model import Dataset, findings_frame
+from .schema import tables_markdown
 from .template import write_template
 
 
@@ -122,6 +127,12 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tables_doc(args: argparse.Namespace) -> int:
+    Path(args.out).write_text(tables_markdown(), encoding="utf-8")
+    print(f"Wrote {args.out} from valuelib/schema.py.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="valuelib",
                                      description="IT service value dashboard: the core.")
@@ -143,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write the blank workbook template")
     template.add_argument("out", metavar="OUT.xlsx")
     template.set_defaults(run=_template)
+    tables_doc = commands.add_parser("tables-doc",
+                                     help="write docs/tables.md from the contract (schema.py)")
+    tables_doc.add_argument("out", metavar="OUT.md")
+    tables_doc.set_defaults(run=_tables_doc)
     return parser
 
 

@@ -9,52 +9,12 @@ import numpy as np
 import pandas as pd
 
 from .model import Dataset
+from .schema import SOURCE_DTYPES, TABLE_DTYPES
 
 MONTHS_PER_QUARTER = 3
 UNALLOCATED = "Unallocated"
 
-DATETIME = "datetime64[us]"
 NOT_AVAILABLE = "not available"  # a figure that cannot be computed, in words
-
-# The typed tables of docs/tables.md: table -> column -> dtype.
-TABLE_DTYPES: dict[str, dict[str, str]] = {
-    "services": {
-        "service": "str", "category": "str", "value_proposition": "str", "owner": "str",
-        "external_facing": "boolean", "availability_target": "float64", "unit": "str",
-        "in_catalog": "bool",
-    },
-    "costs": {
-        "quarter": "str", "date": DATETIME, "service": "str", "shared": "bool",
-        "cost_pool": "str", "cost_pool_label": "str", "amount": "float64", "comparable": "bool",
-        "allocate_by": "str", "business_unit": "str", "note": "str",
-    },
-    "allocation_rules": {"rule": "str", "service": "str", "percent": "float64"},
-    "usage": {"quarter": "str", "service": "str", "users": "float64", "business_unit": "str"},
-    "support": {
-        "ticket": "str", "opened": DATETIME, "resolved": DATETIME, "closed": DATETIME,
-        "state": "str", "reopen_count": "float64", "updated": DATETIME,
-        "hours": "float64", "work_type": "str", "work_class": "str", "service": "str",
-        "business_unit": "str", "channel": "str", "impact": "Int64", "urgency": "Int64",
-        "priority": "Int64", "block": "str", "satisfaction": "float64",
-        "satisfaction_pct": "float64", "technician": "str", "quarter": "str", "month": "str",
-    },
-    "blocks": {
-        "block": "str", "purchased_hours": "float64", "start": DATETIME, "end": DATETIME,
-        "price": "float64", "vendor": "str",
-    },
-    "market": {
-        "service": "str", "offer": "str", "price_per_user_month": "float64",
-        "price_per_user_year": "float64", "min_users": "float64", "max_users": "float64",
-        "availability": "float64", "storage_gb": "float64", "support": "str", "includes": "str",
-        "source": "str", "as_of": DATETIME, "price_on_request": "bool",
-    },
-    "value": {
-        "quarter": "str", "service": "str", "business_value": "float64",
-        "satisfaction": "float64", "satisfaction_pct": "float64", "respondents": "float64",
-    },
-    "work_types": {"work_type": "str", "class": "str"},
-}
-SOURCE_DTYPES = {"source_file": "str", "source_sheet": "str", "source_row": "int64"}
 
 # Value a column takes when a non-empty table lacks it (otherwise missing).
 _FILL = {"comparable": True, "shared": False, "in_catalog": True, "price_on_request": False,

@@ -31,6 +31,8 @@ from .schema import (
     SHEETS,
     SHEETS_BY_KEY,
     SILENT_SHEETS,
+    SOURCE_DTYPES,
+    TABLE_DTYPES,
     TBM_COST_POOLS,
     TICKET_PREFIX_TYPES,
     TOTAL_LABELS,
@@ -58,21 +60,6 @@ MAX_LISTED_COLUMNS = 5
 
 _ALLOCATION_FIX = f"Use {METHODS_IN_WORDS}, or a rule from the Allocation rules sheet."
 
-_DTYPES = {
-    "text": "str", "money": "float64", "count": "float64", "price": "float64",
-    "percent": "float64", "score": "float64", "rating": "float64", "yesno": "boolean",
-    "date": "datetime64[us]", "quarter": "str", "level": "Int64", "priority": "Int64",
-}
-# Columns ingest adds to the contract's own (docs/tables.md).
-_DERIVED = {
-    "services": {"in_catalog": "bool"},
-    "costs": {"shared": "bool", "cost_pool_label": "str"},
-    "support": {"work_class": "str", "satisfaction_pct": "float64", "quarter": "str",
-                "month": "str"},
-    "value": {"satisfaction_pct": "float64"},
-    "market": {"price_on_request": "bool"},
-}
-
 FileInput = tuple[str, bytes | BinaryIO]
 
 
@@ -80,10 +67,7 @@ FileInput = tuple[str, bytes | BinaryIO]
 
 def empty_table(key: str) -> pd.DataFrame:
     """The typed, empty frame of a table: what an absent sheet becomes."""
-    sheet = SHEETS_BY_KEY[key]
-    columns = {c.name: _DTYPES[c.kind] for c in sheet.columns}
-    columns.update(_DERIVED.get(key, {}))
-    columns.update({"source_file": "str", "source_sheet": "str", "source_row": "int64"})
+    columns = {**TABLE_DTYPES[key], **SOURCE_DTYPES}
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 

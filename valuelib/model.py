@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import pandas as pd
 
-from .schema import SETTINGS_DEFAULTS, SHEETS
+from .schema import SETTINGS_DEFAULTS, SHEETS, SOURCE_DTYPES
 
 ERROR = "error"
 WARNING = "warning"
@@ -20,7 +20,7 @@ INFO = "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 # Columns every typed table carries so any number can be traced to its rows.
-SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
+SOURCE_COLUMNS = tuple(SOURCE_DTYPES)
 
 
 @dataclass(frozen=True)

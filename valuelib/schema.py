@@ -27,10 +27,14 @@ from enum import StrEnum
 
 import pandas as pd
 
-KINDS = (
-    "text", "money", "count", "price", "percent", "yesno", "date", "quarter",
-    "score", "rating", "level", "priority",
-)
+DATETIME = "datetime64[us]"
+# Column kind -> the dtype of the typed column (see the module docstring).
+KIND_DTYPES = {
+    "text": "str", "money": "float64", "count": "float64", "price": "float64",
+    "percent": "float64", "yesno": "boolean", "date": DATETIME, "quarter": "str",
+    "score": "float64", "rating": "float64", "level": "Int64", "priority": "Int64",
+}
+KINDS = tuple(KIND_DTYPES)
 
 MISSING_MARKERS = frozenset({"", "?", "-", "n/a", "na", "null", "none", "#n/a"})
 
@@ -48,11 +52,25 @@ class Column:
     help: str = ""
     example: object = None
     default: object = None
+    note: str = ""  # what the typed column holds beyond its type (docs/tables.md)
 
     @property
     def names(self) -> tuple[str, ...]:
         """Every accepted header, canonical name first: the order is the preference order."""
         return (self.name, *self.synonyms)
+
+    @property
+    def dtype(self) -> str:
+        return KIND_DTYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column ingest adds to a table (never uploaded): its name, dtype and meaning."""
+
+    name: str
+    dtype: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,8 @@ class Sheet:
     # Groups of columns of which at least one must be present (e.g. quarter or date).
     one_of: tuple[tuple[str, ...], ...] = ()
     key_value: bool = False  # Settings: two columns, setting and value
+    derived: tuple[Derived, ...] = ()  # columns ingest adds, after the uploaded ones
+    note: str = ""  # what a reader of the typed table should know (docs/tables.md)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -82,6 +102,12 @@ class Sheet:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(col.name for col in self.columns)
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        """The typed table's columns and dtypes: the uploaded columns, then the derived."""
+        return {**{c.name: c.dtype for c in self.columns},
+                **{d.name: d.dtype for d in self.derived}}
 
 
 # A trailing unit: ``Amount (USD)``, ``Cost in millions``, ``Spend in $K``. An "in …" phrase
@@ -220,9 +246,13 @@ LEVEL_WORDS = {"high": 1, "medium": 2, "moderate": 2, "low": 3}
 BLOCK_WARN_PERCENT = (80.0, 95.0)
 
 
-def _c(name, kind="text", required=False, synonyms=(), help="", example=None, default=None):
-    return Column(name, kind, required, tuple(synonyms), help, example, default)
+def _c(name, kind="text", required=False, synonyms=(), help="", example=None, default=None,
+       note=""):
+    return Column(name, kind, required, tuple(synonyms), help, example, default, note)
 
+
+_SATISFACTION_PCT = ("0–100: a column whose values are all within 1–5 is a 1–5 score, scaled "
+                     "(v − 1) ÷ 4 × 100; a column with a `%` or any value above 5 is a percent")
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
@@ -239,12 +269,16 @@ SHEETS: tuple[Sheet, ...] = (
             _c("external_facing", "yesno", synonyms=("External", "Customer facing"),
                help="Do customers use it directly? yes/no.", example="no"),
             _c("availability_target", "percent", synonyms=("Availability", "SLA availability"),
-               help="Availability promised, in percent.", example=99.5),
+               help="Availability promised, in percent.", example=99.5, note="0–100"),
             _c("unit", synonyms=("Consumer unit",), default="user",
-               help="What one user is: user, mailbox, seat (default user).", example="mailbox"),
+               help="What one user is: user, mailbox, seat (default user).", example="mailbox",
+               note='default "user"'),
         ),
         help="The catalogue of IT services. A service named elsewhere but not here is added "
              "with a warning.",
+        derived=(Derived("in_catalog", "bool"),),
+        note="one row per service; services named in other sheets but missing here are "
+             "appended with `in_catalog=False` (and a warning)",
     ),
     Sheet(
         "costs", "Costs", ("Cost", "Spend", "GL", "Ledger"),
@@ -255,25 +289,32 @@ SHEETS: tuple[Sheet, ...] = (
             _c("date", "date", synonyms=("Posting date",),
                help="Posting date; used when there is no quarter column.", example=None),
             _c("service", help="Service the cost is for; blank or Shared = a shared cost.",
-               example="Email & Productivity"),
+               example="Email & Productivity", note="NA = shared"),
             _c("cost_pool", synonyms=("Cost type", "Pool", "Cost category"),
                help=f"TBM cost pool: {', '.join(TBM_COST_POOLS)}.",
-               example="Software"),
+               example="Software", note="a TBM pool"),
             _c("amount", "money", required=True, synonyms=("Cost", "Spend", "Value"),
-               help="Amount in the reporting currency; negative for a credit.", example=13500),
+               help="Amount in the reporting currency; negative for a credit.", example=13500,
+               note="negative = credit"),
             _c("comparable", "yesno", synonyms=("In comparison", "Apples to apples"),
                default=True,
                help="no = counts in total cost but not in the market comparison (default yes).",
-               example="yes"),
+               example="yes", note="default True"),
             _c("allocate_by", synonyms=("Allocation",),
                help=f"For shared lines: {METHODS_IN_WORDS}, or a rule name.",
-               example=None),
+               example=None,
+               note=f"a method ({' / '.join(f'`{m}`' for m in AllocationMethod)}; other words "
+                    "for them are read as them), or a rule name as Allocation rules spells it; "
+                    "a blank on a shared line becomes `users`; NA on a direct line"),
             _c("business_unit", help="Business unit that incurred the cost.", example=None),
             _c("note", help="Anything worth knowing about the line.",
                example="Microsoft 365 E3 licences"),
         ),
         one_of=(("quarter", "date"),),
         help="The ledger: one row per cost line.",
+        derived=(Derived("shared", "bool", "a blank service or `Shared`"),
+                 Derived("cost_pool_label", "str", "the cost pool as written")),
+        note="`quarter` is derived from `date` when only a date is given",
     ),
     Sheet(
         "allocation_rules", "Allocation rules", ("Allocations",),
@@ -301,6 +342,7 @@ SHEETS: tuple[Sheet, ...] = (
                help="Business unit of those users.", example="Sales"),
         ),
         help="Who uses each service: users per service, quarter and business unit.",
+        note="users of a service in a quarter = sum of its rows",
     ),
     Sheet(
         "support", "Support", ("Tickets", "Incidents", "Time entries", "Timesheet"),
@@ -312,15 +354,18 @@ SHEETS: tuple[Sheet, ...] = (
                synonyms=("Opened at", "Created", "Date", "Start"),
                help="When the ticket was opened or the work done.", example="2026-08-14 09:30"),
             _c("resolved", "date", synonyms=("Resolved at",),
-               help="When it was resolved.", example="2026-08-14 11:00"),
+               help="When it was resolved.", example="2026-08-14 11:00",
+               note="a blank one takes `closed`, or the last update of a ticket in an ended "
+                    "`state`"),
             _c("closed", "date", synonyms=("Closed at", "Closed"),
                help="When it was closed; stands in for a blank resolved.", example=None),
             _c("state", synonyms=("Incident state", "Status"),
                help="Ticket state (New, Active, Resolved, Closed, Cancelled …); an ended "
                "state without a resolved date takes the last update as resolved.",
-               example="Closed"),
+               example="Closed", note="as written"),
             _c("reopen_count", "count", synonyms=("Reopen count", "Reopens", "Times reopened"),
-               help="How often the ticket was reopened (0 = never).", example=0),
+               help="How often the ticket was reopened (0 = never).", example=0,
+               note="≥ 0; missing when not recorded"),
             _c("updated", "date", synonyms=("Updated at", "sys_updated_at", "Last updated"),
                help="When the row was last updated (orders an event log).", example=None),
             _c("hours", "count", synonyms=("Time spent", "Effort", "Duration"),
@@ -332,18 +377,26 @@ SHEETS: tuple[Sheet, ...] = (
             _c("business_unit", help="Business unit of the requester.", example="Sales"),
             _c("channel", synonyms=("Contact type",),
                help="onsite, phone, remote, email, self-service.", example="phone"),
-            _c("impact", "level", help="1 High, 2 Medium, 3 Low.", example="2 - Medium"),
-            _c("urgency", "level", help="1 High, 2 Medium, 3 Low.", example="2 - Medium"),
+            _c("impact", "level", help="1 High, 2 Medium, 3 Low.", example="2 - Medium",
+               note="1–3"),
+            _c("urgency", "level", help="1 High, 2 Medium, 3 Low.", example="2 - Medium",
+               note="1–3"),
             _c("priority", "priority", help="1 Critical … 5 Planning (1, P1, 1 - Critical).",
-               example="3 - Moderate"),
+               example="3 - Moderate", note="1–5"),
             _c("block", synonyms=("Contract", "Agreement"),
                help="Block of hours the work draws from.", example="2026 support block"),
             _c("satisfaction", "rating", synonyms=("CSAT",),
-               help="Requester satisfaction, 1-5 or a percent.", example=5),
+               help="Requester satisfaction, 1-5 or a percent.", example=5, note="as written"),
             _c("technician", synonyms=("Assigned to",), help="Who did the work.",
                example="Alex Kim"),
         ),
         help="One row per ticket or time entry; an ITSM event log is collapsed per ticket.",
+        derived=(Derived("work_class", "str", " / ".join(WORK_CLASSES)),
+                 Derived("satisfaction_pct", "float64", _SATISFACTION_PCT),
+                 Derived("quarter", "str", "of `opened`"),
+                 Derived("month", "str", '`"2026-08"`, of `opened`')),
+        note="an event log (ticket ids repeated) is already collapsed to the latest row per "
+             "ticket",
     ),
     Sheet(
         "blocks", "Blocks", ("Support blocks", "Block of hours", "Contracts", "Retainers"),
@@ -370,7 +423,8 @@ SHEETS: tuple[Sheet, ...] = (
                help="The provider's offer.", example="Cloud email & productivity suite"),
             _c("price_per_user_month", "price",
                synonyms=("Price per user per month", "Monthly price per user"),
-               help="Price per user per month.", example=15),
+               help="Price per user per month.", example=15,
+               note="from price_per_user_year ÷ 12 when only that is given"),
             _c("price_per_user_year", "price",
                help="Price per user per year (used ÷ 12 when no monthly price).", example=None),
             _c("min_users", "count", help="Smallest number of users the offer takes.",
@@ -378,7 +432,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("max_users", "count", help="Largest number of users the offer takes.",
                example=300),
             _c("availability", "percent", help="Availability the provider promises.",
-               example=99),
+               example=99, note="0–100"),
             _c("storage_gb", "count", synonyms=("Storage", "Mailbox size"),
                help="Storage per user in GB.", example=25),
             _c("support", synonyms=("Support response",), help="Support and response time.",
@@ -390,6 +444,10 @@ SHEETS: tuple[Sheet, ...] = (
         ),
         one_of=(("price_per_user_month", "price_per_user_year"),),
         help="What a provider would charge for the same service.",
+        derived=(Derived("price_on_request", "bool"),),
+        note="`price_on_request`: the offer's price cell said *Call us*, *Contact sales*, "
+             "*POA*, *On request*, *Quote* …; its price is empty and `market.compare_offers` "
+             "gives it the verdict `price on request` (never compared)",
     ),
     Sheet(
         "value", "Value", ("Survey", "Satisfaction", "Value scores"),
@@ -398,13 +456,14 @@ SHEETS: tuple[Sheet, ...] = (
                example="2026-Q3"),
             _c("service", required=True, help="Service rated.", example="Email & Productivity"),
             _c("business_value", "score", synonyms=("Value score", "Importance"),
-               help="Business value, 1-5.", example=4.5),
+               help="Business value, 1-5.", example=4.5, note="1–5"),
             _c("satisfaction", "rating", synonyms=("CSAT",),
-               help="Satisfaction, 1-5 or a percent.", example=4.1),
+               help="Satisfaction, 1-5 or a percent.", example=4.1, note="as written"),
             _c("respondents", "count", help="How many answered.", example=85),
         ),
         one_of=(("business_value", "satisfaction"),),
         help="How much each service is worth to the business, and how satisfied users are.",
+        derived=(Derived("satisfaction_pct", "float64", _SATISFACTION_PCT),),
     ),
     Sheet(
         "work_types", "Work types", ("Work type classes",),
@@ -416,6 +475,8 @@ SHEETS: tuple[Sheet, ...] = (
         ),
         optional=True,
         help="Extends the built-in mapping of work types to reactive / proactive / routine.",
+        note="the user's extension of the built-in mapping; already applied to "
+             "`support.work_class`",
     ),
     Sheet(
         "settings", "Settings", (),
@@ -432,6 +493,12 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 SHEETS_BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}
+
+# The typed tables ingest hands to the analytics (docs/tables.md): table -> column -> dtype.
+# Settings is no table: it becomes Dataset.settings.
+TABLE_DTYPES: dict[str, dict[str, str]] = {s.key: s.dtypes for s in SHEETS if not s.key_value}
+# Columns every typed table carries so any number can be traced to its rows.
+SOURCE_DTYPES = {"source_file": "str", "source_sheet": "str", "source_row": "int64"}
 
 SETTINGS_DEFAULTS = {
     "organization": "Your organisation",
@@ -470,3 +537,68 @@ def column_lookup(sheet: Sheet) -> dict[str, tuple[str, int]]:
         for rank, name in enumerate(col.names):
             lookup.setdefault(normalize_name(name), (col.name, rank))
     return lookup
+
+
+# --- docs/tables.md, written from the contract (``valuelib tables-doc docs/tables.md``) -------
+
+_DOC_TYPES = {"str": "str", "float64": "float", "Int64": "Int64", "boolean": "boolean",
+              DATETIME: "datetime", "bool": "bool", "int64": "int"}
+
+_TABLES_INTRO = """\
+# Typed tables: what ingest hands to the analytics
+
+<!-- Written by `valuelib tables-doc docs/tables.md` from valuelib/schema.py: edit the contract
+there, not this file (tests/test_contract.py fails when they differ). -->
+
+`valuelib.ingest.load(files) -> Dataset` (files: an iterable of `(name, bytes | file-like)`).
+`Dataset.tables[key]` always holds **every** table below: an absent sheet is an empty frame
+with these columns, so analytics never asks whether a sheet was uploaded. Column names are
+the canonical names of `valuelib.schema`; several files' tables of one kind are concatenated.
+
+Types: `str` = pandas string (missing = `NA`); `float` = float64 (missing = NaN);
+`Int64` = nullable integer; `boolean` = nullable boolean; `datetime` = naive datetime64.
+Quarters are always canonical calendar quarters, `"2026-Q3"` (sortable as text).
+Every table also has {source}, so any figure can be traced back to its rows.
+"""
+
+_SOURCE_NOTES = {"source_row": "the row number Excel shows"}
+_SETTING_NOTES = {
+    "currency": "an ISO code",
+    "fiscal_year_start": "a month, 1–12",
+    "date_order": '`"MDY"` or `"DMY"`',
+    "number_format": '`"1,234.56"` or `"1.234,56"`: how a column whose numbers read both ways '
+                     "is read",
+}
+_TABLES_OUTRO = """\
+`Dataset.settings`, from the Settings sheet (defaults where absent; a setting named otherwise,
+such as `organisation`, `reporting currency`, `fiscal year start month` or `decimal mark`, is
+read as the one it means):
+
+{settings}
+
+`Dataset.quarters`: every quarter with data, oldest first.
+"""
+
+
+def _doc_column(name: str, dtype: str, note: str) -> str:
+    return f"{name} ({_DOC_TYPES[dtype]}{', ' + note if note else ''})"
+
+
+def tables_markdown() -> str:
+    """docs/tables.md: every typed table's columns, types and meanings, from the contract."""
+    rows = []
+    for sheet in SHEETS:
+        if sheet.key_value:
+            continue
+        columns = [_doc_column(c.name, c.dtype, c.note) for c in sheet.columns]
+        columns += [_doc_column(d.name, d.dtype, d.note) for d in sheet.derived]
+        rows.append(f"| `{sheet.key}` | {', '.join(columns)} | {sheet.note} |")
+    source = ", ".join(_doc_column(f"`{n}`", t, _SOURCE_NOTES.get(n, ""))
+                       for n, t in SOURCE_DTYPES.items())
+    settings = "\n".join(f"- `{n}` (default `{v}`)" + (f": {_SETTING_NOTES[n]}" if n in
+                                                          _SETTING_NOTES else "")
+                         for n, v in SETTINGS_DEFAULTS.items())
+    return "\n".join([
+        _TABLES_INTRO.format(source=source),
+        "| table | columns (type) | notes |", "|---|---|---|", *rows, "",
+        _TABLES_OUTRO.format(settings=settings)])
