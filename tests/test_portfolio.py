@@ -8,6 +8,7 @@ import pytest
 
 from tests.frames import assert_unchanged, make_dataset, snapshot
 from valuelib import portfolio
+from valuelib.portfolio import MarketPosition, Quadrant
 
 Q = "2026-Q3"
 NAN = np.nan
@@ -89,7 +90,7 @@ def test_quadrants_split_at_the_medians(service, quadrant, status):
 
 
 def test_each_quadrant_has_one_suggestion_sentence():
-    assert set(portfolio.SUGGESTIONS) == set(portfolio.QUADRANTS)
+    assert set(portfolio.SUGGESTIONS) == set(portfolio.Quadrant)
     for sentence in portfolio.SUGGESTIONS.values():
         assert sentence.endswith(".") and sentence.count(". ") == 0
 
@@ -139,14 +140,17 @@ def test_inputs_are_not_mutated():
 
 
 @pytest.mark.parametrize("quadrant, position, says, never", [
-    (portfolio.REPLACE, None, "replace it with a market offer", "review its scope"),
-    (portfolio.REPLACE, portfolio.CHEAPER_IN_HOUSE, "review its scope or retire it",
+    (Quadrant.REPLACE, None, "replace it with a market offer", "review its scope"),
+    (Quadrant.REPLACE, MarketPosition.CHEAPER_IN_HOUSE, "review its scope or retire it",
      "replace it with a market"),
-    (portfolio.REPLACE, portfolio.NO_OFFER, "no market offer for it", "replace it with a market"),
-    (portfolio.OPTIMIZE, portfolio.CHEAPER_IN_HOUSE, "licences and contracts", "or a market offer"),
-    (portfolio.OPTIMIZE, portfolio.NO_OFFER, "no market offer to compare", "or a market offer"),
-    (portfolio.OPTIMIZE, None, "or a market offer", "no market offer"),
-    (portfolio.INVEST, portfolio.CHEAPER_IN_HOUSE, "protect it", "market offer"),
+    (Quadrant.REPLACE, MarketPosition.NO_OFFER, "no market offer for it",
+     "replace it with a market"),
+    (Quadrant.OPTIMIZE, MarketPosition.CHEAPER_IN_HOUSE, "licences and contracts",
+     "or a market offer"),
+    (Quadrant.OPTIMIZE, MarketPosition.NO_OFFER, "no market offer to compare",
+     "or a market offer"),
+    (Quadrant.OPTIMIZE, None, "or a market offer", "no market offer"),
+    (Quadrant.INVEST, MarketPosition.CHEAPER_IN_HOUSE, "protect it", "market offer"),
 ])
 def test_advice_follows_the_market(quadrant, position, says, never):
     advice = portfolio.advice(quadrant, position)

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 import valuelib.store as store_module
-from valuelib.model import ERROR, INFO, WARNING, Dataset, Finding, Settings, SourceFile
+from valuelib.model import Dataset, Finding, Settings, Severity, SourceFile
 from valuelib.publishing import diff_against
 from valuelib.store import (
     SCHEMA_VERSION,
@@ -170,9 +170,9 @@ def full_dataset() -> Dataset:
     blocks = typed({"block": "str", "purchased_hours": "float64", "start": "datetime64[us]",
                     **SOURCE}, [])
     findings = (
-        Finding("W_STUB", WARNING, "Fax is not in the catalogue", "Add it", "q3.xlsx", "Costs",
-                9, "service", "Fax"),
-        Finding("I_SHEET", INFO, "No Blocks sheet", "Nothing to do"),
+        Finding("W_STUB", Severity.WARNING, "Fax is not in the catalogue", "Add it", "q3.xlsx",
+                "Costs", 9, "service", "Fax"),
+        Finding("I_SHEET", Severity.INFO, "No Blocks sheet", "Nothing to do"),
     )
     sources = (SourceFile("q3.xlsx", "ab" * 32, 1234, {"costs": 4, "services": 3}),
                SourceFile("t.csv", "cd" * 32, 99, {"support": 2}, events=5, tickets=2))
@@ -314,8 +314,8 @@ def test_unknown_versions_are_reported(store):
 
 @pytest.mark.parametrize("dataset, editor, message", [
     (Dataset(tables={"costs": tiny_dataset()["costs"]},
-             findings=(Finding("E_AMOUNT", ERROR, "Amount is not a number", "Type a number",
-                               "q3.xlsx", "Costs", 14, "amount", "abc"),)),
+             findings=(Finding("E_AMOUNT", Severity.ERROR, "Amount is not a number",
+                               "Type a number", "q3.xlsx", "Costs", 14, "amount", "abc"),)),
      "Dana", r"1 error\(s\).*q3.xlsx Costs row 14 amount: Amount is not a number"),
     (Dataset(tables={"costs": tiny_dataset()["costs"].iloc[0:0]}), "Dana", "every table is empty"),
     (tiny_dataset(), "  ", "editor name is empty"),
@@ -642,7 +642,7 @@ PUBLISHED = Dataset(
         "market": market(("Email", "Cloud suite"),),
     },
     settings=Settings(organization="Contoso Ltd", currency="EUR"),
-    findings=(Finding("W_OLD", WARNING, "old warning", "fix"),),
+    findings=(Finding("W_OLD", Severity.WARNING, "old warning", "fix"),),
     sources=(SourceFile("q1.xlsx", "1" * 64, 10), SourceFile("q2.xlsx", "2" * 64, 20)),
 )
 
@@ -659,7 +659,7 @@ INCOMING = Dataset(
         "market": market(),
     },
     settings=Settings(currency="GBP"),
-    findings=(Finding("W_NEW", WARNING, "new warning", "fix"),),
+    findings=(Finding("W_NEW", Severity.WARNING, "new warning", "fix"),),
     sources=(SourceFile("q2q3.xlsx", "3" * 64, 30),),
 )
 

@@ -27,6 +27,7 @@ such rule, a rule not totalling 100, a blank ``allocate_by``) stays on ``Unalloc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -63,10 +64,20 @@ ALLOCATION_COLUMNS = {
     "source_file": "str", "source_sheet": "str", "source_row": "int64",
 }
 
-STATUS_OK = "ok"
-STATUS_NO_USAGE = "no usage data"
-STATUS_NO_COST = "no cost data"
-STATUS_UNALLOCATED = "unallocated"
+
+
+class CostStatus(StrEnum):
+    """``status`` of :func:`cost_per_user`: whether a cost per user could be computed."""
+
+    OK = "ok"
+    NO_USAGE_DATA = "no usage data"  # cost but no users in the quarter
+    NO_COST_DATA = "no cost data"  # users but no cost lines
+    UNALLOCATED = "unallocated"  # the Unallocated line: shared cost no method could spread
+
+
+# The old names, for valuelib.ask, valuelib.present and CostExplanation.text (other branches
+# are rewriting them); new code reads CostStatus.
+STATUS_OK, STATUS_NO_USAGE, STATUS_NO_COST, STATUS_UNALLOCATED = CostStatus
 
 
 def _cost_lines(dataset: Dataset, quarter: str | None) -> pd.DataFrame:
@@ -391,8 +402,9 @@ def _cost_per_user(totals: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
     status = np.select(
         [m["service"].eq(UNALLOCATED).to_numpy(dtype=bool), m["total_cost"].isna().to_numpy(),
          ~has_users],
-        [STATUS_UNALLOCATED, STATUS_NO_COST, STATUS_NO_USAGE], STATUS_OK)
-    ok = status == STATUS_OK
+        [CostStatus.UNALLOCATED, CostStatus.NO_COST_DATA, CostStatus.NO_USAGE_DATA],
+        CostStatus.OK)
+    ok = status == CostStatus.OK
     per_month = m["users"].to_numpy(dtype=float) * MONTHS_PER_QUARTER
     out = m.assign(
         cost_per_user_month=np.where(ok, ratio(m["total_cost"], per_month), np.nan),
@@ -479,7 +491,7 @@ def showback(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
         "users": m["users"],
         "share_pct": share * 100,
         "cost": m["total_cost"] * share,
-        "basis": pd.Series(np.where(no_usage, STATUS_NO_USAGE, "users"), dtype="str"),
+        "basis": pd.Series(np.where(no_usage, CostStatus.NO_USAGE_DATA, "users"), dtype="str"),
     })
     return out.sort_values(["quarter", "service", "business_unit"], ignore_index=True)
 
@@ -499,7 +511,7 @@ class CostExplanation:
     users: float
     cost_per_user_month: float
     comparable_cost_per_user_month: float
-    status: str
+    status: CostStatus
     lines: pd.DataFrame
     currency: str = "USD"
 
@@ -555,6 +567,6 @@ def explain_cost(dataset: Dataset, service: str, quarter: str) -> CostExplanatio
         cost_per_user_month=float(row["cost_per_user_month"].iloc[0]) if len(row) else np.nan,
         comparable_cost_per_user_month=(
             float(row["comparable_cost_per_user_month"].iloc[0]) if len(row) else np.nan),
-        status=str(row["status"].iloc[0]) if len(row) else STATUS_NO_COST,
+        status=CostStatus(row["status"].iloc[0]) if len(row) else CostStatus.NO_COST_DATA,
         lines=lines[cols], currency=dataset.settings.currency,
     )

@@ -21,7 +21,7 @@ import pandas as pd
 from . import parse
 from .model import Dataset, Finding, Settings, SourceFile, table_keys
 from .readers import RawSheet, read_file
-from .rules import severity
+from .rules import Code, severity
 from .schema import (
     COST_POOL_WORDS,
     METHODS_IN_WORDS,
@@ -254,7 +254,7 @@ def _finding(code: str, message: str, fix: str, *, file: str = "", sheet: str = 
     # Messages are built by concatenation or f-strings with the data as arguments, never by
     # str.format / % over text that holds user data (a header "{value:>2000000000}" would
     # otherwise build a 2-billion-character string).
-    return Finding(code, severity(code), _shown(message, MESSAGE_CHARS), fix, file,
+    return Finding(Code(code), severity(code), _shown(message, MESSAGE_CHARS), fix, file,
                    _shown(sheet, VALUE_CHARS), row, _shown(column, VALUE_CHARS),
                    _shown(value, VALUE_CHARS))
 

@@ -9,6 +9,8 @@ data.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import numpy as np
 import pandas as pd
 
@@ -16,7 +18,31 @@ from . import costing
 from .frames import latest_quarter, table
 from .model import Dataset, latest_complete_quarter
 
-PRICE_ON_REQUEST = "price on request"  # the verdict of an offer whose price is not published
+
+class Verdict(StrEnum):
+    """The internal service against one offer (``verdict`` of :func:`compare_offers`)."""
+
+    CHEAPER = "cheaper"  # in-house costs less per user than the offer
+    DEARER = "dearer"
+    SAME = "same"  # within SAME_TOLERANCE_PCT of the offer's price
+    PRICE_ON_REQUEST = "price on request"  # the offer publishes no price: kept, never compared
+    NO_INTERNAL_COST = "no internal cost"
+    NO_OFFER_PRICE = "no offer price"
+
+
+COMPARED = (Verdict.CHEAPER, Verdict.DEARER, Verdict.SAME)  # verdicts that compare two prices
+PRICE_ON_REQUEST = Verdict.PRICE_ON_REQUEST  # for valuelib.ask (being rewritten meanwhile)
+
+
+class AvailabilityVerdict(StrEnum):
+    """The offer's availability against the service's target."""
+
+    HIGHER = "offer higher"
+    LOWER = "offer lower"
+    SAME = "same"  # within AVAILABILITY_SAME percentage points
+    UNKNOWN = "unknown"
+
+
 SAME_TOLERANCE_PCT = 1.0  # within 1 % of the offer's price counts as the same price
 AVAILABILITY_SAME = 0.005  # percentage points
 
@@ -61,13 +87,15 @@ def _compare(cpu: pd.DataFrame, market: pd.DataFrame, services: pd.DataFrame,
     on_request = m["price_on_request"].fillna(False).to_numpy(dtype=bool) & np.isnan(price)
     verdict = np.select(
         [on_request, np.isnan(inside), np.isnan(price), same, diff < 0],
-        [PRICE_ON_REQUEST, "no internal cost", "no offer price", "same", "cheaper"], "dearer")
+        [Verdict.PRICE_ON_REQUEST, Verdict.NO_INTERNAL_COST, Verdict.NO_OFFER_PRICE,
+         Verdict.SAME, Verdict.CHEAPER], Verdict.DEARER)
     target = m["availability_target"].to_numpy(dtype=float)
     offered = m["availability"].to_numpy(dtype=float)
     gap = offered - target
     availability_verdict = np.select(
         [np.isnan(gap), np.abs(gap) <= AVAILABILITY_SAME, gap > 0],
-        ["unknown", "same", "offer higher"], "offer lower")
+        [AvailabilityVerdict.UNKNOWN, AvailabilityVerdict.SAME, AvailabilityVerdict.HIGHER],
+        AvailabilityVerdict.LOWER)
     out = pd.DataFrame({
         "quarter": pd.Series(quarter, index=m.index, dtype="str"),
         "service": m["service"],
@@ -89,7 +117,7 @@ def _compare(cpu: pd.DataFrame, market: pd.DataFrame, services: pd.DataFrame,
         "includes": m["includes"],
         "source": m["source"],
         "as_of": m["as_of"],
-        "internal_status": m["status"].fillna(costing.STATUS_NO_COST).astype("str"),
+        "internal_status": m["status"].fillna(costing.CostStatus.NO_COST_DATA).astype("str"),
     })
     return out[COMPARISON_COLUMNS].sort_values(["service", "price_per_user_month", "offer"],
                                                ignore_index=True)

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
 
 import pandas as pd
 
 from .schema import SETTINGS_DEFAULTS, SHEETS, SOURCE_DTYPES
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+class Severity(StrEnum):
+    """How bad a finding is; errors block publishing. Listed most severe first."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
 
 # Columns every typed table carries so any number can be traced to its rows.
 SOURCE_COLUMNS = tuple(SOURCE_DTYPES)
@@ -28,8 +35,8 @@ class Finding:
     """One validation result. ``row`` is the row number Excel shows (header row included);
     ``None`` where the finding is about a whole file, sheet or column."""
 
-    code: str
-    severity: str
+    code: str  # a rules.Code (a stored finding keeps the code it was saved with)
+    severity: Severity
     message: str
     fix: str
     file: str = ""
@@ -43,7 +50,7 @@ class Finding:
 
     @property
     def is_error(self) -> bool:
-        return self.severity == ERROR
+        return self.severity == Severity.ERROR
 
     @property
     def location(self) -> str:
@@ -122,7 +129,7 @@ class Dataset:
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == WARNING)
+        return tuple(f for f in self.findings if f.severity == Severity.WARNING)
 
     @property
     def publishable(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import numpy as np
 import pandas as pd
 
@@ -9,49 +11,77 @@ from . import costing
 from .frames import UNALLOCATED, ratio, table
 from .model import Dataset
 
-INVEST = "Invest"
-OPTIMIZE = "Optimize"
-TOLERATE = "Tolerate"
-REPLACE = "Replace or retire"
-QUADRANTS = (INVEST, OPTIMIZE, TOLERATE, REPLACE)
+
+class Quadrant(StrEnum):
+    """Where a service sits by value score and cost per user (medians of your services)."""
+
+    INVEST = "Invest"  # high value, low cost
+    OPTIMIZE = "Optimize"  # high value, high cost
+    TOLERATE = "Tolerate"  # low value, low cost
+    REPLACE = "Replace or retire"  # low value, high cost
+
+
+class MarketPosition(StrEnum):
+    """What the Market sheet says about buying a service instead (None: an offer is cheaper,
+    or no market data at all)."""
+
+    CHEAPER_IN_HOUSE = "cheaper in-house"  # than every offer that fits its users
+    NO_OFFER = "no offer"  # the Market sheet has no priced offer that fits
+
+
+class Placement(StrEnum):
+    """``status`` of :func:`cost_vs_value`: placed, or why not."""
+
+    PLACED = "placed"
+    NO_VALUE_SCORE = "no value score"
+    NO_USAGE_DATA = costing.CostStatus.NO_USAGE_DATA.value
+    NO_COST_DATA = costing.CostStatus.NO_COST_DATA.value
+
+
+# The old names, for valuelib.ask and the workbook export (other branches are rewriting them);
+# new code reads Quadrant.
+INVEST, OPTIMIZE, TOLERATE, REPLACE = Quadrant
+QUADRANTS = tuple(Quadrant)
 
 SUGGESTIONS = {
-    INVEST: "Value above and cost per user below the median of your services: protect it and "
-            "consider offering it more widely.",
-    OPTIMIZE: "Value and cost per user both above the median of your services: keep it and "
-              "look for savings in licences, contracts or a market offer.",
-    TOLERATE: "Value and cost per user both below the median of your services: keep it running "
-              "at minimum effort and revisit if its cost grows.",
-    REPLACE: "Value below and cost per user above the median of your services: replace it with "
-             "a market offer or retire it.",
+    Quadrant.INVEST: "Value above and cost per user below the median of your services: "
+                     "protect it and consider offering it more widely.",
+    Quadrant.OPTIMIZE: "Value and cost per user both above the median of your services: keep "
+                       "it and look for savings in licences, contracts or a market offer.",
+    Quadrant.TOLERATE: "Value and cost per user both below the median of your services: keep "
+                       "it running at minimum effort and revisit if its cost grows.",
+    Quadrant.REPLACE: "Value below and cost per user above the median of your services: "
+                      "replace it with a market offer or retire it.",
 }
 # The same advice where the market says buying is no answer: the service is cheaper in-house
 # than every offer that fits its users, or the Market sheet has no offer for it.
-CHEAPER_IN_HOUSE, NO_OFFER = "cheaper in-house", "no offer"
 _MARKET_ADVICE = {
-    (OPTIMIZE, CHEAPER_IN_HOUSE): "Value and cost per user both above the median of your "
-        "services: keep it and look for savings in licences and contracts; it already costs "
-        "less than every market offer that fits.",
-    (OPTIMIZE, NO_OFFER): "Value and cost per user both above the median of your services: "
-        "keep it and look for savings in licences and contracts (no market offer to compare).",
-    (REPLACE, CHEAPER_IN_HOUSE): "Value below and cost per user above the median of your "
-        "services, yet cheaper than every market offer that fits: review its scope or retire "
-        "it.",
-    (REPLACE, NO_OFFER): "Value below and cost per user above the median of your services, and "
-        "no market offer for it: review its scope or retire it.",
+    (Quadrant.OPTIMIZE, MarketPosition.CHEAPER_IN_HOUSE):
+        "Value and cost per user both above the median of your services: keep it and look for "
+        "savings in licences and contracts; it already costs less than every market offer "
+        "that fits.",
+    (Quadrant.OPTIMIZE, MarketPosition.NO_OFFER):
+        "Value and cost per user both above the median of your services: keep it and look for "
+        "savings in licences and contracts (no market offer to compare).",
+    (Quadrant.REPLACE, MarketPosition.CHEAPER_IN_HOUSE):
+        "Value below and cost per user above the median of your services, yet cheaper than "
+        "every market offer that fits: review its scope or retire it.",
+    (Quadrant.REPLACE, MarketPosition.NO_OFFER):
+        "Value below and cost per user above the median of your services, and no market offer "
+        "for it: review its scope or retire it.",
 }
 
 
 def advice(quadrant: str | None, market_position: str | None = None) -> str | None:
-    """The one-sentence suggestion for a quadrant, given the service's market position
-    (``CHEAPER_IN_HOUSE``, ``NO_OFFER`` or None: an offer is cheaper, or no market data)."""
+    """The one-sentence suggestion for a quadrant, given the service's
+    :class:`MarketPosition` (None: an offer is cheaper, or no market data)."""
     if quadrant is None:
         return None
     return _MARKET_ADVICE.get((quadrant, market_position), SUGGESTIONS.get(quadrant))
 
 
 def _market_positions(cpu: pd.DataFrame, offers: pd.DataFrame | None) -> pd.Series:
-    """Per cpu row: CHEAPER_IN_HOUSE, NO_OFFER or None (see :func:`advice`). With no market
+    """Per cpu row: a MarketPosition or None (see :func:`advice`). With no market
     data at all nothing is known, so every row is None."""
     if offers is None or offers.empty:
         return pd.Series([None] * len(cpu), index=cpu.index, dtype=object)
@@ -64,8 +94,8 @@ def _market_positions(cpu: pd.DataFrame, offers: pd.DataFrame | None) -> pd.Seri
             & (j["max_users"].isna() | (j["users"] <= j["max_users"])))
     cheapest = j[fits].groupby("index")["price_per_user_month"].min().reindex(cpu.index)
     inside = cpu["comparable_cost_per_user_month"]
-    out = np.where(cheapest.isna(), NO_OFFER,
-                   np.where(inside < cheapest, CHEAPER_IN_HOUSE, None))
+    out = np.where(cheapest.isna(), MarketPosition.NO_OFFER,
+                   np.where(inside < cheapest, MarketPosition.CHEAPER_IN_HOUSE, None))
     return pd.Series(out, index=cpu.index, dtype=object)
 
 
@@ -148,11 +178,12 @@ def _cost_vs_value(cpu: pd.DataFrame, scores: pd.DataFrame, carry_forward: bool,
     high_cost = (cost > cost_median).to_numpy(dtype=bool)
     quadrant = np.select(
         [high_value & ~high_cost, high_value & high_cost, ~high_value & ~high_cost],
-        [INVEST, OPTIMIZE, TOLERATE], REPLACE).astype(object)
+        [Quadrant.INVEST, Quadrant.OPTIMIZE, Quadrant.TOLERATE], Quadrant.REPLACE
+    ).astype(object)
     quadrant[~placed] = None
-    status = np.where(placed, "placed",
-                      np.where(m["status"].eq(costing.STATUS_OK).to_numpy(dtype=bool),
-                               "no value score", m["status"].to_numpy(dtype=object)))
+    status = np.where(placed, Placement.PLACED,
+                      np.where(m["status"].eq(costing.CostStatus.OK).to_numpy(dtype=bool),
+                               Placement.NO_VALUE_SCORE, m["status"].to_numpy(dtype=object)))
     return pd.DataFrame({
         "quarter": m["quarter"], "service": m["service"],
         "value_score": score, "value_quarter": m["value_quarter"].astype("str"),

@@ -21,7 +21,8 @@ from typing import IO
 import pandas as pd
 import python_calamine
 
-from .model import ERROR, Finding
+from .model import Finding
+from .rules import severity
 
 # A sheet bigger than this is refused before it is read (docs/decisions.md, "Upload limits"):
 # calamine holds a sheet as a dense rows × columns range (about 32 bytes a cell, then a Python
@@ -97,7 +98,7 @@ class ReadResult:
 
 
 def _refuse(file: str, code: str, message: str, fix: str) -> ReadResult:
-    return ReadResult(findings=(Finding(code, ERROR, message, fix, file=file),))
+    return ReadResult(findings=(Finding(code, severity(code), message, fix, file=file),))
 
 
 def read_file(name: str, data: bytes) -> ReadResult:
@@ -160,7 +161,7 @@ def _zip_problem(name: str, data: bytes) -> ReadResult | None:
 
 def _too_large(name: str, sheet: str, extent: SheetExtent) -> ReadResult:
     return ReadResult(findings=(Finding(
-        "FILE_TOO_LARGE", ERROR,
+        "FILE_TOO_LARGE", severity("FILE_TOO_LARGE"),
         f"Sheet '{sheet[:100]}' reaches row {extent.rows:,} and column "
         f"{_index_to_letters(extent.columns) or 'A'} ({extent.columns:,} columns): "
         f"{extent.cells:,} cells, beyond the {MAX_CELLS:,} cells (and {MAX_ROWS:,} rows) "
@@ -172,7 +173,7 @@ def _too_large(name: str, sheet: str, extent: SheetExtent) -> ReadResult:
 def _long_cell(name: str, sheet: str) -> ReadResult:
     where = f"Sheet '{sheet[:100]}' has" if sheet else "The workbook has"
     return ReadResult(findings=(Finding(
-        "FILE_TOO_LARGE", ERROR,
+        "FILE_TOO_LARGE", severity("FILE_TOO_LARGE"),
         f"{where} a cell longer than the {MAX_CELL_CHARS:,} characters Excel allows in one "
         "cell; the workbook was not opened.",
         "Find the cell (it may be pasted data or an export gone wrong), shorten it, save and "

@@ -1,24 +1,28 @@
 """Every validation rule: a stable code, its severity and a human title.
 
 Codes never change meaning once published (saved findings and tests refer to them). The docs
-page and the golden-file test enumerate this table.
+page and the golden-file test enumerate this table. The table is the one list of codes:
+:class:`Code` (a ``StrEnum``, so a code compares equal to its text) is generated from it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from .model import ERROR, INFO, WARNING
+from .model import Severity
+
+ERROR, WARNING, INFO = Severity  # short names for the table below
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str
-    severity: str
+    severity: Severity
     title: str
 
 
-RULES: tuple[Rule, ...] = (
+_TABLE: tuple[Rule, ...] = (
     # files
     Rule("FILE_EMPTY", ERROR, "The file is empty"),
     Rule("FILE_UNREADABLE", ERROR, "Not a readable spreadsheet (damaged, truncated or another "
@@ -68,8 +72,14 @@ RULES: tuple[Rule, ...] = (
     Rule("PERIODS_DO_NOT_OVERLAP", WARNING, "Support and cost data cover different quarters"),
 )
 
-RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+# Code.FILE_EMPTY == "FILE_EMPTY": one member per rule, in the table's order.
+Code = StrEnum("Code", [(rule.code, rule.code) for rule in _TABLE], module=__name__)
+Code.__doc__ = "Every finding code: the rules table's codes, as an enumeration."
+
+RULES: tuple[Rule, ...] = tuple(Rule(Code(r.code), r.severity, r.title) for r in _TABLE)
+RULES_BY_CODE: dict[Code, Rule] = {rule.code: rule for rule in RULES}
 
 
-def severity(code: str) -> str:
+def severity(code: str) -> Severity:
+    """The severity of a finding code (a KeyError for a code with no rule: add it here)."""
     return RULES_BY_CODE[code].severity

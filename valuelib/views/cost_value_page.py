@@ -60,7 +60,8 @@ def _medians_sentence(f: Facts, placed: pd.DataFrame) -> str:
 
 def _value_title(f: Facts, placed: pd.DataFrame) -> str:
     counts = placed["quadrant"].value_counts()
-    invest, replace = counts.get(portfolio.INVEST, 0), counts.get(portfolio.REPLACE, 0)
+    invest = counts.get(portfolio.Quadrant.INVEST, 0)
+    replace = counts.get(portfolio.Quadrant.REPLACE, 0)
     if placed.empty:
         return f"Cost vs value, {f.quarter_label}"
     invest_verb = "is" if invest == 1 else "are"
@@ -82,7 +83,7 @@ def _value_chart(f: Facts, size_by: str, presentation: bool = False) -> go.Figur
 def _cost_value(f: Facts, size_by: str) -> CostValueView:
     frame = f.cost_value
     placed = frame[frame["quadrant"].notna()]
-    order = {q: i for i, q in enumerate(portfolio.QUADRANTS)}
+    order = {q: i for i, q in enumerate(portfolio.Quadrant)}
     ranked = frame.assign(_q=frame["quadrant"].map(order).fillna(len(order))).sort_values(
         ["_q", "value_score"], ascending=[True, False]) if len(frame) else frame
     rows = [{

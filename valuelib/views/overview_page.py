@@ -142,7 +142,7 @@ def _cost_headlines(f: Facts) -> list[Headline]:
 def _compared(f: Facts) -> pd.DataFrame:
     """Services with an applicable, priced offer (and an in-house cost per user)."""
     s = f.services
-    return s[s["verdict"].isin(["cheaper", "dearer", "same"])]
+    return s[s["verdict"].isin(market.COMPARED)]
 
 
 def _market_headlines(f: Facts) -> list[Headline]:
@@ -154,8 +154,8 @@ def _market_headlines(f: Facts) -> list[Headline]:
         return [Headline("Compared with the market", "no offers" if f.has_cost_data
                          else NO_COST_DATA, sentence=why)]
     n = len(compared)
-    cheaper = compared[compared["verdict"] == "cheaper"]
-    dearer = compared[compared["verdict"] == "dearer"]
+    cheaper = compared[compared["verdict"] == market.Verdict.CHEAPER]
+    dearer = compared[compared["verdict"] == market.Verdict.DEARER]
     cheaper_text = (f"{fmt_list(cheaper['service'])} cost less in-house than the cheapest "
                     "applicable offer, like for like." if len(cheaper)
                     else "No service costs less in-house than its cheapest offer.")
@@ -260,12 +260,12 @@ def _market_sentences(f: Facts) -> list[str]:
 def _quadrant_sentences(f: Facts) -> list[str]:
     """'Invest (high value, low cost per user): Email & Productivity, Payroll and …'."""
     placed = f.services[f.services["quadrant"].notna()]
-    meaning = {portfolio.INVEST: "high value, low cost per user",
-               portfolio.OPTIMIZE: "high value, high cost per user",
-               portfolio.TOLERATE: "low value, low cost per user",
-               portfolio.REPLACE: "low value, high cost per user"}
+    meaning = {portfolio.Quadrant.INVEST: "high value, low cost per user",
+               portfolio.Quadrant.OPTIMIZE: "high value, high cost per user",
+               portfolio.Quadrant.TOLERATE: "low value, low cost per user",
+               portfolio.Quadrant.REPLACE: "low value, high cost per user"}
     return [f"{q} ({meaning[q]}): {fmt_list(placed.loc[placed['quadrant'] == q, 'service'])}."
-            for q in portfolio.QUADRANTS if (placed["quadrant"] == q).any()]
+            for q in portfolio.Quadrant if (placed["quadrant"] == q).any()]
 
 
 def _market_title(f: Facts) -> str:
@@ -273,7 +273,7 @@ def _market_title(f: Facts) -> str:
     compared = _compared(f)
     if compared.empty:
         return f"Cost per user per month in {f.quarter_label}"
-    dearer = compared[compared["verdict"] == "dearer"]
+    dearer = compared[compared["verdict"] == market.Verdict.DEARER]
     if dearer.empty:
         return (f"All {len(compared)} services with a market offer cost less in-house (or "
                 "about the same)")
@@ -304,8 +304,9 @@ SERVICES_MEASURES = {
     "In-house − offer per user per month": "difference_per_user_month",
     "Value score": "value_score",
 }
-VERDICT_WORDS = {"cheaper": "cheaper", "dearer": "dearer", "same": "about the same",
-                 market.PRICE_ON_REQUEST: "not compared (price on request)"}
+VERDICT_WORDS = {market.Verdict.CHEAPER: "cheaper", market.Verdict.DEARER: "dearer",
+                 market.Verdict.SAME: "about the same",
+                 market.Verdict.PRICE_ON_REQUEST: "not compared (price on request)"}
 
 
 def _services_table(f: Facts) -> Table:

@@ -159,10 +159,10 @@ def _service_headlines(f: Facts, service: str | None, row: pd.Series | None,
         why = (f"{service} has no cost lines or users in {f.quarter_label}." if service
                else "No services in this data.")
         return [Headline("Cost per user per month", NO_COST_DATA, sentence=why)]
-    if row.status == costing.STATUS_OK:
+    if row.status == costing.CostStatus.OK:
         how = (f"Total cost {f.total(row.total_cost)} ÷ {fmt_number(row.users)} users ÷ 3 "
                "months.")
-    elif row.status == costing.STATUS_NO_USAGE:
+    elif row.status == costing.CostStatus.NO_USAGE_DATA:
         how = f"{service} has cost but no Usage rows in {f.quarter_label}: no usage data."
     else:
         how = f"{service}: {row.status} in {f.quarter_label}."
@@ -214,7 +214,7 @@ def _service_sentence(f: Facts, service: str | None, row: pd.Series | None) -> s
     text = f"{service} cost {f.total(row.total_cost)} in {f.quarter_label}"
     if f.unit is not None:
         text = f"{f.unit}'s share of {service} cost {f.total(row.total_cost)} in {f.quarter_label}"
-    if row.status == costing.STATUS_OK:
+    if row.status == costing.CostStatus.OK:
         text += (f": {f.per_user(row.cost_per_user_month)} per user per month for "
                  f"{fmt_count(row.users, 'user')}")
     else:

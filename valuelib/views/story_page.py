@@ -124,12 +124,13 @@ def _value_step(f: Facts) -> StoryStep | None:
     placed = f.cost_value[f.cost_value["quadrant"].notna()]
     if placed.empty:
         return None
-    order = [portfolio.INVEST, portfolio.REPLACE, portfolio.OPTIMIZE, portfolio.TOLERATE]
+    quadrant = portfolio.Quadrant
+    order = [quadrant.INVEST, quadrant.REPLACE, quadrant.OPTIMIZE, quadrant.TOLERATE]
     present = [q for q in order if (placed["quadrant"] == q).any()]
     bullets = tuple(f"{q}: {fmt_list(placed.loc[placed['quadrant'] == q, 'service'])}"
                     for q in present[:3])
     # the services that call for action, each with the advice that follows its market result
-    acting = placed[placed["quadrant"].isin([portfolio.REPLACE, portfolio.OPTIMIZE])]
+    acting = placed[placed["quadrant"].isin([quadrant.REPLACE, quadrant.OPTIMIZE])]
     suggestions = [f"{r.service}: {r.suggestion}" for r in acting.itertuples(index=False)]
     return StoryStep("value", _value_title(f, placed) + ".",
                      _value_chart(f, "users", presentation=True), bullets,
