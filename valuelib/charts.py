@@ -29,6 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .parse import quarter_label
+from .portfolio import Quadrant
 from .present.formatting import (
     CURRENCY_SYMBOLS,
     fmt_count,
@@ -38,7 +39,7 @@ from .present.formatting import (
     fmt_percent,
 )
 from .safe_text import html
-from .schema import BLOCK_WARN_PERCENT, TBM_COST_POOLS
+from .schema import BLOCK_WARN_PERCENT, TBM_COST_POOLS, WorkClass
 
 # ---- palette ---------------------------------------------------------------------------------
 
@@ -61,17 +62,17 @@ OKABE_ITO = (BLUE, ORANGE, BLUISH_GREEN, VERMILLION, SKY_BLUE, REDDISH_PURPLE, Y
 # One colour per work class, on every chart: reactive is the warm "firefighting" colour,
 # proactive the green the dashboard hopes to see grow.
 CLASS_COLORS: dict[str, str] = {
-    "reactive": VERMILLION,
-    "proactive": BLUISH_GREEN,
-    "routine": SKY_BLUE,
-    "unclassified": LIGHT_GREY,
+    WorkClass.REACTIVE: VERMILLION,
+    WorkClass.PROACTIVE: BLUISH_GREEN,
+    WorkClass.ROUTINE: SKY_BLUE,
+    WorkClass.UNCLASSIFIED: LIGHT_GREY,
 }
 
 QUADRANT_COLORS: dict[str, str] = {
-    "Invest": BLUISH_GREEN,
-    "Optimize": BLUE,
-    "Tolerate": ORANGE,
-    "Replace or retire": VERMILLION,
+    Quadrant.INVEST: BLUISH_GREEN,
+    Quadrant.OPTIMIZE: BLUE,
+    Quadrant.TOLERATE: ORANGE,
+    Quadrant.REPLACE: VERMILLION,
 }
 
 POOL_COLORS: dict[str, str] = dict(zip(TBM_COST_POOLS, (
@@ -585,17 +586,17 @@ def proactive_trend(share: pd.DataFrame, *, by: str = "quarter", fiscal_year_sta
         x=x, y=y, mode="lines+markers+text" if few else "lines+markers", name="Proactive share",
         text=[fmt_percent(v, 0) for v in y] if few else None, textposition="top center",
         textfont={"size": size.annotation}, cliponaxis=False,
-        line={"color": CLASS_COLORS["proactive"], "width": size.line},
-        marker={"size": size.marker, "color": CLASS_COLORS["proactive"],
+        line={"color": CLASS_COLORS[WorkClass.PROACTIVE], "width": size.line},
+        marker={"size": size.marker, "color": CLASS_COLORS[WorkClass.PROACTIVE],
                 "symbol": ["circle-open" if b == "tickets" else "circle" for b in basis],
-                "line": {"width": 2, "color": CLASS_COLORS["proactive"]}},
+                "line": {"width": 2, "color": CLASS_COLORS[WorkClass.PROACTIVE]}},
         customdata=basis, hovertemplate="%{x}: %{y:.1f}% by %{customdata}<extra></extra>")
     by_tickets = basis == "tickets"
     if by_tickets.any():
         # an empty trace whose only job is the legend entry that explains the open markers
         fig.add_scatter(x=[None], y=[None], mode="markers", name="counted by tickets (no hours)",
                         marker={"symbol": "circle-open", "size": size.marker,
-                                "color": CLASS_COLORS["proactive"], "line": {"width": 2}})
+                                "color": CLASS_COLORS[WorkClass.PROACTIVE], "line": {"width": 2}})
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
                  legend="top" if by_tickets.any() else None, presentation=presentation)
     fig.update_yaxes(range=[0, 105], ticksuffix="%")

@@ -23,6 +23,8 @@ from .model import Dataset, Finding, Settings, SourceFile, table_keys
 from .readers import RawSheet, read_file
 from .rules import Code, severity
 from .schema import (
+    ASSIGNABLE_CLASSES,
+    ASSIGNABLE_IN_WORDS,
     COST_POOL_WORDS,
     METHODS_IN_WORDS,
     RULE_TOTAL_TEXT,
@@ -36,10 +38,10 @@ from .schema import (
     TBM_COST_POOLS,
     TICKET_PREFIX_TYPES,
     TOTAL_LABELS,
-    WORK_CLASSES,
     WORK_TYPE_CLASSES,
     Column,
     Sheet,
+    WorkClass,
     allocation_of,
     column_lookup,
     normalize_name,
@@ -1032,12 +1034,11 @@ def _classify_work(support: pd.DataFrame, work_types: pd.DataFrame
     findings = []
     classes = dict(WORK_TYPE_CLASSES)
     user_classes = work_types["class"].str.casefold().str.strip()
-    valid = user_classes.isin(WORK_CLASSES[:3])
+    valid = user_classes.isin(ASSIGNABLE_CLASSES)
     for _, row in work_types.loc[~valid & work_types["class"].notna()].iterrows():
         findings.append(_finding(
-            "BAD_OPTIONAL_VALUE", f"Class '{_shown(row['class'])}' is not reactive, proactive or "
-            "routine.",
-            "Write reactive, proactive or routine.", file=row["source_file"],
+            "BAD_OPTIONAL_VALUE", f"Class '{_shown(row['class'])}' is not {ASSIGNABLE_IN_WORDS}.",
+            f"Write {ASSIGNABLE_IN_WORDS}.", file=row["source_file"],
             sheet=row["source_sheet"], row=int(row["source_row"]), column="class",
             value=row["class"]))
     classes.update(zip(work_types.loc[valid, "work_type"].map(normalize_name),
@@ -1049,16 +1050,17 @@ def _classify_work(support: pd.DataFrame, work_types: pd.DataFrame
         prefix = support.loc[untyped, "ticket"].str.extract(r"^([A-Za-z]+)", expand=False)
         work_type = work_type.fillna(prefix.str.upper().map(TICKET_PREFIX_TYPES))
     codes, uniques = pd.factorize(work_type)
-    unique_class = np.array([classes.get(normalize_name(u), "unclassified") for u in uniques]
-                            + ["unclassified"], dtype=object)
+    unclassified = WorkClass.UNCLASSIFIED
+    unique_class = np.array([classes.get(normalize_name(u), unclassified) for u in uniques]
+                            + [unclassified], dtype=object)
     work_class = pd.Series(unique_class[np.where(codes < 0, len(uniques), codes)],
                            index=support.index, dtype="str")
-    unknown = work_type.notna() & work_class.eq("unclassified")
+    unknown = work_type.notna() & work_class.eq(unclassified)
     findings += _value_findings(
         support.assign(work_type=work_type), unknown, "work_type", "UNKNOWN_WORK_TYPE",
-        lambda shown, rows: f"Work type '{shown}' is not reactive, proactive or routine "
-        f"({rows}); it is shown as unclassified.",
-        "Add it to a 'Work types' sheet with its class (reactive, proactive or routine).")
+        lambda shown, rows: f"Work type '{shown}' is not {ASSIGNABLE_IN_WORDS} ({rows}); it is "
+        "shown as unclassified.",
+        f"Add it to a 'Work types' sheet with its class ({ASSIGNABLE_IN_WORDS}).")
     opened = support["opened"]
     month_key = opened.dt.year * 100 + opened.dt.month
     codes, uniques = pd.factorize(month_key)

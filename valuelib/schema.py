@@ -215,18 +215,30 @@ def allocation_of(allocate_by: pd.Series, rule_names: pd.Series) -> tuple[pd.Ser
     return method, key.where(is_rule)
 
 
-WORK_CLASSES = ("reactive", "proactive", "routine", "unclassified")
+class WorkClass(StrEnum):
+    """What kind of support work a ticket or time entry is."""
+
+    REACTIVE = "reactive"  # something broke: incidents, faults
+    PROACTIVE = "proactive"  # work that prevents breakage: problems, changes, patching
+    ROUTINE = "routine"  # requests: access, onboarding, password resets
+    UNCLASSIFIED = "unclassified"  # a work type no mapping names: never guessed
+
+
+WORK_CLASSES = tuple(WorkClass)  # in this order wherever classes are listed or stacked
+# The classes a "Work types" sheet may give (unclassified is what no class means).
+ASSIGNABLE_CLASSES = (WorkClass.REACTIVE, WorkClass.PROACTIVE, WorkClass.ROUTINE)
+ASSIGNABLE_IN_WORDS = f"{', '.join(ASSIGNABLE_CLASSES[:-1])} or {ASSIGNABLE_CLASSES[-1]}"
 
 # Default work type -> class mapping; extended by a "Work types" sheet. Keys normalised.
 WORK_TYPE_CLASSES: dict[str, str] = {
-    **{normalize_name(w): "reactive" for w in (
+    **{normalize_name(w): WorkClass.REACTIVE for w in (
         "incident", "break/fix", "breakfix", "outage", "fault", "issue", "help", "bug",
         "error", "failure", "help, I'm stuck", "support")},
-    **{normalize_name(w): "proactive" for w in (
+    **{normalize_name(w): WorkClass.PROACTIVE for w in (
         "problem", "change", "improvement", "CSI", "continual service improvement", "project",
         "maintenance", "preventive maintenance", "patching", "patch", "upgrade", "training",
         "review", "health check", "planning", "optimisation", "optimization")},
-    **{normalize_name(w): "routine" for w in (
+    **{normalize_name(w): WorkClass.ROUTINE for w in (
         "service request", "request", "access request", "password reset", "onboarding",
         "offboarding", "new user", "move/add/change", "how-to")},
 }
@@ -470,11 +482,11 @@ SHEETS: tuple[Sheet, ...] = (
         (
             _c("work_type", required=True, help="A work type as written in Support.",
                example="Firmware refresh"),
-            _c("class", required=True, help="reactive, proactive or routine.",
+            _c("class", required=True, help=f"{ASSIGNABLE_IN_WORDS}.",
                example="proactive"),
         ),
         optional=True,
-        help="Extends the built-in mapping of work types to reactive / proactive / routine.",
+        help=f"Extends the built-in mapping of work types to {' / '.join(ASSIGNABLE_CLASSES)}.",
         note="the user's extension of the built-in mapping; already applied to "
              "`support.work_class`",
     ),
