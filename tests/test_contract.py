@@ -3,6 +3,7 @@ allocate_by, rule names, cost pools and the rule tolerance the same way."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,8 +11,12 @@ import pandas as pd
 import pytest
 
 from tests.golden.cases import SERVICES, USAGE, xlsx
-from valuelib import cli, costing
+from valuelib import cli, costing, market, portfolio, rules
+from valuelib.costing import CostStatus
 from valuelib.ingest import empty_table, load, load_paths
+from valuelib.market import Verdict
+from valuelib.model import Severity, findings_frame
+from valuelib.portfolio import MarketPosition, Placement, Quadrant
 from valuelib.schema import (
     ALLOCATION_WORDS,
     DATETIME,
@@ -20,6 +25,8 @@ from valuelib.schema import (
     TABLE_DTYPES,
     TBM_COST_POOLS,
     AllocationMethod,
+    Table,
+    WorkClass,
     allocation_of,
     tables_markdown,
     word_keys,
@@ -158,3 +165,42 @@ def test_loaded_tables_have_the_contract_dtypes(sample, key):
     expected = {**TABLE_DTYPES[key], **SOURCE_DTYPES}
     assert {c: str(t) for c, t in dataset[key].dtypes.items()} == expected
     assert {c: str(t) for c, t in empty_table(key).dtypes.items()} == expected
+
+
+# ---- enumerations: StrEnums that frames, JSON and comparisons see as their text -------------
+
+@pytest.mark.parametrize("enum, values", [
+    (Severity, ["error", "warning", "info"]),
+    (Verdict, ["cheaper", "dearer", "same", "price on request", "no internal cost",
+               "no offer price"]),
+    (Quadrant, ["Invest", "Optimize", "Tolerate", "Replace or retire"]),
+    (Placement, ["placed", "no value score", "no usage data", "no cost data"]),
+    (CostStatus, ["ok", "no usage data", "no cost data", "unallocated"]),
+    (MarketPosition, ["cheaper in-house", "no offer"]),
+    (WorkClass, ["reactive", "proactive", "routine", "unclassified"]),
+    (AllocationMethod, ["users", "cost", "even", "tickets", "hours"]),
+    (Table, ["services", "costs", "allocation_rules", "usage", "support", "blocks", "market",
+             "value", "work_types"]),
+])
+def test_enumerations_are_their_words(enum, values):
+    assert list(enum) == values  # StrEnum: a member equals its text
+    assert json.loads(json.dumps(list(enum))) == values
+
+
+def test_the_rules_table_is_the_one_list_of_codes():
+    assert [r.code for r in rules.RULES] == list(rules.Code)
+    assert all(rules.severity(c) == r.severity for c, r in zip(rules.Code, rules.RULES,
+                                                                strict=True))
+
+
+def test_frames_and_json_hold_plain_text(sample, capsys):
+    offers = market.compare_offers(sample)
+    cvv = portfolio.cost_vs_value(sample)
+    for frame, column, enum in [(offers, "verdict", Verdict), (cvv, "quadrant", Quadrant),
+                                (cvv, "status", Placement),
+                                (findings_frame(sample.findings), "severity", Severity)]:
+        assert str(frame[column].dtype) == "str", column
+        assert set(frame[column].dropna()) <= set(enum)
+    assert cli.main(["check", "--json", str(ROOT / "tests/golden/bad_value.xlsx")]) == 1
+    finding = json.loads(capsys.readouterr().out)["findings"][0]
+    assert (finding["code"], finding["severity"]) == ("BAD_VALUE", "error")

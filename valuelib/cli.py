@@ -55,7 +55,7 @@ from . import editors, report
 from .ask import EXAMPLES, Answer, answer
 from .ingest import load_paths
 from .model import Dataset, findings_frame
-from .schema import tables_markdown
+from .schema import Table, tables_markdown
 from .template import write_template
 
 
@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="load files and list every finding")
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--json", action="store_true", help="machine-readable output")
-    check.add_argument("--kind", help="table a CSV holds when its columns don't say "
-                                      "(services, costs, usage, support, …)")
+    check.add_argument("--kind", choices=[t.value for t in Table],
+                       help="table a CSV holds when its columns don't say")
     check.set_defaults(run=_check)
     summary = commands.add_parser("summary", help="the executive summary of a quarter")
     summary.add_argument("files", nargs="+", metavar="FILE")

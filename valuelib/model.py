@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pandas as pd
 
-from .schema import SETTINGS_DEFAULTS, SHEETS, SOURCE_DTYPES
+from .schema import SETTINGS_DEFAULTS, SOURCE_DTYPES, Table
 
 
 class Severity(StrEnum):
@@ -172,5 +172,5 @@ def latest_complete_quarter(dataset: Dataset) -> str | None:
     return complete[-1] if complete else None
 
 
-def table_keys() -> tuple[str, ...]:
-    return tuple(s.key for s in SHEETS if not s.key_value)
+def table_keys() -> tuple[Table, ...]:
+    return tuple(Table)

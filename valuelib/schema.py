@@ -506,9 +506,15 @@ SHEETS: tuple[Sheet, ...] = (
 
 SHEETS_BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}
 
+# The typed tables' keys, generated from SHEETS (``Table.COSTS == "costs"``). Settings is no
+# table: it becomes Dataset.settings.
+Table = StrEnum("Table", [(s.key.upper(), s.key) for s in SHEETS if not s.key_value],
+                module=__name__)
+Table.__doc__ = "The key of each typed table of a Dataset, in the contract's order."
+
 # The typed tables ingest hands to the analytics (docs/tables.md): table -> column -> dtype.
-# Settings is no table: it becomes Dataset.settings.
-TABLE_DTYPES: dict[str, dict[str, str]] = {s.key: s.dtypes for s in SHEETS if not s.key_value}
+TABLE_DTYPES: dict[Table, dict[str, str]] = {Table(s.key): s.dtypes for s in SHEETS
+                                             if not s.key_value}
 # Columns every typed table carries so any number can be traced to its rows.
 SOURCE_DTYPES = {"source_file": "str", "source_sheet": "str", "source_row": "int64"}
 
