@@ -221,8 +221,9 @@ def _unallocated_reasons(lines: pd.DataFrame, rule_totals: pd.Series) -> np.ndar
     total = lines["rule_key"].map(rule_totals).to_numpy(dtype=float)
     total_text = np.array([f"{t:g}" for t in np.round(total, 2)], dtype=object)
     return np.select(
-        [blank, method == "users", method == "tickets", method == "hours", method == "cost",
-         method == "even", ~np.isnan(total)],
+        [blank, method == AllocationMethod.USERS, method == AllocationMethod.TICKETS,
+         method == AllocationMethod.HOURS, method == AllocationMethod.COST,
+         method == AllocationMethod.EVEN, ~np.isnan(total)],
         [f"allocate_by is blank: give {METHODS_IN_WORDS} or a rule name",
          "no usage data in " + q,
          "no support tickets with a service in " + q,

@@ -39,6 +39,7 @@ from .schema import (
     TICKET_PREFIX_TYPES,
     TOTAL_LABELS,
     WORK_TYPE_CLASSES,
+    AllocationMethod,
     Column,
     Sheet,
     WorkClass,
@@ -1015,7 +1016,8 @@ def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list
         lambda shown, rows: f"Shared lines say allocate by '{shown}', which is neither a "
         f"method nor a rule ({rows}); they stay Unallocated.", _ALLOCATION_FIX)
     # A shared line without a method is split by users: the most common and least surprising.
-    allocate_by = allocate_by.where(~(shared & costs["allocate_by"].isna()), "users")
+    allocate_by = allocate_by.where(~(shared & costs["allocate_by"].isna()),
+                                    AllocationMethod.USERS)
     allocate_by = allocate_by.fillna(costs["allocate_by"]).where(shared)
     out = costs.assign(
         quarter=quarter.astype("str"),
