@@ -63,6 +63,11 @@ MAX_LISTED_COLUMNS = 5
 
 _ALLOCATION_FIX = f"Use {METHODS_IN_WORDS}, or a rule from the Allocation rules sheet."
 
+
+def _unknown_allocation(shown: str, rows: str) -> str:
+    return (f"Shared lines say allocate by '{shown}', which is neither a method nor a rule "
+            f"({rows}); they stay Unallocated.")
+
 FileInput = tuple[str, bytes | BinaryIO]
 
 
@@ -1013,8 +1018,7 @@ def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list
     unknown_method = shared & costs["allocate_by"].notna() & allocate_by.isna()
     findings += _value_findings(
         costs, unknown_method, "allocate_by", "UNKNOWN_ALLOCATION",
-        lambda shown, rows: f"Shared lines say allocate by '{shown}', which is neither a "
-        f"method nor a rule ({rows}); they stay Unallocated.", _ALLOCATION_FIX)
+        _unknown_allocation, _ALLOCATION_FIX)
     # A shared line without a method is split by users: the most common and least surprising.
     allocate_by = allocate_by.where(~(shared & costs["allocate_by"].isna()),
                                     AllocationMethod.USERS)
@@ -1225,8 +1229,7 @@ def _recheck_allocations(costs: pd.DataFrame, rules: pd.DataFrame
     costs = costs.assign(allocate_by=rule.where(rule.notna(), given).astype("str"))
     return costs, _value_findings(
         costs, unknown, "allocate_by", "UNKNOWN_ALLOCATION",
-        lambda value, rows: f"Shared lines say allocate by '{value}', which is neither a "
-        f"method nor a rule ({rows}); they stay Unallocated.", _ALLOCATION_FIX)
+        _unknown_allocation, _ALLOCATION_FIX)
 
 
 def _rule_spellings(rules: pd.DataFrame) -> dict[str, str]:
