@@ -75,13 +75,14 @@ def test_rule_names_match_the_same_in_ingest_and_costing(written):
         "CRM": pytest.approx(600), "Email & Productivity": pytest.approx(400)}
 
 
-def test_an_unknown_word_is_warned_and_stays_unallocated_in_both():
-    dataset = _load("vibes")
+@pytest.mark.parametrize("written", ["vibes", "split"])  # split: even? by what? never guessed
+def test_an_unknown_word_is_warned_and_stays_unallocated_in_both(written):
+    dataset = _load(written)
     (finding,) = [f for f in dataset.findings if f.code == "UNKNOWN_ALLOCATION"]
     assert "users, cost, even, tickets, hours" in finding.fix
     rows = costing.allocations(dataset, include_direct=False)
     assert rows["service"].tolist() == ["Unallocated"]
-    assert "no allocation rule named 'vibes'" in rows["reason"].iloc[0]
+    assert f"no allocation rule named '{written}'" in rows["reason"].iloc[0]
 
 
 def test_a_rule_named_like_a_method_word_is_the_rule():

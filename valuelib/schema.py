@@ -160,7 +160,6 @@ COST_POOL_WORDS: dict[str, str] = {
 }
 
 
-
 def word_keys(text: pd.Series) -> pd.Series:
     """Match key for words people type into cells (allocation methods, rule names, cost
     pools): lower case without spaces, punctuation, ``_`` or ``-`` (``Network-split`` and
