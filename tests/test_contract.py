@@ -205,3 +205,10 @@ def test_frames_and_json_hold_plain_text(sample, capsys):
     assert cli.main(["check", "--json", str(ROOT / "tests/golden/bad_value.xlsx")]) == 1
     finding = json.loads(capsys.readouterr().out)["findings"][0]
     assert (finding["code"], finding["severity"]) == ("BAD_VALUE", "error")
+
+
+def test_dataset_table_keys_are_plain_text(sample):
+    """Streamlit coerces enum options: a selectbox over a mix of Table members and text fails."""
+    assert {type(k) for k in sample.tables} == {str}
+    assert {type(k) for k in TABLE_DTYPES} == {str}
+    assert list(sample.tables) == list(Table)

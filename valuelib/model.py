@@ -172,5 +172,6 @@ def latest_complete_quarter(dataset: Dataset) -> str | None:
     return complete[-1] if complete else None
 
 
-def table_keys() -> tuple[Table, ...]:
-    return tuple(Table)
+def table_keys() -> tuple[str, ...]:
+    """The keys of Dataset.tables, as plain text (see schema.TABLE_DTYPES)."""
+    return tuple(t.value for t in Table)

@@ -512,8 +512,9 @@ Table = StrEnum("Table", [(s.key.upper(), s.key) for s in SHEETS if not s.key_va
 Table.__doc__ = "The key of each typed table of a Dataset, in the contract's order."
 
 # The typed tables ingest hands to the analytics (docs/tables.md): table -> column -> dtype.
-TABLE_DTYPES: dict[Table, dict[str, str]] = {Table(s.key): s.dtypes for s in SHEETS
-                                             if not s.key_value}
+# Keyed by plain text, as Dataset.tables is: a widget given a mix of enum members and text
+# (Streamlit coerces enum options) would fail.
+TABLE_DTYPES: dict[str, dict[str, str]] = {t.value: SHEETS_BY_KEY[t].dtypes for t in Table}
 # Columns every typed table carries so any number can be traced to its rows.
 SOURCE_DTYPES = {"source_file": "str", "source_sheet": "str", "source_row": "int64"}
 
