@@ -1,0 +1,250 @@
+"""The words of the executive summary and of a cost explanation.
+
+The analytics (:mod:`valuelib.summary`, :func:`valuelib.costing.explain_cost`) return numbers;
+these functions word them for the command line, answers and handouts, every figure written
+through the measure registry, so the text says what the pages say.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .. import costing
+from ..frames import UNALLOCATED
+from ..summary import ExecutiveSummary
+from .formatting import fmt_count, fmt_date, fmt_hours, fmt_points, is_missing
+from .measures import MEASURES, fmt_measure, measure
+
+# ---- the executive summary -------------------------------------------------------------------
+
+
+def summary_notes(s: ExecutiveSummary) -> tuple[str, ...]:
+    """Plain sentences about the summary's gaps: unallocated cost, services without users,
+    cost or a value score, quarters whose proactive share is by ticket count."""
+    notes = []
+    if s.unallocated_lines:
+        notes.append(f"{fmt_count(s.unallocated_lines, 'shared cost line')} "
+                     f"({fmt_measure('total_cost', s.unallocated_cost, s.currency)}) could not "
+                     "be allocated and stay on Unallocated.")
+    services = s.services
+    for status, words in ((costing.STATUS_NO_USAGE, "have cost but no usage data"),
+                          (costing.STATUS_NO_COST, "have users but no cost lines")):
+        names = services.loc[services["status"] == status, "service"].tolist()
+        if names:
+            notes.append(f"{fmt_count(len(names), 'service')} {words}: {', '.join(names)}.")
+    real = services[services["service"] != UNALLOCATED]
+    no_value = int(real["value_score"].isna().sum())
+    if len(real) and no_value:
+        notes.append(f"{fmt_count(no_value, 'service')} without a value score.")
+    tickets = s.proactive.loc[s.proactive["basis"] == "tickets", "quarter"].tolist()
+    if tickets:
+        notes.append("Proactive share by ticket count (no hours) in " + ", ".join(tickets) + ".")
+    return tuple(notes)
+
+
+def summary_json(s: ExecutiveSummary) -> dict:
+    """The summary as JSON-safe Python: the figures as numbers (``ExecutiveSummary.to_dict``),
+    the notes, and the label, unit and meaning of every measure it carries (from the registry,
+    as the pages and the workbook name them)."""
+    out = s.to_dict()
+    out["notes"] = list(summary_notes(s))
+    keys = [*s.services.columns, *s.proactive.columns, *s.blocks.columns, "total_cost"]
+    out["measures"] = {k: {"label": MEASURES[k].label, "unit": str(MEASURES[k].unit),
+                           "definition": MEASURES[k].definition}
+                       for k in dict.fromkeys(keys) if k in MEASURES}
+    return out
+
+
+def summary_json_text(s: ExecutiveSummary) -> str:
+    return json.dumps(summary_json(s), indent=2)
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _short(text, width: int = 28) -> str:
+    text = "" if is_missing(text) else str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def summary_text(s: ExecutiveSummary) -> str:
+    """The summary as a readable plain-text report (what ``valuelib summary`` prints)."""
+    cur = s.currency
+
+    def fmt(key, value, **kw):
+        return fmt_measure(key, value, cur, **kw)
+
+    out = [f"IT service value summary: {s.organization}, {s.quarter or 'no cost data'}",
+           f"Money in {cur}; per user figures are per month.", ""]
+    real = s.services[s.services["service"] != UNALLOCATED]
+    if s.quarter is None:
+        line = "No cost data loaded"
+    elif not len(real) and not s.total_cost:
+        line = f"No cost lines in {s.quarter}"
+    else:
+        line = (f"Total cost {fmt('total_cost', s.total_cost)} across "
+                f"{fmt_count(len(real), 'service')}")
+    if s.unallocated_cost:
+        line += f", of which {fmt('total_cost', s.unallocated_cost)} could not be allocated"
+    out += [line + ".", ""]
+
+    if len(s.services):
+        columns = ["service", "total_cost", "users", "cost_per_user_month", "best_offer",
+                   "offer_price_per_user_month", "difference_per_year", "value_score",
+                   "quadrant"]
+        rows = []
+        for r in s.services.itertuples(index=False):
+            per_user = (fmt("cost_per_user_month", r.cost_per_user_month)
+                        if r.status == costing.STATUS_OK else r.status)
+            rows.append([
+                _short(r.service), fmt("total_cost", r.total_cost), fmt("users", r.users),
+                per_user, _short(r.best_offer, 24),
+                fmt("offer_price_per_user_month", r.offer_price_per_user_month, missing=""),
+                fmt("difference_per_year", r.difference_per_year, missing="", signed=True),
+                fmt("value_score", r.value_score, missing=""),
+                "" if is_missing(r.quadrant) else str(r.quadrant),
+            ])
+        headers = ["Service", *(measure(c).label for c in columns[1:4]), "Best offer",
+                   "Offer", "In-house − offer a year", "Value", "Quadrant"]
+        out += _table(headers, rows, right={1, 2, 3, 5, 6, 7})
+        dearer = real[real["verdict"] == "dearer"]
+        cheaper = real[real["verdict"] == "cheaper"]
+        if len(dearer) or len(cheaper):
+            together = fmt("difference_per_year", dearer["difference_per_year"].sum())
+            out += ["", f"Market: {fmt_count(len(dearer), 'service')} cost more than the best "
+                    f"offer (together {together} a year); {len(cheaper)} cost less."]
+        out.append("")
+
+    out.append("Proactive share of support work (proactive ÷ (proactive + reactive)):")
+    if len(s.proactive):
+        for r in s.proactive.itertuples(index=False):
+            share = fmt("proactive_share_pct", r.proactive_share_pct)
+            out.append(f"  {r.quarter}  {share.rjust(6)}  by {r.basis}")
+        if s.proactive_trend in ("rising", "falling", "steady"):
+            known = s.proactive.dropna(subset=["proactive_share_pct"])
+            first, last = known.iloc[0], known.iloc[-1]
+            out.append(
+                f"  {s.proactive_trend.capitalize()}: from "
+                f"{fmt('proactive_share_pct', first.proactive_share_pct)} in {first.quarter} "
+                f"to {fmt('proactive_share_pct', last.proactive_share_pct)} in {last.quarter} "
+                f"({fmt_points(s.proactive_change_points)}).")
+    else:
+        out.append("  No support data.")
+    out.append("")
+
+    out += _desk_lines(s.service_desk)
+
+    if len(s.blocks):
+        when = fmt_date(s.as_of) if s.as_of is not None else "today"
+        out.append(f"Blocks of hours (as of {when}):")
+        out += ["  " + _block_line(b) for b in s.blocks.itertuples(index=False)]
+        out.append("")
+
+    notes = summary_notes(s)
+    if notes:
+        out.append("Notes:")
+        out += [f"  - {n}" for n in notes]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _desk_lines(d: dict) -> list[str]:
+    """The service desk block of the text summary; a figure that cannot be computed is said
+    in words."""
+    if not d:
+        return ["Service desk: no support data.", ""]
+    head = f"Service desk, {d['quarter']}"
+    if d["incomplete"]:
+        head += " (incomplete quarter: far fewer tickets than the quarters before)"
+
+    def fmt(key, value, words):
+        return fmt_measure(key, value, missing=words)
+
+    reopened = ("not recorded" if d["reopened_tickets"] is None else
+                f"{fmt('reopened', d['reopened_tickets'], '')} "
+                f"({fmt('reopen_rate_pct', d['reopen_rate_pct'], 'not recorded')})")
+    hours = measure("median_resolve_hours").label
+    rows = [
+        (measure("tickets").label, fmt("tickets", d["tickets"], "0")),
+        (measure("tickets_per_user_month").label,
+         fmt("tickets_per_user_month", d["tickets_per_user_per_month"], "no usage data")),
+        (measure("backlog").label, fmt("backlog", d["backlog_at_quarter_end"], "0")),
+        (measure("reopened").label, reopened),
+        (hours, fmt("median_resolve_hours", d["median_hours_to_resolve"],
+                    "no tickets resolved")),
+        (f"{hours}, P1", fmt("median_resolve_hours_p1", d["median_hours_to_resolve_p1"],
+                             "no P1 tickets resolved")),
+        (measure("p1_share_pct").label, fmt("p1_share_pct", d["p1_share_pct"],
+                                            "no priorities recorded")),
+        (measure("priority_mismatches").label, fmt("priority_mismatches",
+                                                   d["priority_mismatches"], "0")),
+        (measure("satisfaction_pct").label, fmt("satisfaction_pct", d["satisfaction_pct"],
+                                                "no responses")),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return [head + ":", *(f"  {label.ljust(width)}  {value}" for label, value in rows), ""]
+
+
+def _block_line(b) -> str:
+    name = b.block + ("" if is_missing(b.vendor) else f" ({b.vendor})")
+    if is_missing(b.purchased_hours):
+        return f"{name}: {fmt_hours(b.used_hours)} used; not in the Blocks sheet."
+    if (not is_missing(b.start) and not is_missing(b.as_of) and b.as_of <= b.start
+            and not b.used_hours):
+        return (f"{name}: {fmt_hours(b.purchased_hours)}, starts on {fmt_date(b.start)}; no "
+                "support data from its period yet.")
+    text = (f"{name}: {fmt_hours(b.used_hours)} of {fmt_hours(b.purchased_hours)} used "
+            f"({fmt_measure('used_pct', b.used_pct)})")
+    if b.overrun_hours > 0:
+        text += f", {fmt_hours(b.overrun_hours)} over"
+    else:
+        text += f", {fmt_hours(b.remaining_hours)} left"
+    if b.warning != "none":
+        text += f"; warning: {b.warning}% used"
+    if not is_missing(b.burn_rate_hours_per_day):
+        burn = fmt_measure("burn_rate_hours_per_day", b.burn_rate_hours_per_day)
+        text += f"; burning {burn} h a day"
+    if not is_missing(b.runout_date):
+        verb = "ran out on" if b.runout_basis == "actual" else "runs out about"
+        text += f"; {verb} {fmt_measure('runout_date', b.runout_date)}"
+    return text + "."
+
+
+# ---- a cost explanation ----------------------------------------------------------------------
+
+def explanation_text(e: costing.CostExplanation, currency: str | None = None) -> str:
+    """One or two plain sentences: the service's cost, per user, and its biggest parts."""
+    currency = currency or e.currency
+    if e.status == costing.STATUS_NO_COST:
+        return f"{e.service} has no cost lines in {e.quarter}."
+    head = f"{e.service} cost {fmt_measure('total_cost', e.total_cost, currency)} in {e.quarter}"
+    if e.status == costing.STATUS_OK:
+        head += (f": {fmt_measure('cost_per_user_month', e.cost_per_user_month, currency)} "
+                 f"per user per month for {fmt_count(e.users, 'user')}")
+    else:
+        head += f" ({e.status})"
+    parts = [f"{fmt_measure('amount', r.amount, currency)} {_line_words(r)}"
+             for r in e.lines.head(3).itertuples(index=False)]
+    return (head + ". Largest parts: " + "; ".join(parts) + ".") if parts else head + "."
+
+
+def _line_words(r) -> str:
+    what = r.note if isinstance(r.note, str) and r.note else r.cost_pool
+    sheet = r.source_sheet if isinstance(r.source_sheet, str) and r.source_sheet else "Costs"
+    where = f"{sheet} row {r.source_row}"
+    if r.method == "direct":
+        return f"{what} ({where})"
+    if r.method == "unallocated":
+        return f"shared {what} not allocated ({where})"
+    return f"{fmt_measure('share', r.share * 100)} of shared {what} by {r.method} ({where})"
+
+
+__all__ = ["explanation_text", "summary_json", "summary_json_text", "summary_notes",
+           "summary_text"]
