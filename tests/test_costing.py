@@ -283,8 +283,8 @@ def test_explain_cost_lists_the_lines_behind_the_figure():
     text = explanation_text(why)  # in words: totals whole, per-user figures with cents
     assert text.startswith("Email cost $1,580 in 2026-Q3: $3.51 per user per month for 150 "
                            "users")
-    assert "$900 Licences (Costs row 2)" in text
-    assert "75.0% of shared Internal Labor by users" in text
+    assert ("Largest parts of the service's cost: Licences $900 (57%); share of Internal Labor "
+            "$450 (28%)") in text
 
 
 @pytest.mark.parametrize("service, status, text", [

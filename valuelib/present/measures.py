@@ -271,7 +271,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("used_hours", "Used", Unit.HOURS, "Hours drawn from the block so far."),
     _m("remaining_hours", "Left", Unit.HOURS, "Purchased − used (below zero: overrun)."),
     _m("used_pct", "Used %", Unit.PERCENT, "Used ÷ purchased."),
-    _m("burn_rate_hours_per_day", "Burn rate (h a day)", Unit.RATE,
+    _m("burn_rate_hours_per_day", "Burn rate (h a day)", Unit.HOURS,
        "Hours used in the last 90 days ÷ the days of that window the block ran."),
     _m("reactive_hours", "Reactive", Unit.HOURS, "Hours of reactive work (incidents)."),
     _m("proactive_hours", "Proactive", Unit.HOURS,

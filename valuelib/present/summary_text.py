@@ -12,7 +12,15 @@ import json
 from .. import costing
 from ..frames import UNALLOCATED
 from ..summary import ExecutiveSummary
-from .formatting import fmt_count, fmt_date, fmt_hours, fmt_points, is_missing
+from .formatting import (
+    MISSING,
+    fmt_count,
+    fmt_date,
+    fmt_hours,
+    fmt_percent,
+    fmt_points,
+    is_missing,
+)
 from .measures import MEASURES, fmt_measure, measure
 
 # ---- the executive summary -------------------------------------------------------------------
@@ -210,7 +218,7 @@ def _block_line(b) -> str:
         text += f"; warning: {b.warning}% used"
     if not is_missing(b.burn_rate_hours_per_day):
         burn = fmt_measure("burn_rate_hours_per_day", b.burn_rate_hours_per_day)
-        text += f"; burning {burn} h a day"
+        text += f"; burning {burn} a day"
     if not is_missing(b.runout_date):
         verb = "ran out on" if b.runout_basis == "actual" else "runs out about"
         text += f"; {verb} {fmt_measure('runout_date', b.runout_date)}"
@@ -219,32 +227,44 @@ def _block_line(b) -> str:
 
 # ---- a cost explanation ----------------------------------------------------------------------
 
-def explanation_text(e: costing.CostExplanation, currency: str | None = None) -> str:
-    """One or two plain sentences: the service's cost, per user, and its biggest parts."""
+def explanation_text(e: costing.CostExplanation, currency: str | None = None, *,
+                     quarter: str | None = None, unit: str | None = None,
+                     total: float | None = None) -> str:
+    """What a service costs and its largest parts, from the allocation lines: 'Email cost
+    $11,168 in 2026-Q3: $12.58 per user per month for 296 users. Largest parts of the
+    service's cost: Email licences $2,774 (25%); share of Security suite $1,962 (18%); …'.
+    ``quarter``: the quarter as the page names it; ``unit`` and ``total``: a business unit and
+    its share of the cost (its showback)."""
     currency = currency or e.currency
+    quarter = quarter or e.quarter
     if e.status == costing.STATUS_NO_COST:
-        return f"{e.service} has no cost lines in {e.quarter}."
-    head = f"{e.service} cost {fmt_measure('total_cost', e.total_cost, currency)} in {e.quarter}"
+        return f"{e.service} has no cost lines in {quarter}."
+    total = e.total_cost if total is None else total
+    whose = f"{unit}'s share of {e.service}" if unit else e.service
+    text = f"{whose} cost {fmt_measure('total_cost', total, currency)} in {quarter}"
     if e.status == costing.STATUS_OK:
-        head += (f": {fmt_measure('cost_per_user_month', e.cost_per_user_month, currency)} "
+        text += (f": {fmt_measure('cost_per_user_month', e.cost_per_user_month, currency)} "
                  f"per user per month for {fmt_count(e.users, 'user')}")
     else:
-        head += f" ({e.status})"
-    parts = [f"{fmt_measure('amount', r.amount, currency)} {_line_words(r)}"
+        text += f" ({e.status})"
+    parts = [f"{_line_name(r)} {fmt_measure('amount', r.amount, currency)} "
+             f"({fmt_percent(r.pct_of_total, 0)})"
              for r in e.lines.head(3).itertuples(index=False)]
-    return (head + ". Largest parts: " + "; ".join(parts) + ".") if parts else head + "."
+    if parts:
+        text += ". Largest parts of the service's cost: " + "; ".join(parts)
+    return text + "."
 
 
-def _line_words(r) -> str:
-    what = r.note if isinstance(r.note, str) and r.note else r.cost_pool
-    sheet = r.source_sheet if isinstance(r.source_sheet, str) and r.source_sheet else "Costs"
-    where = f"{sheet} row {r.source_row}"
-    if r.method == "direct":
-        return f"{what} ({where})"
-    if r.method == "unallocated":
-        return f"shared {what} not allocated ({where})"
-    return f"{fmt_measure('share', r.share * 100)} of shared {what} by {r.method} ({where})"
+def line_label(r) -> str:
+    """A cost line as the ledger names it: its note, else its cost pool."""
+    if isinstance(r.note, str) and r.note:
+        return r.note
+    return MISSING if is_missing(r.cost_pool) else str(r.cost_pool)
 
 
-__all__ = ["explanation_text", "summary_json", "summary_json_text", "summary_notes",
-           "summary_text"]
+def _line_name(r) -> str:
+    return line_label(r) if r.method == "direct" else f"share of {line_label(r)}"
+
+
+__all__ = ["explanation_text", "line_label", "summary_json", "summary_json_text",
+           "summary_notes", "summary_text"]
