@@ -23,7 +23,7 @@ import pandas as pd
 
 from .ingest import CROSS_TABLE_CODES, recheck
 from .model import SOURCE_COLUMNS, Dataset, Finding, Settings
-from .present.formatting import fmt_money
+from .present.formatting import fmt_money, fmt_number
 from .schema import SHEETS_BY_KEY
 from .store import QUARTER_TABLES, Store, VersionInfo, merge_for_publish
 
@@ -253,7 +253,7 @@ def _names(names: Iterable[str]) -> str:
 
 
 def _count(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return fmt_number(value, 0 if float(value).is_integer() else 1)
 
 
 def _percent_moved(total: TotalChange) -> str:
