@@ -85,20 +85,15 @@ class Measure:
             return f"%{{{value}}}"
         body = f"%{{{value}:{spec}}}"
         if self.is_money:
-            symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
-            return f"{symbol}{body}" if symbol else f"{body} {currency}"
+            return _in_currency(body, currency)
         return body + _D3_SUFFIX.get(self.unit, "")
 
     def table_format(self, currency: str = "USD") -> str | None:
         """How a table column shows the number (a printf format for ``st.column_config``), or
-        None for text and dates."""
-        symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
-
-        def money(spec: str) -> str:
-            return f"{symbol}{spec}" if symbol else f"{spec} {currency}"
-
+        None for text and dates (:data:`TABLE_DATE_FORMAT`)."""
         return {
-            Unit.MONEY: money("%,.0f"), Unit.MONEY_PER_USER: money("%,.2f"),
+            Unit.MONEY: _in_currency("%,.0f", currency),
+            Unit.MONEY_PER_USER: _in_currency("%,.2f", currency),
             Unit.PERCENT: "%.1f%%", Unit.AVAILABILITY: "%.2f%%", Unit.POINTS: "%+.1f pts",
             Unit.HOURS: "%,.1f h",
             Unit.COUNT: "%,.0f", Unit.RATE: "%,.2f", Unit.SCORE: "%.0f",
@@ -106,6 +101,14 @@ class Measure:
 
 
 MONEY_DECIMALS = {Unit.MONEY: 0, Unit.MONEY_PER_USER: 2}
+TABLE_DATE_FORMAT = "D MMM YYYY"  # a table's dates as fmt_date writes them: 30 Sep 2026
+
+
+def _in_currency(body: str, currency: str) -> str:
+    """A number format with the currency: ``$`` / ``€`` / ``£`` before, any other code after
+    (as :func:`~valuelib.present.formatting.fmt_money` writes it)."""
+    symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
+    return f"{symbol}{body}" if symbol else f"{body} {currency}"
 
 # Plotly (d3) number formats: the same decimals as the formatter
 _D3 = {Unit.MONEY: ",.0f", Unit.MONEY_PER_USER: ",.2f", Unit.PERCENT: ".1f",
