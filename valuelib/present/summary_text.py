@@ -120,8 +120,8 @@ def summary_text(s: ExecutiveSummary) -> str:
                 fmt("value_score", r.value_score, missing=""),
                 "" if is_missing(r.quadrant) else str(r.quadrant),
             ])
-        headers = ["Service", *(measure(c).label for c in columns[1:4]), "Best offer",
-                   "Offer", "In-house − offer a year", "Value", "Quadrant"]
+        headers = [measure(c).label if c in MEASURES else c.replace("_", " ").capitalize()
+                   for c in columns]
         out += _table(headers, rows, right={1, 2, 3, 5, 6, 7})
         dearer = real[real["verdict"] == "dearer"]
         cheaper = real[real["verdict"] == "cheaper"]
