@@ -296,7 +296,8 @@ def _tables(view) -> list[tuple[str, Table]]:
 def view_tables(dataset, numbers):
     built = [views.overview(dataset), views.cost_value(dataset),
              views.service_detail(dataset, service=EMAIL), views.support_view(dataset),
-             views.overview(dataset, business_unit="Sales"), *views.story(dataset)]
+             views.overview(dataset, business_unit="Sales"),
+             views.support_view(dataset, business_unit="Sales"), *views.story(dataset)]
     return [(type(v).__name__, name, t) for v in built for name, t in _tables(v)]
 
 
@@ -328,3 +329,14 @@ def test_an_explanation_reads_the_same_on_the_page_and_in_the_answer(dataset, nu
     words = explanation_text(e)
     assert words in pages["service"].text
     assert answer(dataset, "why does email cost so much?").sentence == words
+
+
+def test_view_tables_name_each_measure_as_the_registry_does(view_tables):
+    from valuelib.present import measure
+
+    def same(column, label):  # "Used by Sales": the measure, for the chosen unit
+        return column == label or column.startswith(f"{label} by ")
+
+    named = {(name, column, measure(key).label) for _, name, t in view_tables
+             for column, key in t.measures.items() if not same(column, measure(key).label)}
+    assert not named

@@ -210,7 +210,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "Like-for-like cost per user per month."),
     _m("difference_per_user_month", "In-house − offer per user per month",
        Unit.MONEY_PER_USER, "Positive: the offer is cheaper."),
-    _m("difference_per_year", "Buying it instead, a year", Unit.MONEY,
+    _m("difference_per_year", "Buying it instead saves, a year", Unit.MONEY,
        "(In-house − offer) × users × 12: positive is what buying would save."),
     _m("availability", "Offer availability", Unit.AVAILABILITY,
        "Availability the provider promises."),
