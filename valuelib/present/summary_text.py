@@ -56,11 +56,22 @@ def summary_json(s: ExecutiveSummary) -> dict:
     as the pages and the workbook name them)."""
     out = s.to_dict()
     out["notes"] = list(summary_notes(s))
-    keys = [*s.services.columns, *s.proactive.columns, *s.blocks.columns, "total_cost"]
-    out["measures"] = {k: {"label": MEASURES[k].label, "unit": str(MEASURES[k].unit),
-                           "definition": MEASURES[k].definition}
-                       for k in dict.fromkeys(keys) if k in MEASURES}
+    keys = {k: k for k in (*s.services.columns, *s.proactive.columns, *s.blocks.columns,
+                           "total_cost") if k in MEASURES}
+    keys.update({k: m for k, m in DESK_MEASURES.items() if k in s.service_desk})
+    out["measures"] = {k: {"label": MEASURES[m].label, "unit": str(MEASURES[m].unit),
+                           "definition": MEASURES[m].definition} for k, m in keys.items()}
     return out
+
+
+# the service desk's JSON keys (named plainly, a published interface) -> their measures
+DESK_MEASURES = {
+    "tickets": "tickets", "tickets_per_user_per_month": "tickets_per_user_month",
+    "backlog_at_quarter_end": "backlog", "reopened_tickets": "reopened",
+    "reopen_rate_pct": "reopen_rate_pct", "median_hours_to_resolve": "median_resolve_hours",
+    "median_hours_to_resolve_p1": "median_resolve_hours_p1", "p1_share_pct": "p1_share_pct",
+    "priority_mismatches": "priority_mismatches", "satisfaction_pct": "satisfaction_pct",
+}
 
 
 def summary_json_text(s: ExecutiveSummary) -> str:
@@ -178,24 +189,20 @@ def _desk_lines(d: dict) -> list[str]:
     reopened = ("not recorded" if d["reopened_tickets"] is None else
                 f"{fmt('reopened', d['reopened_tickets'], '')} "
                 f"({fmt('reopen_rate_pct', d['reopen_rate_pct'], 'not recorded')})")
-    hours = measure("median_resolve_hours").label
-    rows = [
-        (measure("tickets").label, fmt("tickets", d["tickets"], "0")),
-        (measure("tickets_per_user_month").label,
-         fmt("tickets_per_user_month", d["tickets_per_user_per_month"], "no usage data")),
-        (measure("backlog").label, fmt("backlog", d["backlog_at_quarter_end"], "0")),
-        (measure("reopened").label, reopened),
-        (hours, fmt("median_resolve_hours", d["median_hours_to_resolve"],
-                    "no tickets resolved")),
-        (f"{hours}, P1", fmt("median_resolve_hours_p1", d["median_hours_to_resolve_p1"],
-                             "no P1 tickets resolved")),
-        (measure("p1_share_pct").label, fmt("p1_share_pct", d["p1_share_pct"],
-                                            "no priorities recorded")),
-        (measure("priority_mismatches").label, fmt("priority_mismatches",
-                                                   d["priority_mismatches"], "0")),
-        (measure("satisfaction_pct").label, fmt("satisfaction_pct", d["satisfaction_pct"],
-                                                "no responses")),
-    ]
+    missing = {"tickets_per_user_per_month": "no usage data",
+               "median_hours_to_resolve": "no tickets resolved",
+               "median_hours_to_resolve_p1": "no P1 tickets resolved",
+               "p1_share_pct": "no priorities recorded", "satisfaction_pct": "no responses"}
+    rows = []
+    for key, m in DESK_MEASURES.items():
+        if key == "reopen_rate_pct":
+            continue  # beside the reopened count
+        label = measure(m).label
+        if key == "median_hours_to_resolve_p1":  # the table's "P1 median" needs its noun here
+            label = f"{measure('median_resolve_hours').label}, P1"
+        value = (reopened if key == "reopened_tickets"
+                 else fmt(m, d[key], missing.get(key, "0")))
+        rows.append((label, value))
     width = max(len(label) for label, _ in rows)
     return [head + ":", *(f"  {label.ljust(width)}  {value}" for label, value in rows), ""]
 
