@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from valuelib import costing, market, portfolio, support
 from valuelib.frames import SOURCE_DTYPES, TABLE_DTYPES, quarter_label
 from valuelib.model import Dataset, Settings
+from valuelib.present.summary_text import summary_text
 from valuelib.summary import summarize
 
 SERVICES = 50
@@ -229,7 +230,7 @@ def main(argv=None) -> None:
     ):
         print(f"  {name:42s} {best_of(fn) * 1000:8.1f} ms")
 
-    print("\n" + summarize(ds).format_text())
+    print("\n" + summary_text(summarize(ds)))
 
 
 if __name__ == "__main__":

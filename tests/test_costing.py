@@ -9,6 +9,7 @@ import pytest
 
 from tests.frames import assert_unchanged, make_dataset, snapshot
 from valuelib import costing
+from valuelib.present.summary_text import explanation_text
 
 Q = "2026-Q3"
 
@@ -279,21 +280,22 @@ def test_explain_cost_lists_the_lines_behind_the_figure():
     assert lines["per_user_month"].sum() == pytest.approx(why.cost_per_user_month)
     assert lines["pct_of_total"].sum() == pytest.approx(100.0)
     assert lines.loc[0, "source_row"] == 2
-    text = why.text()
-    assert text.startswith("Email cost $1,580.00 in 2026-Q3: $3.51 per user per month")
-    assert "$900.00 Licences (Costs row 2)" in text
-    assert "75.0% of shared Internal Labor by users" in text
+    text = explanation_text(why)  # in words: totals whole, per-user figures with cents
+    assert text.startswith("Email cost $1,580 in 2026-Q3: $3.51 per user per month for 150 "
+                           "users")
+    assert ("Largest parts of the service's cost: Licences $900 (57%); share of Internal Labor "
+            "$450 (28%)") in text
 
 
 @pytest.mark.parametrize("service, status, text", [
-    ("VPN", "no usage data", "VPN cost $86.00 in 2026-Q3 (no usage data)"),
+    ("VPN", "no usage data", "VPN cost $86 in 2026-Q3 (no usage data)"),
     ("Nothing", "no cost data", "Nothing has no cost lines in 2026-Q3."),
 ])
 def test_explain_cost_without_users_or_cost(service, status, text):
     why = costing.explain_cost(FULL, service, Q)
     assert why.status == status
     assert np.isnan(why.cost_per_user_month)
-    assert why.text().startswith(text)
+    assert explanation_text(why).startswith(text)
 
 
 def test_one_quarter_only():

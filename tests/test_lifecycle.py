@@ -18,6 +18,7 @@ from valuelib import summary, support, views
 from valuelib.ask import answer
 from valuelib.frames import gap_note, quarter_gaps
 from valuelib.ingest import load, load_paths
+from valuelib.present.summary_text import summary_notes, summary_text
 from valuelib.present.tables import Table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,8 +238,8 @@ def test_a_block_is_never_measured_before_it_starts():
                  "end": "2026-12-31"}])
     status = support.block_status(dataset)
     assert status["as_of"].iloc[0] == pd.Timestamp("2026-01-01")
-    text = summary.summarize(dataset).format_text()
-    assert "starts on 2026-01-01; no support data from its period yet" in text
+    text = summary_text(summary.summarize(dataset))
+    assert "starts on 1 Jan 2026; no support data from its period yet" in text
 
 
 # ---- the service desk in the summary --------------------------------------------------------
@@ -289,7 +290,7 @@ def _texts(obj, out: list[str], depth: int = 0) -> list[str]:
 def test_a_ticket_log_alone_never_says_nan():
     dataset = load_paths([str(SERVICENOW)])
     made = summary.summarize(dataset)
-    out = [made.format_text(), *made.notes]
+    out = [summary_text(made), *summary_notes(made)]
     for view in (views.overview(dataset), views.support_view(dataset),
                  views.cost_value(dataset), views.service_detail(dataset),
                  views.story(dataset)):
@@ -303,4 +304,4 @@ def test_a_ticket_log_alone_never_says_nan():
         _texts([got.sentence, got.how, list(got.figures)], out)
     assert len(out) > 100
     assert [t for t in out if BAD.search(t)] == []
-    assert "No cost data loaded." in made.format_text()
+    assert "No cost data loaded." in summary_text(made)

@@ -275,8 +275,10 @@ def test_workbook_services_carry_real_numbers_and_formats(book, sample, email_pe
     cpu = costing.cost_per_user(sample, Q)
     assert cell.value == pytest.approx(
         cpu.loc[cpu["service"] == EMAIL, "cost_per_user_month"].iloc[0])
-    assert cell.number_format == '"$"#,##0.00'
-    assert ws.cell(row, header.index("Total cost (USD)") + 1).number_format == '"$"#,##0'
+    # per-user figures with cents, totals whole; negatives with the typographic minus
+    assert cell.number_format == '"$"#,##0.00;"−$"#,##0.00'
+    assert (ws.cell(row, header.index("Total cost (USD)") + 1).number_format
+            == '"$"#,##0;"−$"#,##0')
     summary_text = " ".join(str(c.value) for r in book["Summary"].iter_rows() for c in r
                             if c.value is not None)
     assert f"{EMAIL} costs {email_per_user} per user per month" in summary_text
@@ -287,14 +289,15 @@ def test_workbook_percents_are_fractions_shown_as_percent(book, sample):
     header = [c.value for c in ws[1]]
     rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
     cell = ws.cell(rows[Q], header.index("Proactive share") + 1)
-    assert cell.number_format == "0.0%"
+    assert cell.number_format == '0.0%;"−"0.0%'
     assert cell.value == pytest.approx(0.568, abs=0.001)
     allocations = book["Allocations"]
     share = [c.value for c in allocations[1]].index("Share of the line") + 1
-    assert allocations.cell(2, share).number_format == "0.0%"
+    assert allocations.cell(2, share).number_format == '0.0%;"−"0.0%'
     blocks = book["Blocks"]
     assert blocks.cell(2, 3).number_format == "d mmm yyyy"
-    assert blocks.cell(2, 5).number_format == '#,##0.0" h"'
+    # hours as fmt_hours writes them: one decimal below 100, none from 100 up
+    assert blocks.cell(2, 5).number_format == '[>=100]#,##0" h";[<=-100]"−"#,##0" h";#,##0.0" h"'
 
 
 def test_workbook_headers_are_frozen_and_columns_fit(book):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from tests.frames import assert_unchanged, make_dataset, snapshot
-from valuelib.frames import money, percent
 from valuelib.model import Settings
+from valuelib.present.summary_text import summary_json, summary_notes, summary_text
 from valuelib.summary import ExecutiveSummary, summarize
 
 Q = "2026-Q3"
@@ -83,7 +82,7 @@ def test_summary_totals_order_and_support():
     assert block["used_hours"] == 8.0  # the October row is after the quarter
     assert block["warning"] == "80"
     assert str(s.as_of.date()) == "2026-08-10"
-    assert any("could not be allocated" in n for n in s.notes)
+    assert any("could not be allocated" in n for n in summary_notes(s))
 
 
 @pytest.mark.parametrize("shares, trend", [
@@ -118,19 +117,29 @@ def test_to_dict_is_json_safe():
     assert d["proactive_trend"] == "rising"
 
 
-def test_format_text_reads_like_a_report():
-    text = summarize(DATASET).format_text()
+def test_the_text_summary_reads_like_a_report():
+    text = summary_text(summarize(DATASET))
     for expected in [
         "IT service value summary: Test Org, 2026-Q3",
-        "Total cost $2,030.00 across 2 services, of which $80.00 could not be allocated.",
-        "Cloud mail", "+$900.00", "90.0", "Invest", "Replace or retire",
-        "Rising: from 25.0% in 2026-Q2 to 75.0% in 2026-Q3 (+50.0 points).",
-        "Support (Acme): 8.0 of 10.0 h used (80.0%), 2.0 h left; warning: 80% used",
-        "1 shared cost line ($80.00) could not be allocated",
+        "Total cost $2,030 across 2 services, of which $80 could not be allocated.",
+        "Cloud mail", "+$900", "90", "Invest", "Replace or retire",
+        "Rising: from 25.0% in 2026-Q2 to 75.0% in 2026-Q3 (+50.0 pts).",
+        "Support (Acme): 8.0 h of 10.0 h used (80.0%), 2.0 h left; warning: 80% used",
+        "1 shared cost line ($80) could not be allocated",
     ]:
         assert expected in text, expected
     email = next(line for line in text.splitlines() if line.startswith("Email"))
-    assert "$1,350.00" in email and "$3.00" in email
+    # totals whole, per-user figures with cents: as the registry writes them everywhere
+    assert "$1,350 " in email and "$3.00" in email
+
+
+def test_the_json_summary_names_its_measures_as_the_registry_does():
+    d = summary_json(summarize(DATASET))
+    assert d["notes"] == list(summary_notes(summarize(DATASET)))
+    assert d["measures"]["cost_per_user_month"] == {
+        "label": "Cost per user per month", "unit": "money_per_user",
+        "definition": "Total cost ÷ users ÷ 3 months."}
+    assert d["unallocated_lines"] == 1
 
 
 @pytest.mark.parametrize("key, value", [
@@ -147,13 +156,13 @@ def test_the_summary_carries_the_service_desk(key, value):
 
 
 def test_the_text_summary_carries_the_service_desk():
-    text = summarize(DATASET).format_text()
-    for expected in ("Service desk, 2026-Q3:", "Tickets                     2",
-                     "Tickets per user per month  0.00", "Backlog at quarter end      4",
-                     "Reopened tickets            not recorded",
-                     "Median time to resolve      no tickets resolved",
-                     "P1 share                    no priorities recorded",
-                     "Priority mismatches         0", "Satisfaction                no responses"):
+    text = summary_text(summarize(DATASET))
+    for expected in ("Service desk, 2026-Q3:", "Tickets                      2",
+                     "Tickets per user per month   0.00", "Backlog at quarter end       4",
+                     "Reopened                     not recorded",
+                     "Median hours to resolve      no tickets resolved",
+                     "P1 share                     no priorities recorded",
+                     "Priority mismatches          0", "Satisfaction                 no responses"):
         assert expected in text, expected
 
 
@@ -164,8 +173,8 @@ def test_an_empty_dataset_gives_an_empty_summary():
     assert s.services.empty and s.proactive.empty and s.blocks.empty
     assert s.total_cost == 0.0
     json.dumps(s.to_dict(), allow_nan=False)
-    assert "No support data." in s.format_text()
-    assert "No cost data loaded." in s.format_text()
+    assert "No support data." in summary_text(s)
+    assert "No cost data loaded." in summary_text(s)
     assert s.to_dict()["service_desk"] == {}
 
 
@@ -175,27 +184,8 @@ def test_summary_is_frozen():
         s.quarter = "2026-Q2"
 
 
-@pytest.mark.parametrize("value, currency, text", [
-    (1234.5, "USD", "$1,234.50"),
-    (-12.0, "USD", "-$12.00"),
-    (0.004, "USD", "$0.00"),
-    (-0.004, "USD", "$0.00"),
-    (1234567.891, "EUR", "€1,234,567.89"),
-    (5.0, "SEK", "SEK 5.00"),
-    (np.nan, "USD", "not available"),
-])
-def test_money(value, currency, text):
-    assert money(value, currency) == text
-
-
-@pytest.mark.parametrize("value, text", [(42.345, "42.3%"), (100.0, "100.0%"),
-                                         (np.nan, "not available")])
-def test_percent(value, text):
-    assert percent(value) == text
-
-
 def test_inputs_are_not_mutated():
     before = snapshot(DATASET)
-    summarize(DATASET).format_text()
+    summary_text(summarize(DATASET))
     summarize(DATASET, "2026-Q2").to_dict()
     assert_unchanged(DATASET, before)

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from valuelib.present import Unit, measure
+from valuelib.present.measures import TABLE_DATE_FORMAT
 from valuelib.present.tables import Table
 from valuelib.safe_text import md, md_inline
 
@@ -102,7 +103,8 @@ def column_config(shown: Table) -> dict:
             continue
         m = measure(key)
         if m.unit == Unit.DATE:
-            config[column] = st.column_config.DateColumn(format="D MMM YYYY", help=m.definition)
+            config[column] = st.column_config.DateColumn(format=TABLE_DATE_FORMAT,
+                                                         help=m.definition)
         else:
             config[column] = st.column_config.NumberColumn(
                 format=m.table_format(shown.currency), help=m.definition)

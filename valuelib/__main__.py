@@ -4,5 +4,5 @@ import sys
 
 from .cli import main
 
-if __name__ == "__main__":  # importing the module (as the purity test does) runs nothing
+if __name__ == "__main__":  # importing the module (e.g. walking the package) runs nothing
     sys.exit(main())

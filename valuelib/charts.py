@@ -38,6 +38,7 @@ from .present.formatting import (
     fmt_money,
     fmt_percent,
 )
+from .present.measures import fmt_measure, measure
 from .safe_text import html
 from .schema import BLOCK_WARN_PERCENT, TBM_COST_POOLS, WorkClass
 
@@ -207,10 +208,9 @@ def _period_labels(periods: pd.Series, fiscal_year_start: int) -> list[str]:
     return out
 
 
-def _hover_money(currency: str, value: str = "x") -> str:
-    symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
-    number = f"%{{{value}:,.2f}}"
-    return f"{symbol}{number}" if symbol else f"{number} {html(currency)}"
+def _hover(key: str, currency: str = "USD", value: str = "x") -> str:
+    """A hover-template piece writing ``%{value}`` as the registry writes measure ``key``."""
+    return measure(key).hover(value, html(currency))
 
 
 # ---- cost ------------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
     offer_name = (rows["best_offer"].astype(object).where(rows["best_offer"].notna(), "")
                   .map(html) if "best_offer" in rows else pd.Series("", index=rows.index))
     names = [html(n) for n in rows["service"].astype(str)]
-    money = _hover_money(currency)
+    money = _hover("cost_per_user_month", currency)
 
     fig.add_bar(y=names, x=comparable, orientation="h", name="In-house, like-for-like",
                 marker_color=IN_HOUSE_COLOR,
@@ -270,8 +270,9 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
             hovertemplate="%{y}<br>%{customdata}: " + money + "<extra></extra>")
     # the figures written at the bar end: with costs from $10 to $1,000+ a small bar's
     # difference from its offer cannot be seen, but it can be read
-    labels = [fmt_money(t, currency) + (f"  (offer {fmt_money(o, currency)})"
-                                        if not np.isnan(o) else "")
+    labels = [fmt_measure("cost_per_user_month", t, currency)
+              + (f"  (offer {fmt_measure('offer_price_per_user_month', o, currency)})"
+                 if not np.isnan(o) else "")
               for t, o in zip(total, offer, strict=True)]
     ends = np.fmax(total, np.nan_to_num(offer, nan=-np.inf))
     for name, end, label in zip(names, ends, labels, strict=True):
@@ -313,14 +314,17 @@ def cost_per_user_trend(trend: pd.DataFrame, currency: str = "USD", *,
     y = rows["cost_per_user_month"].to_numpy(dtype=float)
     fig.add_scatter(
         x=x, y=y, mode="lines+markers+text", name="In-house cost per user per month",
-        text=[fmt_money(v, currency) for v in y], textposition="top center",
+        text=[fmt_measure("cost_per_user_month", v, currency) for v in y],
+        textposition="top center",
         textfont={"size": size.annotation}, cliponaxis=False,
         line={"color": IN_HOUSE_COLOR, "width": size.line},
         marker={"size": size.marker, "color": IN_HOUSE_COLOR},
-        hovertemplate="%{x}: " + _hover_money(currency, "y") + "<extra></extra>")
+        hovertemplate="%{x}: " + _hover("cost_per_user_month", currency, "y")
+        + "<extra></extra>")
     top = float(np.nanmax(y))
     if offer_price is not None and not pd.isna(offer_price):
-        label = html(f"{offer_name or 'Offer'}: {fmt_money(offer_price, currency)}")
+        price = fmt_measure("offer_price_per_user_month", offer_price, currency)
+        label = html(f"{offer_name or 'Offer'}: {price}")
         # a line trace rather than add_hline, so the offer also appears in the legend
         fig.add_scatter(x=x, y=[offer_price] * len(x), mode="lines", name=label,
                         line={"color": OFFER_COLOR, "width": size.line, "dash": "dash"},
@@ -356,7 +360,7 @@ def cost_by_pool(pools: pd.DataFrame, currency: str = "USD", *, fiscal_year_star
     others = sorted(set(by_pool["cost_pool"].dropna()) - set(known))
     wide = by_pool.pivot(index="quarter", columns="cost_pool", values="total_cost").reindex(
         quarters).fillna(0.0)
-    money = _hover_money(currency, "y")
+    money = _hover("total_cost", currency, "y")
     for i, pool in enumerate(known + others):
         fig.add_bar(x=labels, y=wide[pool].to_numpy(), name=html(pool),
                     marker_color=POOL_COLORS.get(pool, OKABE_ITO[i % len(OKABE_ITO)]),
@@ -392,14 +396,14 @@ def showback(frame: pd.DataFrame, currency: str = "USD", *, highlight: str | Non
     colors = [HIGHLIGHT_COLOR if n == highlight else IN_HOUSE_COLOR for n in names]
     names = [html(n) for n in names]
     cost = units["cost"].to_numpy(dtype=float)
-    labels = [fmt_money(c, currency) for c in cost]
+    labels = [fmt_measure("cost", c, currency) for c in cost]
     if "users" in units and units["users"].notna().all():
         labels = [f"{m} · {fmt_count(u, 'user')}" for m, u in zip(labels, units["users"],
                                                                   strict=True)]
     fig.add_bar(y=names, x=cost, orientation="h", marker_color=colors,
                 text=labels, textposition="outside",
                 textfont={"size": size.annotation}, cliponaxis=False,
-                hovertemplate="%{y}: " + _hover_money(currency) + "<extra></extra>")
+                hovertemplate="%{y}: " + _hover("cost", currency) + "<extra></extra>")
     apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
                  legend=None, presentation=presentation)
     fig.update_xaxes(range=[min(0.0, float(cost.min())) * 1.3, float(cost.max()) * 1.3])
@@ -443,7 +447,7 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
                if size_col in rows else pd.Series(1.0, index=rows.index))
     biggest = float(weights.max()) or 1.0
     max_px = 70 if presentation else 56
-    money = _hover_money(currency)
+    money = _hover("cost_per_user_month", currency)
     cost = rows["cost_per_user_month"].astype(float)
     low, high = np.log10(cost.min()), np.log10(cost.max())
     pad = max(0.15, (high - low) * 0.12)
@@ -464,9 +468,11 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
                     "sizeref": 2.0 * biggest / max_px ** 2, "sizemin": 6, "color": color,
                     "opacity": 0.8, "line": {"color": "white", "width": 1}},
             customdata=np.column_stack([weights[part.index]]),
-            hovertemplate=("%{text}<br>" + money + " per user per month<br>value %{y:.0f}"
-                           f"<br>{'users' if size_by == 'users' else 'total cost'}: "
-                           "%{customdata[0]:,.0f}<extra></extra>"))
+            hovertemplate=("%{text}<br>" + money + " per user per month<br>value "
+                           + _hover("value_score", value="y")
+                           + f"<br>{'users' if size_by == 'users' else 'total cost'}: "
+                           + _hover("users" if size_by == "users" else "total_cost",
+                                    currency, "customdata[0]") + "<extra></extra>"))
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
                  presentation=presentation)
     ticks = _log_ticks(*x_range)
@@ -547,7 +553,7 @@ def _median_lines(fig: go.Figure, rows: pd.DataFrame, currency: str, size: Chart
         fig.add_vline(x=median, **style)
         fig.add_annotation(x=np.log10(median), y=0, yref="paper", xanchor="left",
                            yanchor="bottom", xshift=4, yshift=28, showarrow=False, font=font,
-                           text=f"median {fmt_money(median, currency)}")
+                           text=f"median {fmt_measure('cost_median', median, currency)}")
     if "value_median" in rows and rows["value_median"].notna().any():
         median = float(rows["value_median"].dropna().iloc[0])
         fig.add_hline(y=median, **style)
@@ -590,7 +596,9 @@ def proactive_trend(share: pd.DataFrame, *, by: str = "quarter", fiscal_year_sta
         marker={"size": size.marker, "color": CLASS_COLORS[WorkClass.PROACTIVE],
                 "symbol": ["circle-open" if b == "tickets" else "circle" for b in basis],
                 "line": {"width": 2, "color": CLASS_COLORS[WorkClass.PROACTIVE]}},
-        customdata=basis, hovertemplate="%{x}: %{y:.1f}% by %{customdata}<extra></extra>")
+        customdata=basis,
+        hovertemplate="%{x}: " + _hover("proactive_share_pct", value="y")
+        + " by %{customdata}<extra></extra>")
     by_tickets = basis == "tickets"
     if by_tickets.any():
         # an empty trace whose only job is the legend entry that explains the open markers
@@ -668,7 +676,8 @@ def block_burndown(history: pd.DataFrame, status: pd.Series | None = None, *,
     fig.add_scatter(x=rows["as_of"], y=rows["remaining_hours"], mode="lines+markers",
                     name="Hours left", line={"color": BLUE, "width": size.line},
                     marker={"size": size.marker - 2, "color": BLUE},
-                    hovertemplate="%{x|%d %b %Y}: %{y:,.1f} h left<extra></extra>")
+                    hovertemplate="%{x|%-d %b %Y}: " + _hover("remaining_hours", value="y")
+                    + " left<extra></extra>")
     runout = now.get("runout_date")
     if (now.get("runout_basis") == "projected" and pd.notna(runout)
             and now["as_of"] <= rows["as_of"].max()):
@@ -677,7 +686,8 @@ def block_burndown(history: pd.DataFrame, status: pd.Series | None = None, *,
                         line={"color": BLUE, "width": size.line, "dash": "dash"},
                         marker={"size": size.marker - 2, "color": BLUE,
                                 "symbol": ["circle", "x"]},
-                        hovertemplate="%{x|%d %b %Y}: %{y:,.1f} h<extra></extra>")
+                        hovertemplate="%{x|%-d %b %Y}: " + _hover("used_hours", value="y")
+                        + "<extra></extra>")
     purchased = float(now["purchased_hours"]) if pd.notna(now["purchased_hours"]) else np.nan
     if not np.isnan(purchased):
         for used_pct, color in zip(BLOCK_WARN_PERCENT, (ORANGE, VERMILLION), strict=True):
@@ -736,7 +746,8 @@ def priority_heatmap(matrix: pd.DataFrame, *, title: str | None = None,
     fig.add_heatmap(z=tickets, x=axis_labels, y=axis_labels, text=text,
                     texttemplate="%{text}", textfont={"size": size.font},
                     colorscale="Blues", showscale=False, xgap=3, ygap=3,
-                    hovertemplate="impact %{y}, urgency %{x}: %{z:,.0f} tickets<extra></extra>")
+                    hovertemplate="impact %{y}, urgency %{x}: " + _hover("tickets", value="z")
+                    + " tickets<extra></extra>")
     if subtitle is None and "recorded" in matrix and "mismatched" in matrix:
         recorded, wrong = int(matrix["recorded"].sum()), int(matrix["mismatched"].sum())
         if recorded:

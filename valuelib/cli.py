@@ -103,6 +103,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from .present.summary_text import summary_json_text, summary_text
     from .summary import summarize
 
     dataset = load_paths(args.files)
@@ -115,7 +116,7 @@ def _summary(args: argparse.Namespace) -> int:
               f"{', '.join(dataset.quarters) or 'none'}", file=sys.stderr)
         return 2
     result = summarize(dataset, args.quarter)
-    print(json.dumps(result.to_dict(), indent=2) if args.json else result.format_text())
+    print(summary_json_text(result) if args.json else summary_text(result))
     return 0
 
 

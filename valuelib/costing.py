@@ -37,7 +37,6 @@ from .frames import (
     UNALLOCATED,
     cast,
     empty_frame,
-    money,
     ratio,
     shift_quarters,
     table,
@@ -514,36 +513,7 @@ class CostExplanation:
     comparable_cost_per_user_month: float
     status: CostStatus
     lines: pd.DataFrame
-    currency: str = "USD"
-
-    def text(self, currency: str | None = None) -> str:
-        """One or two plain sentences: the figure and its biggest contributors."""
-        currency = currency or self.currency
-        if self.status == STATUS_NO_COST:
-            return f"{self.service} has no cost lines in {self.quarter}."
-        head = (f"{self.service} cost {money(self.total_cost, currency)} in {self.quarter}")
-        if self.status == STATUS_OK:
-            head += (f": {money(self.cost_per_user_month, currency)} per user per month "
-                     f"for {self.users:,.0f} users")
-        else:
-            head += f" ({self.status})"
-        top = self.lines.head(3)
-        parts = [
-            f"{money(r.amount, currency)} {_line_words(r)}"
-            for r in top.itertuples(index=False)
-        ]
-        return (head + ". Largest parts: " + "; ".join(parts) + ".") if parts else head + "."
-
-
-def _line_words(r) -> str:
-    what = r.note if isinstance(r.note, str) and r.note else r.cost_pool
-    sheet = r.source_sheet if isinstance(r.source_sheet, str) and r.source_sheet else "Costs"
-    where = f"{sheet} row {r.source_row}"
-    if r.method == "direct":
-        return f"{what} ({where})"
-    if r.method == "unallocated":
-        return f"shared {what} not allocated ({where})"
-    return f"{r.share:.1%} of shared {what} by {r.method} ({where})"
+    currency: str = "USD"  # its words: valuelib.present.summary_text.explanation_text
 
 
 def explain_cost(dataset: Dataset, service: str, quarter: str) -> CostExplanation:

@@ -1,5 +1,5 @@
 """Small shared helpers of the analytics: the typed-table spec, table access, quarters,
-ratios and money/percent text. Used by costing, market, portfolio, support and summary (and
+and ratios. Used by costing, market, portfolio, support and summary (and
 by views and ask); not part of the documented public surface.
 """
 
@@ -150,24 +150,3 @@ def ratio(numerator, denominator):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(den != 0, num / den, np.nan)
     return out
-
-
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$",
-            "NZD": "NZ$", "CHF": "CHF "}
-
-
-def money(value, currency: str = "USD", decimals: int = 2) -> str:
-    """``1234.5`` -> ``$1,234.50`` (``-$12.00`` for a credit; ``not available`` when missing:
-    words, never ``n/a`` or ``nan``, since the text may land in a sentence)."""
-    if value is None or pd.isna(value):
-        return NOT_AVAILABLE
-    symbol = _SYMBOLS.get(str(currency).upper(), f"{currency} ")
-    sign = "-" if value < 0 and round(abs(value), decimals) != 0 else ""
-    return f"{sign}{symbol}{abs(value):,.{decimals}f}"
-
-
-def percent(value, decimals: int = 1) -> str:
-    """``42.345`` -> ``42.3%`` (``not available`` when missing)."""
-    if value is None or pd.isna(value):
-        return NOT_AVAILABLE
-    return f"{value:.{decimals}f}%"

@@ -23,7 +23,8 @@ import pandas as pd
 
 from .ingest import CROSS_TABLE_CODES, recheck
 from .model import SOURCE_COLUMNS, Dataset, Finding, Settings
-from .present.formatting import fmt_money
+from .present.formatting import fmt_change, fmt_money, fmt_number, fmt_percent
+from .present.measures import fmt_measure
 from .schema import SHEETS_BY_KEY
 from .store import QUARTER_TABLES, Store, VersionInfo, merge_for_publish
 
@@ -210,7 +211,7 @@ class ChangeSummary:
 
     def lines(self) -> list[str]:
         """The summary in plain sentences, for the page and the command line."""
-        money = partial(fmt_money, currency=self.currency, decimals=0)
+        money = partial(fmt_money, currency=self.currency, decimals=0)  # totals: whole
         lines = []
         for change in self.tables:
             line = change.line()
@@ -237,11 +238,12 @@ class ChangeSummary:
             what = "; ".join(f"{name} {before} → {after}" for name, before, after in block.changes)
             lines.append(f"Block '{block.block}': {what}.")
         if self.per_user:
-            shown = [f"{p.service} {p.quarter} {money(p.before)} → {money(p.after)}"
+            per_user = partial(fmt_measure, "cost_per_user_month", currency=self.currency)
+            shown = [f"{p.service} {p.quarter} {per_user(p.before)} → {per_user(p.after)}"
                      for p in self.per_user[:LISTED]]
             more = len(self.per_user) - LISTED
             lines.append(f"Cost per user per month moves by more than "
-                         f"{PER_USER_MOVE:.0%}: {'; '.join(shown)}"
+                         f"{fmt_percent(PER_USER_MOVE * 100, 0)}: {'; '.join(shown)}"
                          + (f"; and {more} more" if more > 0 else "") + ".")
         return lines
 
@@ -253,14 +255,14 @@ def _names(names: Iterable[str]) -> str:
 
 
 def _count(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return fmt_number(value, 0 if float(value).is_integer() else 1)
 
 
 def _percent_moved(total: TotalChange) -> str:
     if total.before == 0 or not np.isfinite(total.moved):
         return ""
-    sign = "+" if total.after >= total.before else "−"
-    return f" ({sign}{total.moved:.0%})"
+    sign = 1 if total.after >= total.before else -1
+    return f" ({fmt_change(sign * abs(total.moved) * 100, 0)})"
 
 
 def diff_against(published: Dataset | None, merged: Dataset,
@@ -540,7 +542,7 @@ def _confirmations(changes: ChangeSummary) -> tuple[str, ...]:
     for total in changes.big_moves:
         shown = money if total.money else _count
         moved = ("from nothing" if total.before == 0
-                 else f"by {total.moved:.0%}")
+                 else f"by {fmt_percent(abs(total.moved) * 100, 0)}")
         reasons.append(f"{total.quarter} {total.name} moves {moved}: {shown(total.before)} → "
                        f"{shown(total.after)}.")
     return tuple(reasons)

@@ -1,7 +1,8 @@
-"""The executive summary: one quarter at a glance, as data, JSON and plain text.
+"""The executive summary: one quarter at a glance, as numbers.
 
 ``summarize(dataset)`` computes every figure once (cost, market, value, support) for the
-latest quarter with cost data and returns a frozen :class:`ExecutiveSummary`.
+latest quarter with cost data and returns a frozen :class:`ExecutiveSummary`. Its words (the
+plain-text report, the notes) are :mod:`valuelib.present.summary_text`'s.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from .frames import (
     UNALLOCATED,
     empty_frame,
     latest_quarter,
-    money,
-    percent,
     quarter_end,
     table,
 )
@@ -51,7 +50,8 @@ class ExecutiveSummary:
     - ``blocks``: block_status as of the latest support date in or before ``quarter``;
     - ``service_desk``: the desk's figures for ``quarter`` (without cost data: the latest
       quarter with tickets), see :func:`_service_desk`; empty without support data;
-    - ``notes``: plain sentences about gaps (unallocated cost, services without users …).
+    - ``unallocated_lines``: how many shared cost lines could not be allocated (their sum is
+      ``unallocated_cost``).
     """
 
     organization: str
@@ -65,7 +65,7 @@ class ExecutiveSummary:
     proactive_change_points: float = float("nan")
     blocks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     as_of: pd.Timestamp | None = None
-    notes: tuple[str, ...] = ()
+    unallocated_lines: int = 0
     service_desk: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -85,12 +85,8 @@ class ExecutiveSummary:
             else pd.Timestamp(self.as_of).strftime("%Y-%m-%d"),
             "service_desk": {k: _num(v) if isinstance(v, float) else v
                              for k, v in self.service_desk.items()},
-            "notes": list(self.notes),
+            "unallocated_lines": self.unallocated_lines,
         }
-
-    def format_text(self) -> str:
-        """A readable plain-text report."""
-        return _format_text(self)
 
 
 def _num(x):
@@ -132,29 +128,6 @@ def _trend(proactive: pd.DataFrame) -> tuple[str, float]:
     if change < -TREND_STEADY_POINTS:
         return "falling", change
     return "steady", change
-
-
-def _notes(services: pd.DataFrame, unallocated: float, issues: int, currency: str,
-           proactive: pd.DataFrame) -> tuple[str, ...]:
-    notes = []
-    if issues:
-        notes.append(f"{issues} shared cost line{'s' if issues != 1 else ''} "
-                     f"({money(unallocated, currency)}) could not be allocated and stay on "
-                     "Unallocated.")
-    for status, words in (("no usage data", "have cost but no usage data"),
-                          ("no cost data", "have users but no cost lines")):
-        names = services.loc[services["status"] == status, "service"].tolist()
-        if names:
-            notes.append(f"{len(names)} service{'s' if len(names) != 1 else ''} {words}: "
-                         f"{', '.join(names)}.")
-    real = services[services["service"] != UNALLOCATED]
-    no_value = real["value_score"].isna().sum()
-    if len(real) and no_value:
-        notes.append(f"{no_value} service{'s' if no_value != 1 else ''} without a value score.")
-    tickets = proactive[proactive["basis"] == "tickets"]["quarter"].tolist()
-    if tickets:
-        notes.append("Proactive share by ticket count (no hours) in " + ", ".join(tickets) + ".")
-    return tuple(notes)
 
 
 def _service_desk(dataset: Dataset, quarter: str | None) -> dict:
@@ -259,166 +232,6 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
         proactive_change_points=change,
         blocks=blocks,
         as_of=as_of,
-        notes=_notes(services, float(unallocated["amount"].sum()), len(unallocated),
-                     currency, proactive),
+        unallocated_lines=len(unallocated),
         service_desk=_service_desk(dataset, quarter),
     )
-
-
-# ---- plain text ------------------------------------------------------------------------------
-
-def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
-
-    def line(cells):
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
-
-    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-
-
-def _short(text, width: int = 28) -> str:
-    text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _fmt_num(x, decimals: int = 0) -> str:
-    return "—" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"  # a table cell
-
-
-def _signed_money(x, currency: str) -> str:
-    if x is None or pd.isna(x):
-        return ""
-    return ("+" if x > 0 else "") + money(x, currency)
-
-
-def _format_text(s: ExecutiveSummary) -> str:
-    cur = s.currency
-    out = [f"IT service value summary: {s.organization}, {s.quarter or 'no cost data'}",
-           f"Money in {cur}; per user figures are per month.", ""]
-    real = s.services[s.services["service"] != UNALLOCATED]
-    if s.quarter is None:
-        line = "No cost data loaded"
-    elif not len(real) and not s.total_cost:
-        line = f"No cost lines in {s.quarter}"
-    else:
-        line = (f"Total cost {money(s.total_cost, cur)} across "
-                f"{len(real)} service{'' if len(real) == 1 else 's'}")
-    if s.unallocated_cost:
-        line += f", of which {money(s.unallocated_cost, cur)} could not be allocated"
-    out += [line + ".", ""]
-
-    if len(s.services):
-        rows = []
-        for r in s.services.itertuples(index=False):
-            per_user = (money(r.cost_per_user_month, cur) if r.status == "ok"
-                        else r.status)
-            rows.append([
-                _short(r.service), money(r.total_cost, cur), _fmt_num(r.users),
-                per_user, _short(r.best_offer, 24) if isinstance(r.best_offer, str) else "",
-                money(r.offer_price_per_user_month, cur)
-                if pd.notna(r.offer_price_per_user_month) else "",
-                _signed_money(r.difference_per_year, cur),
-                _fmt_num(r.value_score, 1) if pd.notna(r.value_score) else "",
-                r.quadrant if isinstance(r.quadrant, str) else "",
-            ])
-        out += _table(["Service", "Total cost", "Users", "Per user", "Best offer", "Offer",
-                       "Internal − offer a year", "Value", "Quadrant"],
-                      rows, right={1, 2, 3, 5, 6, 7})
-        dearer = real[real["verdict"] == "dearer"]
-        cheaper = real[real["verdict"] == "cheaper"]
-        if len(dearer) or len(cheaper):
-            out += ["", f"Market: {len(dearer)} service{'s' if len(dearer) != 1 else ''} cost "
-                    f"more than the best offer (together "
-                    f"{money(dearer['difference_per_year'].sum(), cur)} a year); "
-                    f"{len(cheaper)} cost less."]
-        out.append("")
-
-    out.append("Proactive share of support work (proactive ÷ (proactive + reactive)):")
-    if len(s.proactive):
-        for r in s.proactive.itertuples(index=False):
-            out.append(f"  {r.quarter}  {percent(r.proactive_share_pct).rjust(6)}  by {r.basis}")
-        if s.proactive_trend in ("rising", "falling", "steady"):
-            known = s.proactive.dropna(subset=["proactive_share_pct"])
-            first, last = known.iloc[0], known.iloc[-1]
-            out.append(
-                f"  {s.proactive_trend.capitalize()}: from {percent(first.proactive_share_pct)} "
-                f"in {first.quarter} to {percent(last.proactive_share_pct)} in {last.quarter} "
-                f"({s.proactive_change_points:+.1f} points).")
-    else:
-        out.append("  No support data.")
-    out.append("")
-
-    out += _desk_lines(s.service_desk)
-
-    if len(s.blocks):
-        when = pd.Timestamp(s.as_of).strftime("%Y-%m-%d") if s.as_of is not None else "today"
-        out.append(f"Blocks of hours (as of {when}):")
-        for b in s.blocks.itertuples(index=False):
-            out.append("  " + _block_line(b))
-        out.append("")
-
-    if s.notes:
-        out.append("Notes:")
-        out += [f"  - {n}" for n in s.notes]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _desk_lines(d: dict) -> list[str]:
-    """The service desk block of the text summary; a figure that cannot be computed is said
-    in words."""
-    if not d:
-        return ["Service desk: no support data.", ""]
-    head = f"Service desk, {d['quarter']}"
-    if d["incomplete"]:
-        head += " (incomplete quarter: far fewer tickets than the quarters before)"
-
-    def hours(x):
-        return "no tickets resolved" if pd.isna(x) else f"{x:,.1f} h"
-
-    def pct_or(x, words):
-        return words if x is None or pd.isna(x) else percent(x)
-
-    per_user = d["tickets_per_user_per_month"]
-    rows = [
-        ("Tickets", f"{d['tickets']:,}"),
-        ("Tickets per user per month",
-         "no usage data" if pd.isna(per_user) else f"{per_user:,.2f}"),
-        ("Backlog at quarter end", f"{d['backlog_at_quarter_end']:,}"),
-        ("Reopened tickets", "not recorded" if d["reopened_tickets"] is None
-         else f"{d['reopened_tickets']:,} ({percent(d['reopen_rate_pct'])})"),
-        ("Median time to resolve", hours(d["median_hours_to_resolve"])),
-        ("Median time to resolve, P1", "no P1 tickets resolved"
-         if pd.isna(d["median_hours_to_resolve_p1"]) else hours(d["median_hours_to_resolve_p1"])),
-        ("P1 share", pct_or(d["p1_share_pct"], "no priorities recorded")),
-        ("Priority mismatches", f"{d['priority_mismatches']:,}"),
-        ("Satisfaction", pct_or(d["satisfaction_pct"], "no responses")),
-    ]
-    width = max(len(label) for label, _ in rows)
-    return [head + ":", *(f"  {label.ljust(width)}  {value}" for label, value in rows), ""]
-
-
-def _block_line(b) -> str:
-    name = b.block + (f" ({b.vendor})" if isinstance(b.vendor, str) else "")
-    if pd.isna(b.purchased_hours):
-        return f"{name}: {b.used_hours:,.1f} h used; not in the Blocks sheet."
-    if (pd.notna(b.start) and pd.notna(b.as_of) and b.as_of <= b.start
-            and not b.used_hours):
-        return (f"{name}: {b.purchased_hours:,.1f} h, starts on "
-                f"{pd.Timestamp(b.start).strftime('%Y-%m-%d')}; no support data from its "
-                "period yet.")
-    text = (f"{name}: {b.used_hours:,.1f} of {b.purchased_hours:,.1f} h used "
-            f"({percent(b.used_pct)})")
-    if b.overrun_hours > 0:
-        text += f", overrun by {b.overrun_hours:,.1f} h"
-    else:
-        text += f", {b.remaining_hours:,.1f} h left"
-    if b.warning != "none":
-        text += f"; warning: {b.warning}% used"
-    if pd.notna(b.burn_rate_hours_per_day):
-        text += f"; burning {b.burn_rate_hours_per_day:,.2f} h/day"
-    if pd.notna(b.runout_date):
-        verb = "ran out on" if b.runout_basis == "actual" else "runs out about"
-        text += f"; {verb} {pd.Timestamp(b.runout_date).strftime('%Y-%m-%d')}"
-    return text + "."

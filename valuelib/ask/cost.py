@@ -12,6 +12,7 @@ import pandas as pd
 from .. import costing, portfolio
 from .. import support as support_mod
 from ..frames import UNALLOCATED, shift_quarter
+from ..present.summary_text import explanation_text
 from . import charts
 from .common import (
     Context,
@@ -517,7 +518,7 @@ def explain(ctx: Context, period: Period) -> Answer:
     how = join_how(f"costing.explain_cost for {service} in {ctx.q(quarter)}: its own cost "
                    "lines plus its share of each shared line (method and share shown), "
                    "largest first.", reading_notes(ctx, period, "cost data"))
-    return Answer(q.text, e.text(ctx.currency), "explain", True, tuple(figures), tbl,
+    return Answer(q.text, explanation_text(e, ctx.currency), "explain", True, tuple(figures), tbl,
                   chart, how, follow_ups(ctx, "explain"))
 
 

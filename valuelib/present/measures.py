@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from .formatting import (
     CURRENCY_SYMBOLS,
+    MINUS,
     MISSING,
     fmt_date,
     fmt_hours,
@@ -59,24 +60,91 @@ class Measure:
     unit: Unit
     definition: str = ""
 
-    def format(self, value, currency: str = "USD", *, missing: str = MISSING) -> str:
-        """The value as every surface writes it."""
+    def format(self, value, currency: str = "USD", *, missing: str = MISSING,
+               signed: bool = False) -> str:
+        """The value as every surface writes it (``signed``: money with ``+`` before a gain)."""
+        if signed and self.unit in MONEY_DECIMALS:
+            return fmt_money(value, currency, MONEY_DECIMALS[self.unit], signed=True,
+                             missing=missing)
         return _FORMATTERS[self.unit](value, currency, missing)
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit in MONEY_DECIMALS
+
+    def excel_format(self, currency: str = "USD") -> str | None:
+        """The Excel number format that shows a cell as :meth:`format` writes the value (a
+        percent's cell holds the fraction: 24.0% is 0.24), or None for text."""
+        return excel_format(self.unit, currency)
+
+    def hover(self, value: str = "y", currency: str = "USD") -> str:
+        """A Plotly hover-template piece writing ``%{value}`` as this measure
+        (``$%{y:,.2f}``, ``%{y:.1f}%``)."""
+        spec = _D3.get(self.unit)
+        if spec is None:
+            return f"%{{{value}}}"
+        body = f"%{{{value}:{spec}}}"
+        if self.is_money:
+            return _in_currency(body, currency)
+        return body + _D3_SUFFIX.get(self.unit, "")
 
     def table_format(self, currency: str = "USD") -> str | None:
         """How a table column shows the number (a printf format for ``st.column_config``), or
-        None for text and dates."""
-        symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
-
-        def money(spec: str) -> str:
-            return f"{symbol}{spec}" if symbol else f"{spec} {currency}"
-
+        None for text and dates (:data:`TABLE_DATE_FORMAT`)."""
         return {
-            Unit.MONEY: money("%,.0f"), Unit.MONEY_PER_USER: money("%,.2f"),
+            Unit.MONEY: _in_currency("%,.0f", currency),
+            Unit.MONEY_PER_USER: _in_currency("%,.2f", currency),
             Unit.PERCENT: "%.1f%%", Unit.AVAILABILITY: "%.2f%%", Unit.POINTS: "%+.1f pts",
             Unit.HOURS: "%,.1f h",
             Unit.COUNT: "%,.0f", Unit.RATE: "%,.2f", Unit.SCORE: "%.0f",
         }.get(self.unit)
+
+
+MONEY_DECIMALS = {Unit.MONEY: 0, Unit.MONEY_PER_USER: 2}
+TABLE_DATE_FORMAT = "D MMM YYYY"  # a table's dates as fmt_date writes them: 30 Sep 2026
+
+
+def _in_currency(body: str, currency: str) -> str:
+    """A number format with the currency: ``$`` / ``€`` / ``£`` before, any other code after
+    (as :func:`~valuelib.present.formatting.fmt_money` writes it)."""
+    symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
+    return f"{symbol}{body}" if symbol else f"{body} {currency}"
+
+# Plotly (d3) number formats: the same decimals as the formatter
+_D3 = {Unit.MONEY: ",.0f", Unit.MONEY_PER_USER: ",.2f", Unit.PERCENT: ".1f",
+       Unit.AVAILABILITY: ".2f", Unit.POINTS: "+.1f", Unit.HOURS: ",.1f", Unit.COUNT: ",.0f",
+       Unit.RATE: ",.2f", Unit.SCORE: ".0f"}
+_D3_SUFFIX = {Unit.PERCENT: "%", Unit.AVAILABILITY: "%", Unit.POINTS: " pts", Unit.HOURS: " h"}
+
+
+def money_format(currency: str, decimals: int) -> str:
+    """The Excel format of money: ``"$"#,##0.00`` / ``"€"#,##0`` / ``#,##0.00 "CHF"``."""
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
+    return f'"{symbol}"{digits}' if symbol else f'{digits} "{currency}"'
+
+
+def excel_format(unit: Unit | str, currency: str = "USD") -> str | None:
+    """The Excel number format of a unit; negatives take the typographic minus, as
+    :func:`~valuelib.present.formatting.fmt_money` writes them."""
+    unit = Unit(unit)
+    if unit in MONEY_DECIMALS:
+        positive = money_format(currency, MONEY_DECIMALS[unit])
+        negative = (f'"{MINUS}{positive[1:]}' if positive.startswith('"')
+                    else f'"{MINUS}"{positive}')
+        return f"{positive};{negative}"
+    if unit == Unit.POINTS:
+        return f'"+"0.0" pts";"{MINUS}"0.0" pts";0.0" pts"'
+    elif unit == Unit.HOURS:  # one decimal below 100 hours, none from 100 up
+        return f'[>=100]#,##0" h";[<=-100]"{MINUS}"#,##0" h";#,##0.0" h"'
+    elif unit == Unit.DATE:
+        return "d mmm yyyy"
+    else:
+        positive = {Unit.PERCENT: "0.0%", Unit.AVAILABILITY: "0.00%", Unit.COUNT: "#,##0",
+                    Unit.RATE: "#,##0.00", Unit.SCORE: "0"}.get(unit)
+        if positive is None:
+            return None
+    return f'{positive};"{MINUS}"{positive}'
 
 
 _FORMATTERS = {
@@ -129,6 +197,10 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("per_user_month", "Per user per month", Unit.MONEY_PER_USER,
        "The amount ÷ users ÷ 3 months."),
     _m("source_row", "Row", Unit.COUNT, "The row in the uploaded sheet, as Excel numbers it."),
+    _m("driver", "Driver", Unit.RATE, "The receiving service's users, tickets, hours, direct "
+       "cost, 1 (even) or rule percent."),
+    _m("driver_total", "Driver total", Unit.RATE,
+       "The driver summed over every receiving service."),
     # market
     _m("price_per_user_month", "Price per user per month", Unit.MONEY_PER_USER,
        "The provider's price per user per month."),
@@ -138,7 +210,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "Like-for-like cost per user per month."),
     _m("difference_per_user_month", "In-house − offer per user per month",
        Unit.MONEY_PER_USER, "Positive: the offer is cheaper."),
-    _m("difference_per_year", "Buying it instead, a year", Unit.MONEY,
+    _m("difference_per_year", "Buying it instead saves, a year", Unit.MONEY,
        "(In-house − offer) × users × 12: positive is what buying would save."),
     _m("availability", "Offer availability", Unit.AVAILABILITY,
        "Availability the provider promises."),
@@ -146,13 +218,43 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "Availability the service promises."),
     _m("storage_gb", "Storage (GB)", Unit.COUNT, "Storage per user in GB."),
     _m("as_of", "Price checked", Unit.DATE, "When the price was checked."),
+    _m("availability_gap", "Offer − target", Unit.POINTS,
+       "Offer availability − the service's target, in percentage points."),
     # value
     _m("value_score", "Value score", Unit.SCORE,
-       "0–100: the mean of business value and satisfaction, each scaled to 0–100."),
+       "0–100: the mean of the parts present, business value ((score − 1) ÷ 4 × 100) and "
+       "satisfaction (as a percent), weighted by respondents."),
+    _m("business_value", "Business value (1–5)", Unit.RATE,
+       "Mean rating, weighted by respondents."),
+    _m("respondents", "Respondents", Unit.COUNT, "People who answered the survey."),
+    _m("value_median", "Value median", Unit.SCORE,
+       "The split between high and low value: the median over the services placed."),
+    _m("cost_median", "Cost median per user per month", Unit.MONEY_PER_USER,
+       "The split between high and low cost: the median over the services placed."),
     # support
     _m("proactive_share_pct", "Proactive share", Unit.PERCENT,
        "Proactive ÷ (proactive + reactive) hours, or tickets where no hours are recorded."),
     _m("tickets", "Tickets", Unit.COUNT, "Tickets opened in the period."),
+    *(_m(f"{c}_tickets", f"{c.capitalize()} tickets", Unit.COUNT, f"Tickets of {c} work.")
+      for c in ("proactive", "reactive", "routine", "unclassified")),
+    _m("p1_share_pct", "P1 share", Unit.PERCENT, "P1 tickets ÷ the tickets with a priority."),
+    _m("priority_mismatches", "Priority mismatches", Unit.COUNT,
+       "Tickets whose recorded priority differs from the impact × urgency matrix."),
+    _m("impact", "Impact (1 high – 3 low)", Unit.COUNT, "The ticket's impact."),
+    _m("urgency", "Urgency (1 high – 3 low)", Unit.COUNT, "The ticket's urgency."),
+    _m("matrix_priority", "Matrix priority", Unit.COUNT,
+       "The priority the impact × urgency matrix gives (impact + urgency − 1)."),
+    _m("recorded_priority", "Recorded priority", Unit.COUNT,
+       "The priority recorded on the ticket."),
+    _m("satisfaction_responses", "Satisfaction responses", Unit.COUNT,
+       "Tickets with a satisfaction rating."),
+    _m("hours", "Hours", Unit.HOURS, "Hours of support work recorded."),
+    _m("hours_pct", "Share of hours", Unit.PERCENT, "The class's share of the hours."),
+    _m("tickets_pct", "Share of tickets", Unit.PERCENT, "The class's share of the tickets."),
+    _m("rows_without_hours", "Rows without hours", Unit.COUNT,
+       "Support rows that carry no hours."),
+    _m("hours_coverage_pct", "Rows with hours", Unit.PERCENT,
+       "The share of proactive and reactive rows that carry hours."),
     _m("tickets_per_user_month", "Tickets per user per month", Unit.RATE,
        "Tickets ÷ headcount ÷ 3 months."),
     _m("resolved", "Resolved", Unit.COUNT, "Tickets resolved in the quarter."),
@@ -172,12 +274,16 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("used_hours", "Used", Unit.HOURS, "Hours drawn from the block so far."),
     _m("remaining_hours", "Left", Unit.HOURS, "Purchased − used (below zero: overrun)."),
     _m("used_pct", "Used %", Unit.PERCENT, "Used ÷ purchased."),
-    _m("burn_rate_hours_per_day", "Burn rate (h a day)", Unit.RATE,
+    _m("burn_rate_hours_per_day", "Burn rate (h a day)", Unit.HOURS,
        "Hours used in the last 90 days ÷ the days of that window the block ran."),
     _m("reactive_hours", "Reactive", Unit.HOURS, "Hours of reactive work (incidents)."),
     _m("proactive_hours", "Proactive", Unit.HOURS,
        "Hours of proactive work (problems, changes, improvements)."),
     _m("routine_hours", "Routine", Unit.HOURS, "Hours of routine requests."),
+    _m("unclassified_hours", "Unclassified", Unit.HOURS,
+       "Hours whose work type has no class."),
+    _m("overrun_hours", "Overrun", Unit.HOURS, "Hours used beyond those purchased."),
+    _m("price", "Price", Unit.MONEY, "What the block cost."),
     _m("runout_date", "Runs out", Unit.DATE, "The day the hours ran out, or are projected to."),
     _m("start", "Starts", Unit.DATE, "First day of the block."),
     _m("end", "Ends", Unit.DATE, "Last day of the block."),
@@ -192,6 +298,7 @@ def measure(key: str) -> Measure:
         raise KeyError(f"no measure {key!r}; known: {', '.join(MEASURES)}") from None
 
 
-def fmt_measure(key: str, value, currency: str = "USD", *, missing: str = MISSING) -> str:
+def fmt_measure(key: str, value, currency: str = "USD", *, missing: str = MISSING,
+                signed: bool = False) -> str:
     """``value`` written as the measure ``key`` is written everywhere."""
-    return measure(key).format(value, currency, missing=missing)
+    return measure(key).format(value, currency, missing=missing, signed=signed)

@@ -29,9 +29,10 @@ from .. import costing, market, portfolio, summary, support, views
 from ..frames import shift_quarter, table
 from ..model import Dataset
 from ..parse import quarter_label
-from ..present.formatting import CURRENCY_SYMBOLS, fmt_date
+from ..present.formatting import fmt_date
+from ..present.measures import MONEY_DECIMALS, Unit, excel_format, measure, money_format
 from ..safe_text import plain
-from ..schema import PRIORITY_LABELS
+from ..schema import PRIORITY_LABELS, WORK_CLASSES
 from .slides import Progress
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -46,31 +47,36 @@ TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 
 
-def money_format(currency: str, decimals: int) -> str:
-    """``"$"#,##0.00`` / ``"€"#,##0`` / ``#,##0.00 "CHF"``."""
-    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
-    symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
-    return f'"{symbol}"{digits}' if symbol else f'{digits} "{currency}"'
-
-
-FORMATS = {
-    "count": "#,##0", "id": "0", "number1": "#,##0.0", "number2": "#,##0.00",
-    "pct": "0.0%", "pct2": "0.00%", "fraction": "0.0%", "points": '+0.00" pts";-0.00" pts"',
-    "hours": '#,##0.0" h"', "date": "d mmm yyyy",
-}
+SHARE_ORDER = ("proactive", "reactive", "routine", "unclassified")
+PERCENT_UNITS = (Unit.PERCENT, Unit.AVAILABILITY)  # cells hold the fraction: 24.0% is 0.24
 
 
 @dataclass(frozen=True)
 class Col:
-    """One column of a table sheet: the frame's column, its header, how it is written
-    (text, money, money2, count, id, number1, number2, pct (0-100), pct2, fraction (0-1),
-    points, hours, date, bool, file) and what it means (for the About sheet)."""
+    """One column of a table sheet: the frame's column, its header, how it is written (a
+    registry :class:`~valuelib.present.measures.Unit`, or text, id, bool, file) and what it
+    means (for the About sheet). A measured column comes from the registry: :func:`m`."""
 
     column: str
     header: str
     kind: str = "text"
     about: str = ""
     wrap: bool = False
+
+
+def m(column: str, header: str | None = None, about: str | None = None, *,
+      key: str | None = None) -> Col:
+    """The column of the registered measure ``key`` (default: ``column``): its label, unit
+    and definition as every surface has them; ``header`` and ``about`` say it for one
+    sheet."""
+    spec = measure(key or column)
+    return Col(column, header or spec.label, str(spec.unit),
+               spec.definition if about is None else about)
+
+
+def header_text(col: Col, currency: str) -> str:
+    """A money column names its currency: ``Total cost (USD)``."""
+    return f"{col.header} ({currency})" if col.kind in MONEY_DECIMALS else col.header
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,14 +112,14 @@ def _value(value, kind: str):
         return None
     if kind == "bool":
         return "yes" if bool(value) else "no"
-    if kind == "date":
+    if kind == Unit.DATE:
         stamp = pd.Timestamp(value)
         return stamp.to_pydatetime().replace(tzinfo=None)
     if kind == "file":
         return str(value).replace("\\", "/").rsplit("/", 1)[-1]
-    if kind in ("pct", "pct2"):
+    if kind in PERCENT_UNITS:
         return float(value) / 100
-    if kind in ("count", "id") and float(value).is_integer():
+    if kind in (Unit.COUNT, "id") and float(value).is_integer():
         return int(value)
     if kind == "text":
         return str(value)
@@ -130,7 +136,7 @@ def _shown_len(value, kind: str, number_format: str) -> int:
         return len(value)
     if isinstance(value, datetime | date):
         return 11
-    if kind in ("pct", "pct2", "fraction"):
+    if kind in PERCENT_UNITS:
         return len(f"{value * 100:.2f}%")
     decimals = 2 if ".00" in number_format else 1 if ".0" in number_format else 0
     symbol_or_unit = 4 if '"' in number_format else 0
@@ -148,7 +154,8 @@ def _write_table(wb: Workbook, sheet: Sheet, currency: str) -> None:
     row_lines = [1] * (len(frame) + 2)  # wrapped text sets a data row's height
     for j, col in enumerate(cols, start=1):
         cell = ws.cell(row=1, column=j)
-        put(cell, col.header)
+        header = header_text(col, currency)
+        put(cell, header)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         fmt = _format(col.kind, currency)
@@ -158,8 +165,8 @@ def _write_table(wb: Workbook, sheet: Sheet, currency: str) -> None:
         longest = max(lengths, default=0)
         if col.wrap:
             longest = min(longest, WRAP_WIDTH)
-        words = max((len(w) for w in col.header.split()), default=4)
-        width = min(MAX_WIDTH, max(8, longest, words, math.ceil(len(col.header) / 3)) + 2)
+        words = max((len(w) for w in header.split()), default=4)
+        width = min(MAX_WIDTH, max(8, longest, words, math.ceil(len(header) / 3)) + 2)
         widths.append(width)
         for i, (v, n) in enumerate(zip(values, lengths, strict=True), start=2):
             if v is None:
@@ -175,9 +182,8 @@ def _write_table(wb: Workbook, sheet: Sheet, currency: str) -> None:
                 c.alignment = TOP  # in line with the first line of a wrapped neighbour
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
-    lines = max((math.ceil(len(c.header) / max(w - 2, 1)) for c, w in zip(cols, widths,
-                                                                         strict=True)),
-                default=1)
+    lines = max((math.ceil(len(header_text(c, currency)) / max(w - 2, 1))
+                 for c, w in zip(cols, widths, strict=True)), default=1)
     ws.row_dimensions[1].height = 15 * min(max(lines, 1), 4) + 2
     for i, n in enumerate(row_lines):
         if n > 1:
@@ -200,11 +206,9 @@ def _print_setup(ws, title_rows: str | None = "1:1") -> None:
 
 
 def _format(kind: str, currency: str) -> str | None:
-    if kind == "money":
-        return money_format(currency, 0)
-    if kind == "money2":
-        return money_format(currency, 2)
-    return FORMATS.get(kind)
+    if kind == "id":
+        return "0"
+    return excel_format(kind, currency) if kind in set(Unit) else None
 
 
 # ---- the tables --------------------------------------------------------------------------------
@@ -221,7 +225,6 @@ def _up_to(frame: pd.DataFrame, quarter: str | None) -> pd.DataFrame:
 
 def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
             exec_summary: summary.ExecutiveSummary | None) -> list[Sheet]:
-    cur = dataset.settings.currency
     scope = dataset
     if unit is not None:  # support figures count the unit's tickets (and its people)
         scope = dataset.with_tables(support=only_unit(table(dataset, "support"), unit),
@@ -260,42 +263,28 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
     if unit is not None and len(showback):
         showback = only_unit(showback, unit)
 
-    money = f"({cur})"
-    per_user = f"per user per month {money}"
+    if len(alloc):  # the registry's share is a percent, the allocations' a fraction
+        alloc = alloc.assign(share=alloc["share"] * 100)
+
     q_col = Col("quarter", "Quarter", about="Calendar quarter, e.g. 2026-Q3.")
     svc = Col("service", "Service")
+    status = Col("status", "Status", about="ok, or why there is no per-user figure: no usage "
+                 "data (cost but no users), no cost data (users but no cost lines), "
+                 "unallocated (shared cost that could not be allocated).")
     return [
         Sheet("Services", "One row per service in the quarter, largest cost first (the "
               "Unallocated line last): what it costs per user per month, the cheapest market "
               "offer that fits its number of users, its value score and quadrant.",
               services, (
-                  svc,
-                  Col("users", "Users", "count", "Users of the service in the quarter: the "
-                      "sum of its Usage rows."),
-                  Col("total_cost", f"Total cost {money}", "money", "Its own cost lines plus "
-                      "its allocated shares of shared lines, in the quarter."),
-                  Col("cost_per_user_month", f"Cost {per_user}", "money2", "Total cost ÷ "
-                      "users ÷ 3 months. Blank unless Status is ok."),
-                  Col("comparable_cost_per_user_month", f"Like-for-like cost {per_user}",
-                      "money2", "The same, counting only cost lines marked comparable (the "
-                      "allocated shares carry their line's flag): the figure held against "
-                      "market offers."),
-                  Col("status", "Status", about="ok, or why there is no per-user figure: no "
-                      "usage data (cost but no users), no cost data (users but no cost "
-                      "lines), unallocated (shared cost that could not be allocated)."),
+                  svc, m("users"), m("total_cost"), m("cost_per_user_month"),
+                  m("comparable_cost_per_user_month"), status,
                   Col("best_offer", "Cheapest applicable offer", about="The cheapest market "
                       "offer whose user range (min-max users) fits the service's users."),
-                  Col("offer_price_per_user_month", f"Offer price {per_user}", "money2"),
-                  Col("difference_per_user_month", f"In-house − offer {per_user}", "money2",
-                      "Like-for-like cost − offer price. Positive: the offer is cheaper."),
-                  Col("difference_per_year", f"In-house − offer a year {money}", "money",
-                      "The difference × users × 12: what buying the offer would save a year "
-                      "(negative: what it would cost extra)."),
+                  m("offer_price_per_user_month"), m("difference_per_user_month"),
+                  m("difference_per_year"),
                   Col("verdict", "In-house is", about="cheaper, dearer or the same (within 1% "
                       "of the offer's price) as the offer."),
-                  Col("value_score", "Value score (0–100)", "number1", "The mean of the "
-                      "parts present: business value ((score − 1) ÷ 4 × 100) and satisfaction "
-                      "(as a percent), weighted by respondents."),
+                  m("value_score"),
                   Col("value_quarter", "Survey quarter", about="The quarter the value score "
                       "comes from (the latest survey up to this quarter)."),
                   Col("quadrant", "Quadrant", about="Invest (high value, low cost per user), "
@@ -305,20 +294,11 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
               )),
         Sheet("Cost per user by quarter", "Every service in every quarter up to this one: "
               "direct and allocated cost, users and cost per user per month.", cpu, (
-                  q_col, svc,
-                  Col("users", "Users", "count"),
-                  Col("direct_cost", f"Direct cost {money}", "money", "The service's own "
-                      "cost lines."),
-                  Col("allocated_cost", f"Allocated cost {money}", "money", "Its shares of "
-                      "shared lines (on the Unallocated row: the shared cost left over)."),
-                  Col("total_cost", f"Total cost {money}", "money", "Direct + allocated."),
-                  Col("comparable_cost", f"Like-for-like cost {money}", "money", "The part "
-                      "from lines marked comparable."),
-                  Col("cost_per_user_month", f"Cost {per_user}", "money2", "Total cost ÷ "
-                      "users ÷ 3."),
-                  Col("comparable_cost_per_user_month", f"Like-for-like cost {per_user}",
-                      "money2", "Like-for-like cost ÷ users ÷ 3."),
-                  Col("status", "Status"),
+                  q_col, svc, m("users"), m("direct_cost"),
+                  m("allocated_cost", about="Its shares of shared lines (on the Unallocated "
+                    "row: the shared cost left over)."),
+                  m("total_cost"), m("comparable_cost"), m("cost_per_user_month"),
+                  m("comparable_cost_per_user_month"), Col("status", "Status"),
               )),
         Sheet("Allocations", "The lines behind each number: every cost line of the quarter "
               "and the services it pays for, one row per (line, receiving service). Amounts "
@@ -333,15 +313,11 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
                   Col("cost_pool", "Cost pool", about="The line's TBM cost pool (blank: "
                       "Other)."),
                   Col("note", "Cost line", wrap=True),
-                  Col("source_amount", f"Line amount {money}", "money2"),
-                  Col("share", "Share of the line", "fraction", "The receiving service's "
-                      "driver ÷ the driver total (100% for a direct line)."),
-                  Col("amount", f"Amount to this service {money}", "money2", "Line amount × "
-                      "share."),
-                  Col("driver", "Driver", "number2", "The receiving service's users, "
-                      "tickets, hours, direct cost, 1 (even) or rule percent."),
-                  Col("driver_total", "Driver total", "number2", "The driver summed over "
-                      "every receiving service."),
+                  m("source_amount"),
+                  m("share", "Share of the line", "The receiving service's driver ÷ the "
+                    "driver total (100% for a direct line)."),
+                  m("amount", "Amount to this service"),
+                  m("driver"), m("driver_total"),
                   Col("comparable", "In market comparison", "bool"),
                   Col("shared", "Shared line", "bool"),
                   Col("reason", "Why not allocated", wrap=True),
@@ -353,136 +329,83 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
               )),
         Sheet("Market comparison", "Each service against every market offer for it, "
               "applicable or not (why not says why), in the quarter.", offers, (
-                  svc, Col("offer", "Offer"),
-                  Col("users", "Users", "count"),
-                  Col("internal_per_user_month", f"In-house like for like {per_user}",
-                      "money2"),
-                  Col("price_per_user_month", f"Offer price {per_user}", "money2"),
-                  Col("difference_per_user_month", f"In-house − offer {per_user}", "money2",
-                      "Positive: the offer is cheaper."),
-                  Col("difference_per_year", f"In-house − offer a year {money}", "money",
-                      "× users × 12."),
+                  svc, Col("offer", "Offer"), m("users"),
+                  m("internal_per_user_month"), m("price_per_user_month"),
+                  m("difference_per_user_month"), m("difference_per_year"),
                   Col("verdict", "In-house is"),
                   Col("applicable", "Offer fits the users", "bool"),
                   Col("why_not", "Why not"),
-                  Col("availability_target", "Availability target", "pct2"),
-                  Col("availability", "Offer availability", "pct2"),
-                  Col("availability_gap", "Offer − target", "points", "In percentage "
-                      "points."),
+                  m("availability_target"), m("availability"), m("availability_gap"),
                   Col("availability_verdict", "Availability"),
-                  Col("storage_gb", "Storage (GB)", "count"),
+                  m("storage_gb"),
                   Col("support", "Support response"),
                   Col("includes", "Includes", wrap=True),
                   Col("source", "Source", wrap=True),
-                  Col("as_of", "Price checked", "date"),
+                  m("as_of"),
                   Col("internal_status", "In-house status"),
               )),
         Sheet("Value & quadrants", "Where each service sits on cost vs value in the quarter, "
               "with the survey figures behind its value score.", value, (
                   svc, Col("quadrant", "Quadrant"),
                   Col("suggestion", "What it suggests", wrap=True),
-                  Col("value_score", "Value score (0–100)", "number1"),
+                  m("value_score"),
                   Col("value_quarter", "Survey quarter"),
-                  Col("business_value", "Business value (1–5)", "number2", "Mean rating, "
-                      "weighted by respondents."),
-                  Col("satisfaction_pct", "Satisfaction", "pct", "Mean satisfaction as a "
-                      "percent (a 1–5 score becomes (score − 1) ÷ 4)."),
-                  Col("respondents", "Respondents", "count"),
-                  Col("cost_per_user_month", f"Cost {per_user}", "money2"),
-                  Col("value_median", "Value median", "number1", "The split between high "
-                      "and low value: the median over the services placed."),
-                  Col("cost_median", f"Cost median {per_user}", "money2", "The split between "
-                      "high and low cost."),
+                  m("business_value"), m("satisfaction_pct"), m("respondents"),
+                  m("cost_per_user_month"), m("value_median"), m("cost_median"),
                   Col("status", "Status", about="placed, or why not: no value score, no "
                       "usage data, no cost data."),
               )),
         Sheet("Proactive share", "How proactive support work is, per quarter up to this one: "
               "proactive ÷ (proactive + reactive) hours. Routine and unclassified work is "
               "shown but not in the share.", share, (
-                  q_col,
-                  Col("proactive_share_pct", "Proactive share", "pct", "Proactive hours ÷ "
-                      "(proactive + reactive hours); by ticket counts when no hours were "
-                      "recorded (Basis)."),
-                  Col("basis", "Basis"),
-                  Col("proactive_hours", "Proactive hours", "hours"),
-                  Col("reactive_hours", "Reactive hours", "hours"),
-                  Col("routine_hours", "Routine hours", "hours"),
-                  Col("unclassified_hours", "Unclassified hours", "hours"),
-                  Col("proactive_tickets", "Proactive tickets", "count"),
-                  Col("reactive_tickets", "Reactive tickets", "count"),
-                  Col("routine_tickets", "Routine tickets", "count"),
-                  Col("unclassified_tickets", "Unclassified tickets", "count"),
-                  Col("hours_coverage_pct", "Rows with hours", "pct", "The share of "
-                      "proactive and reactive rows that carry hours."),
+                  q_col, m("proactive_share_pct"), Col("basis", "Basis"),
+                  *(m(f"{c}_hours", f"{c.capitalize()} hours") for c in SHARE_ORDER),
+                  *(m(f"{c}_tickets") for c in SHARE_ORDER),
+                  m("hours_coverage_pct"),
               )),
         Sheet("Work mix", "Hours and tickets by work class per quarter.", mix, (
                   q_col,
                   Col("work_class", "Work class", about="reactive, proactive, routine or "
                       "unclassified (from the work type)."),
-                  Col("hours", "Hours", "hours"),
-                  Col("tickets", "Tickets", "count"),
-                  Col("rows_without_hours", "Rows without hours", "count"),
-                  Col("hours_pct", "Share of hours", "pct"),
-                  Col("tickets_pct", "Share of tickets", "pct"),
+                  m("hours"), m("tickets"), m("rows_without_hours"), m("hours_pct"),
+                  m("tickets_pct"),
               )),
         Sheet("Blocks", "Each purchased block of support hours as of the latest support "
               "date in the quarter (shared by every business unit).", blocks, (
                   Col("block", "Block"), Col("vendor", "Vendor"),
-                  Col("start", "Start", "date"), Col("end", "End", "date"),
-                  Col("purchased_hours", "Purchased", "hours"),
-                  Col("used_hours", "Used", "hours"),
-                  Col("remaining_hours", "Left", "hours"),
-                  Col("overrun_hours", "Overrun", "hours"),
-                  Col("used_pct", "Used %", "pct", "Used ÷ purchased hours."),
+                  m("start"), m("end"), m("purchased_hours"), m("used_hours"),
+                  m("remaining_hours"), m("overrun_hours"), m("used_pct"),
                   Col("warning", "Warning (% used reached)", about="80 or 95 once that share "
                       "of the hours is used; none otherwise."),
-                  Col("burn_rate_hours_per_day", "Burn rate (hours a day)", "number2",
-                      "Hours used in the last 90 days ÷ the days of those the block ran."),
-                  Col("runout_date", "Runs out", "date", "actual: the day the hours ran out; "
-                      "projected: as of + hours left ÷ burn rate."),
+                  m("burn_rate_hours_per_day"),
+                  m("runout_date", about="actual: the day the hours ran out; projected: as "
+                    "of + hours left ÷ burn rate."),
                   Col("runout_basis", "Run-out basis"),
                   Col("runs_out_before_end", "Runs out before its end", "bool"),
-                  Col("reactive_hours", "Reactive", "hours"),
-                  Col("proactive_hours", "Proactive", "hours"),
-                  Col("routine_hours", "Routine", "hours"),
-                  Col("unclassified_hours", "Unclassified", "hours"),
-                  Col("tickets", "Tickets", "count"),
-                  Col("price", f"Price {money}", "money"),
-                  Col("as_of", "As of", "date"),
+                  *(m(f"{c}_hours") for c in WORK_CLASSES),
+                  m("tickets"), m("price"),
+                  m("as_of", "As of", "The latest support date the block's figures count."),
               )),
         Sheet("Priority mismatches", "Tickets of the quarter whose recorded priority differs "
               "from the impact × urgency matrix (ServiceNow's default: priority = impact + "
               "urgency − 1), most frequent first.", mismatches, (
-                  Col("impact", "Impact (1 high – 3 low)", "count"),
-                  Col("urgency", "Urgency (1 high – 3 low)", "count"),
-                  Col("matrix_priority", "Matrix priority", "count"),
-                  Col("matrix_label", "Matrix gives"),
-                  Col("recorded_priority", "Recorded priority", "count"),
-                  Col("recorded_label", "Recorded as"),
-                  Col("tickets", "Tickets", "count"),
+                  m("impact", about=""), m("urgency", about=""),
+                  m("matrix_priority", about=""), Col("matrix_label", "Matrix gives"),
+                  m("recorded_priority", about=""), Col("recorded_label", "Recorded as"),
+                  m("tickets", about=""),
               )),
         Sheet("Service desk", "Service desk figures per quarter up to this one.", desk, (
                   q_col,
-                  Col("tickets", "Tickets", "count", "Support rows opened in the quarter."),
-                  Col("users", "People", "count", "Headcount: the largest user count of any "
-                      "service that quarter."),
-                  Col("tickets_per_user_month", "Tickets per user per month", "number2",
-                      "Tickets ÷ people ÷ 3."),
-                  Col("resolved", "Resolved", "count", "Tickets resolved in the quarter."),
-                  Col("median_resolve_hours", "Median hours to resolve", "number1"),
-                  *(Col(f"median_resolve_hours_p{p}", f"P{p} median hours", "number1")
-                    for p in range(1, 6)),
-                  Col("backlog", "Backlog at quarter end", "count", "Tickets opened before "
-                      "the quarter's end and not resolved by then."),
-                  Col("satisfaction_pct", "Satisfaction", "pct"),
-                  Col("satisfaction_responses", "Satisfaction responses", "count"),
+                  m("tickets", about="Support rows opened in the quarter."),
+                  m("users", key="people"),
+                  m("tickets_per_user_month"), m("resolved"), m("median_resolve_hours"),
+                  *(m(f"median_resolve_hours_p{p}") for p in range(1, 6)),
+                  m("backlog"), m("satisfaction_pct"), m("satisfaction_responses"),
               )),
         Sheet("Showback", "Each business unit's share of each service's cost in the quarter, "
               "in proportion to its users of the service.", showback, (
                   q_col, svc, Col("business_unit", "Business unit"),
-                  Col("users", "Users", "count"),
-                  Col("share_pct", "Share", "pct"),
-                  Col("cost", f"Cost {money}", "money"),
+                  m("users"), m("share_pct"), m("cost"),
                   Col("basis", "Basis", about="users, or no usage data (the whole cost on "
                       "Unassigned)."),
               )),
@@ -581,7 +504,8 @@ GENERAL = (
 )
 
 
-def _write_about(wb: Workbook, sheets: Sequence[Sheet], unit: str | None) -> None:
+def _write_about(wb: Workbook, sheets: Sequence[Sheet], unit: str | None,
+                 currency: str) -> None:
     ws = wb.create_sheet("About these figures")
     for j, (text, width) in enumerate((("Sheet", 26), ("Column", 40), ("What it means", 110)),
                                       start=1):
@@ -597,7 +521,8 @@ def _write_about(wb: Workbook, sheets: Sequence[Sheet], unit: str | None) -> Non
                      "unit."))
     for sheet in sheets:
         rows.append((sheet.name, "", sheet.about))
-        rows += [(sheet.name, col.header, col.about) for col in sheet.columns if col.about]
+        rows += [(sheet.name, header_text(col, currency), col.about)
+                 for col in sheet.columns if col.about]
     for i, values in enumerate(rows, start=2):
         for j, text in enumerate(values, start=1):
             cell = ws.cell(row=i, column=j)
@@ -634,7 +559,7 @@ def write_workbook(dataset: Dataset, quarter: str | None, business_unit: str | N
         if progress:
             progress(0.4 + 0.5 * i / len(sheets), f"Writing {sheet.name}")
         _write_table(wb, sheet, dataset.settings.currency)
-    _write_about(wb, sheets, business_unit)
+    _write_about(wb, sheets, business_unit, dataset.settings.currency)
     wb.properties.title = f"IT service value: {over.organization}, {over.quarter_label}"
     wb.properties.creator = over.organization
     if progress:

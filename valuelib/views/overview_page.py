@@ -32,6 +32,7 @@ from ..present.formatting import (
     fmt_points,
     is_missing,
 )
+from ..present.summary_text import summary_notes
 from ..present.tables import Table, table
 from ..present.words import (
     delta_or_none,
@@ -328,7 +329,8 @@ def _services_table(f: Facts) -> Table:
 
 
 def _overview_notes(f: Facts) -> tuple[str, ...]:
-    notes = list(f.executive_summary.notes) if f.executive_summary is not None else []
+    notes = (list(summary_notes(f.executive_summary)) if f.executive_summary is not None
+             else [])
     if f.unit is not None:
         notes.insert(0, f"Cost figures are {f.unit}'s showback: its share of each service's "
                         "cost, in proportion to its users of the service. Cost per user per "

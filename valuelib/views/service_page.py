@@ -22,17 +22,15 @@ from ..present.facts import (
 )
 from ..present.formatting import (
     fmt_change,
-    fmt_count,
     fmt_number,
-    fmt_percent,
     is_missing,
 )
+from ..present.summary_text import explanation_text, line_label
 from ..present.tables import Table, table
 from ..present.words import (
     delta_or_none,
     market_sentence,
     per_user_words,
-    text_or_missing,
     versus_offer,
 )
 from .overview_page import VERDICT_WORDS
@@ -210,29 +208,8 @@ def _service_sentence(f: Facts, service: str | None, row: pd.Series | None) -> s
     """What the service costs and its largest parts, from the allocation lines."""
     if row is None or service is None:
         return f"No cost data for {service or 'any service'} in {f.quarter_label}."
-    lines = f.explanation(service).lines
-    text = f"{service} cost {f.total(row.total_cost)} in {f.quarter_label}"
-    if f.unit is not None:
-        text = f"{f.unit}'s share of {service} cost {f.total(row.total_cost)} in {f.quarter_label}"
-    if row.status == costing.CostStatus.OK:
-        text += (f": {f.per_user(row.cost_per_user_month)} per user per month for "
-                 f"{fmt_count(row.users, 'user')}")
-    else:
-        text += f" ({row.status})"
-    parts = [f"{_line_name(r)} {f.total(r.amount)} ({fmt_percent(r.pct_of_total, 0)})"
-             for r in lines.head(3).itertuples(index=False)]
-    if parts:
-        text += ". Largest parts of the service's cost: " + "; ".join(parts)
-    return text + "."
-
-
-def _line_label(r) -> str:
-    """A cost line as the ledger names it: its note, else its cost pool."""
-    return r.note if isinstance(r.note, str) and r.note else text_or_missing(r.cost_pool)
-
-
-def _line_name(r) -> str:
-    return _line_label(r) if r.method == "direct" else f"share of {_line_label(r)}"
+    return explanation_text(f.explanation(service), f.currency, quarter=f.quarter_label,
+                            unit=f.unit, total=row.total_cost)
 
 
 def _trend_chart(f: Facts, service: str | None, row: pd.Series | None,
@@ -271,7 +248,7 @@ def _allocation_table(f: Facts, service: str | None) -> Table:
         return table([], ALLOCATION_COLUMNS, ALLOCATION_MEASURES, f.currency)
     lines = f.explanation(service).lines
     rows = [{
-        "Cost line": _line_label(r),
+        "Cost line": line_label(r),
         "Cost pool": r.cost_pool,
         "How it reaches the service": _method_words(r.method, r.allocate_by),
         "Line amount": r.source_amount,
