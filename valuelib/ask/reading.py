@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
+
 from ..frames import UNALLOCATED, shift_quarter, table
 from ..model import Dataset
 from ..parse import fiscal_to_calendar, quarter_from_text
@@ -645,6 +647,29 @@ def _take_block(text: str, names: Names) -> tuple[str, str | None]:
     return _YEAR_SPAN.sub(lambda m: " " if block is None else m[0], text), block
 
 
+_LAST_MONTH = re.compile(r"\b(?:(?P<p>previous|prior)|last|this|latest|current|past)\s+month\b")
+
+
+def _take_month_ago(text: str, time: TimeRef, dataset: Dataset) -> tuple[str, TimeRef]:
+    """"last month": the latest month with support rows (support is dated by day), else the
+    last month of the latest quarter; "previous month" the one before."""
+    said = _LAST_MONTH.search(text)
+    if said is None or time.kind != "default":
+        return text, time
+    opened = table(dataset, "support")["opened"].dropna()
+    quarters = dataset.quarters
+    if len(opened):
+        last = pd.Timestamp(opened.max()).to_period("M")
+    elif quarters:
+        last = pd.Period(f"{quarters[-1][:4]}-{int(quarters[-1][-1]) * 3:02d}", "M")
+    else:
+        return text, time
+    month = last - 1 if said["p"] else last
+    return text.replace(said[0], " "), TimeRef(
+        "quarters", labels=(f"{month.year}-Q{month.quarter}",), words=said[0],
+        month=f"{month.year}-{month.month:02d}")
+
+
 _TOP_N = re.compile(
     r"\b(?:top|bottom|first|last)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b"
     r"|\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:most|least|cheapest|"
@@ -675,6 +700,7 @@ def understand(question: str, dataset: Dataset, names: Names | None = None) -> Q
     text, block = _take_block(text, names)
     text, time, since = _take_time(text, dataset.settings.fiscal_year_start,
                                    dataset.settings.date_order == "DMY")
+    text, time = _take_month_ago(text, time, dataset)
     top = _TOP_N.search(text)
     top_n = number_word(top[1] or top[2]) if top else None
 

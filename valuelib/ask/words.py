@@ -320,7 +320,7 @@ SERVICE_ALIASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("helpdesk", "help desk", "service desk", "servicedesk", "it support", "desktop support",
       "user support", "end user support", "desktop", "desktops", "desk", "laptops", "laptop",
       "pcs", "computers", "end user computing", "euc", "workplace", "deskside",
-      "it help"),
+      "it help", "support spend", "support spending", "support cost", "support costs"),
      ("desktop", "desk", "workplace", "end user", "enduser")),
     (("crm", "salesforce", "hubspot", "dynamics", "customer relationship",
       "customer relationship management", "customer database", "sales system"),
