@@ -158,7 +158,7 @@ def total_cost(ctx: Context, period: Period) -> Answer:
                 f"{ctx.total(rows['allocated_cost'].sum() * scale)} allocated share of "
                 "shared costs)")
         if quarter is not None:
-            row = ctx.facts(quarter).services
+            row = costing.cost_per_user(ctx.dataset, quarter)
             row = row[(row["service"] == service) & (row["status"] == costing.STATUS_OK)]
             if len(row):
                 text += (f"; that is {ctx.per_user(row['cost_per_user_month'].iloc[0])} per "

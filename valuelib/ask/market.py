@@ -234,8 +234,8 @@ def quadrant(ctx: Context, period: Period) -> Answer:
            "survey up to the quarter) against cost per user per month, split at the medians: "
            f"value score {placed['value_median'].iloc[0]:.1f}, "
            f"{ctx.per_user(placed['cost_median'].iloc[0])} per user per month.")
-    chart = charts.quadrants(placed, f"Cost vs value, {ctx.q(quarter)}", ctx.currency,
-                             highlight=q.services)
+    chart = charts.page("cost_vs_value", ctx.facts(quarter).cost_value, ctx.currency,
+                        title=f"Cost vs value, {ctx.q(quarter)}")
     wanted = list(q.quadrants or (portfolio.REPLACE, portfolio.OPTIMIZE))
     order = {name: i for i, name in enumerate(dict.fromkeys([*wanted, *portfolio.QUADRANTS]))}
     ranked = placed.assign(_s=~placed["service"].isin(q.services),

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import support
 from ..frames import shift_quarter, table
-from ..present import fmt_date, fmt_number
+from ..present import Facts, fmt_date, fmt_number
 from ..schema import PRIORITY_LABELS
 from . import charts
 from .common import (
@@ -22,6 +22,8 @@ from .common import (
     pct,
     plain,
     points,
+    possessive,
+    quarters_of,
     sole_quarter,
     yes_no,
 )
@@ -29,6 +31,7 @@ from .reading import PREVIOUS_BLOCK, Period, resolve_period
 from .result import Answer
 
 SUPPORT = ("support", "support data")
+_MONEY_WORDS = ("spend", "spent", "cost", "pay", "paid", "price", "money", "$")
 
 
 # ---- proactive share -------------------------------------------------------------------------
@@ -88,8 +91,8 @@ def proactive(ctx: Context, period: Period) -> Answer:
                                        "neither more nor less proactive.")
     tbl = ctx.table(share, "quarter proactive_hours reactive_hours proactive_share_pct basis",
                     quarter="Quarter", basis="Basis")
-    chart = charts.lines(share, "quarter", "proactive_share_pct", None,
-                         "Proactive share of support by quarter", "%", highlight_x=quarter)
+    chart = charts.page("proactive_trend", share, fiscal_year_start=ctx.fiscal_start,
+                        title="Proactive share of support by quarter")
     how += (" support.proactive_share: proactive ÷ (proactive + reactive) hours per quarter (by "
             "ticket count where hours are missing, as 'Basis' says); routine and unclassified "
             "work are left out of the share.")
@@ -105,8 +108,10 @@ def _plain(ctx: Context, intent: str, sentence: str, period: Period | None = Non
 def block(ctx: Context) -> Answer:
     """A block of hours (named, the previous one, or the page's current one) as the Overview
     says it: hours left or over, the run-out ("ran out on" once past), the other blocks."""
-    q = ctx.query
-    facts = ctx.facts(q.time.labels[0] if q.time.page else None)
+    q, unit = ctx.query, ctx.query.business_unit
+    quarter = (q.time.labels[0] if q.time.page else None if q.time.kind == "default"
+               else ctx.period(quarters_of(ctx.dataset, "support")).last)
+    facts = Facts(ctx.dataset, quarter, unit) if unit else ctx.facts(quarter)
     status = facts.blocks
     if status.empty:
         return _plain(ctx, "block", "There is no block of support hours in the data (Blocks "
@@ -154,6 +159,17 @@ def block(ctx: Context) -> Answer:
                                    text=f"{rate} hours a day"))
     elif b["remaining_hours"] > 0:
         sentence += " No hours were used in the last 90 days, so no run-out date is projected."
+    if b["block"] in facts.unit_block_hours:  # the unit's part, as the Overview says it
+        used = facts.unit_block_hours[b["block"]]
+        sentence += f" {possessive(unit)} tickets used {hours(used)} of it"
+        figures.insert(0, ctx.fig("used_hours", used, f"{unit}: hours used of {label}"))
+        if pd.notna(b["price"]) and b["purchased_hours"] > 0:
+            cost = used * b["price"] / b["purchased_hours"]
+            sentence += (f", {ctx.total(cost)} of its {ctx.total(b['price'])} price at "
+                         f"{ctx.per_user(b['price'] / b['purchased_hours'])} an hour")
+            figures.insert(0 if asked(q, *_MONEY_WORDS) else 1, ctx.fig(
+                "total_cost", cost, f"{unit}: share of the price of {label}"))
+        sentence += " (the block is shared by every unit)."
     others = status.drop(index=chosen)
     if len(others):
         sentence += " Other blocks: " + "; ".join(
@@ -161,11 +177,9 @@ def block(ctx: Context) -> Answer:
     tbl = ctx.table(status, "block vendor start end purchased_hours used_hours remaining_hours "
                             "used_pct burn_rate_hours_per_day runout_date runout_basis",
                     block="Block", vendor="Vendor", runout_basis="Run-out basis")
-    chart = charts.stacked(status["block"], {
-        "Used": list(status["used_hours"].clip(upper=status["purchased_hours"].fillna(np.inf))),
-        "Left": list(status["remaining_hours"].fillna(0)),
-        "Overrun": list(status["overrun_hours"].fillna(0))},
-        f"Blocks of support hours as of {when}", "Hours")
+    history = facts.block_histories.get(b["block"])
+    chart = None if history is None else charts.page("block_burndown", history, b,
+                                                     title=f"{label}: hours left")
     how = ("support.block_status as of the latest support date: used = hours of the support "
            "rows that draw on the block; burn rate = hours in the last 90 days ÷ days the block "
            "ran in them; run-out = as-of date + hours left ÷ burn rate. Block chosen: "
