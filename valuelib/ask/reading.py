@@ -22,6 +22,7 @@ import pandas as pd
 from ..frames import UNALLOCATED, shift_quarter, table
 from ..model import Dataset
 from ..parse import fiscal_to_calendar, quarter_from_text
+from ..portfolio import INVEST, OPTIMIZE, REPLACE, TOLERATE
 from ..schema import COST_POOL_WORDS, normalize_name
 from .words import (
     BUSINESS_UNIT_ALIASES,
@@ -502,15 +503,12 @@ def _per_user(w: _Words, units: frozenset[str]) -> bool:
 
 
 def _period(w: _Words) -> str | None:
+    """"month" / "year" when the question asks per month or per year ("monthly", "a year")."""
     for i, s in enumerate(w.stems):
-        if s in SIGNALS["month"] and s != "month" or (
-                s == "month" and i > 0 and w.stems[i - 1] in ("per", "a", "each", "every",
-                                                              "the", "by", "one", "an")):
-            return "month"
-        if s in SIGNALS["year"] and s not in ("year", "years") or (
-                s == "year" and i > 0 and w.stems[i - 1] in ("per", "a", "each", "every",
-                                                             "the", "by", "one", "an")):
-            return "year"
+        after = i > 0 and w.stems[i - 1] in ("per", "a", "each", "every", "the", "by", "one", "an")
+        for unit in ("month", "year"):
+            if s in SIGNALS[unit] and (s not in (unit, unit + "s") or after):
+                return unit
     return None
 
 
@@ -597,21 +595,15 @@ def _resolve(mentions: list[Mention]) -> tuple[tuple[str, ...], tuple[Mention, .
     return tuple(sure), tuple(ambiguous)
 
 
-def _quadrants(w: _Words) -> tuple[str, ...]:
-    from ..portfolio import INVEST, OPTIMIZE, REPLACE, TOLERATE
+_QUADRANT_WORDS = (
+    (REPLACE, "retire retiring retired retirement replace replacing replaced "
+                          "decommission sunset kill"),
+    (OPTIMIZE, "optimise optimize optimising optimizing optimisation optimization"),
+    (INVEST, "invest investing investment"), (TOLERATE, "tolerate tolerated"))
 
-    found = []
-    if w.any_of(frozenset(phrase("retire retiring retired retirement replace replacing "
-                                 "replaced decommission sunset kill"))):
-        found.append(REPLACE)
-    if w.any_of(frozenset(phrase("optimise optimize optimising optimizing optimisation "
-                                 "optimization"))):
-        found.append(OPTIMIZE)
-    if w.any_of(frozenset(phrase("invest investing investment"))):
-        found.append(INVEST)
-    if w.any_of(frozenset(phrase("tolerate tolerated"))):
-        found.append(TOLERATE)
-    return tuple(found)
+
+def _quadrants(w: _Words) -> tuple[str, ...]:
+    return tuple(name for name, words in _QUADRANT_WORDS if w.any_of(frozenset(phrase(words))))
 
 
 def _take_money(text: str) -> tuple[str, float | None]:
