@@ -15,7 +15,7 @@ from valuelib import costing, market, portfolio, support
 from valuelib.ask import INTENTS, answer, understand
 from valuelib.ask.intents import TABLE
 from valuelib.ingest import load_paths
-from valuelib.present import Facts
+from valuelib.present import Facts, fmt_measure
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = sorted((ROOT / "sample_data").glob("*.xlsx"))
@@ -282,6 +282,10 @@ CASES += [
     ("tickets last month", "service_desk", tickets_in_month("2026-09"), 0),
     ("tickets in the previous month", "service_desk", tickets_in_month("2026-08"), 0),
     ("what did IT cost last month", "total_cost", it_total("2026-Q3"), 0),
+    ("how many tickets did finance log last month", "service_desk",
+     tickets_in_month("2026-09", "Finance"), 0),
+    ("hours Operations used of the previous block", "block",
+     lambda ds: Facts(ds, None, "Operations").unit_block_hours["2025-26 support block"], 0),
 ]
 def test_at_least_eighty_new_phrasings():
     assert len(CASES) >= 80
@@ -465,3 +469,10 @@ def test_block_on_the_page_quarter_is_the_pages_block(ds):
     result = answer("hours left in the block", ds, quarter="2026-Q1", business_unit="Sales")
     assert result.figures[0].value == pytest.approx(float(shown["remaining_hours"]))
     assert result.sentence.startswith("For 2026-Q1, all business units:")
+
+
+def test_answer_tables_keep_numbers_and_scores_read_as_the_pages(ds):
+    result = answer("most expensive services", ds)
+    assert pd.api.types.is_numeric_dtype(result.table["Cost per user per month (USD)"])
+    score = answer("value score of crm", ds).figures[0]
+    assert score.formatted == fmt_measure("value_score", score.value)  # "75", as the pages

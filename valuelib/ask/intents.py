@@ -22,18 +22,20 @@ from .words import stem
 
 @dataclass(frozen=True)
 class Intent:
-    """One kind of question. ``needs``: slots that must be filled (``service``,
-    ``two_services``, ``two_quarters``, ``earlier``: a past time to compare with);
-    ``select`` / ``exclude``: phrases (stemmed like the question) that pick it / rule it out;
-    ``instead_of``: only over these guesses of the reader (empty: any); ``focus``: what the
-    answer is told to focus on."""
+    """One kind of question, one row. ``needs``: slots its answer cannot do without
+    (``service``); ``select`` / ``exclude``: phrases (stemmed like the question) that pick it
+    over the reader's guess / rule that out, when the slots in ``when`` are filled
+    (``two_services``, ``two_quarters``, ``earlier``: a past time to compare with) and the
+    reader guessed one of ``instead_of`` (empty: any); ``focus``: what the answer is then told
+    to look at. A row without ``select`` words is reached by the reader's guess alone."""
 
     key: str
     answer: Callable[[Context], Answer]
+    examples: tuple[str, ...]
     needs: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    examples: tuple[str, ...] = ()
+    when: tuple[str, ...] = ()
     instead_of: tuple[str, ...] = ()
     focus: str | None = None
 
@@ -142,71 +144,65 @@ def _earlier(q: Query) -> bool:
 
 TABLE: tuple[Intent, ...] = (
     # rows with select words: checked first, in this order
-    Intent("compare_quarters", compare_quarters, ("two_quarters",),
+    Intent("compare_quarters", compare_quarters,
+           ("compare Q1 and Q2 2026", "2026-Q1 vs 2026-Q2"), when=("two_quarters",),
            select=("compare", "vs", "versus", "against", "and", "or", "between"),
-           exclude=(*_MARKET_WORDS, "proactive", "ticket", "block", "hour", "p1", "priority"),
-           examples=("compare Q1 and Q2 2026", "2026-Q1 vs 2026-Q2")),
-    Intent("service_desk", support_answers.service_desk, ("earlier",),
+           exclude=(*_MARKET_WORDS, "proactive", "ticket", "block", "hour", "p1", "priority")),
+    Intent("service_desk", support_answers.service_desk,
+           ("are incidents resolved quicker than a year ago?",
+            "is support quicker than last year", "tickets in May 2026",
+            "how many tickets did Sales log in May 2026"), when=("earlier",),
            select=("incident", "ticket", "resolve", "resolved", "resolution", "quicker",
                    "faster", "slower", "speed"),
            exclude=("block", "proactive", "p1 share", "mismatch", *_COST_WORDS,
-                    *_MARKET_WORDS),
-           examples=("are incidents resolved quicker than a year ago?",
-                     "is support quicker than last year"), focus="service_desk_change"),
-    Intent("compare", compare_services, ("two_services",),
+                    *_MARKET_WORDS), focus="service_desk_change"),
+    Intent("compare", compare_services, ("is payroll more expensive than CRM?",
+                                         "which is bigger, telecom or network spend?"),
+           when=("two_services",),
            # "compare email and CRM" stays with the reader: both services' cost per user
            select=("bigger", "larger", "more", "dearer", "pricier", "higher", "smaller",
                    "less", "cheaper", "lower", "than", "or", "vs", "versus", "which"),
-           exclude=(*_MARKET_WORDS, "since", "trend", "change", "changed"),
-           examples=("is payroll more expensive than CRM?",
-                     "which is bigger, telecom or network spend?")),
-    Intent("market", market.compare_market, select=("market", "buying", "buy in", "saas",
-                                                       "vendor", "provider", "outsource"),
-           exclude=("worth", "value", "quadrant"), instead_of=("quadrant",),
-           examples=("which of our services cost more than the market?",)),
-    Intent("users", cost.users,
-           select=("headcount", "staff", "employee", "employees", "workforce", "people"),
-           exclude=("cost", "spend", "pay", "ticket", "per"), instead_of=("unknown",),
-           examples=("what is our headcount?",)),
-    Intent("proactive", support_answers.proactive, select=("proactive", "reactive"),
-           exclude=("block", "left", "remaining"), instead_of=("block",),
-           examples=("what share of support hours is proactive?",)),
-    Intent("quadrant", market.quadrant,
-           select=("should we do", "what to do", "advice", "advise", "recommend", "suggest"),
-           instead_of=("unknown",), examples=("what should we do about accounting?",)),
-    # rows reached by the reader's guess
-    Intent("cost_per_user", cost.cost_per_user, ("service",),
-           examples=("what does email cost per user per month?",)),
-    Intent("total_cost", cost.total_cost, examples=("what did IT cost last quarter?",)),
-    Intent("ranking", cost.ranking, examples=("which service costs the most per user?",)),
-    Intent("trend", trend, examples=("has IT spend grown since last year?",
-                                     "has support spend grown since last year?")),
-    Intent("explain", cost.explain, ("service",), examples=("why is CRM so expensive?",)),
-    Intent("users", cost.users, examples=("how many staff do we have?",)),
-    Intent("showback", cost.showback, examples=("what does Sales pay for IT?",)),
-    Intent("changes", cost.changes, examples=("what changed since last quarter?",)),
-    Intent("cost_pools", cost.cost_pools, examples=("what do we spend on software?",)),
+           exclude=(*_MARKET_WORDS, "since", "trend", "change", "changed")),
     Intent("market", market.compare_market,
-           examples=("would Google be cheaper for email?",
-                     "which services are dearer than buying them in?")),
-    Intent("quadrant", market.quadrant,
-           examples=("which services cost more than they are worth?",)),
-    Intent("value", market.value, examples=("how do users rate CRM?",)),
+           ("which of our services cost more than the market?",
+            "would Google be cheaper for email?", "which services are dearer than buying them in?"),
+           select=("market", "buying", "buy in", "saas", "vendor", "provider", "outsource"),
+           exclude=("worth", "value", "quadrant"), instead_of=("quadrant",)),
+    Intent("users", cost.users, ("what is our headcount?", "how many staff do we have?"),
+           select=("headcount", "staff", "employee", "employees", "workforce", "people"),
+           exclude=("cost", "spend", "pay", "ticket", "per"), instead_of=("unknown",)),
     Intent("proactive", support_answers.proactive,
-           examples=("share of support time that was proactive",)),
-    Intent("block", support_answers.block,
-           examples=("how many hours are left in the previous block?",)),
-    Intent("p1_share", support_answers.p1_share, examples=("what share of tickets are P1?",)),
+           ("what share of support hours is proactive?",
+            "share of support time that was proactive"),
+           select=("proactive", "reactive"), exclude=("block", "left", "remaining"),
+           instead_of=("block",)),
+    Intent("quadrant", market.quadrant, ("what should we do about accounting?",
+                                         "which services cost more than they are worth?"),
+           select=("should we do", "what to do", "advice", "advise", "recommend", "suggest"),
+           instead_of=("unknown",)),
+    # rows reached by the reader's guess
+    Intent("cost_per_user", cost.cost_per_user, ("what does email cost per user per month?",),
+           needs=("service",)),
+    Intent("total_cost", cost.total_cost, ("what did IT cost last quarter?",)),
+    Intent("ranking", cost.ranking, ("which service costs the most per user?",)),
+    Intent("trend", trend, ("has IT spend grown since last year?",
+                            "has support spend grown since last year?")),
+    Intent("explain", cost.explain, ("why is CRM so expensive?",), needs=("service",)),
+    Intent("showback", cost.showback, ("what does Sales pay for IT?",)),
+    Intent("changes", cost.changes, ("what changed since last quarter?",)),
+    Intent("cost_pools", cost.cost_pools, ("what do we spend on software?",)),
+    Intent("value", market.value, ("how do users rate CRM?",)),
+    Intent("block", support_answers.block, ("how many hours are left in the previous block?",
+                                            "how much did Sales spend on the block last year?")),
+    Intent("p1_share", support_answers.p1_share, ("what share of tickets are P1?",)),
     Intent("priority_mismatches", support_answers.priority_mismatches,
-           examples=("which tickets have the wrong priority?",)),
-    Intent("service_desk", support_answers.service_desk,
-           examples=("tickets in May 2026", "how many tickets did Sales log in May 2026")),
+           ("which tickets have the wrong priority?",)),
 )
-BY_KEY = {row.key: row for row in TABLE if not row.select}
+BY_KEY = {row.key: row for row in TABLE}
 
 
 def _needs_met(row: Intent, q: Query, names: Names) -> bool:
-    for need in row.needs:
+    for need in row.when:
         if need == "two_services" and two_services(q, names) is None:
             return False
         if need == "two_quarters" and not (q.time.kind == "quarters"
@@ -222,7 +218,7 @@ def route(q: Query, names: Names) -> Query:
     ``select`` words fits)."""
     for row in TABLE:
         if not row.select:
-            break
+            continue
         if row.instead_of and q.intent not in row.instead_of:
             continue
         if asked(q, *row.select) and not asked(q, *row.exclude) and _needs_met(row, q, names):
@@ -232,4 +228,4 @@ def route(q: Query, names: Names) -> Query:
 
 def handler(q: Query) -> Callable[[Context], Answer]:
     """The answer function for a routed query."""
-    return (BY_KEY.get(q.intent) or next(r for r in TABLE if r.key == q.intent)).answer
+    return BY_KEY[q.intent].answer

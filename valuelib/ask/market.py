@@ -252,12 +252,13 @@ def quadrant(ctx: Context, period: Period) -> Answer:
                 parts.append(f"{service} cannot be placed in {ctx.q(quarter)}: {status}.")
                 continue
             r = row.iloc[0]
+            score = ctx.fmt("value_score", r["value_score"])
             parts.append(f"{service} is in {r['quadrant']} in {ctx.q(quarter)}: value score "
-                         f"{r['value_score']:.1f} (median {r['value_median']:.1f}) at "
+                         f"{score} (median {r['value_median']:.1f}) at "
                          f"{ctx.per_user(r['cost_per_user_month'])} per user per month (median "
                          f"{ctx.per_user(r['cost_median'])}). {r['suggestion']}")
             figures += [ctx.fig("value_score", r["value_score"], f"{service}: value score",
-                                quarter, service, text=f"{r['value_score']:.1f}"),
+                                quarter, service),
                         ctx.fig("cost_per_user_month", r["cost_per_user_month"],
                                 f"{service}: cost per user per month", quarter, service)]
         return ctx.done("quadrant", " ".join(parts), figures, tbl, chart, how, period)
@@ -265,7 +266,8 @@ def quadrant(ctx: Context, period: Period) -> Answer:
         members = placed[placed["quadrant"] == name].sort_values("cost_per_user_month",
                                                                  ascending=False)
         listed = [f"{r.service} ({ctx.per_user(r.cost_per_user_month)} per user per month, "
-                  f"value {r.value_score:.0f})" for r in members.itertuples(index=False)]
+                  f"value {ctx.fmt('value_score', r.value_score)})"
+                  for r in members.itertuples(index=False)]
         lead = f"In {ctx.q(quarter)}, " if i == 0 else ""
         parts.append(f"{lead}{count(len(members), 'service')} {_QUADRANT_WORDS[name]}: "
                      f"{names_list(listed)}." if len(members) else
@@ -291,7 +293,7 @@ def value(ctx: Context, period: Period) -> Answer:
     scores = portfolio.value_scores(ctx.dataset)
     key, what, unit = (("satisfaction_pct", "satisfaction", "%") if q.satisfaction
                        else ("value_score", "value score", "score 0-100"))
-    show = pct if q.satisfaction else (lambda v: f"{v:.1f}")
+    show = pct if q.satisfaction else (lambda v: ctx.fmt("value_score", v))
     how = ("portfolio.value_scores: value score = mean of business value ((v − 1) ÷ 4 × 100) "
            "and satisfaction (as a percent), weighted by respondents")
     columns = "service value_score business_value satisfaction_pct respondents"
@@ -310,7 +312,8 @@ def value(ctx: Context, period: Period) -> Answer:
                                           else f" (its latest survey up to {ctx.q(quarter)})")
             if q.satisfaction:
                 parts.append(f"Satisfaction with {service} is {pct(r['satisfaction_pct'])} "
-                             f"in {when} (value score {r['value_score']:.1f} of 100).")
+                             f"in {when} (value score "
+                             f"{ctx.fmt('value_score', r['value_score'])} of 100).")
             else:
                 detail = [text for ok, text in (
                     (pd.notna(r["business_value"]),
@@ -318,7 +321,7 @@ def value(ctx: Context, period: Period) -> Answer:
                     (pd.notna(r["satisfaction_pct"]),
                      f"satisfaction {pct(r['satisfaction_pct'])}"),
                     (pd.notna(r["respondents"]), f"{r['respondents']:,.0f} respondents")) if ok]
-                parts.append(f"{service} scores {r['value_score']:.1f} out of 100 for value in "
+                parts.append(f"{service} scores {show(r['value_score'])} out of 100 for value in "
                              f"{when} ({', '.join(detail)}).")
             figures.append(ctx.fig(key, r[key], f"{service}: {what}", r["quarter"], service,
                                    unit, show(r[key])))
@@ -326,7 +329,7 @@ def value(ctx: Context, period: Period) -> Answer:
                 figures.append(ctx.fig("satisfaction_pct", r["satisfaction_pct"],
                                        f"{service}: satisfaction", r["quarter"], service))
             if len(mine) > 1 and q.trend:
-                parts.append(f"It was {mine[key].iloc[0]:.1f} in "
+                parts.append(f"It was {show(mine[key].iloc[0])} in "
                              f"{ctx.q(mine['quarter'].iloc[0])}.")
         shown = scores[scores["service"].isin(q.services)]
         chart = charts.lines(shown, "quarter", key, "service" if len(q.services) > 1 else None,
