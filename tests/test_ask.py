@@ -284,6 +284,8 @@ CASES += [
     ("what did IT cost last month", "total_cost", it_total("2026-Q3"), 0),
     ("how many tickets did finance log last month", "service_desk",
      tickets_in_month("2026-09", "Finance"), 0),
+    ("did tickets go up since last year", "service_desk", desk("tickets"), 0),
+    ("has the backlog grown since last quarter", "service_desk", desk("backlog"), 0),
     ("hours Operations used of the previous block", "block",
      lambda ds: Facts(ds, None, "Operations").unit_block_hours["2025-26 support block"], 0),
 ]

@@ -30,7 +30,7 @@ from ..present import (
 from .reading import Names, Period, Query, TimeRef, resolve_period
 from .result import Answer, KeyFigure
 from .suggest import follow_ups
-from .words import phrase
+from .words import phrase, stem
 
 # What a figure's ``unit`` says, per registry unit (money units name the currency).
 _UNIT_WORDS = {Unit.MONEY: "", Unit.MONEY_PER_USER: "per user per month", Unit.PERCENT: "%",
@@ -213,7 +213,7 @@ _YES_NO = re.compile(r"^\s*(?:is|are|has|have|did|does|do|was|were|will|would|ca
 
 def asked(q: Query, *words: str) -> bool:
     """Whether the question holds any of ``words`` (phrases, stemmed like the question)."""
-    have = set(q.words)
+    have = set(q.words) | {stem(w) for w in q.words}
     return any(all(w in have for w in phrase(p)) for p in words)
 
 

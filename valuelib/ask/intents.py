@@ -153,7 +153,7 @@ TABLE: tuple[Intent, ...] = (
             "is support quicker than last year", "tickets in May 2026",
             "how many tickets did Sales log in May 2026"), when=("earlier",),
            select=("incident", "ticket", "resolve", "resolved", "resolution", "quicker",
-                   "faster", "slower", "speed"),
+                   "faster", "slower", "speed", "backlog", "reopen"),
            exclude=("block", "proactive", "p1 share", "mismatch", *_COST_WORDS,
                     *_MARKET_WORDS), focus="service_desk_change"),
     Intent("compare", compare_services, ("is payroll more expensive than CRM?",

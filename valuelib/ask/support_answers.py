@@ -302,6 +302,13 @@ _DESK = {"tickets": ("tickets", "Tickets logged", "tickets"),
                         "hours")}
 
 
+# what a then-and-now question measures, by its words (else tickets)
+_THEN_AND_NOW = (("resolve", ("resolve", "resolved", "resolution", "fix", "fixed", "quicker",
+                              "faster", "slower", "long", "speed")),
+                 ("backlog", ("backlog", "open", "still open")),
+                 ("reopened", ("reopen", "reopened")))
+
+
 def service_desk(ctx: Context) -> Answer:
     """The service desk: in a month, now against an earlier time, or in a quarter."""
     if ctx.query.time.month is not None:
@@ -372,8 +379,7 @@ def _desk_then_and_now(ctx: Context) -> Answer:
         then = shift_quarter(now, -back)
     if then not in available:
         return _desk_quarter(ctx)
-    key = "resolve" if asked(q, "resolve", "resolved", "resolution", "fix", "fixed", "quicker",
-                             "faster", "slower", "long", "speed") else "tickets"
+    key = next((k for k, words in _THEN_AND_NOW if asked(q, *words)), "tickets")
     column, label, unit = _DESK[key]
     row = desk.set_index(desk["quarter"].astype(str))
     vn, vt = float(row.loc[now, column]), float(row.loc[then, column])
@@ -381,8 +387,7 @@ def _desk_then_and_now(ctx: Context) -> Answer:
     sentence = yes_no(q, vn < vt) + (
         f"The median time to resolve a ticket was {show(vn)} in {ctx.q(now)}, against "
         f"{show(vt)} in {ctx.q(then)}." if key == "resolve" else
-        f"In {ctx.q(now)} the {label.lower()} were {show(vn)}, against {show(vt)} in "
-        f"{ctx.q(then)}.")
+        f"{label} in {ctx.q(now)}: {show(vn)}, against {show(vt)} in {ctx.q(then)}.")
     figures = (ctx.fig(column, vn, label, now, unit=unit, text=show(vn)),
                ctx.fig(column, vt, label, then, unit=unit, text=show(vt)))
     how = f"support.service_desk per quarter: {column} in {now} against {then}."
