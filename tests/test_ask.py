@@ -284,6 +284,8 @@ CASES += [
     ("what did IT cost last month", "total_cost", it_total("2026-Q3"), 0),
     ("how many tickets did finance log last month", "service_desk",
      tickets_in_month("2026-09", "Finance"), 0),
+    ("how much did we spend on support in May 2026", "total_cost",
+     page_total(DESK, "2026-Q2"), 0),
     ("did tickets go up since last year", "service_desk", desk("tickets"), 0),
     ("has the backlog grown since last quarter", "service_desk", desk("backlog"), 0),
     ("hours Operations used of the previous block", "block",
