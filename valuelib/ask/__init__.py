@@ -2,25 +2,26 @@
 chart behind it.
 
 ``answer("what does our email cost per user?", dataset)`` returns a frozen :class:`Answer`.
-Questions are read by rules over words (``_understand``), deterministic and offline: no model,
+Questions are read by rules over words (``reading``), deterministic and offline: no model,
 no network. Every number in an answer comes from the analytics modules (costing, market,
 portfolio, support); when a question is not understood, is ambiguous, or names something the
 data does not hold, the answer says so, gives no number, and offers three questions it can
 answer instead.
 
-Intents are rows of a table (``_intents.TABLE``): what each needs, the words that select and
-exclude it, examples, and its answer function, a thin adapter over the analytics and the
-pages' formatter (``_present``).
+Intents are rows of a table (``intents.TABLE``): what each needs, the words that select and
+exclude it, examples, and its answer function, a thin adapter over the page's facts
+(``valuelib.present.Facts``) and the measure registry's formatter.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from dataclasses import replace as dataclass_replace
+
+import pandas as pd
 
 from ..model import Dataset
 from ..parse import quarter_label
-from ..present import Facts
+from ..present import Facts, fmt_date
 from .common import Context, names_list
 from .intents import TABLE, handler, route
 from .reading import Names, Query, TimeRef, dataset_names
@@ -40,8 +41,7 @@ EXAMPLES: tuple[str, ...] = (
     "What changed since last quarter?",
 )
 
-INTENTS: tuple[str, ...] = tuple(dict.fromkeys(
-    row.key for row in TABLE if row.key != "service_desk_change"))
+INTENTS: tuple[str, ...] = tuple(dict.fromkeys(row.key for row in TABLE))
 
 # Intents that are about one service and cannot be answered without it.
 _NEEDS_SERVICE = {row.key for row in TABLE if "service" in row.needs}
@@ -72,11 +72,12 @@ def answer(question: str, dataset: Dataset, quarter: str | None = None,
     if quarter and query.time.kind == "default":
         query = replace(query, time=TimeRef("quarters", labels=(quarter,), page=True))
         scope.append(quarter_label(quarter, dataset.settings.fiscal_year_start))
-    if business_unit and not query.business_unit:
-        if query.intent in _SUPPORT - {"block"}:  # blocks are whole, as the pages show them
-            dataset = Facts(dataset, quarter, business_unit).unit_dataset
-            scope.append(business_unit)
-        elif query.intent in ("showback", "total_cost") and not query.services:
+    unit = query.business_unit or business_unit
+    if unit and query.intent in _SUPPORT - {"block"}:  # blocks are whole, as the pages show
+        dataset = Facts(dataset, quarter, unit).unit_dataset
+        scope.append(unit)
+    elif business_unit and not query.business_unit:
+        if query.intent in ("showback", "total_cost") and not query.services:
             query = replace(query, business_unit=business_unit, intent="showback")
             scope.append(business_unit)
         else:  # service costs are the organisation's; the unit's share is its showback
@@ -85,15 +86,16 @@ def answer(question: str, dataset: Dataset, quarter: str | None = None,
     if query.time.month and query.intent != "service_desk" and result.understood:
         # only tickets are dated by day; the rest is kept by quarter: answer that quarter
         shown = quarter_label(query.time.labels[0], dataset.settings.fiscal_year_start)
+        month = fmt_date(pd.Timestamp(query.time.month + "-01"))[2:].strip()
         what = "Support figures are" if query.intent in _SUPPORT else "Costs are"
-        result = dataclass_replace(result, sentence=(
-            f"{what} recorded by quarter, so this is {shown}, the quarter holding "
-            f"{query.time.words.strip().title()}. {result.sentence}"))
+        result = replace(result, sentence=(
+            f"{what} recorded by quarter, so this is {shown}, the quarter holding {month}. "
+            f"{result.sentence}"))
     if not scope or not result.understood:
         return result
     where = ", ".join(scope)
-    return dataclass_replace(result, sentence=f"For {where}: {result.sentence}",
-                             how=f"{result.how} The page's filters applied: {where}.".strip())
+    return replace(result, sentence=f"For {where}: {result.sentence}",
+                   how=f"{result.how} The filters applied: {where}.".strip())
 
 
 def examples(dataset: Dataset) -> tuple[str, ...]:

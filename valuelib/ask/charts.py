@@ -1,4 +1,5 @@
-"""Small plotly figures for answers: a bar, a line over quarters, the cost-vs-value scatter.
+"""Small plotly figures for answers: a bar, a line over quarters; and the pages' own charts
+(``page``) where an answer shows what a page shows (cost vs value, blocks, proactive share).
 
 plotly is imported on first use, so reading a question costs nothing until a chart is drawn.
 Names from the data (services, units, quarters) and titles are escaped for plotly's HTML
@@ -71,33 +72,9 @@ def lines(frame: pd.DataFrame, x: str, y: str, series: str | None, title: str,
     return _layout(fig, title, "", value_title)
 
 
-def stacked(labels, parts: dict[str, list[float]], title: str, value_title: str):
-    """Horizontal stacked bars: one per label, one segment per part."""
-    go = _go()
-    fig = go.Figure()
-    for name, values in parts.items():
-        fig.add_trace(go.Bar(y=[html(v) for v in labels], x=[float(v) for v in values],
-                             name=html(name), orientation="h"))
-    fig.update_layout(barmode="stack")
-    return _layout(fig, title, value_title, "", max(220, 80 + 50 * len(labels)))
+def page(name: str, *args, **kwargs):
+    """The pages' own chart ``name`` (:mod:`valuelib.charts`), so an answer draws what the
+    page draws; imported on first use."""
+    from .. import charts
 
-
-def quadrants(frame: pd.DataFrame, title: str, currency: str, highlight=()):
-    """Cost per user per month (x, log scale) against value score (y), split at the medians."""
-    go = _go()
-    fig = go.Figure()
-    highlight = set(highlight)
-    for quadrant, part in frame.groupby("quadrant", sort=True):
-        fig.add_trace(go.Scatter(
-            x=part["cost_per_user_month"].astype(float), y=part["value_score"].astype(float),
-            mode="markers+text", name=html(quadrant), text=part["service"].astype(str).map(html),
-            textposition="top center",
-            marker={"size": [16 if s in highlight else 11 for s in part["service"]]}))
-    if len(frame):
-        fig.add_vline(x=float(frame["cost_median"].iloc[0]), line_dash="dot",
-                      line_color=_MUTED)
-        fig.add_hline(y=float(frame["value_median"].iloc[0]), line_dash="dot",
-                      line_color=_MUTED)
-    fig.update_xaxes(type="log")
-    return _layout(fig, title, f"Cost per user per month ({currency}, log scale)",
-                   "Value score (0-100)", 460)
+    return getattr(charts, name)(*args, **kwargs)

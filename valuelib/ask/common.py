@@ -1,10 +1,12 @@
-"""What the answer builders share: the context of one question, formatting, display tables."""
+"""What the answers share: the context of one question (its scope's :class:`Facts`, the
+registry's formatter), figures, tables with the registry's labels, and the finished answer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property, wraps
 
 import pandas as pd
 
@@ -12,17 +14,28 @@ from ..frames import NOT_AVAILABLE, table
 from ..model import Dataset
 from ..parse import quarter_label
 from ..present import (
+    MEASURES,
+    Facts,
+    Unit,
     fmt_change,
     fmt_count,
     fmt_hours,
     fmt_list,
+    fmt_measure,
     fmt_money,
+    fmt_number,
     fmt_percent,
     fmt_points,
 )
 from .reading import Names, Period, Query, TimeRef, resolve_period
 from .result import Answer, KeyFigure
 from .suggest import follow_ups
+from .words import phrase, stem
+
+# What a figure's ``unit`` says, per registry unit (money units name the currency).
+_UNIT_WORDS = {Unit.MONEY: "", Unit.MONEY_PER_USER: "per user per month", Unit.PERCENT: "%",
+               Unit.POINTS: "percentage points", Unit.HOURS: "hours",
+               Unit.SCORE: "score 0-100", Unit.DATE: "days"}
 
 
 @dataclass(frozen=True)
@@ -41,19 +54,35 @@ class Context:
     def fiscal_start(self) -> int:
         return self.dataset.settings.fiscal_year_start
 
+    def facts(self, quarter: str | None) -> Facts:
+        """The page's facts for ``quarter`` (all units: an answer's own unit is a slot)."""
+        return self._facts.setdefault(quarter, Facts(self.dataset, quarter, None))
+
+    @cached_property
+    def _facts(self) -> dict:
+        return {}
+
     def q(self, quarter: str | None) -> str:
         """A quarter as answers show it (fiscal label when a fiscal year is set)."""
         return quarter_label(quarter, self.fiscal_start) if quarter else "no quarter"
 
-    def money(self, value: float, decimals: int | None = None) -> str:
-        """Money exactly as the pages write it (one formatter for every surface)."""
-        return fmt_money(value, self.currency, decimals, missing="n/a")
+    def total(self, value: float) -> str:
+        """A money total, as the pages write it (whole units)."""
+        return fmt_measure("total_cost", value, self.currency, missing="n/a")
 
-    def big(self, value: float) -> str:
-        return self.money(value)
+    def per_user(self, value: float) -> str:
+        """A per-user figure, as the pages write it (with cents)."""
+        return fmt_measure("cost_per_user_month", value, self.currency, missing="n/a")
 
-    def signed(self, value: float, big: bool = False) -> str:
-        return fmt_money(value, self.currency, signed=True, missing=NOT_AVAILABLE)
+    def signed(self, value: float, per_user: bool = False) -> str:
+        return fmt_money(value, self.currency, 2 if per_user else 0, signed=True,
+                         missing=NOT_AVAILABLE)
+
+    def fmt(self, key: str, value) -> str:
+        return fmt_measure(key, value, self.currency, missing="n/a")
+
+    def unit(self, what: str) -> str:
+        return f"{self.currency} {what}".strip()
 
     def period(self, quarters: list[str], annual: bool = False) -> Period:
         """The quarters the question asks about, among ``quarters``. ``annual``: "a year"
@@ -68,8 +97,51 @@ class Context:
         return (f"in {self.q(period.last)}" if len(period.quarters) == 1
                 else f"over {period.label}")
 
-    def unit(self, what: str) -> str:
-        return f"{self.currency} {what}".strip()
+    def fig(self, key: str, value, label: str, quarter: str | None = None,
+            service: str | None = None, unit: str | None = None,
+            text: str | None = None) -> KeyFigure:
+        """A key figure of measure ``key`` (a registered measure, or ``count``), written as
+        the registry writes it."""
+        kind = MEASURES[key].unit if key in MEASURES else Unit.COUNT
+        if unit is None:
+            words = _UNIT_WORDS.get(kind, "")
+            unit = self.unit(words) if kind in (Unit.MONEY, Unit.MONEY_PER_USER) else words
+        if text is None:
+            text = self.fmt(key, value) if key in MEASURES else fmt_number(value)
+        number = float(value) if value is not None and not pd.isna(value) else float("nan")
+        return KeyFigure(number, unit, quarter=quarter, service=service, label=label,
+                         formatted=text.strip())
+
+    def table(self, frame: pd.DataFrame, columns, **names: str) -> pd.DataFrame:
+        """A display copy of ``columns`` (space-separated keys), headed by the registry's
+        labels (``names`` overrides one), numbers rounded as the registry shows them and kept
+        numbers so the table sorts."""
+        keys = columns.split() if isinstance(columns, str) else list(columns)
+        out = frame[keys].reset_index(drop=True).copy()
+        heads = {}
+        for key in keys:
+            m = MEASURES.get(key)
+            head = names.get(key) or (m.label if m else key.replace("_", " ").capitalize())
+            if m is not None and m.unit in (Unit.MONEY, Unit.MONEY_PER_USER):
+                out[key] = out[key].astype(float).round(0 if m.unit == Unit.MONEY else 2)
+                head += f" ({self.currency})"
+            elif m is not None and m.unit in (Unit.PERCENT, Unit.HOURS, Unit.POINTS):
+                out[key] = out[key].astype(float).round(1)
+                head += "" if m.unit == Unit.HOURS or "%" in head else " (%)"
+            elif pd.api.types.is_datetime64_any_dtype(out[key]):
+                out[key] = out[key].dt.strftime("%Y-%m-%d").astype("str")
+            elif pd.api.types.is_float_dtype(out[key]):
+                out[key] = out[key].round(2)
+            heads[key] = head
+        return out.rename(columns=heads)
+
+    def done(self, intent: str, sentence: str, figures=(), tbl=None, chart=None, how="",
+             period: Period | None = None, what: str = "cost data", follow: str | None = None,
+             **follow_args) -> Answer:
+        """The understood answer: ``how`` with how the question was read, and follow-ups."""
+        return Answer(self.query.text, sentence, intent, True, tuple(figures), tbl, chart,
+                      join_how(how, reading_notes(self, period, what)),
+                      follow_ups(self, follow or intent, **follow_args))
 
 
 Handler = Callable[[Context], Answer]  # answers a question of one intent
@@ -94,7 +166,7 @@ def over_period(intent: str, key: str = "costs", what: str = "cost data",
             available = quarters_of(ctx.dataset, key)
             period = ctx.period(available, annual)
             if not period.quarters:
-                return no_data(ctx, intent, what, period, available, follow_ups(ctx, intent))
+                return no_data(ctx, intent, what, period, available)
             return build(ctx, period)
         return handler
     return decorate
@@ -105,12 +177,12 @@ def sole_quarter(period: Period) -> str | None:
     return period.last if len(period.quarters) == 1 else None
 
 
-def fmt_pct(value: float, decimals: int = 1) -> str:
+def pct(value: float, decimals: int = 1) -> str:
     return fmt_percent(value, decimals, missing="n/a")
 
 
-def signed_pct(value: float, decimals: int = 1) -> str:
-    return fmt_change(value, decimals, missing=NOT_AVAILABLE)
+def signed_pct(value: float) -> str:
+    return fmt_change(value, missing=NOT_AVAILABLE)
 
 
 def points(value: float) -> str:
@@ -121,10 +193,7 @@ def hours(value: float) -> str:
     return fmt_hours(value, missing=NOT_AVAILABLE)
 
 
-def count(value: float, word: str) -> str:
-    return fmt_count(int(round(value)), word)
-
-
+count = fmt_count
 names_list = fmt_list
 
 
@@ -133,33 +202,33 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+_BIGGER = frozenset(("bigger", "larger", "more", "dearer", "pricier", "higher", "grown", "grow",
+                     "rise", "risen", "increase", "increased", "up", "slower", "longer", "worse"))
+_SMALLER = frozenset(("smaller", "less", "cheaper", "lower", "shrunk", "fallen", "fall", "drop",
+                      "dropped", "decrease", "decreased", "down", "quicker", "faster",
+                      "shorter", "better", "fewer"))
+_YES_NO = re.compile(r"^\s*(?:is|are|has|have|did|does|do|was|were|will|would|can|could)\b",
+                     re.I)
 
 
-def figure(value, unit: str, label: str, formatted: str, quarter: str | None = None,
-           service: str | None = None) -> KeyFigure:
-    number = float(value) if value is not None and not pd.isna(value) else float("nan")
-    return KeyFigure(number, unit, quarter=quarter, service=service, label=label,
-                     formatted=formatted)
+def asked(q: Query, *words: str) -> bool:
+    """Whether the question holds any of ``words`` (phrases, stemmed like the question)."""
+    have = set(q.words) | {stem(w) for w in q.words}
+    return any(all(w in have for w in phrase(p)) for p in words)
 
 
-def display(frame: pd.DataFrame, columns: dict[str, str], money_cols=(), pct_cols=(),
-            one_decimal=(), whole=()) -> pd.DataFrame:
-    """A display copy: the chosen columns, renamed, numbers rounded (money to cents, percents
-    and hours to one decimal, counts whole). Values stay numbers so the table sorts."""
-    out = frame[list(columns)].reset_index(drop=True).copy()
-    for col in money_cols:
-        out[col] = out[col].astype(float).round(2)
-    for col in (*pct_cols, *one_decimal):
-        out[col] = out[col].astype(float).round(1)
-    for col in whole:
-        out[col] = out[col].astype(float).round(0).astype("Int64")
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d").astype("str")
-    return out.rename(columns=columns)
+def yes_no(q: Query, a_below_b: bool | None) -> str:
+    """"Yes. " / "No. " first when a yes/no question asks for a direction ("is A cheaper than
+    B", "has it grown") and the figures give one."""
+    first = next((w for w in q.words if w in _SMALLER or w in _BIGGER), None)
+    if not _YES_NO.match(q.text) or a_below_b is None or first is None:
+        return ""
+    return "Yes. " if (first in _SMALLER) == a_below_b else "No. "
+
+
+def moved(change: float, up: str = "rose", down: str = "fell",
+          same: str = "stayed the same") -> str:
+    return up if change > 0 else down if change < 0 else same
 
 
 def reading_notes(ctx: Context, period: Period | None = None, what: str = "data") -> str:
@@ -187,7 +256,7 @@ def join_how(*parts: str) -> str:
 
 
 def no_data(ctx: Context, intent: str, what: str, period: Period | None,
-            available: list[str], suggestions: tuple[str, ...]) -> Answer:
+            available: list[str], follow: str | None = None) -> Answer:
     """The question is understood, but the data holds nothing for it."""
     if not available:
         sentence = f"There is no {what} in the data loaded, so this cannot be answered yet."
@@ -195,5 +264,11 @@ def no_data(ctx: Context, intent: str, what: str, period: Period | None,
         asked = period.label if period is not None else "that period"
         sentence = (f"There is no {what} for {asked}; the {what} covers "
                     f"{ctx.q(available[0])} to {ctx.q(available[-1])}.")
-    return Answer(ctx.query.text, sentence, intent, True, how=reading_notes(ctx),
-                  suggestions=suggestions)
+    return plain(ctx, intent, sentence, follow=follow)
+
+
+def plain(ctx: Context, intent: str, sentence: str, period: Period | None = None,
+          what: str = "data", follow: str | None = None, tbl=None) -> Answer:
+    """An understood answer without figures: the data cannot give a number for it."""
+    return Answer(ctx.query.text, sentence, intent, True, (), tbl, None,
+                  reading_notes(ctx, period, what), follow_ups(ctx, follow or intent))

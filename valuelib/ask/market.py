@@ -1,7 +1,6 @@
 """Answers about the market and about value: buy or run in-house, cost vs value, satisfaction.
-
-Numbers come from ``valuelib.market`` and ``valuelib.portfolio``.
-"""
+Figures come from ``valuelib.market`` and ``valuelib.portfolio``; words about an offer are the
+pages' (``present.words``)."""
 
 from __future__ import annotations
 
@@ -9,34 +8,28 @@ import pandas as pd
 
 from .. import market, portfolio
 from . import charts
-from .common import (
-    Context,
-    count,
-    display,
-    figure,
-    fmt_pct,
-    join_how,
-    names_list,
-    over_period,
-    reading_notes,
-)
+from .common import Context, count, names_list, over_period, pct, plain
 from .reading import Period
 from .result import Answer
-from .suggest import follow_ups
 
 # Offer names a question may use ("would Google be cheaper for email?").
 VENDORS = frozenset(("google", "microsoft", "zoho", "salesforce", "hubspot", "amazon", "aws",
                      "azure", "oracle", "sap", "workday", "adp", "xero", "shopify", "zoom",
                      "ringcentral", "servicenow", "atlassian", "dynamics"))
 PRICE_MATCH_PCT = 1.0  # "$15 offer": an offer within 1 % of the amount is that offer
+_COMPARED = ("market.compare_offers for {q}: the comparable cost per user per month "
+             "(costing.cost_per_user, lines marked comparable) against each offer whose user "
+             "range fits.")
+_OFFER_COLUMNS = ("offer users internal_per_user_month price_per_user_month "
+                  "difference_per_user_month difference_per_year verdict applicable why_not "
+                  "availability_target availability storage_gb support")
 
 
 # ---- market --------------------------------------------------------------------------------
 
 @over_period("market")
 def compare_market(ctx: Context, period: Period) -> Answer:
-    q = ctx.query
-    quarter = period.last
+    q, quarter = ctx.query, period.last
     comparison = market.compare_offers(ctx.dataset, quarter, include_inapplicable=True)
     services = list(q.services)
     if not services and q.price is not None:
@@ -45,8 +38,8 @@ def compare_market(ctx: Context, period: Period) -> Answer:
         if priced["service"].nunique() == 1:
             services = [priced["service"].iloc[0]]
     if services:
-        return _one_service(ctx, comparison, services[0], quarter, period)
-    return _all_services(ctx, comparison, quarter, period)
+        return _one_service(ctx, comparison, services[0], period)
+    return _all_services(ctx, comparison, period)
 
 
 def _near(frame: pd.DataFrame, price: float) -> pd.Series:
@@ -56,231 +49,202 @@ def _near(frame: pd.DataFrame, price: float) -> pd.Series:
     return (month | year).fillna(False).astype(bool)
 
 
-def _one_service(ctx: Context, comparison: pd.DataFrame, service: str, quarter: str,
-                 period) -> Answer:
-    q = ctx.query
+def _one_service(ctx: Context, comparison: pd.DataFrame, service: str,
+                 period: Period) -> Answer:
+    q, quarter = ctx.query, period.last
     offers = comparison[comparison["service"] == service].reset_index(drop=True)
-    how_parts = [f"market.compare_offers for {ctx.q(quarter)}: the comparable cost per user "
-                 "per month (costing.cost_per_user, lines marked comparable) against each "
-                 "offer whose user range fits."]
+    how = [_COMPARED.format(q=ctx.q(quarter))]
     if offers.empty:
-        sentence = (f"There is no market offer for {service} in the Market sheet, so it "
-                    "cannot be compared.")
-        return Answer(q.text, sentence, "market", True, how=join_how(
-            *how_parts, reading_notes(ctx, period, "cost data")),
-            suggestions=follow_ups(ctx, "market"))
+        return plain(ctx, "market", f"There is no market offer for {service} in the Market "
+                     "sheet, so it cannot be compared.", period, "cost data")
+    table = ctx.table(offers, _OFFER_COLUMNS, offer="Offer", verdict="In-house is",
+                      applicable="Fits", why_not="Why not", support="Support")
     note = ""
     asked = _on_request(offers[offers["applicable"]])
-    vendor = next((w for w in q.words if w in VENDORS), None)
-    if vendor is not None and q.price is None:
-        named = offers[offers["offer"].str.casefold().str.contains(vendor, regex=False)]
-        if len(named):
-            offers = pd.concat([named, offers.drop(index=named.index)], ignore_index=True)
-            offers.loc[0, "applicable"] = True  # the offer asked about is the one held up
-        else:
-            note = (f"The Market sheet has no {vendor.capitalize()} offer for {service}; "
-                    "against the cheapest offer that fits instead: ")
-    if vendor is not None and note == "" and q.price is None:
+    vendor = next((w for w in q.words if w in VENDORS), None) if q.price is None else None
+    named = (offers[offers["offer"].str.casefold().str.contains(vendor, regex=False)]
+             if vendor else offers.head(0))
+    if len(named):
+        offers = pd.concat([named, offers.drop(index=named.index)], ignore_index=True)
+        offers.loc[0, "applicable"] = True  # the offer asked about is the one held up
         chosen = offers.iloc[0]
-        how_parts.append(f"Offer chosen by its name ('{vendor}').")
+        how.append(f"Offer chosen by its name ('{vendor}').")
     elif q.price is not None:
         near = offers[_near(offers, q.price)]
         if len(near):
             chosen = near.sort_values("price_per_user_month").iloc[0]
         else:
-            gap = (offers["price_per_user_month"] - q.price).abs()
-            chosen = offers.loc[gap.idxmin()]
-            note = (f"No {service} offer costs {ctx.money(q.price)}; the nearest is "
-                    f"{chosen['offer']} at {ctx.money(chosen['price_per_user_month'])}. ")
-        how_parts.append(f"Offer chosen by its price ({ctx.money(q.price)}).")
+            chosen = offers.loc[(offers["price_per_user_month"] - q.price).abs().idxmin()]
+            note = (f"No {service} offer costs {ctx.per_user(q.price)}; the nearest is "
+                    f"{chosen['offer']} at {ctx.per_user(chosen['price_per_user_month'])}. ")
+        how.append(f"Offer chosen by its price ({ctx.per_user(q.price)}).")
     else:
+        if vendor:
+            note = (f"The Market sheet has no {vendor.capitalize()} offer for {service}; "
+                    "against the cheapest offer that fits instead: ")
         fitting = offers[offers["applicable"] & offers["price_per_user_month"].notna()]
-        if fitting.empty and asked:
-            sentence = (f"The market offers for {service} that fit its users are priced on "
-                        f"request, so it cannot be compared on price in {ctx.q(quarter)}: "
-                        f"{asked}.")
-            return Answer(q.text, sentence, "market", True, (), tbl_offers(ctx, offers), None,
-                          join_how(*how_parts, reading_notes(ctx, period, "cost data")),
-                          follow_ups(ctx, "market"))
         if fitting.empty:
             reasons = names_list([f"{r.offer} {r.why_not}" for r in offers.itertuples(
                 index=False) if isinstance(r.why_not, str)])
-            sentence = (f"None of the {len(offers)} market offers for {service} fits its "
-                        f"users in {ctx.q(quarter)}: {reasons}.")
-            return Answer(q.text, sentence, "market", True, (), tbl_offers(ctx, offers), None,
-                          join_how(*how_parts, reading_notes(ctx, period, "cost data")),
-                          follow_ups(ctx, "market"))
+            sentence = (f"The market offers for {service} that fit its users are priced on "
+                        f"request, so it cannot be compared on price in {ctx.q(quarter)}: "
+                        f"{asked}." if asked else f"None of the {len(offers)} market offers "
+                        f"for {service} fits its users in {ctx.q(quarter)}: {reasons}.")
+            return plain(ctx, "market", sentence, period, "cost data", tbl=table)
         chosen = fitting.sort_values(["price_per_user_month", "offer"]).iloc[0]
-        how_parts.append(f"Held against the cheapest offer that fits ({len(fitting)} of "
-                         f"{len(offers)} fit).")
+        how.append(f"Held against the cheapest offer that fits ({len(fitting)} of "
+                   f"{len(offers)} fit).")
     inside, price = chosen["internal_per_user_month"], chosen["price_per_user_month"]
     diff, per_year = chosen["difference_per_user_month"], chosen["difference_per_year"]
     if pd.isna(inside):
-        sentence = (note + f"{service} has no comparable cost per user in {ctx.q(quarter)} "
-                    f"({chosen['internal_status']}), so it cannot be held against "
-                    f"{chosen['offer']} ({ctx.money(price)} per user per month).")
-        return Answer(q.text, sentence, "market", True, (), tbl_offers(ctx, offers), None,
-                      join_how(*how_parts, reading_notes(ctx, period, "cost data")),
-                      follow_ups(ctx, "market"))
+        return plain(ctx, "market", note + f"{service} has no comparable cost per user in "
+                     f"{ctx.q(quarter)} ({chosen['internal_status']}), so it cannot be held "
+                     f"against {chosen['offer']} ({ctx.per_user(price)} per user per month).",
+                     period, "cost data", tbl=table)
     users = chosen["users"]
-    head = (f"{service} costs {ctx.money(inside)} per user per month in-house "
-            f"({ctx.q(quarter)}, comparable cost) against {ctx.money(price)} for "
-            f"{chosen['offer']}")
-    verdict = chosen["verdict"]
-    if verdict == "same":
-        body = ": about the same price."
+    sentence = (f"{note}{service} costs {ctx.per_user(inside)} per user per month in-house "
+                f"({ctx.q(quarter)}, comparable cost) against {ctx.per_user(price)} for "
+                f"{chosen['offer']}")
+    if chosen["verdict"] == "same":
+        sentence += ": about the same price."
     elif diff > 0:
-        body = (f": buying would save {ctx.money(diff)} per user per month, about "
-                f"{ctx.big(per_year)} a year for {users:,.0f} users.")
+        sentence += (f": buying would save {ctx.per_user(diff)} per user per month, about "
+                     f"{ctx.total(per_year)} a year for {users:,.0f} users.")
     else:
-        body = (f": in-house is {ctx.money(-diff)} per user per month cheaper, so buying "
-                f"would cost about {ctx.big(-per_year)} a year more for {users:,.0f} users.")
-    extra = _hidden_differences(chosen)
+        sentence += (f": in-house is {ctx.per_user(-diff)} per user per month cheaper, so "
+                     f"buying would cost about {ctx.total(-per_year)} a year more for "
+                     f"{users:,.0f} users.")
+    sentence += _hidden_differences(chosen)
     if not chosen["applicable"] and isinstance(chosen["why_not"], str):
-        extra += f" Note: this offer {chosen['why_not']}, and you have {users:,.0f}."
+        sentence += f" Note: this offer {chosen['why_not']}, and you have {users:,.0f}."
     if asked:
-        extra += f" Priced on request, so not compared: {asked}."
-    sentence = note + head + body + extra
+        sentence += f" Priced on request, so not compared: {asked}."
+    offer = chosen["offer"]
     figures = (
-        figure(diff, ctx.unit("per user per month"),
-               f"{service}: in-house minus {chosen['offer']}, per user per month",
-               ctx.signed(diff), quarter, service),
-        figure(inside, ctx.unit("per user per month"),
-               f"{service}: comparable cost per user per month", ctx.money(inside), quarter,
-               service),
-        figure(price, ctx.unit("per user per month"), f"{chosen['offer']}: price per user "
-               "per month", ctx.money(price), quarter, service),
-        figure(per_year, ctx.unit("per year"),
-               f"{service}: in-house minus {chosen['offer']}, a year for all users",
-               ctx.signed(per_year, big=True), quarter, service),
-    )
-    how_parts.append("Difference = in-house − offer (positive: the offer is cheaper); a year = "
-                     "× users × 12.")
-    labels = ["In-house (comparable)"] + list(offers["offer"])
-    values = [inside] + list(offers["price_per_user_month"])
-    chart = charts.bar(labels, values, f"{service}: in-house vs market, per user per month",
-                        ctx.currency, highlight=["In-house (comparable)"])
-    return Answer(q.text, sentence, "market", True, figures, tbl_offers(ctx, offers), chart,
-                  join_how(*how_parts, reading_notes(ctx, period, "cost data")),
-                  follow_ups(ctx, "market"))
+        ctx.fig("difference_per_user_month", diff, f"{service}: in-house minus {offer}, per "
+                "user per month", quarter, service, text=ctx.signed(diff, per_user=True)),
+        ctx.fig("internal_per_user_month", inside,
+                f"{service}: comparable cost per user per month", quarter, service),
+        ctx.fig("price_per_user_month", price, f"{offer}: price per user per month", quarter,
+                service),
+        ctx.fig("difference_per_year", per_year, f"{service}: in-house minus {offer}, a year "
+                "for all users", quarter, service, ctx.unit("per year"), ctx.signed(per_year)))
+    how.append("Difference = in-house − offer (positive: the offer is cheaper); a year = "
+               "× users × 12.")
+    chart = charts.bar(["In-house (comparable)", *offers["offer"]],
+                       [inside, *offers["price_per_user_month"]],
+                       f"{service}: in-house vs market, per user per month", ctx.currency,
+                       highlight=["In-house (comparable)"])
+    return ctx.done("market", sentence, figures, table, chart, " ".join(how), period)
 
 
 def _on_request(offers: pd.DataFrame) -> str:
     """The offers priced on request, named ("Enterprise CRM and Gold plan"), or ""."""
-    names = offers.loc[offers["verdict"] == market.PRICE_ON_REQUEST, "offer"]
-    return names_list(list(names)) if len(names) else ""
+    return names_list(offers.loc[offers["verdict"] == market.PRICE_ON_REQUEST, "offer"])
 
 
 def _hidden_differences(row) -> str:
     """What the price hides: availability, storage, support."""
     parts = []
     if row["availability_verdict"] in ("offer higher", "offer lower"):
-        parts.append(f"the offer promises {fmt_pct(row['availability'], 2)} availability "
-                     f"against your target of {fmt_pct(row['availability_target'], 2)}")
+        parts.append(f"the offer promises {pct(row['availability'], 2)} availability "
+                     f"against your target of {pct(row['availability_target'], 2)}")
     if pd.notna(row["storage_gb"]):
         parts.append(f"{row['storage_gb']:,.0f} GB storage")
     if isinstance(row["support"], str) and row["support"]:
         parts.append(f"support: {row['support']}")
-    if not parts:
-        return ""
-    return " Beyond price: " + "; ".join(parts) + "."
+    return " Beyond price: " + "; ".join(parts) + "." if parts else ""
 
 
-def tbl_offers(ctx: Context, offers: pd.DataFrame) -> pd.DataFrame:
-    return display(offers, {
-        "offer": "Offer", "users": "Users",
-        "internal_per_user_month": f"In-house per user per month ({ctx.currency})",
-        "price_per_user_month": f"Offer per user per month ({ctx.currency})",
-        "difference_per_user_month": f"Difference per user per month ({ctx.currency})",
-        "difference_per_year": f"Difference a year ({ctx.currency})",
-        "verdict": "In-house is", "applicable": "Fits", "why_not": "Why not",
-        "availability_target": "Availability target (%)", "availability": "Offer availability (%)",
-        "storage_gb": "Storage (GB)", "support": "Support"},
-        money_cols=("internal_per_user_month", "price_per_user_month",
-                    "difference_per_user_month", "difference_per_year"), whole=("users",))
-
-
-def _all_services(ctx: Context, comparison: pd.DataFrame, quarter: str, period) -> Answer:
-    q = ctx.query
+def _all_services(ctx: Context, comparison: pd.DataFrame, period: Period) -> Answer:
+    """Every service against its cheapest fitting offer, as the Overview's market tile."""
+    quarter = period.last
     fitting = comparison[comparison["applicable"] & comparison["price_per_user_month"].notna()
                          & comparison["internal_per_user_month"].notna()]
     best = fitting.sort_values(["service", "price_per_user_month", "offer"]).drop_duplicates(
         "service").reset_index(drop=True)
     if best.empty:
-        return Answer(q.text, f"No service has a market offer that fits it in "
-                      f"{ctx.q(quarter)}.", "market", True,
-                      how=reading_notes(ctx, period, "cost data"),
-                      suggestions=follow_ups(ctx, "market"))
+        return plain(ctx, "market", f"No service has a market offer that fits it in "
+                     f"{ctx.q(quarter)}.", period, "cost data")
     dearer = best[best["verdict"] == "dearer"].sort_values("difference_per_year",
                                                            ascending=False)
     cheaper = best[best["verdict"] == "cheaper"]
     saving = float(dearer["difference_per_year"].sum())
-    listed = [f"{r.service} ({ctx.big(r.difference_per_year)} a year)"
+    listed = [f"{r.service} ({ctx.total(r.difference_per_year)} a year)"
               for r in dearer.head(3).itertuples(index=False)]
     sentence = (f"In {ctx.q(quarter)}, {len(dearer)} of the {len(best)} services with a "
                 "fitting market offer cost more in-house than the cheapest offer")
     if len(dearer):
-        sentence += (f", together {ctx.big(saving)} a year"
+        sentence += (f", together {ctx.total(saving)} a year"
                      + (", the largest " if len(dearer) > 3 else ": ") + names_list(listed))
-    sentence += (f". {count(len(cheaper), 'service')} "
-                 f"{'is' if len(cheaper) == 1 else 'are'} cheaper in-house"
-                 + (": " + names_list(list(cheaper["service"])) if len(cheaper) else "") + ".")
+    sentence += (f". {count(len(cheaper), 'service')} {'is' if len(cheaper) == 1 else 'are'} "
+                 "cheaper in-house" + (": " + names_list(cheaper["service"]) if len(cheaper)
+                                       else "") + ".")
     asked = comparison[comparison["applicable"]
                        & comparison["verdict"].eq(market.PRICE_ON_REQUEST)]
     if len(asked):
         sentence += (f" {count(len(asked), 'offer')} {'is' if len(asked) == 1 else 'are'} "
                      "priced on request and not compared.")
-    figures = [figure(saving, ctx.unit("per year"),
-                      "What buying would save a year, services dearer in-house",
-                      ctx.big(saving), quarter),
-               figure(len(dearer), "services", "Services dearer in-house than the market",
-                      str(len(dearer)), quarter)]
-    figures += [figure(r.difference_per_year, ctx.unit("per year"),
-                       f"{r.service}: in-house minus {r.offer}, a year",
-                       ctx.signed(r.difference_per_year, big=True), quarter, r.service)
+    figures = [ctx.fig("difference_per_year", saving, "What buying would save a year, "
+                       "services dearer in-house", quarter, unit=ctx.unit("per year")),
+               ctx.fig("count", len(dearer), "Services dearer in-house than the market",
+                       quarter, unit="services")]
+    figures += [ctx.fig("difference_per_year", r.difference_per_year,
+                        f"{r.service}: in-house minus {r.offer}, a year", quarter, r.service,
+                        ctx.unit("per year"), ctx.signed(r.difference_per_year))
                 for r in dearer.head(3).itertuples(index=False)]
     ordered = best.sort_values("difference_per_year", ascending=False)
-    tbl = display(ordered, {
-        "service": "Service", "offer": "Cheapest fitting offer", "users": "Users",
-        "internal_per_user_month": f"In-house per user per month ({ctx.currency})",
-        "price_per_user_month": f"Offer per user per month ({ctx.currency})",
-        "difference_per_year": f"Difference a year ({ctx.currency})", "verdict": "In-house is"},
-        money_cols=("internal_per_user_month", "price_per_user_month", "difference_per_year"),
-        whole=("users",))
+    tbl = ctx.table(ordered, "service offer users internal_per_user_month "
+                             "price_per_user_month difference_per_year verdict",
+                    service="Service", offer="Cheapest fitting offer", verdict="In-house is")
     chart = charts.bar(ordered["service"], ordered["difference_per_year"],
-                        f"In-house minus cheapest offer, a year ({ctx.q(quarter)})",
-                        ctx.currency, highlight=list(dearer["service"]))
-    how = join_how(f"market.compare_offers for {ctx.q(quarter)}, the cheapest offer that fits "
-                   "each service; 'a year' = (in-house − offer) per user per month × users × "
-                   "12; the saving adds up the services that are dearer in-house.",
-                   reading_notes(ctx, period, "cost data"))
-    return Answer(q.text, sentence, "market", True, tuple(figures), tbl, chart, how,
-                  follow_ups(ctx, "market", all_services=True))
+                       f"In-house minus cheapest offer, a year ({ctx.q(quarter)})",
+                       ctx.currency, highlight=list(dearer["service"]))
+    how = (_COMPARED.format(q=ctx.q(quarter)) + " The cheapest offer that fits each service; "
+           "'a year' = (in-house − offer) per user per month × users × 12; the saving adds up "
+           "the services that are dearer in-house.")
+    return ctx.done("market", sentence, figures, tbl, chart, how, period, all_services=True)
 
 
 # ---- cost vs value -------------------------------------------------------------------------
 
+_QUADRANT_WORDS = {
+    portfolio.REPLACE: "cost more than they are worth (value below and cost per user above the "
+                       "median of your services: Replace or retire)",
+    portfolio.OPTIMIZE: "are valued but costly per user (both above the median of your "
+                        "services: Optimize)",
+    portfolio.INVEST: "give value above the median of your services at a cost per user below "
+                      "it (Invest)",
+    portfolio.TOLERATE: "are cheap but of little value (both below the median of your "
+                        "services: Tolerate)"}
+
+
 @over_period("quadrant")
 def quadrant(ctx: Context, period: Period) -> Answer:
-    q = ctx.query
-    quarter = period.last
+    """Where services sit on the cost-vs-value chart, with the page's advice (which follows
+    the market: portfolio's suggestion)."""
+    q, quarter = ctx.query, period.last
     cvv = portfolio.cost_vs_value(ctx.dataset, quarter)
     placed = cvv[cvv["status"] == "placed"].reset_index(drop=True)
     if placed.empty:
-        return Answer(q.text, f"No service can be placed in {ctx.q(quarter)}: it takes both a "
-                      "cost per user and a value score (Value sheet).", "quadrant", True,
-                      how=reading_notes(ctx, period, "cost data"),
-                      suggestions=follow_ups(ctx, "quadrant"))
-    medians = (f"split at the medians: value score {placed['value_median'].iloc[0]:.1f}, "
-               f"{ctx.money(placed['cost_median'].iloc[0])} per user per month")
-    how = join_how(f"portfolio.cost_vs_value for {ctx.q(quarter)}: value score (Value sheet, "
-                   "latest survey up to the quarter) against cost per user per month, "
-                   f"{medians}.", reading_notes(ctx, period, "cost data"))
-    chart = charts.quadrants(placed, f"Cost vs value, {ctx.q(quarter)}", ctx.currency,
-                              highlight=q.services)
-    tbl_all = placed
+        return plain(ctx, "quadrant", f"No service can be placed in {ctx.q(quarter)}: it takes "
+                     "both a cost per user and a value score (Value sheet).", period,
+                     "cost data")
+    how = (f"portfolio.cost_vs_value for {ctx.q(quarter)}: value score (Value sheet, latest "
+           "survey up to the quarter) against cost per user per month, split at the medians: "
+           f"value score {placed['value_median'].iloc[0]:.1f}, "
+           f"{ctx.per_user(placed['cost_median'].iloc[0])} per user per month.")
+    chart = charts.page("cost_vs_value", ctx.facts(quarter).cost_value, ctx.currency,
+                        title=f"Cost vs value, {ctx.q(quarter)}")
+    wanted = list(q.quadrants or (portfolio.REPLACE, portfolio.OPTIMIZE))
+    order = {name: i for i, name in enumerate(dict.fromkeys([*wanted, *portfolio.QUADRANTS]))}
+    ranked = placed.assign(_s=~placed["service"].isin(q.services),
+                           _o=placed["quadrant"].map(order)).sort_values(
+        ["_s", "_o", "cost_per_user_month"], ascending=[True, True, False])
+    tbl = ctx.table(ranked, "service quadrant value_score cost_per_user_month suggestion",
+                    service="Service", quadrant="Quadrant", suggestion="Suggestion")
+    parts, figures = [], []
     if q.services:
-        figures, parts = [], []
         for service in q.services:
             row = cvv[cvv["service"] == service]
             if row.empty or row["status"].iloc[0] != "placed":
@@ -288,160 +252,108 @@ def quadrant(ctx: Context, period: Period) -> Answer:
                 parts.append(f"{service} cannot be placed in {ctx.q(quarter)}: {status}.")
                 continue
             r = row.iloc[0]
-            parts.append(
-                f"{service} is in {r['quadrant']} in {ctx.q(quarter)}: value score "
-                f"{r['value_score']:.1f} (median {r['value_median']:.1f}) at "
-                f"{ctx.money(r['cost_per_user_month'])} per user per month (median "
-                f"{ctx.money(r['cost_median'])}). {r['suggestion']}")
-            figures += [figure(r["value_score"], "score 0-100", f"{service}: value score",
-                               f"{r['value_score']:.1f}", quarter, service),
-                        figure(r["cost_per_user_month"], ctx.unit("per user per month"),
-                               f"{service}: cost per user per month",
-                               ctx.money(r["cost_per_user_month"]), quarter, service)]
-        tbl = _quadrant_table(ctx, tbl_all, list(q.services))
-        return Answer(q.text, " ".join(parts), "quadrant", True, tuple(figures), tbl,
-                      chart, how, follow_ups(ctx, "quadrant"))
-    wanted = q.quadrants or (portfolio.REPLACE, portfolio.OPTIMIZE)
-    words = {portfolio.REPLACE: "cost more than they are worth (value below and cost per "
-                                "user above the median of your services: Replace or retire)",
-             portfolio.OPTIMIZE: "are valued but costly per user (both above the median of "
-                                 "your services: Optimize)",
-             portfolio.INVEST: "give value above the median of your services at a cost per "
-                               "user below it (Invest)",
-             portfolio.TOLERATE: "are cheap but of little value (both below the median of "
-                                 "your services: Tolerate)"}
-    parts, figures = [], []
+            score = ctx.fmt("value_score", r["value_score"])
+            parts.append(f"{service} is in {r['quadrant']} in {ctx.q(quarter)}: value score "
+                         f"{score} (median {r['value_median']:.1f}) at "
+                         f"{ctx.per_user(r['cost_per_user_month'])} per user per month (median "
+                         f"{ctx.per_user(r['cost_median'])}). {r['suggestion']}")
+            figures += [ctx.fig("value_score", r["value_score"], f"{service}: value score",
+                                quarter, service),
+                        ctx.fig("cost_per_user_month", r["cost_per_user_month"],
+                                f"{service}: cost per user per month", quarter, service)]
+        return ctx.done("quadrant", " ".join(parts), figures, tbl, chart, how, period)
     for i, name in enumerate(wanted):
         members = placed[placed["quadrant"] == name].sort_values("cost_per_user_month",
                                                                  ascending=False)
-        listed = [f"{r.service} ({ctx.money(r.cost_per_user_month)} per user per month, "
-                  f"value {r.value_score:.0f})" for r in members.itertuples(index=False)]
+        listed = [f"{r.service} ({ctx.per_user(r.cost_per_user_month)} per user per month, "
+                  f"value {ctx.fmt('value_score', r.value_score)})"
+                  for r in members.itertuples(index=False)]
         lead = f"In {ctx.q(quarter)}, " if i == 0 else ""
-        if len(members):
-            parts.append(f"{lead}{count(len(members), 'service')} {words[name]}: "
-                         f"{names_list(listed)}.")
-        else:
-            parts.append(f"{lead}no service {words[name]}.")
-        figures.append(figure(len(members), "services", f"Services in {name}",
-                              str(len(members)), quarter))
+        parts.append(f"{lead}{count(len(members), 'service')} {_QUADRANT_WORDS[name]}: "
+                     f"{names_list(listed)}." if len(members) else
+                     f"{lead}no service {_QUADRANT_WORDS[name]}.")
+        figures.append(ctx.fig("count", len(members), f"Services in {name}", quarter,
+                               unit="services"))
     first = placed[placed["quadrant"] == wanted[0]].sort_values("cost_per_user_month",
                                                                 ascending=False)
-    figures += [figure(r.cost_per_user_month, ctx.unit("per user per month"),
-                       f"{r.service}: cost per user per month ({r.quadrant})",
-                       ctx.money(r.cost_per_user_month), quarter, r.service)
-                for r in first.itertuples(index=False)]
+    figures += [ctx.fig("cost_per_user_month", r.cost_per_user_month,
+                        f"{r.service}: cost per user per month ({r.quadrant})", quarter,
+                        r.service) for r in first.itertuples(index=False)]
     suggestion = portfolio.SUGGESTIONS.get(wanted[0])
     sentence = " ".join(parts) + (f" {suggestion}" if suggestion and len(first) else "")
-    tbl = _quadrant_table(ctx, tbl_all, [], first=list(wanted))
-    return Answer(q.text, sentence, "quadrant", True, tuple(figures), tbl, chart, how,
-                  follow_ups(ctx, "quadrant", service=first["service"].iloc[0]
-                             if len(first) else None))
-
-
-def _quadrant_table(ctx: Context, placed: pd.DataFrame, services: list[str],
-                    first: list[str] = ()) -> pd.DataFrame:
-    order: dict[str, int] = {}
-    for name in [*first, *portfolio.QUADRANTS]:
-        order.setdefault(name, len(order))
-    ranked = placed.assign(
-        _o=placed["quadrant"].map(order), _s=~placed["service"].isin(services)).sort_values(
-        ["_s", "_o", "cost_per_user_month"], ascending=[True, True, False])
-    return display(ranked, {"service": "Service", "quadrant": "Quadrant",
-                            "value_score": "Value score (0-100)",
-                            "cost_per_user_month": f"Cost per user per month ({ctx.currency})",
-                            "suggestion": "Suggestion"},
-                   money_cols=("cost_per_user_month",), one_decimal=("value_score",))
+    return ctx.done("quadrant", sentence, figures, tbl, chart, how, period,
+                    service=first["service"].iloc[0] if len(first) else None)
 
 
 # ---- value and satisfaction ----------------------------------------------------------------
 
 @over_period("value", "value", "value survey data")
 def value(ctx: Context, period: Period) -> Answer:
-    q = ctx.query
-    quarter = period.last
+    q, quarter = ctx.query, period.last
     scores = portfolio.value_scores(ctx.dataset)
-    column = "satisfaction_pct" if q.satisfaction else "value_score"
-    what = "satisfaction" if q.satisfaction else "value score"
-    how_base = ("portfolio.value_scores: value score = mean of business value ((v − 1) ÷ 4 × "
-                "100) and satisfaction (as a percent), weighted by respondents")
+    key, what, unit = (("satisfaction_pct", "satisfaction", "%") if q.satisfaction
+                       else ("value_score", "value score", "score 0-100"))
+    show = pct if q.satisfaction else (lambda v: ctx.fmt("value_score", v))
+    how = ("portfolio.value_scores: value score = mean of business value ((v − 1) ÷ 4 × 100) "
+           "and satisfaction (as a percent), weighted by respondents")
+    columns = "service value_score business_value satisfaction_pct respondents"
+    names = {"service": "Service", "business_value": "Business value (1-5)",
+             "respondents": "Respondents", "quarter": "Quarter"}
     if q.services:
         figures, parts = [], []
         for service in q.services:
             mine = scores[(scores["service"] == service) & (scores["quarter"] <= quarter)]
-            mine = mine.dropna(subset=[column])
+            mine = mine.dropna(subset=[key])
             if mine.empty:
                 parts.append(f"{service} has no {what} up to {ctx.q(quarter)}.")
                 continue
             r = mine.iloc[-1]
             when = ctx.q(r["quarter"]) + ("" if r["quarter"] == quarter
                                           else f" (its latest survey up to {ctx.q(quarter)})")
-            detail = []
-            if pd.notna(r["business_value"]):
-                detail.append(f"business value {r['business_value']:.1f} of 5")
-            if pd.notna(r["satisfaction_pct"]):
-                detail.append(f"satisfaction {fmt_pct(r['satisfaction_pct'])}")
-            if pd.notna(r["respondents"]):
-                detail.append(f"{r['respondents']:,.0f} respondents")
             if q.satisfaction:
-                parts.append(f"Satisfaction with {service} is {fmt_pct(r['satisfaction_pct'])} "
-                             f"in {when} (value score {r['value_score']:.1f} of 100).")
+                parts.append(f"Satisfaction with {service} is {pct(r['satisfaction_pct'])} "
+                             f"in {when} (value score "
+                             f"{ctx.fmt('value_score', r['value_score'])} of 100).")
             else:
-                parts.append(f"{service} scores {r['value_score']:.1f} out of 100 for value in "
+                detail = [text for ok, text in (
+                    (pd.notna(r["business_value"]),
+                     f"business value {r['business_value']:.1f} of 5"),
+                    (pd.notna(r["satisfaction_pct"]),
+                     f"satisfaction {pct(r['satisfaction_pct'])}"),
+                    (pd.notna(r["respondents"]), f"{r['respondents']:,.0f} respondents")) if ok]
+                parts.append(f"{service} scores {show(r['value_score'])} out of 100 for value in "
                              f"{when} ({', '.join(detail)}).")
-            main = figure(r[column], "%" if q.satisfaction else "score 0-100",
-                          f"{service}: {what}", fmt_pct(r[column]) if q.satisfaction
-                          else f"{r[column]:.1f}", r["quarter"], service)
-            figures.append(main)
+            figures.append(ctx.fig(key, r[key], f"{service}: {what}", r["quarter"], service,
+                                   unit, show(r[key])))
             if not q.satisfaction and pd.notna(r["satisfaction_pct"]):
-                figures.append(figure(r["satisfaction_pct"], "%", f"{service}: satisfaction",
-                                      fmt_pct(r["satisfaction_pct"]), r["quarter"], service))
-            if len(mine) > 1 and ctx.query.trend:
-                first = mine.iloc[0]
-                parts.append(f"It was {first[column]:.1f} in {ctx.q(first['quarter'])}.")
+                figures.append(ctx.fig("satisfaction_pct", r["satisfaction_pct"],
+                                       f"{service}: satisfaction", r["quarter"], service))
+            if len(mine) > 1 and q.trend:
+                parts.append(f"It was {show(mine[key].iloc[0])} in "
+                             f"{ctx.q(mine['quarter'].iloc[0])}.")
         shown = scores[scores["service"].isin(q.services)]
-        tbl = _value_table(ctx, shown, with_quarter=True)
-        chart = charts.lines(shown, "quarter", column,
-                              "service" if len(q.services) > 1 else None,
-                              f"{what.capitalize()} by quarter: {names_list(list(q.services))}",
-                              "%" if q.satisfaction else "Score (0-100)")
-        how = join_how(how_base + ".", reading_notes(ctx, period, "value data"))
-        return Answer(q.text, " ".join(parts), "value", True, tuple(figures), tbl,
-                      chart, how, follow_ups(ctx, "value"))
-    current = scores[scores["quarter"] == quarter].dropna(subset=[column])
+        chart = charts.lines(shown, "quarter", key, "service" if len(q.services) > 1 else None,
+                             f"{what.capitalize()} by quarter: {names_list(q.services)}", unit)
+        return ctx.done("value", " ".join(parts), figures,
+                        ctx.table(shown, "quarter " + columns, **names), chart, how + ".",
+                        period, "value data")
     least = q.direction == "least" or bool(set(q.words) & {"least", "unhappy", "lowest",
                                                           "worst", "dissatisfied"})
-    ranked = current.sort_values([column, "service"], ascending=[least, True],
-                                 ignore_index=True)
-    fmt = fmt_pct if q.satisfaction else (lambda v: f"{v:.1f}")
+    ranked = scores[scores["quarter"] == quarter].dropna(subset=[key]).sort_values(
+        [key, "service"], ascending=[least, True], ignore_index=True)
     top = ranked.head(3)
-    listed = [f"{r.service} ({fmt(getattr(r, column))})" for r in top.itertuples(index=False)]
-    noun = "satisfaction scores" if q.satisfaction else "value scores"
-    sentence = (f"In {ctx.q(quarter)}, the {'lowest' if least else 'highest'} {noun} are "
+    listed = [f"{r.service} ({show(getattr(r, key))})" for r in top.itertuples(index=False)]
+    sentence = (f"In {ctx.q(quarter)}, the {'lowest' if least else 'highest'} "
+                f"{'satisfaction' if q.satisfaction else 'value'} scores are "
                 f"{names_list(listed)}")
-    other = ranked.iloc[-1] if len(ranked) > 3 else None
-    if other is not None:
+    if len(ranked) > 3:
+        other = ranked.iloc[-1]
         sentence += (f"; the {'highest' if least else 'lowest'} is {other['service']} "
-                     f"({fmt(other[column])})")
-    sentence += "."
-    unit = "%" if q.satisfaction else "score 0-100"
-    figures = tuple(figure(getattr(r, column), unit, f"{r.service}: {what}",
-                           fmt(getattr(r, column)), quarter, r.service)
-                    for r in top.itertuples(index=False))
-    tbl = _value_table(ctx, ranked, with_quarter=False)
-    chart = charts.bar(ranked["service"], ranked[column],
-                        f"{what.capitalize()} by service, {ctx.q(quarter)}",
-                        "%" if q.satisfaction else "Score (0-100)",
-                        highlight=list(top["service"]))
-    how = join_how(how_base + f", for {ctx.q(quarter)}.",
-                   reading_notes(ctx, period, "value data"))
-    return Answer(q.text, sentence, "value", True, figures, tbl, chart, how,
-                  follow_ups(ctx, "value"))
-
-
-def _value_table(ctx: Context, frame: pd.DataFrame, with_quarter: bool) -> pd.DataFrame:
-    cols = {"quarter": "Quarter"} if with_quarter else {}
-    cols.update({"service": "Service", "value_score": "Value score (0-100)",
-                 "business_value": "Business value (1-5)", "satisfaction_pct": "Satisfaction (%)",
-                 "respondents": "Respondents"})
-    return display(frame, cols, money_cols=("business_value",),
-                   one_decimal=("value_score", "satisfaction_pct"), whole=("respondents",))
+                     f"({show(other[key])})")
+    figures = [ctx.fig(key, getattr(r, key), f"{r.service}: {what}", quarter, r.service, unit,
+                       show(getattr(r, key))) for r in top.itertuples(index=False)]
+    chart = charts.bar(ranked["service"], ranked[key],
+                       f"{what.capitalize()} by service, {ctx.q(quarter)}", unit,
+                       highlight=list(top["service"]))
+    return ctx.done("value", sentence + ".", figures, ctx.table(ranked, columns, **names),
+                    chart, how + f", for {ctx.q(quarter)}.", period, "value data")

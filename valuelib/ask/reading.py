@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
+
 from ..frames import UNALLOCATED, shift_quarter, table
 from ..model import Dataset
 from ..parse import fiscal_to_calendar, quarter_from_text
+from ..portfolio import INVEST, OPTIMIZE, REPLACE, TOLERATE
 from ..schema import COST_POOL_WORDS, normalize_name
 from .words import (
     BUSINESS_UNIT_ALIASES,
@@ -500,15 +503,12 @@ def _per_user(w: _Words, units: frozenset[str]) -> bool:
 
 
 def _period(w: _Words) -> str | None:
+    """"month" / "year" when the question asks per month or per year ("monthly", "a year")."""
     for i, s in enumerate(w.stems):
-        if s in SIGNALS["month"] and s != "month" or (
-                s == "month" and i > 0 and w.stems[i - 1] in ("per", "a", "each", "every",
-                                                              "the", "by", "one", "an")):
-            return "month"
-        if s in SIGNALS["year"] and s not in ("year", "years") or (
-                s == "year" and i > 0 and w.stems[i - 1] in ("per", "a", "each", "every",
-                                                             "the", "by", "one", "an")):
-            return "year"
+        after = i > 0 and w.stems[i - 1] in ("per", "a", "each", "every", "the", "by", "one", "an")
+        for unit in ("month", "year"):
+            if s in SIGNALS[unit] and (s not in (unit, unit + "s") or after):
+                return unit
     return None
 
 
@@ -595,21 +595,15 @@ def _resolve(mentions: list[Mention]) -> tuple[tuple[str, ...], tuple[Mention, .
     return tuple(sure), tuple(ambiguous)
 
 
-def _quadrants(w: _Words) -> tuple[str, ...]:
-    from ..portfolio import INVEST, OPTIMIZE, REPLACE, TOLERATE
+_QUADRANT_WORDS = (
+    (REPLACE, "retire retiring retired retirement replace replacing replaced "
+                          "decommission sunset kill"),
+    (OPTIMIZE, "optimise optimize optimising optimizing optimisation optimization"),
+    (INVEST, "invest investing investment"), (TOLERATE, "tolerate tolerated"))
 
-    found = []
-    if w.any_of(frozenset(phrase("retire retiring retired retirement replace replacing "
-                                 "replaced decommission sunset kill"))):
-        found.append(REPLACE)
-    if w.any_of(frozenset(phrase("optimise optimize optimising optimizing optimisation "
-                                 "optimization"))):
-        found.append(OPTIMIZE)
-    if w.any_of(frozenset(phrase("invest investing investment"))):
-        found.append(INVEST)
-    if w.any_of(frozenset(phrase("tolerate tolerated"))):
-        found.append(TOLERATE)
-    return tuple(found)
+
+def _quadrants(w: _Words) -> tuple[str, ...]:
+    return tuple(name for name, words in _QUADRANT_WORDS if w.any_of(frozenset(phrase(words))))
 
 
 def _take_money(text: str) -> tuple[str, float | None]:
@@ -645,6 +639,29 @@ def _take_block(text: str, names: Names) -> tuple[str, str | None]:
     return _YEAR_SPAN.sub(lambda m: " " if block is None else m[0], text), block
 
 
+_LAST_MONTH = re.compile(r"\b(?:(?P<p>previous|prior)|last|this|latest|current|past)\s+month\b")
+
+
+def _take_month_ago(text: str, time: TimeRef, dataset: Dataset) -> tuple[str, TimeRef]:
+    """"last month": the latest month with support rows (support is dated by day), else the
+    last month of the latest quarter; "previous month" the one before."""
+    said = _LAST_MONTH.search(text)
+    if said is None or time.kind != "default":
+        return text, time
+    opened = table(dataset, "support")["opened"].dropna()
+    quarters = dataset.quarters
+    if len(opened):
+        last = pd.Timestamp(opened.max()).to_period("M")
+    elif quarters:
+        last = pd.Period(f"{quarters[-1][:4]}-{int(quarters[-1][-1]) * 3:02d}", "M")
+    else:
+        return text, time
+    month = last - 1 if said["p"] else last
+    return text.replace(said[0], " "), TimeRef(
+        "quarters", labels=(f"{month.year}-Q{month.quarter}",), words=said[0],
+        month=f"{month.year}-{month.month:02d}")
+
+
 _TOP_N = re.compile(
     r"\b(?:top|bottom|first|last)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b"
     r"|\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:most|least|cheapest|"
@@ -675,6 +692,7 @@ def understand(question: str, dataset: Dataset, names: Names | None = None) -> Q
     text, block = _take_block(text, names)
     text, time, since = _take_time(text, dataset.settings.fiscal_year_start,
                                    dataset.settings.date_order == "DMY")
+    text, time = _take_month_ago(text, time, dataset)
     top = _TOP_N.search(text)
     top_n = number_word(top[1] or top[2]) if top else None
 
