@@ -19,7 +19,10 @@ SHELL_CSS = """<style>
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stBottom"], [data-testid="stChatInput"], [data-testid="stPopover"],
   [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
-  [data-testid="stDownloadButton"], [data-testid="stFileUploader"], iframe {
+  [data-testid="stDownloadButton"], [data-testid="stFileUploader"], iframe,
+  [data-testid="stTextInput"], [data-testid="stSelectbox"], [data-testid="stButtonGroup"],
+  [data-testid="stRadio"], [data-testid="stCheckbox"], [data-testid="stMultiSelect"],
+  [data-testid="stElementToolbar"] {
     display: none !important;
   }
   html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"],
@@ -58,6 +61,13 @@ PRESENTING_CSS = """<style>
   .stMarkdown p, .stMarkdown li {font-size: 1.35rem; line-height: 1.35; margin: 0;}
   h1 {font-size: 2.3rem !important; padding-top: 0 !important;}
   @media (max-width: 640px) {
+    /* the slide's buttons in rows of three, not a column that pushes the slide away */
+    .st-key-slide_controls [data-testid="stHorizontalBlock"] {
+      flex-direction: row !important; flex-wrap: wrap !important;
+    }
+    .st-key-slide_controls [data-testid="stColumn"] {
+      min-width: calc(33% - 1rem) !important; flex: 1 1 calc(33% - 1rem) !important;
+    }
     .stMarkdown p, .stMarkdown li {font-size: 1.1rem;}
     h1 {font-size: 1.7rem !important;}
   }

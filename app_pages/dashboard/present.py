@@ -40,24 +40,25 @@ step = steps[index]
 st.query_params[state.STEP] = str(index + 1)
 
 # The controls sit above the message, so the slide below them fits on one screen.
-previous, position, following, handouts, done = st.columns([1, 1, 1, 1, 1])
-with previous:
-    if st.button("◀ Previous", disabled=index == 0, width="stretch"):
-        st.session_state[state.STEP] = index - 1
-        st.rerun()
-with position:
-    st.caption(f"{index + 1} of {len(steps)}")
-with following:
-    if st.button("Next ▶", disabled=index == len(steps) - 1, width="stretch"):
-        st.session_state[state.STEP] = index + 1
-        st.rerun()
-with handouts, st.popover("Handouts", icon=":material/download:", width="stretch"):
-    exports.export_buttons(source)
-with done:
-    if st.button("Exit presentation", width="stretch",
-                 help="Back to the page you came from. Keys: → PageDown Space next, "
-                      "← PageUp previous."):
-        leave()
+with st.container(key="slide_controls"):  # kept in rows on a phone (ui/screens.py)
+    previous, position, following, handouts, done = st.columns([1, 1, 1, 1, 1])
+    with previous:
+        if st.button("◀ Previous", disabled=index == 0, width="stretch"):
+            st.session_state[state.STEP] = index - 1
+            st.rerun()
+    with position:
+        st.caption(f"{index + 1} of {len(steps)}")
+    with following:
+        if st.button("Next ▶", disabled=index == len(steps) - 1, width="stretch"):
+            st.session_state[state.STEP] = index + 1
+            st.rerun()
+    with handouts, st.popover("Handouts", icon=":material/download:", width="stretch"):
+        exports.export_buttons(source)
+    with done:
+        if st.button("Exit presentation", width="stretch",
+                     help="Back to the page you came from. Keys: → PageDown Space next, "
+                          "← PageUp previous."):
+            leave()
 
 st.title(render.md_inline(step.title))
 render.sentences(step.bullets)
