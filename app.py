@@ -29,6 +29,8 @@ if state.PRESENTING not in st.session_state:
 
 source = data.choose_source()
 link_notes = data.check_link(source)  # before any widget reads the link's parameters
+# what a link asked for is said on the page a switch lands on (below)
+link_notes += st.session_state.pop(state.LINK_NOTES, ())
 presenting = state.present()
 screens.styles(presenting)
 FILES: dict[str, str] = {}  # url path → page file, for Exit's way back
@@ -70,6 +72,8 @@ pages = {
 # Every page stays known while presenting (menu hidden), so a link such as
 # /services?present=1 never meets Streamlit's "Page not found".
 page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+if link_notes:
+    st.session_state[state.LINK_NOTES] = link_notes  # until this run draws them
 if page.url_path == OVERVIEW_ALIAS.url_path and not presenting:
     st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 if page.url_path != PRESENTATION.url_path:
@@ -95,6 +99,7 @@ else:
     sidebar.render(source)
     sidebar.damage_warning(source)
 
+st.session_state.pop(state.LINK_NOTES, None)
 for note in link_notes:
     st.info(render.md(note), icon=":material/link_off:")
 

@@ -16,6 +16,7 @@ PRESENT = "present"  # ?present=1 (URL parameter)
 PRESENTING = "presenting"  # session: presentation mode on (not a widget key, so it survives
 #                            runs where the sidebar toggle is not drawn)
 STEP = "step"  # ?step=N in presentation mode
+LINK_NOTES = "link_notes"  # session: a link's notes, kept across a page switch
 CAME_FROM = "came_from"  # session: (page file, its query parameters) before presenting
 QUESTION = "q"  # ?q=... answered on open
 UPLOAD = "upload"  # the Data page's file uploader
