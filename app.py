@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from ui import data, render, sidebar, state
+from ui import data, render, screens, sidebar, state
 from valuelib import links
 
 log = logging.getLogger("app")
@@ -17,8 +18,9 @@ log = logging.getLogger("app")
 # first after a restart would bypass this frame and show a blocking "Page not found" dialog.
 PAGES = Path(__file__).parent / "app_pages"
 
+# "auto": the sidebar starts open on a desktop and closed on a phone.
 st.set_page_config(page_title="IT service value", page_icon="📊", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 
 # ?present=1 opens presentation mode; the toggle keeps it for the session.
 if state.PRESENTING not in st.session_state:
@@ -27,49 +29,77 @@ if state.PRESENTING not in st.session_state:
 
 source = data.choose_source()
 link_notes = data.check_link(source)  # before any widget reads the link's parameters
+# what a link asked for is said on the page a switch lands on (below)
+link_notes += st.session_state.pop(state.LINK_NOTES, ())
 presenting = state.present()
+screens.styles(presenting)
+FILES: dict[str, str] = {}  # url path → page file, for Exit's way back
+
+
+def _page(path: Path, title: str, icon: str, url_path: str, **kwargs) -> st.Page:
+    made = st.Page(path, title=title, icon=icon, url_path=url_path, **kwargs)
+    FILES[made.url_path] = str(path)  # the default page's is ""
+    return made
+
+
+OVERVIEW = _page(PAGES / "dashboard" / "overview.py", "Overview", ":material/dashboard:",
+                 "home", default=True)  # at the app's root URL
+# The Overview's own name in links people type or share: it goes to the root.
+OVERVIEW_ALIAS = _page(PAGES / "dashboard" / "overview.py", "Overview", ":material/dashboard:",
+                       "overview", visibility="hidden")
+# Reached by the sidebar's toggle or ?present=1, not the menu: the toggle is the one way in.
+PRESENTATION = _page(PAGES / "dashboard" / "present.py", "Presentation",
+                     ":material/slideshow:", "present", visibility="hidden")
 pages = {
     "Dashboard": [
-        st.Page(PAGES / "dashboard" / "overview.py", title="Overview",
-                icon=":material/dashboard:", url_path="overview", default=not presenting),
-        st.Page(PAGES / "dashboard" / "services.py", title="Services",
-                icon=":material/category:", url_path="services"),
-        st.Page(PAGES / "dashboard" / "cost_value.py", title="Cost vs value",
-                icon=":material/scatter_plot:", url_path="cost_value"),
-        st.Page(PAGES / "dashboard" / "support.py", title="Support",
-                icon=":material/support_agent:", url_path="support"),
+        OVERVIEW,
+        _page(PAGES / "dashboard" / "services.py", "Services", ":material/category:",
+              "services"),
+        _page(PAGES / "dashboard" / "cost_value.py", "Cost vs value",
+              ":material/scatter_plot:", "cost_value"),
+        _page(PAGES / "dashboard" / "support.py", "Support", ":material/support_agent:",
+              "support"),
     ],
     "Data": [
-        st.Page(PAGES / "data" / "upload.py", title="Upload & publish",
-                icon=":material/upload_file:", url_path="data"),
-        st.Page(PAGES / "data" / "history.py", title="History", icon=":material/history:",
-                url_path="history"),
-        st.Page(PAGES / "data" / "contract.py", title="Workbook contract",
-                icon=":material/table:", url_path="contract"),
+        _page(PAGES / "data" / "upload.py", "Upload & publish", ":material/upload_file:",
+              "data"),
+        _page(PAGES / "data" / "history.py", "History", ":material/history:", "history"),
+        _page(PAGES / "data" / "contract.py", "Workbook contract", ":material/table:",
+              "contract"),
     ],
-    "Present": [
-        st.Page(PAGES / "dashboard" / "present.py", title="Presentation",
-                icon=":material/slideshow:", url_path="present", default=presenting),
-    ],
+    "": [PRESENTATION, OVERVIEW_ALIAS],
 }
-# Presenting, every URL shows the story: one message per screen, nothing else to click.
-page = st.navigation(pages["Present"] if presenting else pages)
+# Every page stays known while presenting (menu hidden), so a link such as
+# /services?present=1 never meets Streamlit's "Page not found".
+page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+if link_notes:
+    st.session_state[state.LINK_NOTES] = link_notes  # until this run draws them
+if page.url_path == OVERVIEW_ALIAS.url_path and not presenting:
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+if page.url_path != PRESENTATION.url_path:
+    state.remember_page(FILES[page.url_path])
+if presenting != (page.url_path == PRESENTATION.url_path):
+    # Into the story (the toggle, a link such as /services?present=1) by a page switch.
+    state.set_present(True)
+    step = st.query_params.get(state.STEP)
+    into = {state.PRESENT: "1", **({state.STEP: step} if step else {})}
+    try:
+        st.switch_page(PRESENTATION, query_params={**into, **state.view_params()})
+    except StreamlitAPIException:
+        # The sidebar's URL-bound filters still hold the view (the toggle): they carry it
+        # across, and the story's run writes it into the URL once they let go.
+        st.switch_page(PRESENTATION, query_params=into)
 
 if presenting:
-    st.query_params[state.PRESENT] = "1"
-    # Screen-sharing: no sidebar, no toolbar, large type.
-    st.html("""<style>
-      [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-      [data-testid="stToolbar"], header[data-testid="stHeader"] {display: none !important;}
-      .block-container {padding-top: 1rem; padding-bottom: 0; max-width: 1400px;}
-      .stMarkdown p, .stMarkdown li {font-size: 1.35rem; line-height: 1.35; margin: 0;}
-      h1 {font-size: 2.3rem !important; padding-top: 0 !important;}
-    </style>""")
+    # The URL carries the view, so a copied link reopens the same slides.
+    state.put_params({state.PRESENT: "1", **state.view_params(
+        data.complete_quarter(source.key, source.dataset)[0])})
 else:
     st.query_params.pop(state.PRESENT, None)
     sidebar.render(source)
     sidebar.damage_warning(source)
 
+st.session_state.pop(state.LINK_NOTES, None)
 for note in link_notes:
     st.info(render.md(note), icon=":material/link_off:")
 

@@ -15,6 +15,7 @@ from tests.workbooks import fewer_offers
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").rglob("*.py"))
+PRESENT = "app_pages/dashboard/present.py"
 SAMPLE = sorted((ROOT / "sample_data").glob("*.xlsx"))
 PASSCODE = "correct horse"
 
@@ -505,3 +506,29 @@ def test_a_vanished_database_refuses_to_publish_and_says_so(tmp_path):
     assert not at.exception
     assert any("vanished" in e.value and "nothing was published" in e.value for e in at.error)
     assert not any("Everyone with the link now sees it" in s.value for s in at.success)
+
+
+def test_present_on_any_page_opens_the_story_and_exit_returns_there():
+    at = app(present="1", service="CRM", quarter="2025-Q2")
+    at.switch_page("app_pages/dashboard/services.py").run()
+    assert not at.exception
+    assert any("of 4" in c.value for c in at.caption)  # the story, not the Services page
+    assert at.query_params["quarter"] == "2025-Q2"  # the view rides in the URL
+    assert at.query_params["present"] == "1"
+    at.switch_page(PRESENT)  # AppTest starts each run on its own page, not where the app went
+    _button(at, "Exit presentation").click().run()
+    assert not at.exception
+    assert at.title[0].value == "CRM"  # back on the Services page, same service
+    assert at.query_params["quarter"] == "2025-Q2"
+    assert "present" not in at.query_params
+
+
+def test_a_presentation_link_reopens_its_slide_and_exit_goes_to_the_overview():
+    at = app(present="1", step="3", quarter="2025-Q2").run()
+    assert not at.exception
+    assert any(c.value == "3 of 4" for c in at.caption)
+    at.switch_page(PRESENT)
+    _button(at, "Exit presentation").click().run()
+    assert not at.exception
+    assert any("Total IT cost" in m.label for m in at.metric)
+    assert at.query_params["quarter"] == "2025-Q2"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from valuelib.charts import INK
 from valuelib.present import Unit, measure
 from valuelib.present.measures import TABLE_DATE_FORMAT
 from valuelib.present.tables import Table
@@ -19,6 +20,10 @@ __all__ = ["caption", "delta", "figure", "headlines", "md", "md_inline", "page_t
            "sentences", "show_flash", "flash_and_rerun", "table", "text"]
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# The charts' dark text (made for white paper: the deck, the workbook). On screen it gives way
+# to the theme's text colour, so a chart reads in the light and the dark theme alike.
+_PAPER_INKS = {INK.lower(), "#555555"}
+_CLEAR = "rgba(0,0,0,0)"
 
 
 def headlines(items, per_row: int = 3) -> None:
@@ -70,13 +75,39 @@ def figure(fig, key: str | None = None, height: int | None = None,
     title where the page's heading already says it."""
     if fig is None:
         return
-    if height is not None or not titled:
-        fig = go.Figure(fig)  # a copy: cached figures stay as they are
-        if height is not None:
-            fig.update_layout(height=height)
-        if not titled:
-            fig.update_layout(title_text="", title_subtitle_text="", margin_t=70)
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+    fig = follow_theme(fig)
+    if height is not None:
+        fig.update_layout(height=height)
+    if not titled:
+        fig.update_layout(title_text="", title_subtitle_text="", margin_t=70)
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme="streamlit")
+
+
+def _ink(color) -> bool:
+    return isinstance(color, str) and color.lower() in _PAPER_INKS
+
+
+def follow_theme(fig) -> go.Figure:
+    """A copy of ``fig`` for the screen (cached figures stay as they are): clear backgrounds
+    and no dark text of its own, so Streamlit's light or dark theme colours it."""
+    fig = go.Figure(fig)
+    fig.update_layout(paper_bgcolor=_CLEAR, plot_bgcolor=_CLEAR, font_color=None,
+                      template_layout_font_color=None, template_layout_paper_bgcolor=_CLEAR,
+                      template_layout_plot_bgcolor=_CLEAR)
+    # the theme's own grid and axis lines, faint on either background
+    fig.update_xaxes(gridcolor=None, zerolinecolor=None, linecolor=None)
+    fig.update_yaxes(gridcolor=None, zerolinecolor=None, linecolor=None)
+    for font in (fig.layout.title.font, fig.layout.title.subtitle.font, fig.layout.legend.font):
+        if _ink(font.color):
+            font.color = None
+    for note in fig.layout.annotations:
+        if _ink(note.font.color):
+            note.font.color = None
+    for trace in fig.data:
+        textfont = getattr(trace, "textfont", None)
+        if textfont is not None and _ink(textfont.color):
+            textfont.color = None
+    return fig
 
 
 def table(frame, empty: str = "Nothing to show for this selection.", **kwargs) -> None:

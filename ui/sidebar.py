@@ -71,7 +71,8 @@ def copy_link() -> None:
 def presentation_toggle() -> None:
     st.toggle("Presentation mode", value=False, key="present_toggle",
               on_change=lambda: state.set_present(st.session_state["present_toggle"]),
-              help="Large type, one message per screen, no sidebar. Also ?present=1.")
+              help="Large type, one message per screen, no sidebar. → PageDown Space: next; "
+                   "← PageUp: previous. Also ?present=1 on any page.")
 
 
 def render(source: data.Source) -> None:

@@ -7,6 +7,7 @@ Widget keys double as URL query parameter names where a widget is bound to the U
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 QUARTER = "quarter"  # bound to ?quarter=
 BUSINESS_UNIT = "bu"  # bound to ?bu=
@@ -15,6 +16,8 @@ PRESENT = "present"  # ?present=1 (URL parameter)
 PRESENTING = "presenting"  # session: presentation mode on (not a widget key, so it survives
 #                            runs where the sidebar toggle is not drawn)
 STEP = "step"  # ?step=N in presentation mode
+LINK_NOTES = "link_notes"  # session: a link's notes, kept across a page switch
+CAME_FROM = "came_from"  # session: (page file, its query parameters) before presenting
 QUESTION = "q"  # ?q=... answered on open
 UPLOAD = "upload"  # the Data page's file uploader
 PREVIEW = "preview_upload"  # show this session's upload on every page (not published)
@@ -33,6 +36,36 @@ def present() -> bool:
 
 def set_present(on: bool) -> None:
     st.session_state[PRESENTING] = on
+
+
+def remember_page(path: str) -> None:
+    """The page on screen and its link, where Exit from the presentation returns to."""
+    st.session_state[CAME_FROM] = (path, {k: v for k, v in st.query_params.to_dict().items()
+                                          if k not in (PRESENT, STEP)})
+
+
+def came_from() -> tuple[str | None, dict]:
+    """The page the presenter came from and its query parameters (None: not known)."""
+    return st.session_state.get(CAME_FROM, (None, {}))
+
+
+def view_params(default_quarter: str | None = None) -> dict:
+    """The quarter (``default_quarter`` when none is chosen) and business unit on screen, as
+    a link's query parameters."""
+    params = {QUARTER: quarter() or default_quarter, BUSINESS_UNIT: business_unit()}
+    return {key: value for key, value in params.items() if value}
+
+
+def put_params(params: dict) -> None:
+    """Write ``params`` into the URL, leaving alone any a widget still holds (it writes
+    them itself, and Streamlit lets go of them once the widget is no longer drawn)."""
+    for key, value in params.items():
+        if st.query_params.get(key) == value:
+            continue
+        try:
+            st.query_params[key] = value
+        except StreamlitAPIException:  # bound to a widget drawn on the run before
+            continue
 
 
 def editor() -> bool:
