@@ -25,6 +25,10 @@ if state.PRESENTING not in st.session_state:
     state.set_present(links.PRESENT_VALUES.get(
         (st.query_params.get(state.PRESENT) or "").strip().lower(), False))
 
+# Streamlit's captions are grey at 60 % (3.6:1 on white, under WCAG AA's 4.5:1): darker, in
+# either theme, by fading the body text less.
+st.html("<style>[data-testid='stCaptionContainer'] {color: inherit; opacity: 0.78;}</style>")
+
 source = data.choose_source()
 link_notes = data.check_link(source)  # before any widget reads the link's parameters
 presenting = state.present()

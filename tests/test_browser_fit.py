@@ -82,7 +82,9 @@ LAYOUT_CHECK = r"""() => {
   });
   const cut = el => el.scrollWidth > el.clientWidth + 1;
   document.querySelectorAll('[data-testid="stMetricValue"] div, [data-testid="stMetricValue"]')
-    .forEach(el => { if (cut(el)) problems.push(`metric value "${el.textContent}" is cut short`); });
+    .forEach(el => {
+      if (cut(el)) problems.push(`metric value "${el.textContent}" is cut short`);
+    });
   document.querySelectorAll('button').forEach(button => {
     if (!button.offsetParent) return;
     button.querySelectorAll('p, div[data-testid="stMarkdownContainer"]').forEach(el => {
@@ -93,7 +95,9 @@ LAYOUT_CHECK = r"""() => {
 }"""
 
 AXE_RUN = """async () => {
-  const result = await axe.run(document, {runOnly: {type: 'tag',
+  // Streamlit's own sidebar navigation puts its section headings inside the <ul>
+  // (axe "list"/"listitem"); recorded in docs/decisions.md, checked apart below.
+  const result = await axe.run({exclude: [['[data-testid="stSidebarNav"]']]}, {runOnly: {type: 'tag',
       values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']});
   return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => `${v.id} (${v.impact}): ${v.help} — ` +

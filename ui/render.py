@@ -7,9 +7,9 @@ page that composes its own Markdown around data escapes the data with :func:`md_
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
+from valuelib import charts
 from valuelib.present import Unit, measure
 from valuelib.present.tables import Table
 from valuelib.safe_text import md, md_inline
@@ -64,18 +64,31 @@ def sentences(lines) -> None:
 
 def figure(fig, key: str | None = None, height: int | None = None,
            titled: bool = True) -> None:
-    """A plotly figure across the page. Presenting, ``height`` (px) fits it on one screen
-    (the deck draws the same figure 720 px high) and ``titled=False`` drops the chart's own
-    title where the page's heading already says it."""
+    """A plotly figure across the page, its title and subtitle written as text above it (text
+    wraps at any width; a plotly title does not) and its numbers one click away below it: the
+    chart's text alternative. Presenting, ``height`` (px) fits it on one screen unless its
+    bars need more, and ``titled=False`` leaves the title to the page's heading."""
     if fig is None:
         return
-    if height is not None or not titled:
-        fig = go.Figure(fig)  # a copy: cached figures stay as they are
-        if height is not None:
-            fig.update_layout(height=height)
-        if not titled:
-            fig.update_layout(title_text="", title_subtitle_text="", margin_t=70)
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+    title, subtitle = charts.words(fig)
+    shown = charts.untitled(fig)  # a copy: cached figures stay as they are
+    if height is not None:
+        shown.update_layout(height=max(height, _needed_height(fig)))
+    if titled and title:
+        st.markdown(f"**{md_inline(title)}**")
+    if subtitle:
+        caption(subtitle)
+    st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=key)
+    data = charts.figure_table(fig)
+    if not data.empty:
+        with st.expander("The numbers behind this chart"):
+            st.dataframe(data, hide_index=True, width="stretch")
+
+
+def _needed_height(fig) -> int:
+    """The height a chart of named bars needs (it names every bar; see charts)."""
+    ticks = fig.layout.yaxis.ticktext
+    return (fig.layout.height or 0) if ticks else 0
 
 
 def table(frame, empty: str = "Nothing to show for this selection.", **kwargs) -> None:

@@ -21,6 +21,8 @@ escaped text. Callers pass plain text.
 
 from __future__ import annotations
 
+import html as html_entities
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -160,6 +162,9 @@ def apply_layout(fig: go.Figure, *, title: str, x_title: str, y_title: str,
         margin={"t": int(top), "l": 16, "r": 24, "b": 16},
         height=size.height,
         hoverlabel={"font": {"size": size.font}},
+        # the plain words, for the page to write as text above the chart (HTML wraps at any
+        # width, a plotly title does not) and for the chart's text alternative
+        meta={"title": title, "subtitle": subtitle or ""},
     )
     axis = {"title": {"font": {"size": size.font}, "standoff": 12},
             "tickfont": {"size": size.font},
@@ -181,6 +186,56 @@ def _no_data(fig: go.Figure, presentation: bool, message: str = "No data for thi
     return fig
 
 
+def untitled(fig: go.Figure) -> go.Figure:
+    """A copy of a chart without its own title and subtitle, the top margin keeping only the
+    legend: for a page or slide that writes the title as text above it."""
+    fig = go.Figure(fig)
+    font = fig.layout.font.size or 20
+    legend_on_top = (fig.layout.showlegend is not False and fig.layout.legend.orientation == "h"
+                     and fig.layout.legend.yanchor == "bottom")
+    top = 14 + (font * 2.4 if legend_on_top else 10)
+    fig.update_layout(title={"text": "", "subtitle": {"text": ""}}, margin={"t": int(top)})
+    return fig
+
+
+def words(fig: go.Figure) -> tuple[str, str]:
+    """A chart's title and subtitle as plain text (what :func:`apply_layout` was given)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return str(meta.get("title") or ""), str(meta.get("subtitle") or "")
+
+
+def figure_table(fig: go.Figure) -> pd.DataFrame:
+    """The numbers a chart draws, one row per mark: its series, category and value (a heat
+    map's cells as row × column): the chart's data table, its text alternative."""
+    rows = []
+    for trace in fig.data:
+        name = _unescape(trace.name or "")
+        if trace.type == "heatmap" and trace.z is not None:
+            for i, row in enumerate(trace.z):
+                for j, value in enumerate(row):
+                    rows.append({"Series": name, "Label": f"{_unescape(trace.y[i])} × "
+                                 f"{_unescape(trace.x[j])}", "Value": value})
+            continue
+        if trace.x is None or trace.y is None:
+            continue
+        horizontal = getattr(trace, "orientation", None) == "h"
+        labels, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
+        texts = trace.text if isinstance(trace.text, list | tuple) else None
+        for k, (label, value) in enumerate(zip(labels, values, strict=False)):
+            if value is None or label is None:
+                continue
+            if trace.type == "scatter" and trace.mode and "text" in trace.mode and texts:
+                named = trace.customdata[k][-1] if trace.customdata is not None else texts[k]
+                label = f"{named} ({label})"
+            rows.append({"Series": name, "Label": _unescape(label), "Value": value})
+    return pd.DataFrame(rows, columns=["Series", "Label", "Value"])
+
+
+def _unescape(text) -> str:
+    """Plotly text as plain text: tags dropped, escaped characters back."""
+    return re.sub(r"\s+", " ", html_entities.unescape(re.sub(r"<[^>]+>", " ", str(text)))).strip()
+
+
 def _has_rows(frame: pd.DataFrame | None, *columns: str) -> bool:
     """Rows to draw, with every needed column present."""
     return frame is not None and len(frame) > 0 and all(c in frame.columns for c in columns)
@@ -191,7 +246,22 @@ def _money_axis(fig: go.Figure, axis: str, currency: str) -> None:
     symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
     spec = {"tickprefix": symbol} if symbol else {"ticksuffix": f" {html(currency)}"}
     spec["tickformat"] = ",~r"
+    spec["rangemode"] = "tozero"  # a money axis starts at zero (where no range is set)
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**spec)
+
+
+def _every_bar_named(fig: go.Figure, names: list[str], labels: list[str],
+                     size: ChartSize) -> None:
+    """A horizontal bar chart's category axis naming every bar (plotly skips names when they
+    crowd), each with its figures as a smaller second line, and the chart tall enough for
+    them: about two lines of type per bar."""
+    small = size.annotation
+    ticks = [f"{n}<br><span style='font-size:{small}px'>{html(t)}</span>"
+             for n, t in zip(names, labels, strict=True)]
+    fig.update_yaxes(tickmode="array", tickvals=names, ticktext=ticks, automargin=True)
+    per_bar = (size.font + small) * 1.5 + 10
+    top = fig.layout.margin.t or 0
+    fig.update_layout(height=max(size.height, int(top + 90 + per_bar * len(names))))
 
 
 def _period_labels(periods: pd.Series, fiscal_year_start: int) -> list[str]:
@@ -228,7 +298,7 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
     size = chart_size(presentation)
     fig = go.Figure()
     title = title or "Cost per user per month: in-house vs the cheapest market offer"
-    x_title = f"Cost per user per month ({currency})"
+    x_title = f"{currency} per user per month"  # short: it sits under a narrow plot on a phone
     needed = ("service", "cost_per_user_month", "comparable_cost_per_user_month")
     rows = services[services["cost_per_user_month"].notna()] if _has_rows(
         services, *needed) else None
@@ -267,22 +337,18 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
                     "line": {"color": BLACK, "width": 1.5}},
             customdata=offer_name[has_offer].to_numpy(),
             hovertemplate="%{y}<br>%{customdata}: " + money + "<extra></extra>")
-    # the figures written at the bar end: with costs from $10 to $1,000+ a small bar's
-    # difference from its offer cannot be seen, but it can be read
-    labels = [fmt_money(t, currency) + (f"  (offer {fmt_money(o, currency)})"
+    # the figures under each name on the axis (with costs from $10 to $1,000+ a small bar's
+    # difference from its offer cannot be seen, but it can be read): on the axis they take
+    # the room they need at any width, where text at the bar end runs out of the chart
+    labels = [fmt_money(t, currency) + (f" · offer {fmt_money(o, currency)}"
                                         if not np.isnan(o) else "")
               for t, o in zip(total, offer, strict=True)]
-    ends = np.fmax(total, np.nan_to_num(offer, nan=-np.inf))
-    for name, end, label in zip(names, ends, labels, strict=True):
-        # an annotation, not a text trace, so it can sit clear of an offer marker at the end
-        fig.add_annotation(x=end, y=name, text=label, showarrow=False, xanchor="left",
-                           xshift=size.marker, font={"size": size.annotation, "color": INK})
     apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
                  presentation=presentation)
     fig.update_layout(barmode="stack", bargap=0.3)
-    longest = max(len(s) for s in labels)
-    # room on the right for the written figures: about one character = 0.55 em
-    fig.update_xaxes(range=[0, float(np.nanmax(ends)) * (1 + 0.012 * longest)])
+    _every_bar_named(fig, names, labels, size)
+    ends = np.fmax(total, np.nan_to_num(offer, nan=-np.inf))
+    fig.update_xaxes(range=[0, float(np.nanmax(ends)) * 1.05], nticks=3)
     _money_axis(fig, "x", currency)
     return fig
 
@@ -396,12 +462,12 @@ def showback(frame: pd.DataFrame, currency: str = "USD", *, highlight: str | Non
         labels = [f"{m} · {fmt_count(u, 'user')}" for m, u in zip(labels, units["users"],
                                                                   strict=True)]
     fig.add_bar(y=names, x=cost, orientation="h", marker_color=colors,
-                text=labels, textposition="outside",
-                textfont={"size": size.annotation}, cliponaxis=False,
                 hovertemplate="%{y}: " + _hover_money(currency) + "<extra></extra>")
     apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
                  legend=None, presentation=presentation)
-    fig.update_xaxes(range=[min(0.0, float(cost.min())) * 1.3, float(cost.max()) * 1.3])
+    _every_bar_named(fig, names, labels, size)
+    fig.update_xaxes(range=[min(0.0, float(cost.min())) * 1.1, float(cost.max()) * 1.05],
+                     nticks=3)
     _money_axis(fig, "x", currency)
     return fig
 
@@ -456,14 +522,17 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
             continue
         fig.add_scatter(
             x=part["cost_per_user_month"], y=part["value_score"], mode="markers+text",
-            name=quadrant, text=part["service"].astype(str).map(html),
-            textposition=positions[part.index].tolist(),
+            name=quadrant,
+            text=[html(n) if positions[i] is not None else ""
+                  for i, n in part["service"].astype(str).items()],
+            textposition=[positions[i] or "top center" for i in part.index],
             textfont={"size": size.annotation}, cliponaxis=False,
             marker={"size": weights[part.index], "sizemode": "area",
                     "sizeref": 2.0 * biggest / max_px ** 2, "sizemin": 6, "color": color,
                     "opacity": 0.8, "line": {"color": "white", "width": 1}},
-            customdata=np.column_stack([weights[part.index]]),
-            hovertemplate=("%{text}<br>" + money + " per user per month<br>value %{y:.0f}"
+            customdata=list(zip(weights[part.index], part["service"].astype(str).map(html),
+                                strict=True)),
+            hovertemplate=("%{customdata[1]}<br>" + money + " per user per month<br>value %{y:.0f}"
                            f"<br>{'users' if size_by == 'users' else 'total cost'}: "
                            "%{customdata[0]:,.0f}<extra></extra>"))
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
@@ -493,16 +562,17 @@ def _log_ticks(low: float, high: float) -> list[float]:
 
 
 _VALUE_AXIS_TOP = 118
-# The plot area of a 1280×720 figure, roughly: enough to judge whether two labels collide.
-_PLOT_PX = (1100.0, 460.0)
+# The plot area of a chart on a 1280 px screen with the sidebar open, roughly: enough to judge
+# whether two labels collide (the deck's wider image has room to spare).
+_PLOT_PX = (900.0, 420.0)
 _LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left")
 
 
 def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd.Series,
                      x_range: tuple[float, float], font_px: int) -> pd.Series:
     """Where to write each bubble's name: above it, else below, right or left, whichever
-    first stays clear of the names already placed and of the bubbles (the one that overlaps
-    least when none is clear). ``x`` in axis units (log10 of the cost), ``y`` 0–100,
+    first stays clear of the names already placed and of the bubbles; None (no name written)
+    when none is clear. ``x`` in axis units (log10 of the cost), ``y`` 0–100,
     ``diameters`` in px."""
     width, height = _PLOT_PX
     span = (x_range[1] - x_range[0]) or 1.0
@@ -512,15 +582,23 @@ def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd
     # boxes as (left, bottom, right, top) in px: every bubble, then each label once placed
     bubbles = {i: (cx[i] - radius[i], cy[i] - radius[i], cx[i] + radius[i], cy[i] + radius[i])
                for i in x.index}
-    labels: list[tuple[float, float, float, float]] = []
+    # the quadrant names in the corners are placed first
+    corner_w, corner_h = len("Replace or retire") * (font_px + 1) * 0.62, (font_px + 1) * 1.3
+    labels: list[tuple[float, float, float, float]] = [
+        (0, height - corner_h, corner_w, height), (width - corner_w, height - corner_h,
+                                                   width, height),
+        (0, 0, corner_w, corner_h), (width - corner_w, 0, width, corner_h)]
 
     def overlap(box, own) -> float:
         others = [b for j, b in bubbles.items() if j != own] + labels
         return sum(max(0.0, min(box[2], t[2]) - max(box[0], t[0]))
                    * max(0.0, min(box[3], t[3]) - max(box[1], t[1])) for t in others)
 
-    out = pd.Series(_LABEL_SPOTS[0], index=x.index, dtype=object)
-    for i in y.sort_values(ascending=False).index:  # from the top down
+    out = pd.Series(None, index=x.index, dtype=object)
+    # the biggest bubbles first: when names crowd, the small services go unnamed (their
+    # names are in the hover and the table under the chart) rather than written on another
+    for i in pd.Series(diameters, index=x.index).sort_values(ascending=False,
+                                                             kind="stable").index:
         w, h, r = len(str(names[i])) * font_px * 0.55, font_px * 1.25, radius[i]
         boxes = {
             "top center": (cx[i] - w / 2, cy[i] + r, cx[i] + w / 2, cy[i] + r + h),
@@ -528,9 +606,10 @@ def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd
             "middle right": (cx[i] + r, cy[i] - h / 2, cx[i] + r + w, cy[i] + h / 2),
             "middle left": (cx[i] - r - w, cy[i] - h / 2, cx[i] - r, cy[i] + h / 2),
         }
-        clash = {spot: overlap(box, i) for spot, box in boxes.items()}
-        out[i] = min(_LABEL_SPOTS, key=lambda spot: (clash[spot] > 0, clash[spot]))
-        labels.append(boxes[out[i]])
+        clear = [spot for spot in _LABEL_SPOTS if overlap(boxes[spot], i) == 0]
+        if clear:
+            out[i] = clear[0]
+            labels.append(boxes[clear[0]])
     return out
 
 
