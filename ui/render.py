@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from valuelib import charts
-from valuelib.present import Unit, measure
+from valuelib.present import Unit, glossary, measure
 from valuelib.present.tables import Table
 from valuelib.safe_text import md, md_inline
 
@@ -20,15 +20,23 @@ __all__ = ["caption", "delta", "figure", "headlines", "md", "md_inline", "page_t
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def headlines(items, per_row: int = 3) -> None:
+def headlines(items, per_row: int = 3, since: str = "") -> None:
+    """Headline tiles. ``since``: the quarter each change is measured from, written after
+    it ("+3.2% vs 2026-Q2"); a change of zero gets no arrow and no colour."""
     items = list(items)
     for start in range(0, len(items), per_row):
         columns = st.columns(per_row)
         for column, item in zip(columns, items[start:start + per_row], strict=False):
             with column:
-                st.metric(md_inline(item.label), _value(item.value), delta(item.delta),
-                          delta_color=item.delta_color, delta_arrow=item.delta_arrow,
-                          border=True)
+                change, arrow, tone = item.delta, item.delta_arrow, item.delta_color
+                if arrow != "off" and change:
+                    if glossary.is_no_change(change):
+                        arrow, tone = "off", "off"
+                    change = glossary.compared_with(change, since)
+                terms = glossary.terms_in(item.label, item.sentence)
+                st.metric(md_inline(item.label), _value(item.value), delta(change),
+                          delta_color=tone, delta_arrow=arrow, border=True,
+                          help=glossary.help_for(*terms) if terms else None)
                 caption(item.sentence)
 
 
@@ -74,8 +82,10 @@ def figure(fig, key: str | None = None, height: int | None = None,
     shown = charts.untitled(fig)  # a copy: cached figures stay as they are
     if height is not None:
         shown.update_layout(height=max(height, _needed_height(fig)))
-    if titled and title:
-        st.markdown(f"**{md_inline(title)}**")
+    if titled and title:  # the chart's message is a heading, with the words it uses defined
+        terms = glossary.terms_in(title, subtitle)
+        st.subheader(md_inline(title), help=glossary.help_for(*terms) if terms else None,
+                     anchor=False)
     if subtitle:
         caption(subtitle)
     st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=key)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import ask, data, exports, render, state
+from valuelib.present import glossary
 
 source = data.shown_source()
 view = data.overview(source.key, state.quarter(), state.business_unit(), source.dataset)
@@ -15,7 +16,8 @@ if not view.quarter:
             "Upload & publish page, or download the template there.")
     st.stop()
 
-render.headlines(view.headlines)
+render.headlines(view.headlines,
+                 since=glossary.previous_quarter(source.dataset, view.quarter))
 ask.question_box(source)
 st.subheader("In plain words")
 render.sentences(view.sentences)
