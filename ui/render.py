@@ -71,7 +71,7 @@ def sentences(lines) -> None:
 
 
 def figure(fig, key: str | None = None, height: int | None = None,
-           titled: bool = True) -> None:
+           titled: bool = True, on_select=None):
     """A plotly figure across the page, its title and subtitle written as text above it (text
     wraps at any width; a plotly title does not) and its numbers one click away below it: the
     chart's text alternative. Presenting, ``height`` (px) fits it on one screen unless its
@@ -88,11 +88,25 @@ def figure(fig, key: str | None = None, height: int | None = None,
                      anchor=False)
     if subtitle:
         caption(subtitle)
-    st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=key)
+    select = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    event = st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=key, **select)
     data = charts.figure_table(fig)
     if not data.empty:
         with st.expander("The numbers behind this chart"):
             st.dataframe(data, hide_index=True, width="stretch")
+    return event
+
+
+def picked(event, axis: str = "y") -> str | None:
+    """The category of the first point picked on a chart (a bar's service), as plain text."""
+    points = (getattr(event, "selection", None) or {}).get("points") or []
+    return charts.plain(points[0].get(axis)) if points else None
+
+
+def picked_row(event, shown: Table, column: str) -> str | None:
+    """The ``column`` of the row picked in a table."""
+    rows = (getattr(event, "selection", None) or {}).get("rows") or []
+    return str(shown.frame.iloc[rows[0]][column]) if rows else None
 
 
 def _needed_height(fig) -> int:
@@ -101,7 +115,7 @@ def _needed_height(fig) -> int:
     return (fig.layout.height or 0) if ticks else 0
 
 
-def table(frame, empty: str = "Nothing to show for this selection.", **kwargs) -> None:
+def table(frame, empty: str = "Nothing to show for this selection.", **kwargs):
     """A table across the page. A view's :class:`~valuelib.present.tables.Table` keeps its
     numbers (so columns sort as numbers) and is formatted by the measure registry; the first
     column (what each row is) stays pinned while the rest scrolls."""
@@ -111,7 +125,7 @@ def table(frame, empty: str = "Nothing to show for this selection.", **kwargs) -
     if isinstance(frame, Table):
         kwargs.setdefault("column_config", column_config(frame))
         frame = frame.frame
-    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 
 def column_config(shown: Table) -> dict:

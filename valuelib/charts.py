@@ -209,12 +209,12 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
     map's cells as row × column): the chart's data table, its text alternative."""
     rows = []
     for trace in fig.data:
-        name = _unescape(trace.name or "")
+        name = plain(trace.name or "")
         if trace.type == "heatmap" and trace.z is not None:
             for i, row in enumerate(trace.z):
                 for j, value in enumerate(row):
-                    rows.append({"Series": name, "Label": f"{_unescape(trace.y[i])} × "
-                                 f"{_unescape(trace.x[j])}", "Value": value})
+                    rows.append({"Series": name, "Label": f"{plain(trace.y[i])} × "
+                                 f"{plain(trace.x[j])}", "Value": value})
             continue
         if trace.x is None or trace.y is None:
             continue
@@ -227,11 +227,11 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
             if trace.type == "scatter" and trace.mode and "text" in trace.mode and texts:
                 named = trace.customdata[k][-1] if trace.customdata is not None else texts[k]
                 label = f"{named} ({label})"
-            rows.append({"Series": name, "Label": _unescape(label), "Value": value})
+            rows.append({"Series": name, "Label": plain(label), "Value": value})
     return pd.DataFrame(rows, columns=["Series", "Label", "Value"])
 
 
-def _unescape(text) -> str:
+def plain(text) -> str:
     """Plotly text as plain text: tags dropped, escaped characters back."""
     return re.sub(r"\s+", " ", html_entities.unescape(re.sub(r"<[^>]+>", " ", str(text)))).strip()
 
@@ -298,7 +298,7 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
     size = chart_size(presentation)
     fig = go.Figure()
     title = title or "Cost per user per month: in-house vs the cheapest market offer"
-    x_title = f"{currency} per user per month"  # short: it sits under a narrow plot on a phone
+    x_title = f"per user per month ({currency})"  # short: it sits under a narrow plot on a phone
     needed = ("service", "cost_per_user_month", "comparable_cost_per_user_month")
     rows = services[services["cost_per_user_month"].notna()] if _has_rows(
         services, *needed) else None
@@ -523,9 +523,10 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
         fig.add_scatter(
             x=part["cost_per_user_month"], y=part["value_score"], mode="markers+text",
             name=quadrant,
-            text=[html(n) if positions[i] is not None else ""
+            text=[html(n) if isinstance(positions[i], str) else ""
                   for i, n in part["service"].astype(str).items()],
-            textposition=[positions[i] or "top center" for i in part.index],
+            textposition=[positions[i] if isinstance(positions[i], str) else "top center"
+                          for i in part.index],
             textfont={"size": size.annotation}, cliponaxis=False,
             marker={"size": weights[part.index], "sizemode": "area",
                     "sizeref": 2.0 * biggest / max_px ** 2, "sizemin": 6, "color": color,

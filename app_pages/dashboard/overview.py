@@ -21,9 +21,14 @@ render.headlines(view.headlines,
 ask.question_box(source)
 st.subheader("In plain words")
 render.sentences(view.sentences)
-render.figure(view.market_chart, key="market_chart")
-st.subheader("Every service this quarter")
-render.table(view.services_table)
+chosen = render.figure(view.market_chart, key="market_chart", on_select="rerun")
+st.subheader("Every service this quarter", anchor=False,
+             help="Pick a row, or a bar in the chart above, to open that service's page.\n\n"
+             + glossary.help_for("like for like", "value score"))
+picked = render.table(view.services_table, key="services_table", on_select="rerun",
+                      selection_mode="single-row")
+state.open_service(render.picked(chosen) or render.picked_row(picked, view.services_table,
+                                                                 "Service"))
 for note in view.notes:
     render.caption(note)
 
