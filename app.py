@@ -26,8 +26,13 @@ if state.PRESENTING not in st.session_state:
         (st.query_params.get(state.PRESENT) or "").strip().lower(), False))
 
 # Streamlit's captions are grey at 60 % (3.6:1 on white, under WCAG AA's 4.5:1): darker, in
-# either theme, by fading the body text less.
-st.html("<style>[data-testid='stCaptionContainer'] {color: inherit; opacity: 0.78;}</style>")
+# either theme, by fading the body text less. On a phone a chart is a third as wide as the
+# labels on its points were placed for: they go (each point's figures stay in its hover and
+# in the numbers under the chart).
+st.html("""<style>
+  [data-testid='stCaptionContainer'] {color: inherit; opacity: 0.78;}
+  @media (max-width: 640px) {.js-plotly-plot .scatterlayer .textpoint {display: none;}}
+</style>""")
 
 source = data.choose_source()
 link_notes = data.check_link(source)  # before any widget reads the link's parameters

@@ -264,6 +264,14 @@ def _every_bar_named(fig: go.Figure, names: list[str], labels: list[str],
     fig.update_layout(height=max(size.height, int(top + 90 + per_bar * len(names))))
 
 
+def _point_labels(texts: list[str], most: int = 6) -> list[str]:
+    """The figures written on a line's points: all of them while they stay readable side by
+    side, else only the first and the last (the rest are in the hover and the data table)."""
+    if len(texts) <= most:
+        return texts
+    return [t if i in (0, len(texts) - 1) else "" for i, t in enumerate(texts)]
+
+
 def _period_labels(periods: pd.Series, fiscal_year_start: int) -> list[str]:
     """Quarters as the organisation names them (fiscal labels when its year does not start in
     January); months (``2026-08``) as ``Aug 2026``."""
@@ -378,7 +386,7 @@ def cost_per_user_trend(trend: pd.DataFrame, currency: str = "USD", *,
     y = rows["cost_per_user_month"].to_numpy(dtype=float)
     fig.add_scatter(
         x=x, y=y, mode="lines+markers+text", name="In-house cost per user per month",
-        text=[fmt_money(v, currency) for v in y], textposition="top center",
+        text=_point_labels([fmt_money(v, currency) for v in y]), textposition="top center",
         textfont={"size": size.annotation}, cliponaxis=False,
         line={"color": IN_HOUSE_COLOR, "width": size.line},
         marker={"size": size.marker, "color": IN_HOUSE_COLOR},
@@ -412,7 +420,7 @@ def cost_by_pool(pools: pd.DataFrame, currency: str = "USD", *, fiscal_year_star
     x_title, y_title = "Quarter", f"Total cost ({currency})"
     if not _has_rows(pools, "quarter", "cost_pool", "total_cost"):
         apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
-                     legend="right", presentation=presentation)
+                     legend="top", presentation=presentation)
         return _no_data(fig, presentation)
     by_pool = pools.groupby(["quarter", "cost_pool"], as_index=False)["total_cost"].sum()
     quarters = sorted(by_pool["quarter"].dropna().unique())
@@ -427,7 +435,7 @@ def cost_by_pool(pools: pd.DataFrame, currency: str = "USD", *, fiscal_year_star
                     marker_color=POOL_COLORS.get(pool, OKABE_ITO[i % len(OKABE_ITO)]),
                     hovertemplate=html(pool) + "<br>%{x}: " + money + "<extra></extra>")
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
-                 legend="right", presentation=presentation)
+                 legend="top", presentation=presentation)
     fig.update_layout(barmode="relative", bargap=0.25)
     fig.update_xaxes(type="category")
     _money_axis(fig, "y", currency)
@@ -563,9 +571,9 @@ def _log_ticks(low: float, high: float) -> list[float]:
 
 
 _VALUE_AXIS_TOP = 118
-# The plot area of a chart on a 1280 px screen with the sidebar open, roughly: enough to judge
-# whether two labels collide (the deck's wider image has room to spare).
-_PLOT_PX = (900.0, 420.0)
+# The plot area of a chart on a 1280 px screen with the sidebar open, or presented 400 px
+# high, roughly: enough to judge whether two labels collide (the deck has room to spare).
+_PLOT_PX = (900.0, 280.0)
 _LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left")
 
 
@@ -600,7 +608,7 @@ def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd
     # names are in the hover and the table under the chart) rather than written on another
     for i in pd.Series(diameters, index=x.index).sort_values(ascending=False,
                                                              kind="stable").index:
-        w, h, r = len(str(names[i])) * font_px * 0.55, font_px * 1.25, radius[i]
+        w, h, r = len(str(names[i])) * font_px * 0.6 + 6, font_px * 1.4, radius[i]
         boxes = {
             "top center": (cx[i] - w / 2, cy[i] + r, cx[i] + w / 2, cy[i] + r + h),
             "bottom center": (cx[i] - w / 2, cy[i] - r - h, cx[i] + w / 2, cy[i] - r),
@@ -649,7 +657,7 @@ def proactive_trend(share: pd.DataFrame, *, by: str = "quarter", fiscal_year_sta
     fig = go.Figure()
     title = title or "Proactive share of support work"
     x_title = "Quarter" if by == "quarter" else "Month"
-    y_title = "Proactive share (% of proactive + reactive)"
+    y_title = "Proactive share (%)"  # short: it runs up a 400 px presentation chart
     rows = (share[share["proactive_share_pct"].notna()].sort_values(by)
             if _has_rows(share, by, "proactive_share_pct") else None)
     if rows is None or rows.empty:
@@ -660,10 +668,9 @@ def proactive_trend(share: pd.DataFrame, *, by: str = "quarter", fiscal_year_sta
     y = rows["proactive_share_pct"].to_numpy(dtype=float)
     basis = (rows["basis"].astype(str).to_numpy() if "basis" in rows
              else np.full(len(rows), "hours"))
-    few = len(rows) <= 12  # write the figures on the points when they stay readable
     fig.add_scatter(
-        x=x, y=y, mode="lines+markers+text" if few else "lines+markers", name="Proactive share",
-        text=[fmt_percent(v, 0) for v in y] if few else None, textposition="top center",
+        x=x, y=y, mode="lines+markers+text", name="Proactive share",
+        text=_point_labels([fmt_percent(v, 0) for v in y]), textposition="top center",
         textfont={"size": size.annotation}, cliponaxis=False,
         line={"color": CLASS_COLORS["proactive"], "width": size.line},
         marker={"size": size.marker, "color": CLASS_COLORS["proactive"],
@@ -778,6 +785,7 @@ def block_burndown(history: pd.DataFrame, status: pd.Series | None = None, *,
                  presentation=presentation)
     top = np.nanmax([purchased, float(rows["remaining_hours"].max())])
     fig.update_yaxes(range=[0, top * 1.08], tickformat=",~r", ticksuffix=" h")
+    fig.update_xaxes(tickformat="%b<br>%Y", nticks=6)  # two short lines fit a phone
     return fig
 
 
@@ -808,12 +816,13 @@ def priority_heatmap(matrix: pd.DataFrame, *, title: str | None = None,
                   if "mismatched" in grid else np.zeros((3, 3)))
     label = (grid["label"].astype(object).fillna("").map(html).to_numpy().reshape(3, 3)
              if "label" in grid else np.full((3, 3), ""))
+    # short lines: a cell is a third of a phone's width (the subtitle says what "differ" means)
     text = [[f"<b>{tickets[i, j]:,.0f}</b><br>{label[i, j]}"
-             + (f"<br>{mismatched[i, j]:,.0f} recorded otherwise" if mismatched[i, j] else "")
+             + (f"<br>{mismatched[i, j]:,.0f} differ" if mismatched[i, j] else "")
              for j in range(3)] for i in range(3)]
     axis_labels = [IMPACT_LABELS[k] for k in (1, 2, 3)]
     fig.add_heatmap(z=tickets, x=axis_labels, y=axis_labels, text=text,
-                    texttemplate="%{text}", textfont={"size": size.font},
+                    texttemplate="%{text}", textfont={"size": size.annotation},
                     colorscale="Blues", showscale=False, xgap=3, ygap=3,
                     hovertemplate="impact %{y}, urgency %{x}: %{z:,.0f} tickets<extra></extra>")
     if subtitle is None and "recorded" in matrix and "mismatched" in matrix:
@@ -821,7 +830,7 @@ def priority_heatmap(matrix: pd.DataFrame, *, title: str | None = None,
         if recorded:
             subtitle = (f"{fmt_count(wrong, 'ticket')} of {recorded:,} "
                         f"({fmt_percent(wrong / recorded * 100)}) recorded with a priority "
-                        "other than the matrix gives")
+                        "other than the matrix gives (“differ” in a cell)")
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
                  legend=None, presentation=presentation)
     fig.update_yaxes(autorange="reversed", showgrid=False, showline=False, type="category")
