@@ -48,7 +48,7 @@ def frames() -> dict[str, pd.DataFrame]:
 CHARTS = {
     "cost_per_user_vs_market": (
         lambda f, **kw: charts.cost_per_user_vs_market(f["services"], "USD", **kw),
-        "per user per month (USD)", ""),
+        "per user per month", ""),
     "cost_per_user_trend": (
         lambda f, **kw: charts.cost_per_user_trend(f["trend"], "USD", service=EMAIL,
                                                    offer_price=15.0, offer_name="Suite", **kw),

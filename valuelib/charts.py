@@ -306,7 +306,7 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
     size = chart_size(presentation)
     fig = go.Figure()
     title = title or "Cost per user per month: in-house vs the cheapest market offer"
-    x_title = f"per user per month ({currency})"  # short: it sits under a narrow plot on a phone
+    x_title = f"per user per month ({currency})"
     needed = ("service", "cost_per_user_month", "comparable_cost_per_user_month")
     rows = services[services["cost_per_user_month"].notna()] if _has_rows(
         services, *needed) else None
@@ -355,6 +355,8 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
                  presentation=presentation)
     fig.update_layout(barmode="stack", bargap=0.3)
     _every_bar_named(fig, names, labels, size)
+    # two short lines: the title sits under a plot narrowed by the names on a phone
+    fig.update_xaxes(title_text=f"per user per month<br>({html(currency)})")
     ends = np.fmax(total, np.nan_to_num(offer, nan=-np.inf))
     fig.update_xaxes(range=[0, float(np.nanmax(ends)) * 1.05], nticks=3)
     _money_axis(fig, "x", currency)
@@ -438,6 +440,7 @@ def cost_by_pool(pools: pd.DataFrame, currency: str = "USD", *, fiscal_year_star
                  legend="top", presentation=presentation)
     fig.update_layout(barmode="relative", bargap=0.25)
     fig.update_xaxes(type="category")
+    fig.update_yaxes(nticks=5)  # the legend's rows can leave a presented chart short
     _money_axis(fig, "y", currency)
     return fig
 
@@ -565,8 +568,10 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
 def _log_ticks(low: float, high: float) -> list[float]:
     """1-2-5 tick values between 10**low and 10**high: $10, $20, $50, $100 … (plotly's own
     log ticks label 2…9 of every decade, too busy to read)."""
+    # over more than two decades 1-3 (half as many ticks) so they fit side by side on a phone
+    steps = (1, 2, 5) if high - low <= 2 else (1, 3)
     ticks = [m * 10.0 ** e for e in range(int(np.floor(low)), int(np.ceil(high)) + 1)
-             for m in (1, 2, 5)]
+             for m in steps]
     return [t for t in ticks if low <= np.log10(t) <= high]
 
 
@@ -615,7 +620,9 @@ def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd
             "middle right": (cx[i] + r, cy[i] - h / 2, cx[i] + r + w, cy[i] + h / 2),
             "middle left": (cx[i] - r - w, cy[i] - h / 2, cx[i] - r, cy[i] + h / 2),
         }
-        clear = [spot for spot in _LABEL_SPOTS if overlap(boxes[spot], i) == 0]
+        clear = [spot for spot in _LABEL_SPOTS if overlap(boxes[spot], i) == 0
+                 and boxes[spot][0] >= 0 and boxes[spot][2] <= width
+                 and boxes[spot][1] >= 0 and boxes[spot][3] <= height]
         if clear:
             out[i] = clear[0]
             labels.append(boxes[clear[0]])
