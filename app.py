@@ -28,12 +28,13 @@ if state.PRESENTING not in st.session_state:
 # Streamlit's captions are grey at 60 % (3.6:1 on white, under WCAG AA's 4.5:1): darker, in
 # either theme, by fading the body text less. On a phone a chart is a third as wide as the
 # labels on its points were placed for: they go (each point's figures stay in its hover and
-# in the numbers under the chart), and axis titles and notes get smaller.
+# in the numbers under the chart), and axis titles, ticks and notes get smaller.
 st.html("""<style>
   [data-testid='stCaptionContainer'] {color: inherit; opacity: 0.78;}
   @media (max-width: 640px) {
     .js-plotly-plot .scatterlayer .textpoint {display: none;}
     .js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text,
+    .js-plotly-plot .xtick text, .js-plotly-plot .ytick text,
     .js-plotly-plot .annotation-text {font-size: 12px !important;}
   }
 </style>""")
