@@ -256,3 +256,9 @@ def test_frames_are_not_mutated(frames, name):
     CHARTS[name][0](frames)
     for key, frame in frames.items():
         pd.testing.assert_frame_equal(frame, before[key])
+
+
+def test_the_data_table_holds_numbers_for_every_chart(frames):
+    for name, (draw, _, _) in CHARTS.items():
+        table = charts.figure_table(draw(frames))
+        assert str(table["Value"].dtype) in ("float64", "int64"), name

@@ -224,11 +224,15 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
         for k, (label, value) in enumerate(zip(labels, values, strict=False)):
             if value is None or label is None:
                 continue
+            if isinstance(value, str) and not isinstance(label, str):
+                label, value = value, label  # a marker on a horizontal bar chart
             if trace.type == "scatter" and trace.mode and "text" in trace.mode and texts:
                 named = trace.customdata[k][-1] if trace.customdata is not None else texts[k]
                 label = f"{named} ({label})"
             rows.append({"Series": name, "Label": plain(label), "Value": value})
-    return pd.DataFrame(rows, columns=["Series", "Label", "Value"])
+    out = pd.DataFrame(rows, columns=["Series", "Label", "Value"])
+    out["Value"] = pd.to_numeric(out["Value"], errors="coerce")
+    return out
 
 
 def plain(text) -> str:
