@@ -164,7 +164,8 @@ def apply_layout(fig: go.Figure, *, title: str, x_title: str, y_title: str,
         hoverlabel={"font": {"size": size.font}},
         # the plain words, for the page to write as text above the chart (HTML wraps at any
         # width, a plotly title does not) and for the chart's text alternative
-        meta={"title": title, "subtitle": subtitle or ""},
+        # (escaped like every text in a figure: plotly can read meta into hover text)
+        meta={"title": html(title), "subtitle": html(subtitle or "")},
     )
     axis = {"title": {"font": {"size": size.font}, "standoff": 12},
             "tickfont": {"size": size.font},
@@ -201,7 +202,8 @@ def untitled(fig: go.Figure) -> go.Figure:
 def words(fig: go.Figure) -> tuple[str, str]:
     """A chart's title and subtitle as plain text (what :func:`apply_layout` was given)."""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    return str(meta.get("title") or ""), str(meta.get("subtitle") or "")
+    return (html_entities.unescape(str(meta.get("title") or "")),
+            html_entities.unescape(str(meta.get("subtitle") or "")))
 
 
 def figure_table(fig: go.Figure) -> pd.DataFrame:
@@ -226,9 +228,12 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
                 continue
             if isinstance(value, str) and not isinstance(label, str):
                 label, value = value, label  # a marker on a horizontal bar chart
-            if trace.type == "scatter" and trace.mode and "text" in trace.mode and texts:
-                named = trace.customdata[k][-1] if trace.customdata is not None else texts[k]
-                label = f"{named} ({label})"
+            if trace.type == "scatter" and "text" in (trace.mode or "") and k < len(texts or ()):
+                # a bubble's name: its customdata's last field (written or not), else its text
+                extra = trace.customdata[k] if trace.customdata is not None else None
+                named = extra[-1] if isinstance(extra, list | tuple) else texts[k]
+                if named and not pd.api.types.is_number(named):
+                    label = f"{named} ({label})"
             rows.append({"Series": name, "Label": plain(label), "Value": value})
     out = pd.DataFrame(rows, columns=["Series", "Label", "Value"])
     out["Value"] = pd.to_numeric(out["Value"], errors="coerce")
@@ -257,13 +262,13 @@ def _money_axis(fig: go.Figure, axis: str, currency: str) -> None:
 def _every_bar_named(fig: go.Figure, names: list[str], labels: list[str],
                      size: ChartSize) -> None:
     """A horizontal bar chart's category axis naming every bar (plotly skips names when they
-    crowd), each with its figures as a smaller second line, and the chart tall enough for
-    them: about two lines of type per bar."""
+    crowd), each with its figures as a second line, and the chart tall enough for
+    them: about two lines of type per bar. (Only ``<br>`` and ``<b>`` go around data in a
+    figure, so the figures' line is not made smaller.)"""
     small = size.annotation
-    ticks = [f"{n}<br><span style='font-size:{small}px'>{html(t)}</span>"
-             for n, t in zip(names, labels, strict=True)]
+    ticks = [f"{n}<br>{html(t)}" for n, t in zip(names, labels, strict=True)]
     fig.update_yaxes(tickmode="array", tickvals=names, ticktext=ticks, automargin=True)
-    per_bar = (size.font + small) * 1.5 + 10
+    per_bar = (size.font + small) * 1.5 + 12
     top = fig.layout.margin.t or 0
     fig.update_layout(height=max(size.height, int(top + 90 + per_bar * len(names))))
 
