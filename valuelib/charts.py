@@ -587,7 +587,7 @@ def _log_ticks(low: float, high: float) -> list[float]:
 _VALUE_AXIS_TOP = 118
 # The plot area of a chart on a 1280 px screen with the sidebar open, or presented 400 px
 # high, roughly: enough to judge whether two labels collide (the deck has room to spare).
-_PLOT_PX = (800.0, 280.0)
+_PLOT_PX = (700.0, 280.0)
 _LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left")
 
 
