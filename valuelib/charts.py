@@ -622,7 +622,8 @@ def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd
     # names are in the hover and the table under the chart) rather than written on another
     for i in pd.Series(diameters, index=x.index).sort_values(ascending=False,
                                                              kind="stable").index:
-        w, h, r = len(str(names[i])) * font_px * 0.6 + 6, font_px * 1.4, radius[i]
+        # generous boxes (0.65 em a character, a line and a half): the plot's real size varies
+        w, h, r = len(str(names[i])) * font_px * 0.65 + 12, font_px * 1.5, radius[i]
         boxes = {
             "top center": (cx[i] - w / 2, cy[i] + r, cx[i] + w / 2, cy[i] + r + h),
             "bottom center": (cx[i] - w / 2, cy[i] - r - h, cx[i] + w / 2, cy[i] - r),
