@@ -12,12 +12,18 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     command -v pdftoppm >/dev/null || missing+=(poppler-utils)
     fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
     command -v pg_dump >/dev/null || missing+=(postgresql-client)  # backup tests
+    command -v npm >/dev/null || missing+=(npm)  # axe-core for the accessibility tests
     if [ ${#missing[@]} -gt 0 ]; then
         echo "tests/run.sh: installing ${missing[*]}" >&2
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >&2
         apt-get install -y -qq "${missing[@]}" >&2
     fi
+fi
+
+# axe-core, injected into pages by tests/test_browser_fit.py (pinned; not a Debian package)
+if command -v npm >/dev/null && [ ! -f node_modules/axe-core/axe.min.js ]; then
+    npm install --no-save --no-audit --no-fund --prefix . axe-core@4.10.3 >&2
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

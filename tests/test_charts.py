@@ -48,7 +48,7 @@ def frames() -> dict[str, pd.DataFrame]:
 CHARTS = {
     "cost_per_user_vs_market": (
         lambda f, **kw: charts.cost_per_user_vs_market(f["services"], "USD", **kw),
-        "per user per month (USD)", ""),
+        "per user per month", ""),
     "cost_per_user_trend": (
         lambda f, **kw: charts.cost_per_user_trend(f["trend"], "USD", service=EMAIL,
                                                    offer_price=15.0, offer_name="Suite", **kw),
@@ -172,8 +172,41 @@ def test_market_chart_marks_offers_and_splits_the_not_comparable_part(frames):
     assert "In-house, left out of the comparison" in names  # email's archive storage
     offers = next(t for t in fig.data if t.name == "Cheapest applicable offer")
     assert dict(zip(offers.y, offers.x, strict=True))[EMAIL] == 15.0
-    labels = " ".join(a.text for a in fig.layout.annotations)
-    assert "$12.58" in labels and "offer $15.00" in labels
+    # every bar is named on the axis, its figures under its name
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
+    assert set(ticks) == set(fig.data[0].y)
+    assert "$12.58" in ticks[EMAIL] and "offer $15.00" in ticks[EMAIL]
+
+
+def test_bar_charts_grow_with_their_bars_and_start_at_zero(frames):
+    few = charts.cost_per_user_vs_market(frames["services"].head(2), "USD")
+    many = charts.cost_per_user_vs_market(
+        pd.concat([frames["services"]] * 3).assign(
+            service=lambda d: [f"S{i}" for i in range(len(d))]), "USD")
+    assert many.layout.height > few.layout.height
+    assert few.layout.xaxis.range[0] == 0
+
+
+def test_crowded_bubbles_leave_names_unwritten_rather_than_overlapping():
+    n = 30
+    frame = pd.DataFrame({"service": [f"A service with a long name {i}" for i in range(n)],
+                          "cost_per_user_month": [10.0 + i * 0.1 for i in range(n)],
+                          "value_score": [50.0 + (i % 3) for i in range(n)],
+                          "quadrant": "Invest", "users": 100})
+    fig = charts.cost_vs_value(frame, "USD")
+    written = [t for trace in fig.data for t in (trace.text or ()) if t]
+    assert 0 < len(written) < n
+    table = charts.figure_table(fig)
+    assert len(table) == n  # every service is in the chart's data table
+
+
+def test_the_data_table_reads_every_mark(frames):
+    fig = charts.cost_per_user_vs_market(frames["services"], "USD")
+    table = charts.figure_table(fig)
+    assert EMAIL in set(table["Label"]) and set(table.columns) == {"Series", "Label", "Value"}
+    title, _ = charts.words(fig)
+    assert title.startswith("Cost per user per month")
+    assert charts.untitled(fig).layout.title.text == ""
 
 
 def test_cost_vs_value_writes_the_quadrants_and_medians(frames):
@@ -223,3 +256,9 @@ def test_frames_are_not_mutated(frames, name):
     CHARTS[name][0](frames)
     for key, frame in frames.items():
         pd.testing.assert_frame_equal(frame, before[key])
+
+
+def test_the_data_table_holds_numbers_for_every_chart(frames):
+    for name, (draw, _, _) in CHARTS.items():
+        table = charts.figure_table(draw(frames))
+        assert str(table["Value"].dtype) in ("float64", "int64"), name

@@ -10,8 +10,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from valuelib import charts
 from valuelib.charts import INK
-from valuelib.present import Unit, measure
+from valuelib.present import Unit, glossary, measure
 from valuelib.present.measures import TABLE_DATE_FORMAT
 from valuelib.present.tables import Table
 from valuelib.safe_text import md, md_inline
@@ -26,15 +27,23 @@ _PAPER_INKS = {INK.lower(), "#555555"}
 _CLEAR = "rgba(0,0,0,0)"
 
 
-def headlines(items, per_row: int = 3) -> None:
+def headlines(items, per_row: int = 3, since: str = "") -> None:
+    """Headline tiles. ``since``: the quarter each change is measured from, written after
+    it ("+3.2% vs 2026-Q2"); a change of zero gets no arrow and no colour."""
     items = list(items)
     for start in range(0, len(items), per_row):
         columns = st.columns(per_row)
         for column, item in zip(columns, items[start:start + per_row], strict=False):
             with column:
-                st.metric(md_inline(item.label), _value(item.value), delta(item.delta),
-                          delta_color=item.delta_color, delta_arrow=item.delta_arrow,
-                          border=True)
+                change, arrow, tone = item.delta, item.delta_arrow, item.delta_color
+                if arrow != "off" and change:
+                    if glossary.is_no_change(change):
+                        arrow, tone = "off", "off"
+                    change = glossary.compared_with(change, since)
+                terms = glossary.terms_in(item.label, item.sentence)
+                st.metric(md_inline(item.label), _value(item.value), delta(change),
+                          delta_color=tone, delta_arrow=arrow, border=True,
+                          help=glossary.help_for(*terms) if terms else None)
                 caption(item.sentence)
 
 
@@ -69,18 +78,31 @@ def sentences(lines) -> None:
 
 
 def figure(fig, key: str | None = None, height: int | None = None,
-           titled: bool = True) -> None:
-    """A plotly figure across the page. Presenting, ``height`` (px) fits it on one screen
-    (the deck draws the same figure 720 px high) and ``titled=False`` drops the chart's own
-    title where the page's heading already says it."""
+           titled: bool = True, on_select=None):
+    """A plotly figure across the page, its title and subtitle written as text above it (text
+    wraps at any width; a plotly title does not) and its numbers one click away below it: the
+    chart's text alternative. Presenting, ``height`` (px) fits it on one screen unless its
+    bars need more, and ``titled=False`` leaves the title to the page's heading."""
     if fig is None:
         return
-    fig = follow_theme(fig)
+    title, subtitle = charts.words(fig)
+    shown = follow_theme(charts.untitled(fig))  # a copy: cached figures stay as they are
     if height is not None:
-        fig.update_layout(height=height)
-    if not titled:
-        fig.update_layout(title_text="", title_subtitle_text="", margin_t=70)
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme="streamlit")
+        shown.update_layout(height=max(height, _needed_height(fig)))
+    if titled and title:  # the chart's message is a heading, with the words it uses defined
+        terms = glossary.terms_in(title, subtitle)
+        st.subheader(md_inline(title), help=glossary.help_for(*terms) if terms else None,
+                     anchor=False)
+    if subtitle:
+        caption(subtitle)
+    select = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    event = st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=key,
+                            theme="streamlit", **select)
+    data = charts.figure_table(fig)
+    if not data.empty:
+        with st.expander("The numbers behind this chart"):
+            st.dataframe(data, hide_index=True, width="stretch")
+    return event
 
 
 def _ink(color) -> bool:
@@ -110,7 +132,25 @@ def follow_theme(fig) -> go.Figure:
     return fig
 
 
-def table(frame, empty: str = "Nothing to show for this selection.", **kwargs) -> None:
+def picked(event, axis: str = "y") -> str | None:
+    """The category of the first point picked on a chart (a bar's service), as plain text."""
+    points = (getattr(event, "selection", None) or {}).get("points") or []
+    return charts.plain(points[0].get(axis)) if points else None
+
+
+def picked_row(event, shown: Table, column: str) -> str | None:
+    """The ``column`` of the row picked in a table."""
+    rows = (getattr(event, "selection", None) or {}).get("rows") or []
+    return str(shown.frame.iloc[rows[0]][column]) if rows else None
+
+
+def _needed_height(fig) -> int:
+    """The height a chart of named bars needs (it names every bar; see charts)."""
+    ticks = fig.layout.yaxis.ticktext
+    return (fig.layout.height or 0) if ticks else 0
+
+
+def table(frame, empty: str = "Nothing to show for this selection.", **kwargs):
     """A table across the page. A view's :class:`~valuelib.present.tables.Table` keeps its
     numbers (so columns sort as numbers) and is formatted by the measure registry; the first
     column (what each row is) stays pinned while the rest scrolls."""
@@ -120,7 +160,7 @@ def table(frame, empty: str = "Nothing to show for this selection.", **kwargs) -
     if isinstance(frame, Table):
         kwargs.setdefault("column_config", column_config(frame))
         frame = frame.frame
-    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 
 def column_config(shown: Table) -> dict:

@@ -86,3 +86,18 @@ def quarter() -> str | None:
 def business_unit() -> str | None:
     unit = _bound(BUSINESS_UNIT)
     return None if unit in (None, "", ALL_UNITS) else unit
+
+
+SERVICES_PAGE = "app_pages/dashboard/services.py"
+
+
+def open_service(name: str | None) -> None:
+    """Open a service's page, keeping the quarter and unit the reader was looking at."""
+    if not name:
+        return
+    params = {SERVICE: name}
+    for key, value in ((QUARTER, quarter()), (BUSINESS_UNIT, business_unit())):
+        if value:
+            params[key] = value
+    st.session_state[SERVICE] = name
+    st.switch_page(SERVICES_PAGE, query_params=params)

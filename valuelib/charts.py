@@ -21,6 +21,8 @@ escaped text. Callers pass plain text.
 
 from __future__ import annotations
 
+import html as html_entities
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -162,6 +164,10 @@ def apply_layout(fig: go.Figure, *, title: str, x_title: str, y_title: str,
         margin={"t": int(top), "l": 16, "r": 24, "b": 16},
         height=size.height,
         hoverlabel={"font": {"size": size.font}},
+        # the plain words, for the page to write as text above the chart (HTML wraps at any
+        # width, a plotly title does not) and for the chart's text alternative
+        # (escaped like every text in a figure: plotly can read meta into hover text)
+        meta={"title": html(title), "subtitle": html(subtitle or "")},
     )
     axis = {"title": {"font": {"size": size.font}, "standoff": 12},
             "tickfont": {"size": size.font},
@@ -183,6 +189,64 @@ def _no_data(fig: go.Figure, presentation: bool, message: str = "No data for thi
     return fig
 
 
+def untitled(fig: go.Figure) -> go.Figure:
+    """A copy of a chart without its own title and subtitle, the top margin keeping only the
+    legend: for a page or slide that writes the title as text above it."""
+    fig = go.Figure(fig)
+    font = fig.layout.font.size or 20
+    legend_on_top = (fig.layout.showlegend is not False and fig.layout.legend.orientation == "h"
+                     and fig.layout.legend.yanchor == "bottom")
+    top = 14 + (font * 2.4 if legend_on_top else 10)
+    fig.update_layout(title={"text": "", "subtitle": {"text": ""}}, margin={"t": int(top)})
+    return fig
+
+
+def words(fig: go.Figure) -> tuple[str, str]:
+    """A chart's title and subtitle as plain text (what :func:`apply_layout` was given)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return (html_entities.unescape(str(meta.get("title") or "")),
+            html_entities.unescape(str(meta.get("subtitle") or "")))
+
+
+def figure_table(fig: go.Figure) -> pd.DataFrame:
+    """The numbers a chart draws, one row per mark: its series, category and value (a heat
+    map's cells as row × column): the chart's data table, its text alternative."""
+    rows = []
+    for trace in fig.data:
+        name = plain(trace.name or "")
+        if trace.type == "heatmap" and trace.z is not None:
+            for i, row in enumerate(trace.z):
+                for j, value in enumerate(row):
+                    rows.append({"Series": name, "Label": f"{plain(trace.y[i])} × "
+                                 f"{plain(trace.x[j])}", "Value": value})
+            continue
+        if trace.x is None or trace.y is None:
+            continue
+        horizontal = getattr(trace, "orientation", None) == "h"
+        labels, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
+        texts = trace.text if isinstance(trace.text, list | tuple) else None
+        for k, (label, value) in enumerate(zip(labels, values, strict=False)):
+            if value is None or label is None:
+                continue
+            if isinstance(value, str) and not isinstance(label, str):
+                label, value = value, label  # a marker on a horizontal bar chart
+            if trace.type == "scatter" and "text" in (trace.mode or "") and k < len(texts or ()):
+                # a bubble's name: its customdata's last field (written or not), else its text
+                extra = trace.customdata[k] if trace.customdata is not None else None
+                named = extra[-1] if isinstance(extra, list | tuple) else texts[k]
+                if named and not pd.api.types.is_number(named):
+                    label = f"{named} ({label})"
+            rows.append({"Series": name, "Label": plain(label), "Value": value})
+    out = pd.DataFrame(rows, columns=["Series", "Label", "Value"])
+    out["Value"] = pd.to_numeric(out["Value"], errors="coerce")
+    return out
+
+
+def plain(text) -> str:
+    """Plotly text as plain text: tags dropped, escaped characters back."""
+    return re.sub(r"\s+", " ", html_entities.unescape(re.sub(r"<[^>]+>", " ", str(text)))).strip()
+
+
 def _has_rows(frame: pd.DataFrame | None, *columns: str) -> bool:
     """Rows to draw, with every needed column present."""
     return frame is not None and len(frame) > 0 and all(c in frame.columns for c in columns)
@@ -193,7 +257,30 @@ def _money_axis(fig: go.Figure, axis: str, currency: str) -> None:
     symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
     spec = {"tickprefix": symbol} if symbol else {"ticksuffix": f" {html(currency)}"}
     spec["tickformat"] = ",~r"
+    spec["rangemode"] = "tozero"  # a money axis starts at zero (where no range is set)
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**spec)
+
+
+def _every_bar_named(fig: go.Figure, names: list[str], labels: list[str],
+                     size: ChartSize) -> None:
+    """A horizontal bar chart's category axis naming every bar (plotly skips names when they
+    crowd), each with its figures as a second line, and the chart tall enough for
+    them: about two lines of type per bar. (Only ``<br>`` and ``<b>`` go around data in a
+    figure, so the figures' line is not made smaller.)"""
+    small = size.annotation
+    ticks = [f"{n}<br>{html(t)}" for n, t in zip(names, labels, strict=True)]
+    fig.update_yaxes(tickmode="array", tickvals=names, ticktext=ticks, automargin=True)
+    per_bar = (size.font + small) * 1.5 + 12
+    top = fig.layout.margin.t or 0
+    fig.update_layout(height=max(size.height, int(top + 90 + per_bar * len(names))))
+
+
+def _point_labels(texts: list[str], most: int = 6) -> list[str]:
+    """The figures written on a line's points: all of them while they stay readable side by
+    side, else only the first and the last (the rest are in the hover and the data table)."""
+    if len(texts) <= most:
+        return texts
+    return [t if i in (0, len(texts) - 1) else "" for i, t in enumerate(texts)]
 
 
 def _period_labels(periods: pd.Series, fiscal_year_start: int) -> list[str]:
@@ -229,7 +316,7 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
     size = chart_size(presentation)
     fig = go.Figure()
     title = title or "Cost per user per month: in-house vs the cheapest market offer"
-    x_title = f"Cost per user per month ({currency})"
+    x_title = f"per user per month ({currency})"
     needed = ("service", "cost_per_user_month", "comparable_cost_per_user_month")
     rows = services[services["cost_per_user_month"].notna()] if _has_rows(
         services, *needed) else None
@@ -268,23 +355,21 @@ def cost_per_user_vs_market(services: pd.DataFrame, currency: str = "USD", *,
                     "line": {"color": BLACK, "width": 1.5}},
             customdata=offer_name[has_offer].to_numpy(),
             hovertemplate="%{y}<br>%{customdata}: " + money + "<extra></extra>")
-    # the figures written at the bar end: with costs from $10 to $1,000+ a small bar's
-    # difference from its offer cannot be seen, but it can be read
+    # the figures under each name on the axis (with costs from $10 to $1,000+ a small bar's
+    # difference from its offer cannot be seen, but it can be read): on the axis they take
+    # the room they need at any width, where text at the bar end runs out of the chart
     labels = [fmt_measure("cost_per_user_month", t, currency)
-              + (f"  (offer {fmt_measure('offer_price_per_user_month', o, currency)})"
+              + (f" · offer {fmt_measure('offer_price_per_user_month', o, currency)}"
                  if not np.isnan(o) else "")
               for t, o in zip(total, offer, strict=True)]
-    ends = np.fmax(total, np.nan_to_num(offer, nan=-np.inf))
-    for name, end, label in zip(names, ends, labels, strict=True):
-        # an annotation, not a text trace, so it can sit clear of an offer marker at the end
-        fig.add_annotation(x=end, y=name, text=label, showarrow=False, xanchor="left",
-                           xshift=size.marker, font={"size": size.annotation, "color": INK})
     apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
                  presentation=presentation)
     fig.update_layout(barmode="stack", bargap=0.3)
-    longest = max(len(s) for s in labels)
-    # room on the right for the written figures: about one character = 0.55 em
-    fig.update_xaxes(range=[0, float(np.nanmax(ends)) * (1 + 0.012 * longest)])
+    _every_bar_named(fig, names, labels, size)
+    # two short lines: the title sits under a plot narrowed by the names on a phone
+    fig.update_xaxes(title_text=f"per user per month<br>({html(currency)})")
+    ends = np.fmax(total, np.nan_to_num(offer, nan=-np.inf))
+    fig.update_xaxes(range=[0, float(np.nanmax(ends)) * 1.05], nticks=3)
     _money_axis(fig, "x", currency)
     return fig
 
@@ -314,7 +399,7 @@ def cost_per_user_trend(trend: pd.DataFrame, currency: str = "USD", *,
     y = rows["cost_per_user_month"].to_numpy(dtype=float)
     fig.add_scatter(
         x=x, y=y, mode="lines+markers+text", name="In-house cost per user per month",
-        text=[fmt_measure("cost_per_user_month", v, currency) for v in y],
+        text=_point_labels([fmt_measure("cost_per_user_month", v, currency) for v in y]),
         textposition="top center",
         textfont={"size": size.annotation}, cliponaxis=False,
         line={"color": IN_HOUSE_COLOR, "width": size.line},
@@ -351,7 +436,7 @@ def cost_by_pool(pools: pd.DataFrame, currency: str = "USD", *, fiscal_year_star
     x_title, y_title = "Quarter", f"Total cost ({currency})"
     if not _has_rows(pools, "quarter", "cost_pool", "total_cost"):
         apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
-                     legend="right", presentation=presentation)
+                     legend="top", presentation=presentation)
         return _no_data(fig, presentation)
     by_pool = pools.groupby(["quarter", "cost_pool"], as_index=False)["total_cost"].sum()
     quarters = sorted(by_pool["quarter"].dropna().unique())
@@ -366,9 +451,10 @@ def cost_by_pool(pools: pd.DataFrame, currency: str = "USD", *, fiscal_year_star
                     marker_color=POOL_COLORS.get(pool, OKABE_ITO[i % len(OKABE_ITO)]),
                     hovertemplate=html(pool) + "<br>%{x}: " + money + "<extra></extra>")
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
-                 legend="right", presentation=presentation)
+                 legend="top", presentation=presentation)
     fig.update_layout(barmode="relative", bargap=0.25)
     fig.update_xaxes(type="category")
+    fig.update_yaxes(nticks=5)  # the legend's rows can leave a presented chart short
     _money_axis(fig, "y", currency)
     return fig
 
@@ -401,12 +487,12 @@ def showback(frame: pd.DataFrame, currency: str = "USD", *, highlight: str | Non
         labels = [f"{m} · {fmt_count(u, 'user')}" for m, u in zip(labels, units["users"],
                                                                   strict=True)]
     fig.add_bar(y=names, x=cost, orientation="h", marker_color=colors,
-                text=labels, textposition="outside",
-                textfont={"size": size.annotation}, cliponaxis=False,
                 hovertemplate="%{y}: " + _hover("cost", currency) + "<extra></extra>")
     apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
                  legend=None, presentation=presentation)
-    fig.update_xaxes(range=[min(0.0, float(cost.min())) * 1.3, float(cost.max()) * 1.3])
+    _every_bar_named(fig, names, labels, size)
+    fig.update_xaxes(range=[min(0.0, float(cost.min())) * 1.1, float(cost.max()) * 1.05],
+                     nticks=3)
     _money_axis(fig, "x", currency)
     return fig
 
@@ -461,14 +547,18 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
             continue
         fig.add_scatter(
             x=part["cost_per_user_month"], y=part["value_score"], mode="markers+text",
-            name=quadrant, text=part["service"].astype(str).map(html),
-            textposition=positions[part.index].tolist(),
+            name=quadrant,
+            text=[html(n) if isinstance(positions[i], str) else ""
+                  for i, n in part["service"].astype(str).items()],
+            textposition=[positions[i] if isinstance(positions[i], str) else "top center"
+                          for i in part.index],
             textfont={"size": size.annotation}, cliponaxis=False,
             marker={"size": weights[part.index], "sizemode": "area",
                     "sizeref": 2.0 * biggest / max_px ** 2, "sizemin": 6, "color": color,
                     "opacity": 0.8, "line": {"color": "white", "width": 1}},
-            customdata=np.column_stack([weights[part.index]]),
-            hovertemplate=("%{text}<br>" + money + " per user per month<br>value "
+            customdata=list(zip(weights[part.index], part["service"].astype(str).map(html),
+                                strict=True)),
+            hovertemplate=("%{customdata[1]}<br>" + money + " per user per month<br>value "
                            + _hover("value_score", value="y")
                            + f"<br>{'users' if size_by == 'users' else 'total cost'}: "
                            + _hover("users" if size_by == "users" else "total_cost",
@@ -494,22 +584,25 @@ def cost_vs_value(frame: pd.DataFrame, currency: str = "USD", *, size_by: str = 
 def _log_ticks(low: float, high: float) -> list[float]:
     """1-2-5 tick values between 10**low and 10**high: $10, $20, $50, $100 … (plotly's own
     log ticks label 2…9 of every decade, too busy to read)."""
+    # over more than two decades 1-3 (half as many ticks) so they fit side by side on a phone
+    steps = (1, 2, 5) if high - low <= 2 else (1, 3)
     ticks = [m * 10.0 ** e for e in range(int(np.floor(low)), int(np.ceil(high)) + 1)
-             for m in (1, 2, 5)]
+             for m in steps]
     return [t for t in ticks if low <= np.log10(t) <= high]
 
 
 _VALUE_AXIS_TOP = 118
-# The plot area of a 1280×720 figure, roughly: enough to judge whether two labels collide.
-_PLOT_PX = (1100.0, 460.0)
+# The plot area of a chart on a 1280 px screen with the sidebar open, or presented 400 px
+# high, roughly: enough to judge whether two labels collide (the deck has room to spare).
+_PLOT_PX = (700.0, 280.0)
 _LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left")
 
 
 def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd.Series,
                      x_range: tuple[float, float], font_px: int) -> pd.Series:
     """Where to write each bubble's name: above it, else below, right or left, whichever
-    first stays clear of the names already placed and of the bubbles (the one that overlaps
-    least when none is clear). ``x`` in axis units (log10 of the cost), ``y`` 0–100,
+    first stays clear of the names already placed and of the bubbles; None (no name written)
+    when none is clear. ``x`` in axis units (log10 of the cost), ``y`` 0–100,
     ``diameters`` in px."""
     width, height = _PLOT_PX
     span = (x_range[1] - x_range[0]) or 1.0
@@ -519,25 +612,37 @@ def _label_positions(x: pd.Series, y: pd.Series, names: pd.Series, diameters: pd
     # boxes as (left, bottom, right, top) in px: every bubble, then each label once placed
     bubbles = {i: (cx[i] - radius[i], cy[i] - radius[i], cx[i] + radius[i], cy[i] + radius[i])
                for i in x.index}
-    labels: list[tuple[float, float, float, float]] = []
+    # the quadrant names in the corners are placed first
+    corner_w, corner_h = len("Replace or retire") * (font_px + 1) * 0.62, (font_px + 1) * 1.3
+    labels: list[tuple[float, float, float, float]] = [
+        (0, height - corner_h, corner_w, height), (width - corner_w, height - corner_h,
+                                                   width, height),
+        (0, 0, corner_w, corner_h), (width - corner_w, 0, width, corner_h)]
 
     def overlap(box, own) -> float:
         others = [b for j, b in bubbles.items() if j != own] + labels
         return sum(max(0.0, min(box[2], t[2]) - max(box[0], t[0]))
                    * max(0.0, min(box[3], t[3]) - max(box[1], t[1])) for t in others)
 
-    out = pd.Series(_LABEL_SPOTS[0], index=x.index, dtype=object)
-    for i in y.sort_values(ascending=False).index:  # from the top down
-        w, h, r = len(str(names[i])) * font_px * 0.55, font_px * 1.25, radius[i]
+    out = pd.Series(None, index=x.index, dtype=object)
+    # the biggest bubbles first: when names crowd, the small services go unnamed (their
+    # names are in the hover and the table under the chart) rather than written on another
+    for i in pd.Series(diameters, index=x.index).sort_values(ascending=False,
+                                                             kind="stable").index:
+        # generous boxes (0.65 em a character, a line and a half): the plot's real size varies
+        w, h, r = len(str(names[i])) * font_px * 0.65 + 12, font_px * 1.5, radius[i]
         boxes = {
             "top center": (cx[i] - w / 2, cy[i] + r, cx[i] + w / 2, cy[i] + r + h),
             "bottom center": (cx[i] - w / 2, cy[i] - r - h, cx[i] + w / 2, cy[i] - r),
             "middle right": (cx[i] + r, cy[i] - h / 2, cx[i] + r + w, cy[i] + h / 2),
             "middle left": (cx[i] - r - w, cy[i] - h / 2, cx[i] - r, cy[i] + h / 2),
         }
-        clash = {spot: overlap(box, i) for spot, box in boxes.items()}
-        out[i] = min(_LABEL_SPOTS, key=lambda spot: (clash[spot] > 0, clash[spot]))
-        labels.append(boxes[out[i]])
+        clear = [spot for spot in _LABEL_SPOTS if overlap(boxes[spot], i) == 0
+                 and boxes[spot][0] >= 0 and boxes[spot][2] <= width
+                 and boxes[spot][1] >= 0 and boxes[spot][3] <= height]
+        if clear:
+            out[i] = clear[0]
+            labels.append(boxes[clear[0]])
     return out
 
 
@@ -576,7 +681,7 @@ def proactive_trend(share: pd.DataFrame, *, by: str = "quarter", fiscal_year_sta
     fig = go.Figure()
     title = title or "Proactive share of support work"
     x_title = "Quarter" if by == "quarter" else "Month"
-    y_title = "Proactive share (% of proactive + reactive)"
+    y_title = "Proactive share (%)"  # short: it runs up a 400 px presentation chart
     rows = (share[share["proactive_share_pct"].notna()].sort_values(by)
             if _has_rows(share, by, "proactive_share_pct") else None)
     if rows is None or rows.empty:
@@ -587,10 +692,9 @@ def proactive_trend(share: pd.DataFrame, *, by: str = "quarter", fiscal_year_sta
     y = rows["proactive_share_pct"].to_numpy(dtype=float)
     basis = (rows["basis"].astype(str).to_numpy() if "basis" in rows
              else np.full(len(rows), "hours"))
-    few = len(rows) <= 12  # write the figures on the points when they stay readable
     fig.add_scatter(
-        x=x, y=y, mode="lines+markers+text" if few else "lines+markers", name="Proactive share",
-        text=[fmt_percent(v, 0) for v in y] if few else None, textposition="top center",
+        x=x, y=y, mode="lines+markers+text", name="Proactive share",
+        text=_point_labels([fmt_percent(v, 0) for v in y]), textposition="top center",
         textfont={"size": size.annotation}, cliponaxis=False,
         line={"color": CLASS_COLORS[WorkClass.PROACTIVE], "width": size.line},
         marker={"size": size.marker, "color": CLASS_COLORS[WorkClass.PROACTIVE],
@@ -709,6 +813,7 @@ def block_burndown(history: pd.DataFrame, status: pd.Series | None = None, *,
                  presentation=presentation)
     top = np.nanmax([purchased, float(rows["remaining_hours"].max())])
     fig.update_yaxes(range=[0, top * 1.08], tickformat=",~r", ticksuffix=" h")
+    fig.update_xaxes(tickformat="%b<br>%Y", nticks=6)  # two short lines fit a phone
     return fig
 
 
@@ -739,12 +844,13 @@ def priority_heatmap(matrix: pd.DataFrame, *, title: str | None = None,
                   if "mismatched" in grid else np.zeros((3, 3)))
     label = (grid["label"].astype(object).fillna("").map(html).to_numpy().reshape(3, 3)
              if "label" in grid else np.full((3, 3), ""))
+    # short lines: a cell is a third of a phone's width (the subtitle says what "differ" means)
     text = [[f"<b>{tickets[i, j]:,.0f}</b><br>{label[i, j]}"
-             + (f"<br>{mismatched[i, j]:,.0f} recorded otherwise" if mismatched[i, j] else "")
+             + (f"<br>{mismatched[i, j]:,.0f} differ" if mismatched[i, j] else "")
              for j in range(3)] for i in range(3)]
     axis_labels = [IMPACT_LABELS[k] for k in (1, 2, 3)]
     fig.add_heatmap(z=tickets, x=axis_labels, y=axis_labels, text=text,
-                    texttemplate="%{text}", textfont={"size": size.font},
+                    texttemplate="%{text}", textfont={"size": size.annotation},
                     colorscale="Blues", showscale=False, xgap=3, ygap=3,
                     hovertemplate="impact %{y}, urgency %{x}: " + _hover("tickets", value="z")
                     + " tickets<extra></extra>")
@@ -753,7 +859,7 @@ def priority_heatmap(matrix: pd.DataFrame, *, title: str | None = None,
         if recorded:
             subtitle = (f"{fmt_count(wrong, 'ticket')} of {recorded:,} "
                         f"({fmt_percent(wrong / recorded * 100)}) recorded with a priority "
-                        "other than the matrix gives")
+                        "other than the matrix gives (“differ” in a cell)")
     apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
                  legend=None, presentation=presentation)
     fig.update_yaxes(autorange="reversed", showgrid=False, showline=False, type="category")

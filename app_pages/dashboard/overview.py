@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import ask, data, exports, render, state
+from valuelib.present import glossary
 
 source = data.shown_source()
 view = data.overview(source.key, state.quarter(), state.business_unit(), source.dataset)
@@ -15,13 +16,19 @@ if not view.quarter:
             "Upload & publish page, or download the template there.")
     st.stop()
 
-render.headlines(view.headlines)
+render.headlines(view.headlines,
+                 since=glossary.previous_quarter(source.dataset, view.quarter))
 ask.question_box(source)
 st.subheader("In plain words")
 render.sentences(view.sentences)
-render.figure(view.market_chart, key="market_chart")
-st.subheader("Every service this quarter")
-render.table(view.services_table)
+chosen = render.figure(view.market_chart, key="market_chart", on_select="rerun")
+st.subheader("Every service this quarter", anchor=False,
+             help="Pick a row, or a bar in the chart above, to open that service's page.\n\n"
+             + glossary.help_for("like for like", "value score"))
+picked = render.table(view.services_table, key="services_table", on_select="rerun",
+                      selection_mode="single-row")
+state.open_service(render.picked(chosen) or render.picked_row(picked, view.services_table,
+                                                                 "Service"))
 for note in view.notes:
     render.caption(note)
 

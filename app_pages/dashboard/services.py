@@ -4,6 +4,7 @@ buying it, and who uses it."""
 import streamlit as st
 
 from ui import data, render, state
+from valuelib.present import glossary
 
 source = data.shown_source()
 _, _, services = data.options(source.key, source.dataset)
@@ -19,7 +20,8 @@ view = data.service_detail(source.key, state.quarter(), state.get(state.SERVICE)
 
 with header:
     render.page_title(view.service, view.sentence)
-render.headlines(view.headlines)
+render.headlines(view.headlines,
+                 since=glossary.previous_quarter(source.dataset, view.quarter))
 render.figure(view.trend_chart, key="trend_chart")
 render.figure(view.pool_chart, key="pool_chart")
 

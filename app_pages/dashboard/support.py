@@ -4,6 +4,7 @@ the service desk."""
 import streamlit as st
 
 from ui import data, render, state
+from valuelib.present import glossary
 
 source = data.shown_source()
 render.page_title("Support", "From “help, I'm stuck” to “help me make it better”")
@@ -11,7 +12,8 @@ period = st.segmented_control("Trend by", ["quarter", "month"], default="quarter
                               key="period", format_func=str.capitalize) or "quarter"
 view = data.support_view(source.key, state.quarter(), state.business_unit(), period,
                          source.dataset)
-render.headlines(view.headlines)
+render.headlines(view.headlines,
+                 since=glossary.previous_quarter(source.dataset, view.quarter))
 render.sentences(view.sentences)
 render.figure(view.proactive_chart, key="proactive_chart")
 render.figure(view.mix_chart, key="mix_chart")

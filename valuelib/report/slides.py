@@ -286,13 +286,7 @@ def _figure_px(fig: go.Figure, w: float, h: float) -> tuple[int, int]:
 def for_slide(fig: go.Figure) -> go.Figure:
     """A copy of a chart for a slide: the slide's title carries the message (and the caption
     the subtitle), so the chart's own title goes and the top margin keeps only the legend."""
-    fig = go.Figure(fig)
-    font = fig.layout.font.size or 20
-    legend_on_top = (fig.layout.showlegend is not False and fig.layout.legend.orientation == "h"
-                     and fig.layout.legend.yanchor == "bottom")
-    top = 14 + (font * 2.4 if legend_on_top else 10)
-    fig.update_layout(title={"text": "", "subtitle": {"text": ""}}, margin={"t": int(top)})
-    return fig
+    return charts.untitled(fig)
 
 
 class _Layout:
