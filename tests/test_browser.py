@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -203,6 +204,23 @@ def test_presentation_mode_hides_the_sidebar(page, server):
         if step < 5:
             page.get_by_role("button", name="Next ▶").click()
             settle(page, f"{step + 1} of 5")
+
+
+def test_a_bar_on_the_overview_opens_its_service_keeping_quarter_and_unit(page, server):
+    page.goto(f"{server}/?quarter=2026-Q2&bu=Sales")
+    bars = page.locator("[data-testid='stPlotlyChart'] .bars path")
+    bars.first.wait_for(state="attached", timeout=60_000)
+    settle(page, "Every service this quarter")
+    bar = bars.nth(2)  # a bar in the middle of the chart, scrolled into view and clicked
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # the service first, then the sidebar's bound filters write themselves back
+    page.wait_for_url(lambda url: "/services?" in url and "bu=" in url, timeout=30_000)
+    params = parse_qs(urlsplit(page.url).query)
+    assert (params.get("quarter"), params.get("bu")) == (["2026-Q2"], ["Sales"]), page.url
+    page.locator("h1").filter(has_text=params["service"][0]).wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def _sign_in(page) -> None:

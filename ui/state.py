@@ -92,12 +92,10 @@ SERVICES_PAGE = "app_pages/dashboard/services.py"
 
 
 def open_service(name: str | None) -> None:
-    """Open a service's page, keeping the quarter and unit the reader was looking at."""
+    """Open a service's page, keeping the quarter and unit the reader was looking at: they are
+    the sidebar's widgets, bound to the link, so they carry over by themselves (Streamlit
+    refuses a switch that sets, or clears, a widget-bound parameter)."""
     if not name:
         return
-    params = {SERVICE: name}
-    for key, value in ((QUARTER, quarter()), (BUSINESS_UNIT, business_unit())):
-        if value:
-            params[key] = value
     st.session_state[SERVICE] = name
-    st.switch_page(SERVICES_PAGE, query_params=params)
+    st.switch_page(SERVICES_PAGE, query_params={SERVICE: name})
