@@ -355,13 +355,17 @@ def _publish_from_process(url: str, editor: str, count: int, start) -> None:
                           f"{editor} #{n}")
 
 
+def _spawn_without_the_app(monkeypatch) -> None:
+    """spawn re-runs the parent's __main__ in each child; after AppTest ran app.py in this
+    process that would be the app, so give the children a bare __main__."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
 def run_in_processes(monkeypatch, target, db_url: str, editors: list[str], count: int,
                      timeout: float = 300) -> None:
     """Run ``target(db_url, editor, count, start)`` in one process per editor, all released
     at once; asserts every process exited cleanly."""
-    # spawn re-runs the parent's __main__ in each child; after AppTest ran app.py in this
-    # process that would be the app, so give the children a bare __main__.
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    _spawn_without_the_app(monkeypatch)
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no shared sockets
     start = context.Event()
     processes = [context.Process(target=target, args=(db_url, editor, count, start))
@@ -423,7 +427,8 @@ def _publish_and_die(url: str) -> None:
     Store(url).publish(tiny_dataset(2.0), [("v2.csv", b"two")], "Eve")
 
 
-def test_a_publisher_killed_midway_leaves_no_trace(store, db_url):
+def test_a_publisher_killed_midway_leaves_no_trace(store, db_url, monkeypatch):
+    _spawn_without_the_app(monkeypatch)
     before = store.publish(tiny_dataset(1.0), [("v1.csv", b"one")], "Dana")
     process = multiprocessing.get_context("spawn").Process(target=_publish_and_die,
                                                            args=(db_url,))
