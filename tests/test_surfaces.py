@@ -340,3 +340,28 @@ def test_view_tables_name_each_measure_as_the_registry_does(view_tables):
     named = {(name, column, measure(key).label) for _, name, t in view_tables
              for column, key in t.measures.items() if not same(column, measure(key).label)}
     assert not named
+
+
+@pytest.mark.parametrize("question, columns", [
+    ("how has IT cost changed", {"Total cost (USD)": "total_cost",
+                                 "Change on previous quarter (USD)": "qoq_change",
+                                 "Change on previous quarter (%)": "qoq_pct"}),
+    ("which services got more expensive per user this year",
+     {"Change (USD)": "cost_per_user_change", "Then (USD)": "cost_per_user_month"}),
+    ("how many hours are left in the support block", {"Left": "remaining_hours",
+                                                      "Ends": "end"}),
+])
+def test_an_answers_table_writes_its_cells_as_the_registry_and_the_cli_does(
+        dataset, capsys, question, columns):
+    """The rows behind an answer: numbers in the frame (they sort), every cell written by the
+    registry on the page (column_config from the same measures) and in the CLI alike."""
+    result = ask.answer(question, dataset)
+    shown = result.shown_table()
+    assert main(["ask", question, "--data", *map(str, SAMPLE)]) == 0
+    printed = capsys.readouterr().out
+    assert "nan" not in printed.lower().split()
+    for column, key in columns.items():
+        assert shown.measures[column] == key
+        cells = shown.formatted()[column]
+        assert list(cells) == [fmt_measure(key, v) for v in result.table[column]]
+        assert cells.iloc[0] in printed

@@ -56,7 +56,7 @@ def _show(result) -> None:
     render.figure(result.chart, key="answer_chart")
     if result.table is not None and not result.table.empty:
         with st.expander("The rows behind this answer"):
-            render.table(result.table)
+            render.table(result.shown_table())
     if result.how:
         st.caption(f"How this was worked out: {md_inline(result.how)}")
     if result.suggestions:

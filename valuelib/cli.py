@@ -220,7 +220,7 @@ def format_answer(result: Answer) -> str:
             out.append(f"  {f.label}: {f.formatted}" + (f" ({where})" if where else ""))
         out.append("")
     if result.table is not None and len(result.table):
-        shown = result.table.head(MAX_TABLE_ROWS)
+        shown = result.shown_table().formatted().head(MAX_TABLE_ROWS)
         with pd.option_context("display.width", 200, "display.max_columns", 20,
                                "display.max_colwidth", 40):
             out.append(shown.to_string(index=False))

@@ -4,7 +4,7 @@ registry's formatter), figures, tables with the registry's labels, and the finis
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, wraps
 
@@ -112,28 +112,43 @@ class Context:
         return KeyFigure(number, unit, quarter=quarter, service=service, label=label,
                          formatted=text.strip())
 
-    def table(self, frame: pd.DataFrame, columns, **names: str) -> pd.DataFrame:
+    def table(self, frame: pd.DataFrame, columns, *, like: Mapping[str, str] | None = None,
+              **names: str) -> pd.DataFrame:
         """A display copy of ``columns`` (space-separated keys), headed by the registry's
         labels (``names`` overrides one), numbers rounded as the registry shows them and kept
-        numbers so the table sorts."""
+        numbers so the table sorts. ``like`` names the measure a column is written as when
+        its key is not one (``first="total_cost"``). Which measure each column is goes with
+        the frame (``attrs["measures"]``) to the answer, which writes it as every surface does
+        (:meth:`Answer.shown_table`)."""
         keys = columns.split() if isinstance(columns, str) else list(columns)
+        like = dict(like or {})
         out = frame[keys].reset_index(drop=True).copy()
-        heads = {}
+        heads, measured = {}, {}
         for key in keys:
-            m = MEASURES.get(key)
+            m = MEASURES.get(like.get(key, key))
             head = names.get(key) or (m.label if m else key.replace("_", " ").capitalize())
-            if m is not None and m.unit in (Unit.MONEY, Unit.MONEY_PER_USER):
-                out[key] = out[key].astype(float).round(0 if m.unit == Unit.MONEY else 2)
-                head += f" ({self.currency})"
-            elif m is not None and m.unit in (Unit.PERCENT, Unit.HOURS, Unit.POINTS):
+            if m is not None and m.unit in (Unit.MONEY, Unit.MONEY_PER_USER,
+                                            Unit.MONEY_CHANGE):
+                out[key] = out[key].astype(float).round(2 if m.unit == Unit.MONEY_PER_USER
+                                                        else 0)
+                head += "" if self.currency in head else f" ({self.currency})"
+            elif m is not None and m.unit in (Unit.PERCENT, Unit.HOURS, Unit.POINTS,
+                                              Unit.CHANGE):
                 out[key] = out[key].astype(float).round(1)
                 head += "" if m.unit == Unit.HOURS or "%" in head else " (%)"
+            elif m is not None and m.unit == Unit.DATE:
+                out[key] = pd.to_datetime(out[key]).astype("datetime64[ns]")
             elif pd.api.types.is_datetime64_any_dtype(out[key]):
                 out[key] = out[key].dt.strftime("%Y-%m-%d").astype("str")
             elif pd.api.types.is_float_dtype(out[key]):
                 out[key] = out[key].round(2)
             heads[key] = head
-        return out.rename(columns=heads)
+            if m is not None and m.unit != Unit.TEXT and (
+                    m.unit == Unit.DATE or pd.api.types.is_numeric_dtype(out[key])):
+                measured[head] = m.key
+        out = out.rename(columns=heads)
+        out.attrs["measures"] = measured
+        return out
 
     def done(self, intent: str, sentence: str, figures=(), tbl=None, chart=None, how="",
              period: Period | None = None, what: str = "cost data", follow: str | None = None,
@@ -141,7 +156,8 @@ class Context:
         """The understood answer: ``how`` with how the question was read, and follow-ups."""
         return Answer(self.query.text, sentence, intent, True, tuple(figures), tbl, chart,
                       join_how(how, reading_notes(self, period, what)),
-                      follow_ups(self, follow or intent, **follow_args))
+                      follow_ups(self, follow or intent, **follow_args),
+                      **table_measures(tbl, self.currency))
 
 
 Handler = Callable[[Context], Answer]  # answers a question of one intent
@@ -271,4 +287,12 @@ def plain(ctx: Context, intent: str, sentence: str, period: Period | None = None
           what: str = "data", follow: str | None = None, tbl=None) -> Answer:
     """An understood answer without figures: the data cannot give a number for it."""
     return Answer(ctx.query.text, sentence, intent, True, (), tbl, None,
-                  reading_notes(ctx, period, what), follow_ups(ctx, follow or intent))
+                  reading_notes(ctx, period, what), follow_ups(ctx, follow or intent),
+                  **table_measures(tbl, ctx.currency))
+
+
+def table_measures(tbl: pd.DataFrame | None, currency: str) -> dict:
+    """The measure of each column of an answer's table (set by :meth:`Context.table`)."""
+    if tbl is None:
+        return {}
+    return {"measures": dict(tbl.attrs.get("measures", {})), "currency": currency}

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import costing, portfolio, support
 from ..frames import UNALLOCATED, shift_quarter, table
+from ..present.measures import MEASURES, Unit
 from ..present.summary_text import explanation_text
 from . import charts
 from .common import (
@@ -123,6 +124,7 @@ def _it_per_user(ctx: Context, period: Period) -> Answer:
                ctx.fig("total_cost", r.total_cost, "Total IT cost", quarter),
                ctx.fig("people", r.people, "Headcount", quarter, unit="users"))
     tbl = ctx.table(by_q, "quarter total_cost people per_person", quarter="Quarter",
+                    like={"per_person": "cost_per_person_month"},
                     per_person=f"Per person per {per} ({ctx.currency})")
     chart = charts.lines(by_q, "quarter", "per_person", None, f"IT cost per person per {per}",
                          ctx.currency, highlight_x=quarter)
@@ -325,11 +327,12 @@ def trend(ctx: Context) -> Answer:
         if recent:
             text += f". In {ctx.q(last['quarter'])} it changed " + " and ".join(recent)
         sentences.append(text + ".")
-        figures += [ctx.fig("change", change_pct, f"{name}: change in {what}, "
+        figures += [ctx.fig("change_pct", change_pct, f"{name}: change in {what}, "
                             f"{first['quarter']} to {last['quarter']}", last["quarter"],
                             service, "%", signed_pct(change_pct)), now, then]
     tbl = ctx.table(frame, ["quarter", "service", measure, "qoq_change", "qoq_pct"]
-                    + (["yoy_pct"] if "yoy_pct" in frame else []), quarter="Quarter",
+                    + (["yoy_pct"] if "yoy_pct" in frame else []),
+                    like={"qoq_change": _change_of(measure, "qoq_change")}, quarter="Quarter",
                     service="Service", qoq_change=f"Change on previous quarter "
                     f"({ctx.currency})", qoq_pct="Change on previous quarter (%)",
                     yoy_pct="Change on a year before (%)")
@@ -339,6 +342,12 @@ def trend(ctx: Context) -> Answer:
     how = f"{source} for {when}" + ("; the change is the last quarter against the first, "
                                     "relative to the first." if q.services else ".")
     return ctx.done("trend", " ".join(sentences), figures, tbl, chart, how)
+
+
+def _change_of(measure: str, total: str = "change") -> str:
+    """The measure a change in ``measure`` is written as: ``total`` (whole money) for totals,
+    cents for per-user costs."""
+    return "cost_per_user_change" if MEASURES[measure].unit == Unit.MONEY_PER_USER else total
 
 
 def _trend_ranking(ctx: Context, measure: str, what: str, span: list[str]) -> Answer:
@@ -366,11 +375,12 @@ def _trend_ranking(ctx: Context, measure: str, what: str, span: list[str]) -> An
                     [f"{r.service} ({signed_pct(r.change_pct)})"
                      for r in top.itertuples(index=False)])
                 + f" {'fell' if down else 'rose'} the most.")
-    figures = [ctx.fig("change", r.change_pct, f"{r.service}: change in {what}, "
+    figures = [ctx.fig("change_pct", r.change_pct, f"{r.service}: change in {what}, "
                        f"{r.first_quarter} to {r.last_quarter}", r.last_quarter, r.service,
                        "%", signed_pct(r.change_pct)) for r in top.itertuples(index=False)]
     money = f" ({ctx.currency})"
     tbl = ctx.table(ranked, "service first_quarter first last_quarter last change change_pct",
+                    like={"first": measure, "last": measure, "change": _change_of(measure)},
                     service="Service", first_quarter="From", first="Then" + money,
                     last_quarter="To", last="Now" + money, change="Change" + money,
                     change_pct="Change (%)")
@@ -625,7 +635,7 @@ def changes(ctx: Context, period: Period) -> Answer:
             for r in top.itertuples(index=False)]) + "."
     label = "Change in total IT cost on the previous quarter"
     figures = [ctx.fig("total_cost", change, label, current, text=ctx.signed(change)),
-               ctx.fig("change", change_pct, f"{label} (%)", current, unit="%",
+               ctx.fig("change_pct", change_pct, f"{label} (%)", current, unit="%",
                        text=signed_pct(change_pct))]
     figures += [ctx.fig("total_cost", r.qoq_change, f"{r.service}: change in total cost",
                         current, r.service, text=ctx.signed(r.qoq_change))
@@ -652,7 +662,8 @@ def changes(ctx: Context, period: Period) -> Answer:
     how.append("portfolio.cost_vs_value for both quarters, compared service by service.")
     money = f" ({ctx.currency})"
     tbl = ctx.table(moved_rows, "service previous total_cost qoq_change qoq_pct",
-                    service="Service", previous=ctx.q(previous) + money,
+                    like={"previous": "total_cost"}, service="Service",
+                    previous=ctx.q(previous) + money,
                     total_cost=ctx.q(current), qoq_change="Change" + money,
                     qoq_pct="Change (%)")
     chart = charts.bar(moved_rows["service"], moved_rows["qoq_change"],

@@ -114,7 +114,7 @@ def compare_quarters(ctx: Context) -> Answer:
     verb = "went up" if vb > va else "went down" if vb < va else "stayed"
     sentence = (f"{who}'s total cost {verb} from {ctx.total(va)} in {ctx.q(first)} to "
                 f"{ctx.total(vb)} in {ctx.q(second)} ({signed_pct(change)}).")
-    figures = (ctx.fig("change", change, f"{who}: change in total cost, {first} to {second}",
+    figures = (ctx.fig("change_pct", change, f"{who}: change in total cost, {first} to {second}",
                        second, service, "%", signed_pct(change)),
                ctx.fig("total_cost", vb, f"{who}: total cost", second, service),
                ctx.fig("total_cost", va, f"{who}: total cost", first, service))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from ..present.tables import Table
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,9 @@ class Answer:
       is empty and ``suggestions`` holds three questions that can be answered;
     - ``how``: how it was computed: the analytics function, the quarter and rows used, and
       how the question was read (corrected words, assumed quarter);
-    - ``suggestions``: questions to ask next (or instead), ready to show as buttons."""
+    - ``suggestions``: questions to ask next (or instead), ready to show as buttons;
+    - ``measures``: the registry measure of each numeric or date column of ``table``
+      (:meth:`shown_table` writes them as every surface does), in ``currency``."""
 
     question: str
     sentence: str
@@ -56,11 +61,21 @@ class Answer:
     chart: object | None = field(default=None, repr=False)
     how: str = ""
     suggestions: tuple[str, ...] = ()
+    measures: Mapping[str, str] = field(default_factory=dict, repr=False)
+    currency: str = "USD"
 
     @property
     def figure(self) -> KeyFigure | None:
         """The main figure, or None."""
         return self.figures[0] if self.figures else None
+
+    def shown_table(self) -> Table | None:
+        """The table as a :class:`~valuelib.present.tables.Table`: its numbers written by the
+        measure registry on the page, in the CLI and in handouts alike."""
+        if self.table is None:
+            return None
+        measures = {c: k for c, k in self.measures.items() if c in self.table.columns}
+        return Table(self.table, measures, self.currency)
 
     def as_dict(self) -> dict:
         """JSON-safe: the table as records (NaN -> None), the chart by its title only."""

@@ -13,6 +13,9 @@ Units:
 - ``percent``: on the 0–100 scale, one decimal (``24.0%``); ``availability`` two
   (``99.95%``: the second decimal is the difference between offers); ``points``: a change
   between two percents (``+3.7 pts``);
+- ``money_change`` and ``money_per_user_change`` (a change in money, its sign always
+  written, with the decimals of what changed: ``+$29,413``, ``−$0.35``) and
+  ``change`` (a relative change, one decimal, signed: ``+6.2%``);
 - ``hours`` (``43.3 h``; from 100 up without decimals), ``count`` (``1,204``),
   ``rate`` (two decimals: tickets per user per month), ``score`` (0–100, whole: ``72``),
   ``date`` (``30 Sep 2026``) and ``text``.
@@ -27,12 +30,14 @@ from .formatting import (
     CURRENCY_SYMBOLS,
     MINUS,
     MISSING,
+    fmt_change,
     fmt_date,
     fmt_hours,
     fmt_money,
     fmt_number,
     fmt_percent,
     fmt_points,
+    fmt_signed_money,
 )
 
 
@@ -42,6 +47,9 @@ class Unit(StrEnum):
     PERCENT = "percent"
     AVAILABILITY = "availability"
     POINTS = "points"
+    MONEY_CHANGE = "money_change"
+    MONEY_PER_USER_CHANGE = "money_per_user_change"
+    CHANGE = "change"
     HOURS = "hours"
     COUNT = "count"
     RATE = "rate"
@@ -84,23 +92,26 @@ class Measure:
         if spec is None:
             return f"%{{{value}}}"
         body = f"%{{{value}:{spec}}}"
-        if self.is_money:
+        if self.is_money or self.unit in MONEY_CHANGE_DECIMALS:
             return _in_currency(body, currency)
         return body + _D3_SUFFIX.get(self.unit, "")
 
     def table_format(self, currency: str = "USD") -> str | None:
         """How a table column shows the number (a printf format for ``st.column_config``), or
-        None for text and dates (:data:`TABLE_DATE_FORMAT`)."""
+        None for text, dates (:data:`TABLE_DATE_FORMAT`) and money changes (a printf format
+        cannot write the sign before the currency symbol: ``+$29,413``; tables show their
+        text)."""
         return {
             Unit.MONEY: _in_currency("%,.0f", currency),
             Unit.MONEY_PER_USER: _in_currency("%,.2f", currency),
             Unit.PERCENT: "%.1f%%", Unit.AVAILABILITY: "%.2f%%", Unit.POINTS: "%+.1f pts",
-            Unit.HOURS: "%,.1f h",
+            Unit.CHANGE: "%+.1f%%", Unit.HOURS: "%,.1f h",
             Unit.COUNT: "%,.0f", Unit.RATE: "%,.2f", Unit.SCORE: "%.0f",
         }.get(self.unit)
 
 
 MONEY_DECIMALS = {Unit.MONEY: 0, Unit.MONEY_PER_USER: 2}
+MONEY_CHANGE_DECIMALS = {Unit.MONEY_CHANGE: 0, Unit.MONEY_PER_USER_CHANGE: 2}
 TABLE_DATE_FORMAT = "D MMM YYYY"  # a table's dates as fmt_date writes them: 30 Sep 2026
 
 
@@ -112,9 +123,11 @@ def _in_currency(body: str, currency: str) -> str:
 
 # Plotly (d3) number formats: the same decimals as the formatter
 _D3 = {Unit.MONEY: ",.0f", Unit.MONEY_PER_USER: ",.2f", Unit.PERCENT: ".1f",
-       Unit.AVAILABILITY: ".2f", Unit.POINTS: "+.1f", Unit.HOURS: ",.1f", Unit.COUNT: ",.0f",
-       Unit.RATE: ",.2f", Unit.SCORE: ".0f"}
-_D3_SUFFIX = {Unit.PERCENT: "%", Unit.AVAILABILITY: "%", Unit.POINTS: " pts", Unit.HOURS: " h"}
+       Unit.AVAILABILITY: ".2f", Unit.POINTS: "+.1f", Unit.MONEY_CHANGE: "+,.0f",
+       Unit.MONEY_PER_USER_CHANGE: "+,.2f", Unit.CHANGE: "+.1f", Unit.HOURS: ",.1f",
+       Unit.COUNT: ",.0f", Unit.RATE: ",.2f", Unit.SCORE: ".0f"}
+_D3_SUFFIX = {Unit.PERCENT: "%", Unit.CHANGE: "%", Unit.AVAILABILITY: "%", Unit.POINTS: " pts",
+              Unit.HOURS: " h"}
 
 
 def money_format(currency: str, decimals: int) -> str:
@@ -133,8 +146,15 @@ def excel_format(unit: Unit | str, currency: str = "USD") -> str | None:
         negative = (f'"{MINUS}{positive[1:]}' if positive.startswith('"')
                     else f'"{MINUS}"{positive}')
         return f"{positive};{negative}"
+    if unit in MONEY_CHANGE_DECIMALS:
+        body = money_format(currency, MONEY_CHANGE_DECIMALS[unit])
+        if body.startswith('"'):  # the sign joins the symbol's quotes: "+$"#,##0
+            return f'"+{body[1:]};"{MINUS}{body[1:]};{body}'
+        return f'"+"{body};"{MINUS}"{body};{body}'
     if unit == Unit.POINTS:
         return f'"+"0.0" pts";"{MINUS}"0.0" pts";0.0" pts"'
+    if unit == Unit.CHANGE:
+        return f'"+"0.0%;"{MINUS}"0.0%;0.0%'
     elif unit == Unit.HOURS:  # one decimal below 100 hours, none from 100 up
         return f'[>=100]#,##0" h";[<=-100]"{MINUS}"#,##0" h";#,##0.0" h"'
     elif unit == Unit.DATE:
@@ -153,6 +173,9 @@ _FORMATTERS = {
     Unit.PERCENT: lambda v, c, m: fmt_percent(v, missing=m),
     Unit.AVAILABILITY: lambda v, c, m: fmt_percent(v, 2, missing=m),
     Unit.POINTS: lambda v, c, m: fmt_points(v, missing=m),
+    Unit.MONEY_CHANGE: lambda v, c, m: fmt_signed_money(v, c, 0, missing=m),
+    Unit.MONEY_PER_USER_CHANGE: lambda v, c, m: fmt_signed_money(v, c, 2, missing=m),
+    Unit.CHANGE: lambda v, c, m: fmt_change(v, missing=m),
     Unit.HOURS: lambda v, c, m: fmt_hours(v, missing=m),
     Unit.COUNT: lambda v, c, m: fmt_number(v, missing=m),
     Unit.RATE: lambda v, c, m: fmt_number(v, 2, missing=m),
@@ -181,6 +204,17 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "market offers."),
     _m("cost_per_person_month", "IT cost per user per month", Unit.MONEY_PER_USER,
        "All IT cost ÷ the headcount ÷ 3 months."),
+    _m("qoq_change", "Change on previous quarter", Unit.MONEY_CHANGE,
+       "This quarter's figure − the previous quarter's."),
+    _m("qoq_pct", "Change on previous quarter", Unit.CHANGE,
+       "The change on the previous quarter, relative to it."),
+    _m("yoy_pct", "Change on a year before", Unit.CHANGE,
+       "The change on the same quarter a year before, relative to it."),
+    _m("change", "Change", Unit.MONEY_CHANGE, "The last quarter's cost − the first's."),
+    _m("cost_per_user_change", "Change", Unit.MONEY_PER_USER_CHANGE,
+       "The change in cost per user per month."),
+    _m("change_pct", "Change", Unit.CHANGE,
+       "The last quarter's cost against the first's, relative to the first."),
     _m("users", "Users", Unit.COUNT, "Users of the service in the quarter (the sum of its "
        "Usage rows)."),
     _m("people", "Headcount", Unit.COUNT, "The largest user count of any service in the "
