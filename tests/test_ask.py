@@ -480,3 +480,33 @@ def test_answer_tables_keep_numbers_and_scores_read_as_the_pages(ds):
     assert pd.api.types.is_numeric_dtype(result.table["Cost per user per month (USD)"])
     score = answer("value score of crm", ds).figures[0]
     assert score.formatted == fmt_measure("value_score", score.value)  # "75", as the pages
+
+
+def _hours(ds, quarters, unit=None) -> float:
+    """Support hours of the quarters as the Support page's work mix holds them."""
+    mix = Facts(ds, quarters[-1], unit).work_mix()
+    return float(mix[mix["quarter"].isin(quarters)]["hours"].sum())
+
+
+@pytest.mark.parametrize("question, quarters, unit", [
+    ("how much time is spent on support tickets", ["2026-Q3"], None),
+    ("how much time does IT spend on support?", ["2026-Q3"], None),
+    ("how many hours did support spend last quarter", ["2026-Q3"], None),
+    ("how many hours did support log in 2025?", ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"],
+     None),
+    ("how many hours did Sales log last quarter?", ["2026-Q3"], "Sales"),
+])
+def test_time_spent_on_support_is_its_hours_not_its_cost(ds, question, quarters, unit):
+    result = answer(question, ds)
+    assert result.intent == "support_hours", result.sentence
+    assert result.figures[0].value == pytest.approx(_hours(ds, quarters, unit))
+    assert result.figures[0].formatted in result.sentence and "$" not in result.sentence
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("how many hours are left in the block", "block"),
+    ("how much do we spend on support", "total_cost"),
+    ("what share of support hours is proactive?", "proactive"),
+])
+def test_hours_and_spend_questions_stay_with_their_own_answers(ds, question, intent):
+    assert answer(question, ds).intent == intent

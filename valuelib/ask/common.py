@@ -27,6 +27,8 @@ from ..present import (
     fmt_percent,
     fmt_points,
 )
+from ..present.formatting import rounded
+from ..present.measures import MONEY_CHANGE_DECIMALS, MONEY_DECIMALS
 from .reading import Names, Period, Query, TimeRef, resolve_period
 from .result import Answer, KeyFigure
 from .suggest import follow_ups
@@ -127,14 +129,13 @@ class Context:
         for key in keys:
             m = MEASURES.get(like.get(key, key))
             head = names.get(key) or (m.label if m else key.replace("_", " ").capitalize())
-            if m is not None and m.unit in (Unit.MONEY, Unit.MONEY_PER_USER,
-                                            Unit.MONEY_CHANGE):
-                out[key] = out[key].astype(float).round(2 if m.unit == Unit.MONEY_PER_USER
-                                                        else 0)
+            if m is not None and (m.is_money or m.unit in MONEY_CHANGE_DECIMALS):
+                places = {**MONEY_DECIMALS, **MONEY_CHANGE_DECIMALS}[m.unit]
+                out[key] = [rounded(v, places) for v in out[key].astype(float)]
                 head += "" if self.currency in head else f" ({self.currency})"
             elif m is not None and m.unit in (Unit.PERCENT, Unit.HOURS, Unit.POINTS,
                                               Unit.CHANGE):
-                out[key] = out[key].astype(float).round(1)
+                out[key] = [rounded(v, 1) for v in out[key].astype(float)]
                 head += "" if m.unit == Unit.HOURS or "%" in head else " (%)"
             elif m is not None and m.unit == Unit.DATE:
                 out[key] = pd.to_datetime(out[key]).astype("datetime64[ns]")

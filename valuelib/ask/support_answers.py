@@ -99,6 +99,35 @@ def proactive(ctx: Context, period: Period) -> Answer:
     return ctx.done("proactive", sentence, figures, tbl, chart, how, period, "support data")
 
 
+@over_period("support_hours", *SUPPORT)
+def support_hours(ctx: Context, period: Period) -> Answer:
+    """"How much time is spent on support?": the hours the Support page's work mix
+    (:meth:`Facts.work_mix`) holds for the quarter (or the period), split by class."""
+    quarter, unit = period.last, ctx.query.business_unit
+    mix = (Facts(ctx.dataset, quarter, unit) if unit else ctx.facts(quarter)).work_mix()
+    span = mix[mix["quarter"].isin(period.quarters)]
+    by_class = span.groupby("work_class", sort=False)[["hours", "tickets"]].sum()
+    total = by_class["hours"].sum()
+    when = ctx.q(quarter) if len(period.quarters) == 1 else period.label
+    if not total:
+        return _plain(ctx, "support_hours", f"The support rows for {when} record no hours "
+                      f"({count(by_class['tickets'].sum(), 'ticket')}).", period)
+    parts = [f"{hours(h)} {cls}" for cls, h in by_class["hours"].items() if h]
+    sentence = (f"In {when}, support logged {hours(total)} of work"
+                + (f" for {ctx.q(unit)}" if unit else "") + " on "
+                f"{count(by_class['tickets'].sum(), 'ticket')}: " + ", ".join(parts) + ".")
+    figures = [ctx.fig("hours", total, "Support hours", quarter),
+               *(ctx.fig("hours", by_class.loc[c, "hours"], f"{c.capitalize()} hours", quarter)
+                 for c in ("proactive", "reactive") if c in by_class.index)]
+    tbl = ctx.table(mix, "quarter work_class hours hours_pct tickets", quarter="Quarter",
+                    work_class="Work class")
+    chart = charts.page("work_mix", mix, fiscal_year_start=ctx.fiscal_start)
+    how = ("support.work_mix: the support rows' hours summed per quarter and work class "
+           "(the Support page's chart).")
+    return ctx.done("support_hours", sentence, figures, tbl, chart, how, period, "support data",
+                    follow="proactive")
+
+
 def _plain(ctx: Context, intent: str, sentence: str, period: Period | None = None) -> Answer:
     return plain(ctx, intent, sentence, period, "support data")
 

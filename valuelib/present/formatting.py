@@ -50,6 +50,16 @@ def _number(x: float, decimals: int) -> str:
     return f"{exact:,.{decimals}f}"
 
 
+def rounded(x, decimals: int):
+    """``x`` rounded as :func:`_number` writes it (half up, from its shortest repr), so a
+    table that keeps numbers holds the number its cell shows: 32.25 -> 32.3, not 32.2."""
+    if is_missing(x):
+        return x
+    exact = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals),
+                                             rounding=ROUND_HALF_UP)
+    return float(exact)
+
+
 def money_decimals(x: float) -> int:
     """2 decimals below 100 (``$11.40``), none from 100 up (``$1,234``)."""
     return 2 if round(abs(x), 2) < 100 else 0
