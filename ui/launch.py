@@ -81,20 +81,25 @@ def warm() -> str:
 def flag_options(options: list[str]) -> dict[str, Any]:
     """Streamlit's own config options (``--server.port 8501``, ``--theme.base dark`` …),
     parsed as ``streamlit run`` parses them (types, STREAMLIT_* environment variables)."""
+    import click
     from streamlit.web import cli
 
-    context = cli.main_run.make_context("run", [str(APP), *options])
+    try:
+        context = cli.main_run.make_context("serve", [str(APP), *options])
+    except click.ClickException as exc:
+        raise ValueError(exc.format_message()) from None
+    if context.params.get("args"):
+        raise ValueError(f"not a Streamlit option: {' '.join(context.params['args'])}")
     return {k: v for k, v in context.params.items() if k not in ("target", "args")}
 
 
-def serve(options: list[str]) -> None:
+def serve(flags: dict[str, Any]) -> None:
     """Start the app: Streamlit's ``streamlit run app.py`` with the warm step between creating
     the runtime and opening the port. Blocks until the server stops (Ctrl-C, SIGTERM)."""
     from streamlit import config
     from streamlit.web import bootstrap
     from streamlit.web.server import Server
 
-    flags = flag_options(options)
     main_script = str(APP)
     # What streamlit.web.cli's run command does before bootstrap.run
     config._main_script_path = main_script

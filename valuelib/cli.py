@@ -191,7 +191,12 @@ def _serve(args: argparse.Namespace) -> int:
         options += ["--server.port", str(args.port)]
     if args.address is not None:
         options += ["--server.address", args.address]
-    launch.serve(options)
+    try:
+        flags = launch.flag_options(options)
+    except ValueError as exc:
+        _err(f"{exc} (see `streamlit run --help` for Streamlit's options)")
+        return EXIT_USAGE
+    launch.serve(flags)
     return 0
 
 
