@@ -36,9 +36,17 @@ def _page_imports() -> list[str]:
     return list(dict.fromkeys(names))
 
 
+# Streamlit's own modules a script run imports on first use (found by diffing sys.modules
+# around the first run after warming): the emoji and icon tables behind page icons, magic,
+# the dataframe adapters behind st.dataframe.
+STREAMLIT_LAZY = ("streamlit.emojis", "streamlit.material_icon_names",
+                  "streamlit.runtime.scriptrunner.magic_funcs",
+                  "streamlit.dataframe.lazy_df_adapters")
+
+
 def _import_app() -> int:
     count = 0
-    for name in _page_imports():
+    for name in [*_page_imports(), *STREAMLIT_LAZY]:
         try:
             importlib.import_module(name)
             count += 1
