@@ -119,7 +119,11 @@ def serve(flags: dict[str, Any]) -> None:
     bootstrap._install_config_watchers(flags)
     config._server_mode = "starlette-managed"
     server = Server(main_script, is_hello=False)
-    print(f"  {warm()}", flush=True)
+    try:
+        print(f"  {warm()}", flush=True)
+    except Exception:
+        # A cold server is better than none: the first visitor pays what warming could not.
+        logging.getLogger("valuelib.serve").exception("warming failed; serving cold")
 
     async def run() -> None:
         await server.start()
