@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import math
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -61,6 +62,7 @@ class Server:
     name: str
     template: list[str]  # "{port}" stands for the port
     port: int = 0
+    folder: Path | None = None  # for its log (default: the system's temporary folder)
     process: subprocess.Popen | None = None
     log: Path | None = None
 
@@ -76,7 +78,7 @@ class Server:
         """Start on a free port and wait until /_stcore/health answers; returns the seconds
         that took."""
         self.port = free_port()
-        self.log = Path(tempfile.mkstemp(prefix=f"bench-serve-{self.name}-", suffix=".log")[1])
+        self.log = Path(tempfile.mkstemp(prefix="server-", suffix=".log", dir=self.folder)[1])
         began = time.perf_counter()
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=out,
@@ -208,7 +210,7 @@ def servers(work: Path) -> list[Server]:
     python = sys.executable
     bare = work / "bare_page.py"
     bare.write_text(BARE_PAGE, encoding="utf-8")
-    return [
+    made = [
         Server("app (launcher)", [python, "-m", "valuelib", "serve", "--port", "{port}",
                                   *HEADLESS]),
         Server("app (streamlit run)", [python, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -216,6 +218,9 @@ def servers(work: Path) -> list[Server]:
         Server("bare page", [python, "-m", "streamlit", "run", str(bare), "--server.port",
                              "{port}", *HEADLESS]),
     ]
+    for server in made:
+        server.folder = work
+    return made
 
 
 def main() -> None:
@@ -289,6 +294,7 @@ def main() -> None:
                     target.stop()
         finally:
             browser.close()
+    shutil.rmtree(work, ignore_errors=True)
 
     app, plain, bare = (t.name for t in targets)
     print("\nserver start → /_stcore/health answering")

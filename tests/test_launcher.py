@@ -9,12 +9,9 @@ import sys
 
 import pytest
 
-from bench.serve import Server, visit
+from bench.serve import HEADLESS, Server, visit
 from ui.launch import flag_options
 from valuelib.cli import main
-
-HEADLESS = ["--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.address", "127.0.0.1"]
 
 
 def _env(tmp_path) -> dict[str, str]:
@@ -25,7 +22,7 @@ def _env(tmp_path) -> dict[str, str]:
 
 def test_serve_warms_before_the_port_opens_then_serves_the_overview_and_stops(tmp_path):
     server = Server("launcher", [sys.executable, "-m", "valuelib", "serve", "--port", "{port}",
-                                 *HEADLESS])
+                                 *HEADLESS], folder=tmp_path)
     try:
         server.start(_env(tmp_path))
         log = server.log.read_text(errors="replace")
@@ -48,7 +45,7 @@ def test_the_bench_viewer_sees_a_script_that_fails_to_compile(tmp_path):
     page = tmp_path / "broken.py"
     page.write_text("import streamlit as st\nst.metric('x', 1\n", encoding="utf-8")
     server = Server("broken", [sys.executable, "-m", "streamlit", "run", str(page),
-                               "--server.port", "{port}", *HEADLESS])
+                               "--server.port", "{port}", *HEADLESS], folder=tmp_path)
     try:
         server.start(_env(tmp_path))
         seen = asyncio.run(visit(server.url))
