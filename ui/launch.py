@@ -109,10 +109,12 @@ def serve(flags: dict[str, Any]) -> None:
     from streamlit.web.server import Server
 
     main_script = str(APP)
+    # As `streamlit run app.py` from the checkout: its .streamlit/config.toml is read from
+    # the working folder, and relative paths (data/) agree.
+    os.chdir(ROOT)
     # What streamlit.web.cli's run command does before bootstrap.run
     config._main_script_path = main_script
     bootstrap.load_config_options(flag_options=flags)
-    os.chdir(ROOT)  # as `streamlit run app.py` from the checkout: relative paths agree
     # What bootstrap.run does, with the warm step after Server() creates the runtime
     bootstrap._fix_sys_path(main_script)
     bootstrap._fix_sys_argv(main_script, [])
