@@ -1,6 +1,7 @@
 """Benchmark: the shared link against the framework's floor, and 20 viewers at once.
 
-    python bench/serve.py [--rounds 3] [--warm-rounds 8] [--viewers 20] [--crowd-rounds 3]
+    python bench/serve.py [--rounds 3] [--protocol-rounds 2] [--warm-rounds 8] [--viewers 20]
+                          [--crowd-rounds 3]
 
 It starts, on free ports, the app through the launcher (``python -m valuelib serve``), the
 app through plain ``streamlit run app.py``, and a bare one-figure Streamlit page (the floor:
@@ -10,6 +11,8 @@ one ``st.metric``, nothing else), each on the sample data in a fresh empty store
     ``stMetricValue``, as tests/test_browser.py waits for it) in Debian's chromium, for the
     first visitor after the server starts answering /_stcore/health; each round starts every
     server afresh, one at a time. Ratio: app ÷ bare (target ≤ 1.2×).
+(a') the server's part of it: the first script run after a start, seen at the websocket
+    protocol (no browser), which is what the launcher's warm step moves to the start.
 (b) warm visit: the same on a server that has served the link before. Ratio ≤ 1.1×.
 (c) a crowd: ``--viewers`` sessions opening the link at once, each spoken at Streamlit's own
     websocket protocol (/_stcore/stream, protobuf BackMsg rerun_script → ForwardMsg until
@@ -166,6 +169,13 @@ async def visit(url: str, query: str = "", began: float | None = None,
                  messages)
 
 
+def _run(coroutine):
+    """Run a coroutine to the end in a thread of its own: playwright's sync API holds this
+    thread's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 async def crowd(url: str, viewers: int) -> list[Visit]:
     """``viewers`` sessions opening the link at the same moment."""
     began = time.perf_counter()
@@ -232,6 +242,8 @@ def main() -> None:
     parser.add_argument("--viewers", type=int, default=20, help="viewers at once (default 20)")
     parser.add_argument("--crowd-rounds", type=int, default=3,
                         help="crowds of each (default 3)")
+    parser.add_argument("--protocol-rounds", type=int, default=2,
+                        help="first script runs after a start, over the websocket (default 2)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
 
@@ -245,6 +257,7 @@ def main() -> None:
     env.pop("VALUELIB_DATABASE_URL", None)  # the sample data, as a fresh install shows it
     targets = servers(work)
     first: dict[str, list[float]] = {t.name: [] for t in targets}
+    runs: dict[str, list[float]] = {t.name: [] for t in targets}
     warm: dict[str, list[float]] = {t.name: [] for t in targets}
     crowds: dict[str, list[float]] = {t.name: [] for t in targets}
     starts: dict[str, list[float]] = {t.name: [] for t in targets}
@@ -271,6 +284,13 @@ def main() -> None:
                 print(f"first visits, round {round_ + 1}: " + ", ".join(
                     f"{name} {values[-1]:.2f} s" for name, values in first.items()),
                     flush=True)
+            for _ in range(args.protocol_rounds):
+                for target in targets:
+                    target.start(env)
+                    try:
+                        runs[target.name].append(_run(visit(target.url)).seconds)
+                    finally:
+                        target.stop()
             for target in targets:
                 target.start(env)
                 headline_seconds(browser, target.url)  # its first visit, not counted
@@ -280,10 +300,7 @@ def main() -> None:
                         warm[target.name].append(headline_seconds(browser, target.url))
                 for _ in range(args.crowd_rounds):
                     for target in targets:
-                        # in a thread: playwright's sync API holds this thread's event loop
-                        with ThreadPoolExecutor(1) as pool:
-                            visits = pool.submit(asyncio.run,
-                                                 crowd(target.url, args.viewers)).result()
+                        visits = _run(crowd(target.url, args.viewers))
                         failed = [v for v in visits if v.status != "ok" or not v.metrics]
                         if failed:
                             raise RuntimeError(f"{target.name}: {len(failed)} viewers got no "
@@ -305,6 +322,12 @@ def main() -> None:
         print(line(name, values))
     print(ratio_line("launcher", first[app], first[bare], 1.2))
     print(ratio_line("streamlit run", first[plain], first[bare], 1.2))
+    if args.protocol_rounds:
+        print("\n(a') the first script run after the server starts, at the websocket protocol "
+              "(no browser: the server's part of (a))")
+        for name, values in runs.items():
+            print(line(name, values))
+        print(ratio_line("launcher", runs[app], runs[bare], 1.2))
     print("\n(b) the same on a warm server")
     for name, values in warm.items():
         print(line(name, values))
