@@ -216,6 +216,17 @@ def ratio_line(label: str, app: list[float], floor: list[float], target: float) 
     return f"  {label}: {ratio:.2f}× the bare page (median ÷ median; target ≤ {target}×: {verdict})"
 
 
+def section(title: str, figures: dict[str, list[float]], target: float = 0,
+            *compared: tuple[str, str]) -> None:
+    """Each server's figures; each compared one's ratio to the bare page (the last)."""
+    print(f"\n{title}")
+    for name, values in figures.items():
+        print(line(name, values))
+    floor = list(figures.values())[-1]
+    for label, name in compared:
+        print(ratio_line(label, figures[name], floor, target))
+
+
 def servers(work: Path) -> list[Server]:
     python = sys.executable
     bare = work / "bare_page.py"
@@ -315,28 +326,16 @@ def main() -> None:
 
     app, plain, bare = (t.name for t in targets)
     if starts[app]:
-        print("\nserver start → /_stcore/health answering")
-        for name, values in starts.items():
-            print(line(name, values))
+        section("server start → /_stcore/health answering", starts)
     if args.rounds:
-        print("\n(a) shared link → headline figure visible, first visit after the server "
-              "starts")
-        for name, values in first.items():
-            print(line(name, values))
-        print(ratio_line("launcher", first[app], first[bare], 1.2))
-        print(ratio_line("streamlit run", first[plain], first[bare], 1.2))
+        section("(a) shared link → headline figure visible, first visit after the server starts",
+                first, 1.2, ("launcher", app), ("streamlit run", plain))
     if args.protocol_rounds:
-        print("\n(a') the first script run after the server starts, at the websocket protocol "
-              "(no browser: the server's part of (a))")
-        for name, values in runs.items():
-            print(line(name, values))
-        print(ratio_line("launcher", runs[app], runs[bare], 1.2))
-        print(ratio_line("streamlit run", runs[plain], runs[bare], 1.2))
+        section("(a') the first script run after the server starts, at the websocket protocol "
+                "(no browser: the server's part of (a))", runs, 1.2, ("launcher", app),
+                ("streamlit run", plain))
     if args.warm_rounds:
-        print("\n(b) the same on a warm server")
-        for name, values in warm.items():
-            print(line(name, values))
-        print(ratio_line("launcher", warm[app], warm[bare], 1.1))
+        section("(b) the same on a warm server", warm, 1.1, ("launcher", app))
     if args.crowd_rounds:
         print(f"\n(c) {args.viewers} viewers opening the link at once: start → their script "
               "run finished")
