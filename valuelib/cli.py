@@ -1,6 +1,10 @@
 """The command line, one module: ``valuelib check|summary|ask|report|template|tables-doc|
-publish|history|rollback|verify|purge-files|export|hash-passcode ...`` (also ``python -m
-valuelib ...``).
+publish|history|rollback|verify|purge-files|export|hash-passcode|serve ...`` (also ``python
+-m valuelib ...``).
+
+``serve [--port N] [--address A] [Streamlit options]``: starts the dashboard warmed — imports
+and the first data load at start, not in the first visitor's page load (ui/launch.py, imported
+only by this command: the core stays free of streamlit).
 
 It parses arguments, calls the package and prints; the work happens in the package. Exit codes:
 0 done, 1 the files have errors (or a question was not understood), 2 a file or option is
@@ -159,11 +163,50 @@ def build_parser() -> argparse.ArgumentParser:
                                      help="write docs/tables.md from the contract (schema.py)")
     tables_doc.add_argument("out", metavar="OUT.md")
     tables_doc.set_defaults(run=_tables_doc)
+    serve = commands.add_parser(
+        "serve", help="start the dashboard, warmed: imports and the first data load at start",
+        description="Import the app and warm its caches, then run Streamlit on app.py in this "
+        "process. Any other option is Streamlit's own, as for `streamlit run` (e.g. "
+        "--server.headless true, --theme.base dark).")
+    serve.add_argument("--port", type=int, help="the port to listen on (default 8501)")
+    serve.add_argument("--address", help="the address to listen on (default: all)")
+    serve.set_defaults(run=_serve)
     return parser
 
 
+def _serve(args: argparse.Namespace) -> int:
+    # The launcher is the Streamlit shell's (ui/launch.py, beside app.py), imported only here:
+    # the core never imports streamlit (docs/decisions.md, "Launcher").
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "app.py").is_file() or not (root / "ui" / "launch.py").is_file():
+        _err(f"serve needs the dashboard's checkout (app.py and ui/ beside valuelib/); "
+             f"{root} has none. Run it from the repository.")
+        return EXIT_USAGE
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from ui import launch
+
+    options = list(args.streamlit_options)
+    if args.port is not None:
+        options += ["--server.port", str(args.port)]
+    if args.address is not None:
+        options += ["--server.address", args.address]
+    try:
+        flags = launch.flag_options(options)
+    except ValueError as exc:
+        _err(f"{exc} (see `streamlit run --help` for Streamlit's options)")
+        return EXIT_USAGE
+    launch.serve(flags)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "serve":
+        args.streamlit_options = [option for option in extra if option != "--"]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     for path in getattr(args, "files", []):
         if not Path(path).is_file():
             print(f"error: no such file: {path}", file=sys.stderr)
