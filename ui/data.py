@@ -6,7 +6,9 @@ chosen in History → the latest published version → the sample organisation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,12 +62,14 @@ def store() -> Store:
     return _store(database_url())
 
 
-@st.cache_data(show_spinner="Loading the sample organisation …", max_entries=1)
+# Datasets never change once read (a publish makes a new version), so every session shares one
+# object: st.cache_data would unpickle a copy on every run (379 ms at 300k tickets).
+@st.cache_resource(show_spinner="Loading the sample organisation …", max_entries=1)
 def sample_dataset() -> Dataset:
     return load_paths(SAMPLE_FILES)
 
 
-@st.cache_data(show_spinner="Loading the published data …", max_entries=8)
+@st.cache_resource(show_spinner="Loading the published data …", max_entries=8)
 def published_dataset(url: str, version_id: int) -> Dataset:
     return _store(url).load(version_id)
 
@@ -273,7 +277,7 @@ def current_source() -> Source:
         plan = publish_plan(files, latest)
         if not plan.errors:
             base = latest.latest_id if latest else None
-            return Source(f"upload:{upload_key(files)}:{base}", "preview",
+            return Source(f"{PREVIEW_KEY}{upload_key(files)}:{base}", "preview",
                           "Your upload merged with the published data — a private preview, "
                           "not published", plan.merged)
     damaged = latest.damaged if latest else ()
@@ -307,7 +311,7 @@ def check_link(source: Source) -> tuple[str, ...]:
     fiscal = source.dataset.settings.fiscal_year_start
     checked = links.check_link(
         st.query_params.to_dict(), quarters=quarters, units=units, services=services,
-        shown_quarter=views.resolve_quarter(source.dataset),
+        shown_quarter=shown_quarter(source.key, source.dataset),
         quarter_names={q: quarter_label(q, fiscal) for q in quarters},
         all_units=state.ALL_UNITS)
     for key in checked.drop:
@@ -324,43 +328,89 @@ def check_link(source: Source) -> tuple[str, ...]:
     return checked.notes
 
 
-# --- views, cached per (data, filters); the Dataset itself is not hashed --------------------
+# --- views, cached per (data key, filters); the Dataset itself is not hashed ----------------
+#
+# A view model is built once per data key and filters and shared by every session as it is
+# (st.cache_resource: no copy per run); nothing that draws one may change it (ui/render.py
+# draws figures from a copy made once per figure). The key names the data's version, so a
+# publish gives new view models. A private preview's are kept in its own session only.
 
-@st.cache_data(show_spinner=False, max_entries=64)
+PREVIEW_KEY = "upload:"  # how a private preview's data key starts (see current_source)
+_PRIVATE_VIEWS = "private_views"  # session: {"key": data key, (name, args): view}
+
+
+def _view_cache(max_entries: int):
+    """Cache a view builder ``fn(key, ..., _dataset, ...)`` once per key and the arguments not
+    named with a leading underscore: shared between sessions, or in the session for a
+    private preview (never in a shared cache)."""
+
+    def wrap(fn):
+        shared = st.cache_resource(show_spinner=False, max_entries=max_entries)(fn)
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def cached(key: str, *args, **kwargs):
+            if not key.startswith(PREVIEW_KEY):
+                return shared(key, *args, **kwargs)
+            bound = signature.bind(key, *args, **kwargs)
+            bound.apply_defaults()
+            memo = st.session_state.get(_PRIVATE_VIEWS)
+            if memo is None or memo.get("key") != key:  # the previous upload's views go
+                memo = st.session_state[_PRIVATE_VIEWS] = {"key": key}
+            name = (fn.__name__, *(v for k, v in bound.arguments.items()
+                                   if not k.startswith("_")))
+            if name not in memo:
+                memo[name] = fn(*bound.args, **bound.kwargs)
+            return memo[name]
+
+        cached.clear = shared.clear
+        return cached
+
+    return wrap
+
+
+@_view_cache(max_entries=64)
 def overview(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
     return views.overview(_dataset, quarter, unit)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_view_cache(max_entries=64)
 def service_detail(key: str, quarter: str | None, service: str | None, unit: str | None,
                    _dataset: Dataset):
     return views.service_detail(_dataset, quarter, service, unit)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_view_cache(max_entries=64)
 def cost_value(key: str, quarter: str | None, size_by: str, _dataset: Dataset):
     return views.cost_value(_dataset, quarter, size_by=size_by)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_view_cache(max_entries=64)
 def support_view(key: str, quarter: str | None, unit: str | None, period: str,
                  _dataset: Dataset):
     return views.support_view(_dataset, quarter, unit, period=period)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@_view_cache(max_entries=32)
 def story(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
     return views.story(_dataset, quarter, unit)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def options(key: str, _dataset: Dataset) -> tuple[list[str], list[str], list[str]]:
+@_view_cache(max_entries=8)
+def options(key: str, _dataset: Dataset) -> tuple[tuple[str, ...], tuple[str, ...],
+                                                  tuple[str, ...]]:
     """Quarters (newest first), business units, services of the data on screen."""
-    return (list(reversed(views.quarter_options(_dataset))),
-            list(views.business_unit_options(_dataset)), list(views.service_options(_dataset)))
+    return (tuple(reversed(views.quarter_options(_dataset))),
+            tuple(views.business_unit_options(_dataset)), tuple(views.service_options(_dataset)))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@_view_cache(max_entries=8)
+def shown_quarter(key: str, _dataset: Dataset) -> str | None:
+    """The quarter a page shows when none is chosen."""
+    return views.resolve_quarter(_dataset)
+
+
+@_view_cache(max_entries=8)
 def complete_quarter(key: str, _dataset: Dataset) -> tuple[str | None, dict[str, str]]:
     """The latest complete quarter (the default on every page) and, for each later partial
     quarter, what it lacks: {"2026-Q4": "2026-Q4 has costs but no usage"}."""
@@ -370,12 +420,12 @@ def complete_quarter(key: str, _dataset: Dataset) -> tuple[str | None, dict[str,
     return complete, later
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@_view_cache(max_entries=128)
 def answer(key: str, question: str, _dataset: Dataset, quarter: str | None = None,
            business_unit: str | None = None):
     return ask.answer(question, _dataset, quarter=quarter, business_unit=business_unit)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@_view_cache(max_entries=8)
 def example_questions(key: str, _dataset: Dataset) -> tuple[str, ...]:
-    return ask.examples(_dataset)
+    return tuple(ask.examples(_dataset))
