@@ -10,8 +10,10 @@ import functools
 import hashlib
 import inspect
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -50,6 +52,12 @@ class Source:
     dataset: Dataset
     version: VersionInfo | None = None
     damage: str = ""  # "version 7 is damaged; showing version 6", or ""
+
+    @functools.cached_property
+    def facts(self) -> Facts:
+        """The data's quarters, units, services, default quarter and example questions (one
+        cache look-up per run, however many parts of the page ask)."""
+        return facts(self.key, self.dataset)
 
 
 @st.cache_resource(show_spinner=False)
@@ -307,11 +315,12 @@ def check_link(source: Source) -> tuple[str, ...]:
     """Drop the link's parameters that name nothing in the data on screen (before any
     widget reads them), and what the session kept from an earlier dataset; the notes say what
     the link asked for, as plain text."""
-    quarters, units, services = options(source.key, source.dataset)
+    known = source.facts
+    quarters, units, services = known.quarters, known.units, known.services
     fiscal = source.dataset.settings.fiscal_year_start
     checked = links.check_link(
         st.query_params.to_dict(), quarters=quarters, units=units, services=services,
-        shown_quarter=shown_quarter(source.key, source.dataset),
+        shown_quarter=known.shown_quarter,
         quarter_names={q: quarter_label(q, fiscal) for q in quarters},
         all_units=state.ALL_UNITS)
     for key in checked.drop:
@@ -396,36 +405,31 @@ def story(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
     return views.story(_dataset, quarter, unit)
 
 
-@_view_cache(max_entries=8)
-def options(key: str, _dataset: Dataset) -> tuple[tuple[str, ...], tuple[str, ...],
-                                                  tuple[str, ...]]:
-    """Quarters (newest first), business units, services of the data on screen."""
-    return (tuple(reversed(views.quarter_options(_dataset))),
-            tuple(views.business_unit_options(_dataset)), tuple(views.service_options(_dataset)))
+@dataclass(frozen=True)
+class Facts:
+    """What the frame, the sidebar and the question box need to know of the data on screen."""
+
+    quarters: tuple[str, ...]  # newest first
+    units: tuple[str, ...]  # business units
+    services: tuple[str, ...]
+    shown_quarter: str | None  # the quarter a page shows when none is chosen
+    complete: str | None  # the latest complete quarter, the sidebar's default
+    partial: Mapping[str, str]  # each later partial quarter → what it lacks
+    examples: tuple[str, ...]  # example questions for the question box
 
 
 @_view_cache(max_entries=8)
-def shown_quarter(key: str, _dataset: Dataset) -> str | None:
-    """The quarter a page shows when none is chosen."""
-    return views.resolve_quarter(_dataset)
-
-
-@_view_cache(max_entries=8)
-def complete_quarter(key: str, _dataset: Dataset) -> tuple[str | None, dict[str, str]]:
-    """The latest complete quarter (the default on every page) and, for each later partial
-    quarter, what it lacks: {"2026-Q4": "2026-Q4 has costs but no usage"}."""
+def facts(key: str, _dataset: Dataset) -> Facts:
     complete = latest_complete_quarter(_dataset)
     later = {f.value: f.message.split(":")[0] for f in partial_quarters(_dataset.tables)
              if complete is None or f.value > complete}
-    return complete, later
+    return Facts(tuple(reversed(views.quarter_options(_dataset))),
+                 tuple(views.business_unit_options(_dataset)),
+                 tuple(views.service_options(_dataset)), views.resolve_quarter(_dataset),
+                 complete, MappingProxyType(later), tuple(ask.examples(_dataset)))
 
 
 @_view_cache(max_entries=128)
 def answer(key: str, question: str, _dataset: Dataset, quarter: str | None = None,
            business_unit: str | None = None):
     return ask.answer(question, _dataset, quarter=quarter, business_unit=business_unit)
-
-
-@_view_cache(max_entries=8)
-def example_questions(key: str, _dataset: Dataset) -> tuple[str, ...]:
-    return tuple(ask.examples(_dataset))

@@ -7,6 +7,7 @@ page that composes its own Markdown around data escapes the data with :func:`md_
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from dataclasses import dataclass
@@ -40,16 +41,35 @@ def headlines(items, per_row: int = 3, since: str = "") -> None:
         columns = st.columns(per_row)
         for column, item in zip(columns, items[start:start + per_row], strict=False):
             with column:
-                change, arrow, tone = item.delta, item.delta_arrow, item.delta_color
-                if arrow != "off" and change:
-                    if glossary.is_no_change(change):
-                        arrow, tone = "off", "off"
-                    change = glossary.compared_with(change, since)
-                terms = glossary.terms_in(item.label, item.sentence)
-                st.metric(md_inline(item.label), _value(item.value), delta(change),
-                          delta_color=tone, delta_arrow=arrow, border=True,
-                          help=glossary.help_for(*terms) if terms else None)
-                caption(item.sentence)
+                tile = _tile(item, since)
+                st.metric(tile.label, tile.value, tile.delta, delta_color=tile.tone,
+                          delta_arrow=tile.arrow, border=True, help=tile.help)
+                st.caption(tile.sentence)
+
+
+@dataclass(frozen=True)
+class _Tile:
+    """A headline's st.metric arguments and caption, escaped."""
+
+    label: str
+    value: str | None
+    delta: str | None
+    tone: str
+    arrow: str
+    help: str | None
+    sentence: str
+
+
+@functools.lru_cache(maxsize=1024)  # the same tiles are drawn on every run
+def _tile(item, since: str) -> _Tile:
+    change, arrow, tone = item.delta, item.delta_arrow, item.delta_color
+    if arrow != "off" and change:
+        if glossary.is_no_change(change):
+            arrow, tone = "off", "off"
+        change = glossary.compared_with(change, since)
+    terms = glossary.terms_in(item.label, item.sentence)
+    return _Tile(md_inline(item.label), _value(item.value), delta(change), tone, arrow,
+                 glossary.help_for(*terms) if terms else None, md(item.sentence))
 
 
 def _value(value):
@@ -77,9 +97,10 @@ def caption(value) -> None:
 
 
 def sentences(lines) -> None:
-    """Plain sentences as a bulleted list."""
-    for line in lines:
-        st.markdown(f"- {md_inline(line)}")
+    """Plain sentences as a bulleted list (one element, not one a sentence: each element
+    costs every run)."""
+    if lines:
+        st.markdown("\n".join(f"- {md_inline(line)}" for line in lines))
 
 
 def figure(fig, key: str | None = None, height: int | None = None,
@@ -234,7 +255,7 @@ def table(frame, empty: str = "Nothing to show for this selection.", **kwargs):
         st.info(md(empty))
         return
     if isinstance(frame, Table):
-        kwargs.setdefault("column_config", column_config(frame))
+        kwargs.setdefault("column_config", _once(frame, "config", lambda: column_config(frame)))
         frame = _once(frame, "arrow", lambda: arrow(frame.frame))
     return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 

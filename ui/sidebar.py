@@ -33,12 +33,13 @@ def damage_warning(source: data.Source) -> None:
 
 def filters(source: data.Source) -> None:
     """Quarter and business unit, bound to the URL so a copied link reopens the same view."""
-    quarters, units, _ = data.options(source.key, source.dataset)
+    known = source.facts
+    quarters, units = known.quarters, known.units
     fiscal_start = source.dataset.settings.fiscal_year_start
     if quarters:
         # The default is the latest COMPLETE quarter: a quarter with costs but no usage yet
         # would show executives a cost per user of nothing.
-        complete, partial = data.complete_quarter(source.key, source.dataset)
+        complete, partial = known.complete, known.partial
         chosen = st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
                               persist_state="session",
                               index=quarters.index(complete) if complete in quarters else 0,
