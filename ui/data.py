@@ -317,11 +317,10 @@ def check_link(source: Source) -> tuple[str, ...]:
     the link asked for, as plain text."""
     known = source.facts
     quarters, units, services = known.quarters, known.units, known.services
-    fiscal = source.dataset.settings.fiscal_year_start
     checked = links.check_link(
         st.query_params.to_dict(), quarters=quarters, units=units, services=services,
         shown_quarter=known.shown_quarter,
-        quarter_names={q: quarter_label(q, fiscal) for q in quarters},
+        quarter_names=known.quarter_names,
         all_units=state.ALL_UNITS)
     for key in checked.drop:
         st.query_params.pop(key, None)
@@ -410,6 +409,7 @@ class Facts:
     """What the frame, the sidebar and the question box need to know of the data on screen."""
 
     quarters: tuple[str, ...]  # newest first
+    quarter_names: Mapping[str, str]  # each quarter as the organisation names it
     units: tuple[str, ...]  # business units
     services: tuple[str, ...]
     shown_quarter: str | None  # the quarter a page shows when none is chosen
@@ -423,7 +423,9 @@ def facts(key: str, _dataset: Dataset) -> Facts:
     complete = latest_complete_quarter(_dataset)
     later = {f.value: f.message.split(":")[0] for f in partial_quarters(_dataset.tables)
              if complete is None or f.value > complete}
-    return Facts(tuple(reversed(views.quarter_options(_dataset))),
+    quarters = tuple(reversed(views.quarter_options(_dataset)))
+    fiscal = _dataset.settings.fiscal_year_start
+    return Facts(quarters, MappingProxyType({q: quarter_label(q, fiscal) for q in quarters}),
                  tuple(views.business_unit_options(_dataset)),
                  tuple(views.service_options(_dataset)), views.resolve_quarter(_dataset),
                  complete, MappingProxyType(later), tuple(ask.examples(_dataset)))

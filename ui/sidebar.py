@@ -7,8 +7,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from valuelib.parse import quarter_label
-
 from . import data, state
 from .render import caption
 
@@ -35,7 +33,6 @@ def filters(source: data.Source) -> None:
     """Quarter and business unit, bound to the URL so a copied link reopens the same view."""
     known = source.facts
     quarters, units = known.quarters, known.units
-    fiscal_start = source.dataset.settings.fiscal_year_start
     if quarters:
         # The default is the latest COMPLETE quarter: a quarter with costs but no usage yet
         # would show executives a cost per user of nothing.
@@ -43,7 +40,7 @@ def filters(source: data.Source) -> None:
         chosen = st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
                               persist_state="session",
                               index=quarters.index(complete) if complete in quarters else 0,
-                              format_func=lambda q: quarter_label(q, fiscal_start))
+                              format_func=lambda q: known.quarter_names.get(q, q))
         if chosen in partial:
             st.caption(f":orange[{partial[chosen]} yet: its figures are incomplete.]")
         elif partial and chosen == complete:
