@@ -1,6 +1,6 @@
 """Benchmark: the server time of one cached Overview run, against a bare one-figure page.
 
-    python bench/run_cost.py [--runs 40] [--tickets 300000]
+    python bench/run_cost.py [--runs 40] [--tickets 300000] [--code DIR]
 
 A viewer's every click reruns the whole script on the server, and one process runs every
 session's script under one GIL: this is the cost each click puts in the queue. Measured
@@ -29,7 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# --code DIR measures another checkout's app (e.g. main, for the "before"); read early, since
+# the app's modules are imported from it.
+ROOT = Path(sys.argv[sys.argv.index("--code") + 1]).resolve() if "--code" in sys.argv[:-1] \
+    else Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BARE = '''import plotly.graph_objects as go
@@ -131,6 +134,8 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=40, help="measured runs per case")
     parser.add_argument("--tickets", type=int, default=300_000,
                         help="support rows in the large case (0: leave it out)")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="the checkout whose app.py is measured (default: this one)")
     args = parser.parse_args(argv)
 
     _share_script_cache()
@@ -160,7 +165,7 @@ def main(argv=None) -> None:
 
     floor = statistics.median(cases[0].wall)
     floor_cpu = statistics.median(cases[0].cpu)
-    print(f"\nserver time of one cached run, {args.runs} runs each "
+    print(f"\nserver time of one cached run of {ROOT}, {args.runs} runs each "
           "(wall median / p95; script thread CPU median / p95):")
     for case in cases:
         wall, cpu = statistics.median(case.wall), statistics.median(case.cpu)
