@@ -182,11 +182,11 @@ def prepared(fig: go.Figure, height: int | None = None) -> Prepared:
 
 def _prepare(fig: go.Figure, height: int | None) -> Prepared:
     title, subtitle = charts.words(fig)
-    shown = follow_theme(charts.untitled(fig))  # a copy: the cached figure stays as it is
+    # a copy: the cached figure stays as it is
+    sent = follow_theme(charts.untitled(fig), into=_Sent)
     if height is not None:
-        shown.update_layout(height=max(height, _needed_height(fig)))
-    sent = _Sent(shown)
-    sent._sent = shown.to_dict()
+        sent.update_layout(height=max(height, _needed_height(fig)))
+    sent._sent = go.Figure.to_dict(sent)
     terms = glossary.terms_in(title, subtitle) if title else ()
     numbers = charts.figure_table(fig)
     return Prepared(title, subtitle, glossary.help_for(*terms) if terms else None, sent,
@@ -206,10 +206,11 @@ def _ink(color) -> bool:
     return isinstance(color, str) and color.lower() in _PAPER_INKS
 
 
-def follow_theme(fig) -> go.Figure:
+def follow_theme(fig, into=go.Figure) -> go.Figure:
     """A copy of ``fig`` for the screen (cached figures stay as they are): clear backgrounds
-    and no dark text of its own, so Streamlit's light or dark theme colours it."""
-    fig = go.Figure(fig)
+    and no dark text of its own, so Streamlit's light or dark theme colours it. ``into``: the
+    copy's class."""
+    fig = into(fig)
     fig.update_layout(paper_bgcolor=_CLEAR, plot_bgcolor=_CLEAR, font_color=None,
                       template_layout_font_color=None, template_layout_paper_bgcolor=_CLEAR,
                       template_layout_plot_bgcolor=_CLEAR)
