@@ -17,7 +17,6 @@ log = logging.getLogger("app")
 # multipage app until the process first calls st.navigation, so a shared deep link opened
 # first after a restart would bypass this frame and show a blocking "Page not found" dialog.
 PAGES = Path(__file__).parent / "app_pages"
-_PAGES = "made_pages"  # session: this session's st.Page objects (see below)
 
 # "auto": the sidebar starts open on a desktop and closed on a phone.
 st.set_page_config(page_title="IT service value", page_icon="📊", layout="wide",
@@ -48,52 +47,42 @@ link_notes = data.check_link(source)  # before any widget reads the link's param
 link_notes += st.session_state.pop(state.LINK_NOTES, ())
 presenting = state.present()
 screens.styles(presenting)
+FILES: dict[str, str] = {}  # url path → page file, for Exit's way back
 
 
-def _made_pages():
-    """The menu's pages and, for Exit's way back, each one's file by URL path."""
-    files: dict[str, str] = {}
-
-    def _page(path: Path, title: str, icon: str, url_path: str, **kwargs) -> st.Page:
-        made = st.Page(path, title=title, icon=icon, url_path=url_path, **kwargs)
-        files[made.url_path] = str(path)  # the default page's is ""
-        return made
-
-    overview = _page(PAGES / "dashboard" / "overview.py", "Overview", ":material/dashboard:",
-                     "home", default=True)  # at the app's root URL
-    # The Overview's own name in links people type or share: it goes to the root.
-    alias = _page(PAGES / "dashboard" / "overview.py", "Overview", ":material/dashboard:",
-                  "overview", visibility="hidden")
-    # Reached by the sidebar's toggle or ?present=1, not the menu: the toggle is the one way in.
-    presentation = _page(PAGES / "dashboard" / "present.py", "Presentation",
-                         ":material/slideshow:", "present", visibility="hidden")
-    pages = {
-        "Dashboard": [
-            overview,
-            _page(PAGES / "dashboard" / "services.py", "Services", ":material/category:",
-                  "services"),
-            _page(PAGES / "dashboard" / "cost_value.py", "Cost vs value",
-                  ":material/scatter_plot:", "cost_value"),
-            _page(PAGES / "dashboard" / "support.py", "Support", ":material/support_agent:",
-                  "support"),
-        ],
-        "Data": [
-            _page(PAGES / "data" / "upload.py", "Upload & publish", ":material/upload_file:",
-                  "data"),
-            _page(PAGES / "data" / "history.py", "History", ":material/history:", "history"),
-            _page(PAGES / "data" / "contract.py", "Workbook contract", ":material/table:",
-                  "contract"),
-        ],
-        "": [presentation, alias],
-    }
-    return pages, files, overview, alias, presentation
+def _page(path: Path, title: str, icon: str, url_path: str, **kwargs) -> st.Page:
+    made = st.Page(path, title=title, icon=icon, url_path=url_path, **kwargs)
+    FILES[made.url_path] = str(path)  # the default page's is ""
+    return made
 
 
-# Made once per session (st.Page resolves and checks its file each time it is made, a cost on
-# every run); not shared between sessions, since st.navigation marks the page it picks.
-if _PAGES not in st.session_state:
-    st.session_state[_PAGES] = _made_pages()
-pages, FILES, OVERVIEW, OVERVIEW_ALIAS, PRESENTATION = st.session_state[_PAGES]
+OVERVIEW = _page(PAGES / "dashboard" / "overview.py", "Overview", ":material/dashboard:",
+                 "home", default=True)  # at the app's root URL
+# The Overview's own name in links people type or share: it goes to the root.
+OVERVIEW_ALIAS = _page(PAGES / "dashboard" / "overview.py", "Overview", ":material/dashboard:",
+                       "overview", visibility="hidden")
+# Reached by the sidebar's toggle or ?present=1, not the menu: the toggle is the one way in.
+PRESENTATION = _page(PAGES / "dashboard" / "present.py", "Presentation",
+                     ":material/slideshow:", "present", visibility="hidden")
+pages = {
+    "Dashboard": [
+        OVERVIEW,
+        _page(PAGES / "dashboard" / "services.py", "Services", ":material/category:",
+              "services"),
+        _page(PAGES / "dashboard" / "cost_value.py", "Cost vs value",
+              ":material/scatter_plot:", "cost_value"),
+        _page(PAGES / "dashboard" / "support.py", "Support", ":material/support_agent:",
+              "support"),
+    ],
+    "Data": [
+        _page(PAGES / "data" / "upload.py", "Upload & publish", ":material/upload_file:",
+              "data"),
+        _page(PAGES / "data" / "history.py", "History", ":material/history:", "history"),
+        _page(PAGES / "data" / "contract.py", "Workbook contract", ":material/table:",
+              "contract"),
+    ],
+    "": [PRESENTATION, OVERVIEW_ALIAS],
+}
 # Every page stays known while presenting (menu hidden), so a link such as
 # /services?present=1 never meets Streamlit's "Page not found".
 page = st.navigation(pages, position="hidden" if presenting else "sidebar")
