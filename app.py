@@ -107,7 +107,7 @@ if presenting != (page.url_path == PRESENTATION.url_path):
 if presenting:
     # The URL carries the view, so a copied link reopens the same slides.
     state.put_params({state.PRESENT: "1", **state.view_params(
-        data.complete_quarter(source.key, source.dataset)[0])})
+        source.choices.complete)})
 else:
     st.query_params.pop(state.PRESENT, None)
     sidebar.render(source)

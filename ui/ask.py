@@ -22,7 +22,7 @@ def question_box(source: data.Source) -> None:
     st.text_input("Ask a question", key=state.QUESTION, bind="query-params",
                   placeholder="e.g. what does our email cost per user?",
                   icon=":material/search:")
-    examples = data.example_questions(source.key, source.dataset)
+    examples = source.choices.examples
     choice = st.pills("Examples", examples, key="example_pick", label_visibility="collapsed",
                      format_func=md_inline)  # pills render Markdown; examples name services
     if choice:

@@ -6,10 +6,14 @@ chosen in History → the latest published version → the sample organisation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -49,6 +53,12 @@ class Source:
     version: VersionInfo | None = None
     damage: str = ""  # "version 7 is damaged; showing version 6", or ""
 
+    @functools.cached_property
+    def choices(self) -> Choices:
+        """The data's quarters, units, services, default quarter and example questions (one
+        cache look-up per run, however many parts of the page ask)."""
+        return choices(self.key, self.dataset)
+
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
@@ -60,12 +70,14 @@ def store() -> Store:
     return _store(database_url())
 
 
-@st.cache_data(show_spinner="Loading the sample organisation …", max_entries=1)
+# Datasets never change once read (a publish makes a new version), so every session shares one
+# object: st.cache_data would unpickle a copy on every run (379 ms at 300k tickets).
+@st.cache_resource(show_spinner="Loading the sample organisation …", max_entries=1)
 def sample_dataset() -> Dataset:
     return load_paths(SAMPLE_FILES)
 
 
-@st.cache_data(show_spinner="Loading the published data …", max_entries=8)
+@st.cache_resource(show_spinner="Loading the published data …", max_entries=8)
 def published_dataset(url: str, version_id: int) -> Dataset:
     return _store(url).load(version_id)
 
@@ -273,7 +285,7 @@ def current_source() -> Source:
         plan = publish_plan(files, latest)
         if not plan.errors:
             base = latest.latest_id if latest else None
-            return Source(f"upload:{upload_key(files)}:{base}", "preview",
+            return Source(f"{PREVIEW_KEY}{upload_key(files)}:{base}", "preview",
                           "Your upload merged with the published data — a private preview, "
                           "not published", plan.merged)
     damaged = latest.damaged if latest else ()
@@ -303,12 +315,12 @@ def check_link(source: Source) -> tuple[str, ...]:
     """Drop the link's parameters that name nothing in the data on screen (before any
     widget reads them), and what the session kept from an earlier dataset; the notes say what
     the link asked for, as plain text."""
-    quarters, units, services = options(source.key, source.dataset)
-    fiscal = source.dataset.settings.fiscal_year_start
+    known = source.choices
+    quarters, units, services = known.quarters, known.units, known.services
     checked = links.check_link(
         st.query_params.to_dict(), quarters=quarters, units=units, services=services,
-        shown_quarter=views.resolve_quarter(source.dataset),
-        quarter_names={q: quarter_label(q, fiscal) for q in quarters},
+        shown_quarter=known.shown_quarter,
+        quarter_names=known.quarter_names,
         all_units=state.ALL_UNITS)
     for key in checked.drop:
         st.query_params.pop(key, None)
@@ -324,58 +336,102 @@ def check_link(source: Source) -> tuple[str, ...]:
     return checked.notes
 
 
-# --- views, cached per (data, filters); the Dataset itself is not hashed --------------------
+# --- views, cached per (data key, filters); the Dataset itself is not hashed ----------------
+#
+# A view model is built once per data key and filters and shared by every session as it is
+# (st.cache_resource: no copy per run); nothing that draws one may change it (ui/render.py
+# draws figures from a copy made once per figure). The key names the data's version, so a
+# publish gives new view models. A private preview's are kept in its own session only.
 
-@st.cache_data(show_spinner=False, max_entries=64)
+PREVIEW_KEY = "upload:"  # how a private preview's data key starts (see current_source)
+_PRIVATE_VIEWS = "private_views"  # session: {"key": data key, (name, args): view}
+
+
+def _view_cache(max_entries: int):
+    """Cache a view builder ``fn(key, ..., _dataset, ...)`` once per key and the arguments not
+    named with a leading underscore: shared between sessions, or in the session for a
+    private preview (never in a shared cache)."""
+
+    def wrap(fn):
+        shared = st.cache_resource(show_spinner=False, max_entries=max_entries)(fn)
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def cached(key: str, *args, **kwargs):
+            if not key.startswith(PREVIEW_KEY):
+                return shared(key, *args, **kwargs)
+            bound = signature.bind(key, *args, **kwargs)
+            bound.apply_defaults()
+            memo = st.session_state.get(_PRIVATE_VIEWS)
+            if memo is None or memo.get("key") != key:  # the previous upload's views go
+                memo = st.session_state[_PRIVATE_VIEWS] = {"key": key}
+            name = (fn.__name__, *(v for k, v in bound.arguments.items()
+                                   if not k.startswith("_")))
+            if name not in memo:
+                memo[name] = fn(*bound.args, **bound.kwargs)
+            return memo[name]
+
+        cached.clear = shared.clear
+        return cached
+
+    return wrap
+
+
+@_view_cache(max_entries=64)
 def overview(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
     return views.overview(_dataset, quarter, unit)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_view_cache(max_entries=64)
 def service_detail(key: str, quarter: str | None, service: str | None, unit: str | None,
                    _dataset: Dataset):
     return views.service_detail(_dataset, quarter, service, unit)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_view_cache(max_entries=64)
 def cost_value(key: str, quarter: str | None, size_by: str, _dataset: Dataset):
     return views.cost_value(_dataset, quarter, size_by=size_by)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_view_cache(max_entries=64)
 def support_view(key: str, quarter: str | None, unit: str | None, period: str,
                  _dataset: Dataset):
     return views.support_view(_dataset, quarter, unit, period=period)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@_view_cache(max_entries=32)
 def story(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
     return views.story(_dataset, quarter, unit)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def options(key: str, _dataset: Dataset) -> tuple[list[str], list[str], list[str]]:
-    """Quarters (newest first), business units, services of the data on screen."""
-    return (list(reversed(views.quarter_options(_dataset))),
-            list(views.business_unit_options(_dataset)), list(views.service_options(_dataset)))
+@dataclass(frozen=True)
+class Choices:
+    """What the frame, the sidebar and the question box need to know of the data on screen."""
+
+    quarters: tuple[str, ...]  # newest first
+    quarter_names: Mapping[str, str]  # each quarter as the organisation names it
+    units: tuple[str, ...]  # business units
+    services: tuple[str, ...]
+    shown_quarter: str | None  # the quarter a page shows when none is chosen
+    complete: str | None  # the latest complete quarter, the sidebar's default
+    partial: Mapping[str, str]  # each later partial quarter → what it lacks
+    examples: tuple[str, ...]  # example questions for the question box
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def complete_quarter(key: str, _dataset: Dataset) -> tuple[str | None, dict[str, str]]:
-    """The latest complete quarter (the default on every page) and, for each later partial
-    quarter, what it lacks: {"2026-Q4": "2026-Q4 has costs but no usage"}."""
+@_view_cache(max_entries=8)
+def choices(key: str, _dataset: Dataset) -> Choices:
     complete = latest_complete_quarter(_dataset)
     later = {f.value: f.message.split(":")[0] for f in partial_quarters(_dataset.tables)
              if complete is None or f.value > complete}
-    return complete, later
+    quarters = tuple(reversed(views.quarter_options(_dataset)))
+    fiscal = _dataset.settings.fiscal_year_start
+    return Choices(quarters, MappingProxyType({q: quarter_label(q, fiscal) for q in quarters}),
+                 tuple(views.business_unit_options(_dataset)),
+                 tuple(views.service_options(_dataset)), views.resolve_quarter(_dataset),
+                 complete, MappingProxyType(later), tuple(ask.examples(_dataset)))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@_view_cache(max_entries=128)
 def answer(key: str, question: str, _dataset: Dataset, quarter: str | None = None,
            business_unit: str | None = None):
     return ask.answer(question, _dataset, quarter=quarter, business_unit=business_unit)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def example_questions(key: str, _dataset: Dataset) -> tuple[str, ...]:
-    return ask.examples(_dataset)

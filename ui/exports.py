@@ -46,7 +46,7 @@ def _file_name(source: data.Source, quarter: str | None, extension: str) -> str:
 
 def export_buttons(source: data.Source) -> None:
     quarter, unit = state.quarter(), state.business_unit()
-    _, _, names = data.options(source.key, source.dataset)
+    names = source.choices.services
     services = tuple(st.multiselect("Add a slide for each of these services", names,
                                     key="export_services"))
     built = st.session_state.setdefault(_BUILT, {})

@@ -73,10 +73,8 @@ def warm() -> str:
         source = data.current_source()
     finally:
         quiet.setLevel(level)
-    data.options(source.key, source.dataset)
-    quarter, _ = data.complete_quarter(source.key, source.dataset)
+    quarter = source.choices.complete  # also the filter options and example questions
     view = data.overview(source.key, quarter, None, source.dataset)
-    data.example_questions(source.key, source.dataset)
     if view.market_chart is not None:
         # plotly builds its validators and JSON encoder on first use
         view.market_chart.to_json()

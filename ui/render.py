@@ -7,8 +7,14 @@ page that composes its own Markdown around data escapes the data with :func:`md_
 
 from __future__ import annotations
 
+import functools
+import threading
+import weakref
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit import dataframe_util
 
 from valuelib import charts
 from valuelib.charts import INK
@@ -35,16 +41,35 @@ def headlines(items, per_row: int = 3, since: str = "") -> None:
         columns = st.columns(per_row)
         for column, item in zip(columns, items[start:start + per_row], strict=False):
             with column:
-                change, arrow, tone = item.delta, item.delta_arrow, item.delta_color
-                if arrow != "off" and change:
-                    if glossary.is_no_change(change):
-                        arrow, tone = "off", "off"
-                    change = glossary.compared_with(change, since)
-                terms = glossary.terms_in(item.label, item.sentence)
-                st.metric(md_inline(item.label), _value(item.value), delta(change),
-                          delta_color=tone, delta_arrow=arrow, border=True,
-                          help=glossary.help_for(*terms) if terms else None)
-                caption(item.sentence)
+                tile = _tile(item, since)
+                st.metric(tile.label, tile.value, tile.delta, delta_color=tile.tone,
+                          delta_arrow=tile.arrow, border=True, help=tile.help)
+                st.caption(tile.sentence)
+
+
+@dataclass(frozen=True)
+class _Tile:
+    """A headline's st.metric arguments and caption, escaped."""
+
+    label: str
+    value: str | None
+    delta: str | None
+    tone: str
+    arrow: str
+    help: str | None
+    sentence: str
+
+
+@functools.lru_cache(maxsize=1024)  # the same tiles are drawn on every run
+def _tile(item, since: str) -> _Tile:
+    change, arrow, tone = item.delta, item.delta_arrow, item.delta_color
+    if arrow != "off" and change:
+        if glossary.is_no_change(change):
+            arrow, tone = "off", "off"
+        change = glossary.compared_with(change, since)
+    terms = glossary.terms_in(item.label, item.sentence)
+    return _Tile(md_inline(item.label), _value(item.value), delta(change), tone, arrow,
+                 glossary.help_for(*terms) if terms else None, md(item.sentence))
 
 
 def _value(value):
@@ -72,9 +97,10 @@ def caption(value) -> None:
 
 
 def sentences(lines) -> None:
-    """Plain sentences as a bulleted list."""
-    for line in lines:
-        st.markdown(f"- {md_inline(line)}")
+    """Plain sentences as a bulleted list (one element, not one a sentence: each element
+    costs every run)."""
+    if lines:
+        st.markdown("\n".join(f"- {md_inline(line)}" for line in lines))
 
 
 def figure(fig, key: str | None = None, height: int | None = None,
@@ -85,34 +111,106 @@ def figure(fig, key: str | None = None, height: int | None = None,
     bars need more, and ``titled=False`` leaves the title to the page's heading."""
     if fig is None:
         return
-    title, subtitle = charts.words(fig)
-    shown = follow_theme(charts.untitled(fig))  # a copy: cached figures stay as they are
-    if height is not None:
-        shown.update_layout(height=max(height, _needed_height(fig)))
-    if titled and title:  # the chart's message is a heading, with the words it uses defined
-        terms = glossary.terms_in(title, subtitle)
-        st.subheader(md_inline(title), help=glossary.help_for(*terms) if terms else None,
-                     anchor=False)
-    if subtitle:
-        caption(subtitle)
+    shown = prepared(fig, height)
+    if titled and shown.title:  # the chart's message is a heading, with the words it uses
+        st.subheader(md_inline(shown.title), help=shown.help, anchor=False)
+    if shown.subtitle:
+        caption(shown.subtitle)
     select = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-    event = st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=key,
+    event = st.plotly_chart(shown.figure, width="stretch", config=PLOTLY_CONFIG, key=key,
                             theme="streamlit", **select)
-    data = charts.figure_table(fig)
-    if not data.empty:
+    if shown.numbers is not None:
         with st.expander("The numbers behind this chart"):
-            st.dataframe(data, hide_index=True, width="stretch")
+            st.dataframe(shown.numbers, hide_index=True, width="stretch")
     return event
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What :func:`figure` draws for a chart, made once per chart and height: its words, the
+    screen's copy of it and its numbers, ready to send."""
+
+    title: str
+    subtitle: str
+    help: str | None  # the glossary's definitions of the words the title uses
+    figure: go.Figure  # follows the theme, untitled, serialised once (see _Sent)
+    numbers: object | None  # the chart's data table as Arrow, or None when it draws none
+
+
+class _Sent(go.Figure):
+    """A screen figure whose plotly dict is made once: st.plotly_chart asks every run for
+    ``to_dict()`` (a deep copy, ~2 ms a chart) and only reads it."""
+
+    def to_dict(self):
+        return dict(self._sent)  # a new top level: nothing may reach the kept dict's keys
+
+
+# object id → (the object, weakly; {slot: what was made from it}). Figures and tables sit in
+# shared caches (ui/data) and are never changed after they are built, so what the screen
+# needs of one is made once, not on every run; an entry goes with its object.
+_MADE: dict[int, tuple[weakref.ref, dict]] = {}
+_MAKING = threading.Lock()
+
+
+def _once(thing, slot, make):
+    """``make()``, kept for as long as ``thing`` lives (per ``slot``)."""
+    with _MAKING:
+        held = _MADE.get(id(thing))
+        if held is not None and held[0]() is thing and slot in held[1]:
+            return held[1][slot]
+    made = make()
+    with _MAKING:
+        held = _MADE.get(id(thing))
+        if held is None or held[0]() is not thing:
+            key = id(thing)
+            held = _MADE[key] = (weakref.ref(thing, lambda _, key=key: _forget(key)), {})
+        return held[1].setdefault(slot, made)
+
+
+def _forget(key: int) -> None:
+    with _MAKING:
+        held = _MADE.get(key)
+        if held is not None and held[0]() is None:
+            del _MADE[key]
+
+
+def prepared(fig: go.Figure, height: int | None = None) -> Prepared:
+    """The screen's form of ``fig`` at ``height`` (see :func:`figure`), made once per chart:
+    ``fig`` itself is never changed (cached figures are shared by every session)."""
+    return _once(fig, ("figure", height), lambda: _prepare(fig, height))
+
+
+def _prepare(fig: go.Figure, height: int | None) -> Prepared:
+    title, subtitle = charts.words(fig)
+    # a copy: the cached figure stays as it is
+    sent = follow_theme(charts.untitled(fig), into=_Sent)
+    if height is not None:
+        sent.update_layout(height=max(height, _needed_height(fig)))
+    sent._sent = go.Figure.to_dict(sent)
+    terms = glossary.terms_in(title, subtitle) if title else ()
+    numbers = charts.figure_table(fig)
+    return Prepared(title, subtitle, glossary.help_for(*terms) if terms else None, sent,
+                    None if numbers.empty else arrow(numbers))
+
+
+def arrow(frame):
+    """``frame`` as the Arrow table st.dataframe sends (converted once, for a frame that is
+    drawn on many runs); the frame itself when Arrow cannot hold it (Streamlit says why)."""
+    try:
+        return dataframe_util.convert_pandas_df_to_arrow_table(frame)
+    except Exception:  # st.dataframe converts it again and reports the problem
+        return frame
 
 
 def _ink(color) -> bool:
     return isinstance(color, str) and color.lower() in _PAPER_INKS
 
 
-def follow_theme(fig) -> go.Figure:
+def follow_theme(fig, into=go.Figure) -> go.Figure:
     """A copy of ``fig`` for the screen (cached figures stay as they are): clear backgrounds
-    and no dark text of its own, so Streamlit's light or dark theme colours it."""
-    fig = go.Figure(fig)
+    and no dark text of its own, so Streamlit's light or dark theme colours it. ``into``: the
+    copy's class."""
+    fig = into(fig)
     fig.update_layout(paper_bgcolor=_CLEAR, plot_bgcolor=_CLEAR, font_color=None,
                       template_layout_font_color=None, template_layout_paper_bgcolor=_CLEAR,
                       template_layout_plot_bgcolor=_CLEAR)
@@ -158,8 +256,8 @@ def table(frame, empty: str = "Nothing to show for this selection.", **kwargs):
         st.info(md(empty))
         return
     if isinstance(frame, Table):
-        kwargs.setdefault("column_config", column_config(frame))
-        frame = frame.frame
+        kwargs.setdefault("column_config", _once(frame, "config", lambda: column_config(frame)))
+        frame = _once(frame, "arrow", lambda: arrow(frame.frame))
     return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 

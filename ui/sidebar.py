@@ -7,8 +7,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from valuelib.parse import quarter_label
-
 from . import data, state
 from .render import caption
 
@@ -33,16 +31,16 @@ def damage_warning(source: data.Source) -> None:
 
 def filters(source: data.Source) -> None:
     """Quarter and business unit, bound to the URL so a copied link reopens the same view."""
-    quarters, units, _ = data.options(source.key, source.dataset)
-    fiscal_start = source.dataset.settings.fiscal_year_start
+    known = source.choices
+    quarters, units = known.quarters, known.units
     if quarters:
         # The default is the latest COMPLETE quarter: a quarter with costs but no usage yet
         # would show executives a cost per user of nothing.
-        complete, partial = data.complete_quarter(source.key, source.dataset)
+        complete, partial = known.complete, known.partial
         chosen = st.selectbox("Quarter", quarters, key=state.QUARTER, bind="query-params",
                               persist_state="session",
                               index=quarters.index(complete) if complete in quarters else 0,
-                              format_func=lambda q: quarter_label(q, fiscal_start))
+                              format_func=lambda q: known.quarter_names.get(q, q))
         if chosen in partial:
             st.caption(f":orange[{partial[chosen]} yet: its figures are incomplete.]")
         elif partial and chosen == complete:

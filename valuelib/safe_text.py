@@ -23,6 +23,7 @@ or the chart escapes it. Escaping twice shows the escapes, so nothing upstream p
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -75,6 +76,21 @@ def md_inline(value) -> str:
     """``value`` for Streamlit Markdown, shown literally on one line: whitespace runs
     (newlines, tabs, indentation that would make a code block) collapsed to one space, the
     characters above escaped, shortcodes and autolinks broken, bidi controls removed."""
+    return _escaped(_md_inline, value)
+
+
+def _escaped(escape, value) -> str:
+    text = "" if value is None else str(value)
+    # Pages escape the same labels and sentences on every run: a short text once (a long
+    # one, which an upload may hold, is not kept).
+    return escape(text) if len(text) <= _KEPT_LENGTH else escape.__wrapped__(text)
+
+
+_KEPT_LENGTH = 2000
+
+
+@functools.lru_cache(maxsize=8192)
+def _md_inline(value: str) -> str:
     text = _SPACES.sub(" ", plain(value)).strip()
     text = _MD_JOINER_AFTER.sub(lambda m: m.group(0) + _WORD_JOINER, text)
     text = text.translate(_MD_ALWAYS).replace(":" + _WORD_JOINER, "\\:" + _WORD_JOINER)
@@ -87,6 +103,11 @@ def md(value) -> str:
     """``value`` for Streamlit Markdown, shown literally; line breaks are kept as Markdown
     hard breaks (two spaces before the newline) and every line is escaped as by
     :func:`md_inline`. Use this for sentences and notes; :func:`md_inline` for names."""
+    return _escaped(_md, value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _md(value: str) -> str:
     lines = [md_inline(line) for line in plain(value).splitlines()]
     return "  \n".join(line for line in lines if line)
 

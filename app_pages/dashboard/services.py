@@ -7,7 +7,7 @@ from ui import data, render, state
 from valuelib.present import glossary
 
 source = data.shown_source()
-_, _, services = data.options(source.key, source.dataset)
+services = source.choices.services
 if not services:
     st.info("No services yet: upload a workbook with a Services or Costs sheet.")
     st.stop()
