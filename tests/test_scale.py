@@ -21,6 +21,7 @@ from sqlalchemy import event
 from streamlit.testing.v1 import AppTest
 
 from tests.postgres import fresh_schema, missing
+from valuelib.datafiles import dataset_workbook
 from valuelib.ingest import load_paths
 from valuelib.model import Dataset
 from valuelib.store import Store
@@ -231,7 +232,7 @@ def test_nginx_keeps_a_browsers_page_websocket_and_upload_on_one_instance(cluste
 
 
 @pytest.mark.browser
-def test_no_session_sees_another_sessions_private_preview(cluster, browser):
+def test_no_session_sees_another_sessions_private_preview(cluster, browser, tmp_path):
     """Four sessions on one instance: one previews its upload while the other three load the
     Overview at the same moment, twice; the three see the published data only."""
     running, _url = cluster
@@ -248,7 +249,9 @@ def test_no_session_sees_another_sessions_private_preview(cluster, browser):
 
     uploader.goto(f"{instance}/data")
     settle(uploader, "Upload & publish")
-    uploader.locator('input[type="file"]').set_input_files(str(TICKETS))
+    tripled = tmp_path / "tripled-costs.xlsx"  # differs from anything published here
+    tripled.write_bytes(dataset_workbook(costs_times(load_paths(SAMPLE), 3)))
+    uploader.locator('input[type="file"]').set_input_files(str(tripled))
     settle(uploader, "Show the dashboard with this upload")
     uploader.get_by_text("Show the dashboard with this upload").click()
     # every session runs at once: each navigation returns as soon as it has started
