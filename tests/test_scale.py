@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import event
 from streamlit.testing.v1 import AppTest
 
+from tests import test_browser
 from tests.postgres import fresh_schema, missing
 from valuelib.datafiles import dataset_workbook
 from valuelib.ingest import load_paths
@@ -125,15 +126,12 @@ def cluster(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(cluster):
-    from playwright.sync_api import sync_playwright
+def server(cluster):
+    """What test_browser's browser fixture waits for: here, the instances and nginx."""
+    return cluster[0].url
 
-    from tests.test_browser import CHROME_ARGS, CHROMIUM
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
-        yield launched
-        launched.close()
+browser = test_browser.browser  # chromium, once per module
 
 
 def settle(page, text: str) -> None:
