@@ -13,6 +13,7 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
     command -v pg_dump >/dev/null || missing+=(postgresql-client)  # backup tests
     command -v npm >/dev/null || missing+=(npm)  # axe-core for the accessibility tests
+    command -v nginx >/dev/null || missing+=(nginx)  # several instances behind it (test_scale)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "tests/run.sh: installing ${missing[*]}" >&2
         export DEBIAN_FRONTEND=noninteractive

@@ -13,7 +13,6 @@ import os
 import sys
 import threading
 import types
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -25,6 +24,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 import valuelib.store as store_module
+from tests.postgres import fresh_schema
 from valuelib.model import Dataset, Finding, Settings, Severity, SourceFile
 from valuelib.publishing import diff_against
 from valuelib.store import (
@@ -42,9 +42,6 @@ from valuelib.store import (
     sqlite_url,
 )
 
-POSTGRES_URL_ENV = "VALUELIB_TEST_POSTGRES_URL"
-
-
 # --------------------------------------------------------------------------------------------
 # Databases
 
@@ -56,25 +53,8 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield sqlite_url(tmp_path / "data" / "valuelib.sqlite")
         return
-    base = os.environ.get(POSTGRES_URL_ENV)
-    if not base:
-        message = (f"{POSTGRES_URL_ENV} is not set, so the PostgreSQL store tests cannot run. "
-                   f"Start a server and export it: {POSTGRES_URL_ENV}=$(bash .ci/postgres.sh "
-                   "| tail -1)")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture

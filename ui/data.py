@@ -217,10 +217,20 @@ class Published:
         return f"{names[0].upper()}{names[1:]} {verb} damaged; {shown}."
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _version_info(url: str, version_id: int) -> VersionInfo:
+    """A version's description, read once per process: its id, time, editor and tables never
+    change (its files' purge marks can; History reads those fresh from the store)."""
+    return _store(url).version(version_id)
+
+
 def _published(opened: Store) -> Published:
-    latest = opened.latest()
-    if latest is None:
+    # One small query per run (the newest id), so a publish made through any instance sharing
+    # the database is seen on this instance's next run; everything else is cached by that id.
+    newest = opened.latest_id()
+    if newest is None:
         return Published(None)
+    latest = _version_info(database_url(), newest)
     try:
         load_version(latest.id)  # cached: the usual case costs nothing after the first run
         return Published(latest, (), latest.id)
@@ -240,7 +250,7 @@ def usable_store() -> Store | None:
 
     def answering() -> Store:
         opened = store()
-        opened.latest()  # a cached store whose server has gone away fails here, not later
+        opened.latest_id()  # a cached store whose server has gone away fails here, not later
         return opened
 
     return _guarded(answering)

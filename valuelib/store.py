@@ -492,6 +492,13 @@ class Store:
             newest = conn.execute(select(func.max(VERSIONS.c.id))).scalar()
             return None if newest is None else _version_infos(conn, [newest])[0]
 
+    def latest_id(self) -> int | None:
+        """The newest version's id, or None: one indexed query (the primary key's maximum), so
+        every page run can afford it. A publish by any process sharing this database shows in
+        the next run of every other process (docs/store.md, "Several instances")."""
+        with self._reading() as conn:
+            return conn.execute(select(func.max(VERSIONS.c.id))).scalar()
+
     def versions(self) -> list[VersionInfo]:
         """Every version, newest first."""
         with self._reading() as conn:
