@@ -86,12 +86,12 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> No
 
 
 def start_instance(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """``streamlit run app.py`` on 127.0.0.1:port (only nginx faces the network)."""
+    """The launcher (``python -m valuelib serve``: warmed before its port opens) on
+    127.0.0.1:port (only nginx faces the network)."""
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"],
+            [sys.executable, "-m", "valuelib", "serve", "--port", str(port),
+             "--address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
