@@ -584,23 +584,31 @@ def resolution_times(dataset: Dataset, quarter: str | None = None) -> pd.DataFra
     pos = np.flatnonzero(done)
     when = resolved[pos]
     month = when.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
-    frame = pd.DataFrame({
-        "q": (month // 3).astype(np.int64),  # quarters since 1970-Q1
-        "priority": np.nan_to_num(_effective_priority(support)[pos], nan=-1).astype(np.int64),
-        "hours": (when - opened[pos]) / np.timedelta64(1, "h"),
-    })
-    per = frame[frame["priority"] > 0].groupby(["q", "priority"], as_index=False).agg(
-        resolved=("hours", "size"), median_hours=("hours", "median"))
-    every = frame.groupby("q", as_index=False).agg(
-        resolved=("hours", "size"), median_hours=("hours", "median")).assign(priority=0)
-    out = pd.concat([every, per], ignore_index=True).sort_values(
-        ["q", "priority"], ignore_index=True)
-    labels = pd.array([quarter_label(q + 1970 * 4) for q in out["q"]], dtype="str")
+    q = (month // 3).astype(np.int64)  # quarters since 1970-Q1
+    priority = np.nan_to_num(_effective_priority(support)[pos], nan=-1).astype(np.int64)
+    hours = (when - opened[pos]) / np.timedelta64(1, "h")
+    ranked = priority > 0
+    every = _medians(q, np.zeros(len(q), dtype=np.int64), hours)
+    per = _medians(q[ranked], priority[ranked], hours[ranked])
+    qs, ps, counts, medians = (np.concatenate(pair) for pair in zip(every, per, strict=True))
+    order = np.lexsort((ps, qs))
+    labels = pd.array([quarter_label(k + 1970 * 4) for k in qs[order].tolist()], dtype="str")
     return pd.DataFrame({
-        "quarter": labels, "priority": out["priority"].astype("int64"),
-        "resolved": out["resolved"].astype("int64"),
-        "median_hours": out["median_hours"].astype("float64"),
+        "quarter": labels, "priority": ps[order], "resolved": counts[order],
+        "median_hours": medians[order],
     })
+
+
+def _medians(q: np.ndarray, priority: np.ndarray, hours: np.ndarray):
+    """Per (quarter, priority) pair with rows: the pair, how many rows and their median hours
+    (the mean of the two middle values for an even count, as pandas' median), in one sort."""
+    order = np.lexsort((hours, priority, q))
+    q, priority, hours = q[order], priority[order], hours[order]
+    starts = np.flatnonzero(np.r_[True, (q[1:] != q[:-1]) | (priority[1:] != priority[:-1])]
+                            ) if len(q) else np.array([], dtype=np.int64)
+    counts = np.diff(np.r_[starts, len(q)]).astype(np.int64)
+    lo, hi = starts + (counts - 1) // 2, starts + counts // 2
+    return q[starts], priority[starts], counts, (hours[lo] + hours[hi]) / 2
 
 
 def headcount(dataset: Dataset) -> pd.DataFrame:
