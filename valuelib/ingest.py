@@ -366,7 +366,13 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
     # reads just those columns (C parser); a workbook, or an odd CSV, takes them from rows.
     frame = raw.body_columns(header_index + 1, sorted(chosen.values()))
     if frame is None:
-        frame = pd.DataFrame(raw.rows[header_index + 1:], dtype=object)
+        body = raw.rows[header_index + 1:]
+        width = max(map(len, body), default=0)
+        if any(len(row) != width for row in body):  # a CSV's short rows: pad them with NaN,
+            # as pandas did itself (pandas 3 deprecates building a frame from ragged rows)
+            body = [row + [np.nan] * (width - len(row)) if len(row) < width else row
+                    for row in body]
+        frame = pd.DataFrame(body, dtype=object)
     frame = frame.reindex(columns=list(chosen.values()))
     frame.columns = list(chosen)
     frame["source_row"] = np.arange(header_row + 1, header_row + 1 + len(frame), dtype="int64")
