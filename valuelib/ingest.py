@@ -366,7 +366,13 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
     # reads just those columns (C parser); a workbook, or an odd CSV, takes them from rows.
     frame = raw.body_columns(header_index + 1, sorted(chosen.values()))
     if frame is None:
-        frame = pd.DataFrame(raw.rows[header_index + 1:], dtype=object)
+        body = raw.rows[header_index + 1:]
+        width = max(map(len, body), default=0)
+        if any(len(row) != width for row in body):  # a CSV's short rows: pad them with NaN,
+            # as pandas did itself (pandas 3 deprecates building a frame from ragged rows)
+            body = [row + [np.nan] * (width - len(row)) if len(row) < width else row
+                    for row in body]
+        frame = pd.DataFrame(body, dtype=object)
     frame = frame.reindex(columns=list(chosen.values()))
     frame.columns = list(chosen)
     frame["source_row"] = np.arange(header_row + 1, header_row + 1 + len(frame), dtype="int64")
@@ -1129,6 +1135,16 @@ def _example_key(value: object) -> str | None:
     return repr(float(number)) if number is not None and text[:1].isdigit() else text
 
 
+def _may_equal(cells: list, want: str | None) -> np.ndarray:
+    """Which cells may have the example key ``want``: every one that has it, and perhaps a
+    few more (factorising counts True, 1 and 1.0 as one value, so those always pass)."""
+    codes, uniques = pd.factorize(np.array(cells + [None], dtype=object)[:-1])
+    hit = [isinstance(u, (bool, np.bool_)) or (isinstance(u, (int, float, np.number))
+                                                and u in (0, 1))
+           or _example_key(u) == want for u in uniques]
+    return np.array([*hit, want is None], dtype=bool)[codes]
+
+
 # A row matching the example on this many columns is the example for sure; a short sheet
 # (Work types: a name and a class) can match by chance, so it counts only in a file that
 # holds a sure example elsewhere (that file is the template).
@@ -1165,11 +1181,25 @@ def _template_examples(raw: RawSheet, sheet: Sheet) -> list[tuple[bool, Finding]
     body = raw.body_columns(header_index + 1, sorted(set(positions.values())))
     if body is None:
         rows = raw.rows[header_index + 1:]
-        cells = [[row[p] if p < len(row) else None for p in positions.values()] for row in rows]
+
+        def column(p: int, at: np.ndarray) -> list:
+            return [rows[i][p] if p < len(rows[i]) else None for i in at.tolist()]
+        count = len(rows)
     else:
-        cells = zip(*(body[p].tolist() for p in positions.values()), strict=True)
+        def column(p: int, at: np.ndarray) -> list:
+            return body[p].to_numpy(dtype=object)[at].tolist()
+        count = len(body)
     wanted = [examples[field] for field in positions]
-    for offset, row in enumerate(cells):
+    # Narrow the rows column by column, a key per distinct value (not per cell); the few
+    # rows left are checked cell by cell below, as ever.
+    at = np.arange(count)
+    for p, want in zip(positions.values(), wanted, strict=True):
+        at = at[_may_equal(column(p, at), want)]
+        if not len(at):
+            return []
+    cells = zip(*(column(p, at) for p in positions.values()), strict=True)
+    for offset, row in zip(at.tolist(), cells, strict=True):
+        row = list(row)
         if all(_example_key(cell) == want for cell, want in zip(row, wanted, strict=True)):
             shown = ", ".join(_shown(cell) for cell in row[:3])
             findings.append((len(positions) >= SURE_EXAMPLE_COLUMNS, _finding(

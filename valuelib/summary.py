@@ -138,7 +138,9 @@ def _service_desk(dataset: Dataset, quarter: str | None) -> dict:
     with a priority), priority_mismatches (recorded priority ≠ impact × urgency matrix),
     satisfaction_pct (mean 0-100, None without responses) and incomplete (far fewer tickets
     than the quarters before: likely a partial export)."""
-    desk = support_mod.service_desk(dataset)
+    # one quarter's row is the same as in the every-quarter table (incomplete still compares
+    # with the quarters before), at a fraction of the cost
+    desk = support_mod.service_desk(dataset, quarter)
     if quarter is None:
         with_tickets = desk.loc[desk["tickets"] > 0, "quarter"]
         quarter = with_tickets.iloc[-1] if len(with_tickets) else None
@@ -185,14 +187,13 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
         quarter = latest_complete_quarter(dataset) or latest_quarter(costs)
     settings = dataset.settings
 
-    # support codes are computed once and shared by cost drivers, the share and the blocks
+    # support's quarter and class codes are derived once per table (support keeps them with
+    # the column), so cost drivers, the share, the blocks and the desk all share them
     tickets = table(dataset, "support")
-    periods = support_mod._periods(tickets, "quarter")
-    cls = support_mod._class_codes(tickets)
 
     def support_drivers():
-        k = periods.labels.index(quarter) if quarter in periods.labels else -2
-        return costing._support_drivers(tickets, [quarter], periods.codes == k)
+        return costing._support_drivers(tickets, [quarter],
+                                        support_mod.rows_in_quarter(tickets, quarter))
 
     # cost, market, value: all for the one quarter, each figure computed once
     if quarter is None:
@@ -211,13 +212,13 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
     services = _services_frame(cpu, best, cvv)
     unallocated = alloc[alloc["method"] == "unallocated"]
 
-    share = support_mod._share_frame(periods, cls, support_mod._hours(tickets), "quarter")
+    share = support_mod.proactive_share(dataset, "quarter")
     if quarter is not None:
         share = share[share["quarter"] <= quarter]
     proactive = share[PROACTIVE_COLUMNS].reset_index(drop=True)
     trend, change = _trend(proactive)
     as_of = _latest_before(tickets["opened"], quarter_end(quarter) if quarter else None)
-    blocks = support_mod._block_status(tickets, table(dataset, "blocks"), as_of, cls)
+    blocks = support_mod.block_status(dataset, as_of)
 
     currency = settings.currency
     return ExecutiveSummary(

@@ -9,6 +9,9 @@ row by row.
 
 from __future__ import annotations
 
+import contextlib
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,9 +40,46 @@ _DAY_US = 86_400_000_000  # microseconds in a day
 
 # ---- shared building blocks ------------------------------------------------------------------
 
+# Codes derived from a column (quarter codes, work classes, …), kept per column array while
+# it lives: a page and the summary ask for the same support table's codes many times, and a
+# million-row factorise costs more than all the arithmetic after it. Only Arrow-backed
+# columns are kept (their data is an immutable pyarrow array, so "same array object and same
+# pyarrow data" means "same values"); anything else is derived afresh.
+_DERIVED: dict[tuple[int, str], tuple[weakref.ref, object, object]] = {}
+
+
+def _derived(array, name: str, compute: Callable):
+    """``compute(array)``, once per Arrow-backed column array and ``name``."""
+    data = array.__arrow_array__() if hasattr(array, "__arrow_array__") else None
+    if data is None:
+        return compute(array)
+    key = (id(array), name)
+    hit = _DERIVED.get(key)
+    if hit is not None and hit[0]() is array and hit[1] is data:
+        return hit[2]
+    value = compute(array)
+
+    def forget(ref, key=key):
+        if _DERIVED.get(key, (None,))[0] is ref:
+            del _DERIVED[key]
+
+    with contextlib.suppress(TypeError):  # an array type without weak references: not kept
+        _DERIVED[key] = (weakref.ref(array, forget), data, value)
+    return value
+
+
+def _frozen(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False  # shared between callers: nobody may change it
+    return values
+
+
 def _class_codes(support: pd.DataFrame) -> np.ndarray:
     """Work class of every row as 0-3 (WORK_CLASSES order); missing/unknown -> unclassified."""
-    array = support["work_class"].array
+    return _derived(support["work_class"].array, "work_class",
+                    lambda array: _frozen(_class_codes_of(array)))
+
+
+def _class_codes_of(array) -> np.ndarray:
     if getattr(array.dtype, "storage", None) == "pyarrow":
         # Arrow looks the four canonical names up directly (faster than factorising)
         import pyarrow as pa
@@ -62,8 +102,11 @@ class _Periods:
 
 
 def _periods(support: pd.DataFrame, column: str) -> _Periods:
-    codes, uniques = pd.factorize(support[column], sort=True)
-    return _Periods(codes.astype(np.int64), [str(u) for u in uniques])
+    def compute(array) -> _Periods:
+        codes, uniques = pd.factorize(array, sort=True)
+        return _Periods(_frozen(codes.astype(np.int64)), [str(u) for u in uniques])
+
+    return _derived(support[column].array, f"periods:{column}", compute)
 
 
 def _hours(support: pd.DataFrame) -> np.ndarray:
@@ -389,9 +432,12 @@ def block_status(dataset: Dataset, as_of=None) -> pd.DataFrame:
 
 # ---- priority --------------------------------------------------------------------------------
 
-def _levels(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return tuple(support[c].to_numpy(dtype=float, na_value=np.nan)
-                 for c in ("impact", "urgency", "priority"))
+def _levels(support: pd.DataFrame, rows: np.ndarray | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Impact, urgency and priority as floats (NaN where missing), of ``rows`` (a mask)."""
+    levels = (support[c].to_numpy(dtype=float, na_value=np.nan)
+              for c in ("impact", "urgency", "priority"))
+    return tuple(levels if rows is None else (level[rows] for level in levels))
 
 
 def matrix_priority(impact, urgency):
@@ -410,8 +456,18 @@ def _effective_priority(support: pd.DataFrame) -> np.ndarray:
     return np.where(np.isnan(priority), matrix_priority(impact, urgency), priority)
 
 
-def _in_quarter(support: pd.DataFrame, quarter: str | None) -> pd.DataFrame:
-    return support if quarter is None else support[support["quarter"] == quarter]
+def _in_quarter(support: pd.DataFrame, quarter: str | None) -> np.ndarray | None:
+    """The rows of ``quarter`` as a mask (None: every row)."""
+    return None if quarter is None else rows_in_quarter(support, quarter)
+
+
+def rows_in_quarter(support: pd.DataFrame, quarter: str) -> np.ndarray:
+    """Which support rows belong to ``quarter`` (a boolean mask), from the quarter codes the
+    table's column keeps (derived once per table, not a string comparison per call)."""
+    periods = _periods(support, "quarter")
+    if quarter not in periods.labels:
+        return np.zeros(len(support), dtype=bool)
+    return periods.codes == periods.labels.index(quarter)
 
 
 def priority_matrix(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
@@ -420,8 +476,8 @@ def priority_matrix(dataset: Dataset, quarter: str | None = None) -> pd.DataFram
     Columns: impact, urgency, matrix_priority, label (e.g. ``3 - Moderate``), tickets,
     recorded (tickets with a recorded priority), mismatched (recorded priority differs from
     the matrix)."""
-    support = _in_quarter(table(dataset, "support"), quarter)
-    impact, urgency, priority = _levels(support)
+    support = table(dataset, "support")
+    impact, urgency, priority = _levels(support, _in_quarter(support, quarter))
     mp = matrix_priority(impact, urgency)
     ok = ~np.isnan(mp)
     cell = ((impact[ok] - 1) * 3 + urgency[ok] - 1).astype(np.int64)
@@ -443,8 +499,8 @@ def priority_mismatches(dataset: Dataset, quarter: str | None = None) -> pd.Data
     per pair (most frequent first). ``tickets.sum()`` is the number of mismatched tickets.
 
     Columns: impact, urgency, matrix_priority, recorded_priority, tickets."""
-    support = _in_quarter(table(dataset, "support"), quarter)
-    impact, urgency, priority = _levels(support)
+    support = table(dataset, "support")
+    impact, urgency, priority = _levels(support, _in_quarter(support, quarter))
     mp = matrix_priority(impact, urgency)
     bad = ~np.isnan(mp) & np.isin(priority, (1, 2, 3, 4, 5)) & (priority != mp)
     key = (((impact[bad] - 1) * 3 + urgency[bad] - 1) * 5 + priority[bad] - 1).astype(np.int64)
@@ -464,9 +520,18 @@ def _external(support: pd.DataFrame, services: pd.DataFrame) -> np.ndarray:
     """Per support row: is its service external-facing (missing or unknown -> internal)."""
     s = services.dropna(subset=["service"]).drop_duplicates("service")
     facing = dict(zip(s["service"], s["external_facing"].fillna(False).astype(bool), strict=True))
-    codes, uniques = pd.factorize(support["service"])
+    codes, uniques = _service_codes(support)
     lut = np.array([facing.get(u, False) for u in uniques] + [False], dtype=bool)
     return lut[codes]
+
+
+def _service_codes(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's service as a code (-1: none) and the services, in order of appearance."""
+    def compute(array):
+        codes, uniques = pd.factorize(array)
+        return _frozen(codes), np.asarray(uniques, dtype=object)
+
+    return _derived(support["service"].array, "service", compute)
 
 
 def p1_share(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
@@ -519,23 +584,31 @@ def resolution_times(dataset: Dataset, quarter: str | None = None) -> pd.DataFra
     pos = np.flatnonzero(done)
     when = resolved[pos]
     month = when.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
-    frame = pd.DataFrame({
-        "q": (month // 3).astype(np.int64),  # quarters since 1970-Q1
-        "priority": np.nan_to_num(_effective_priority(support)[pos], nan=-1).astype(np.int64),
-        "hours": (when - opened[pos]) / np.timedelta64(1, "h"),
-    })
-    per = frame[frame["priority"] > 0].groupby(["q", "priority"], as_index=False).agg(
-        resolved=("hours", "size"), median_hours=("hours", "median"))
-    every = frame.groupby("q", as_index=False).agg(
-        resolved=("hours", "size"), median_hours=("hours", "median")).assign(priority=0)
-    out = pd.concat([every, per], ignore_index=True).sort_values(
-        ["q", "priority"], ignore_index=True)
-    labels = pd.array([quarter_label(q + 1970 * 4) for q in out["q"]], dtype="str")
+    q = (month // 3).astype(np.int64)  # quarters since 1970-Q1
+    priority = np.nan_to_num(_effective_priority(support)[pos], nan=-1).astype(np.int64)
+    hours = (when - opened[pos]) / np.timedelta64(1, "h")
+    ranked = priority > 0
+    every = _medians(q, np.zeros(len(q), dtype=np.int64), hours)
+    per = _medians(q[ranked], priority[ranked], hours[ranked])
+    qs, ps, counts, medians = (np.concatenate(pair) for pair in zip(every, per, strict=True))
+    order = np.lexsort((ps, qs))
+    labels = pd.array([quarter_label(k + 1970 * 4) for k in qs[order].tolist()], dtype="str")
     return pd.DataFrame({
-        "quarter": labels, "priority": out["priority"].astype("int64"),
-        "resolved": out["resolved"].astype("int64"),
-        "median_hours": out["median_hours"].astype("float64"),
+        "quarter": labels, "priority": ps[order], "resolved": counts[order],
+        "median_hours": medians[order],
     })
+
+
+def _medians(q: np.ndarray, priority: np.ndarray, hours: np.ndarray):
+    """Per (quarter, priority) pair with rows: the pair, how many rows and their median hours
+    (the mean of the two middle values for an even count, as pandas' median), in one sort."""
+    order = np.lexsort((hours, priority, q))
+    q, priority, hours = q[order], priority[order], hours[order]
+    starts = np.flatnonzero(np.r_[True, (q[1:] != q[:-1]) | (priority[1:] != priority[:-1])]
+                            ) if len(q) else np.array([], dtype=np.int64)
+    counts = np.diff(np.r_[starts, len(q)]).astype(np.int64)
+    lo, hi = starts + (counts - 1) // 2, starts + counts // 2
+    return q[starts], priority[starts], counts, (hours[lo] + hours[hi]) / 2
 
 
 def headcount(dataset: Dataset) -> pd.DataFrame:
@@ -612,19 +685,32 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     out["median_resolve_hours"] = out["median_resolve_hours"].astype(float)
 
     # backlog at quarter end = opened before the end − (opened and resolved before the end)
-    opened = support["opened"].dropna()
-    closed = support.loc[support["opened"].notna() & support["resolved"].notna()]
-    closed_at = np.maximum(closed["opened"].to_numpy(), closed["resolved"].to_numpy())
+    opened = support["opened"].to_numpy().astype("datetime64[us]", copy=False)
+    resolved = support["resolved"].to_numpy().astype("datetime64[us]", copy=False)
+    both = ~np.isnat(opened) & ~np.isnat(resolved)
+    closed_at = np.maximum(opened[both], resolved[both])
     ends = np.array([quarter_end(q).to_datetime64() for q in quarters], dtype="datetime64[us]")
-    o = np.sort(opened.to_numpy().astype("datetime64[us]"))
-    r = np.sort(closed_at.astype("datetime64[us]"))
-    out["backlog"] = (np.searchsorted(o, ends, side="left")
-                      - np.searchsorted(r, ends, side="left")).astype("int64")
+    out["backlog"] = (_before_each(opened[~np.isnat(opened)], ends)
+                      - _before_each(closed_at, ends)).astype("int64")
     cols = ["quarter", "tickets", "users", "tickets_per_user_month", "resolved",
             "median_resolve_hours", *[f"median_resolve_hours_p{p}" for p in range(1, 6)],
             "backlog", "satisfaction_pct", "satisfaction_responses", "reopened",
             "reopen_recorded", "reopen_rate_pct", "incomplete"]
     return out[cols]
+
+
+def _before_each(when: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many of ``when`` (no NaT) fall before each of ``ends``: one pass placing every
+    date among the few ends (no sort of a million dates)."""
+    order = np.argsort(ends, kind="stable")
+    ticks = ends[order].view(np.int64)
+    # slot k: at or after the k-th end and before the next one; a date before end j is in a
+    # slot below j's
+    slot = np.searchsorted(ticks, when.view(np.int64), side="right")
+    below = np.cumsum(np.bincount(slot, minlength=len(ends) + 1))[:len(ends)]
+    out = np.empty(len(ends), dtype=np.int64)
+    out[order] = below
+    return out
 
 
 INCOMPLETE_SHARE = 0.10  # a quarter under 10 % of the earlier quarters' median is incomplete

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .. import costing
+from .. import costing, market
 from ..frames import UNALLOCATED
 from ..summary import ExecutiveSummary
 from .formatting import (
@@ -134,8 +134,8 @@ def summary_text(s: ExecutiveSummary) -> str:
         headers = [measure(c).label if c in MEASURES else c.replace("_", " ").capitalize()
                    for c in columns]
         out += _table(headers, rows, right={1, 2, 3, 5, 6, 7})
-        dearer = real[real["verdict"] == "dearer"]
-        cheaper = real[real["verdict"] == "cheaper"]
+        dearer = real[real["verdict"] == market.Verdict.DEARER]
+        cheaper = real[real["verdict"] == market.Verdict.CHEAPER]
         if len(dearer) or len(cheaper):
             together = fmt("difference_per_year", dearer["difference_per_year"].sum())
             out += ["", f"Market: {fmt_count(len(dearer), 'service')} cost more than the best "
