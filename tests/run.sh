@@ -43,4 +43,7 @@ stop_postgres() { [ "$postgres_started" = 1 ] && bash .ci/postgres-stop.sh >&2 |
 trap stop_postgres EXIT
 
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+# Two workers (pytest-xdist), a whole test file each at a time: a browser module keeps its one
+# server and browser, and while one worker waits on a page the other computes (PYTEST_WORKERS=0
+# runs everything in this process, e.g. for -s or a debugger).
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"

@@ -434,7 +434,7 @@ def test_advice_never_tells_a_service_cheaper_in_house_to_buy(ds):
         cheaper = row.service in best.index and best.loc[row.service, "verdict"] == "cheaper"
         if cheaper or row.service not in offered:
             assert "market offer or" not in row.suggestion, row
-        if row.service not in offered and row.quadrant == portfolio.REPLACE:
+        if row.service not in offered and row.quadrant == portfolio.Quadrant.REPLACE:
             assert "review its scope or retire" in row.suggestion
         assert "median of your services" in row.suggestion
 

@@ -93,9 +93,10 @@ def page(browser):
     context.close()
 
 
-def settle(page, text: str, timeout: float = 30_000) -> None:
+def settle(page, text: str, timeout: float = 60_000) -> None:
     """Wait for the page's own text (in the main area, not the sidebar's navigation), then
-    for Streamlit to finish running and its placeholders to fill."""
+    for Streamlit to finish running and its placeholders to fill. The bound is generous: the
+    tests run on two workers (tests/run.sh), so a page may load beside another module's work."""
     page.locator('[data-testid="stMain"]').get_by_text(text, exact=False).first.wait_for(
         timeout=timeout)
     for _ in range(2):  # the running indicator can appear a moment after the text

@@ -1,8 +1,12 @@
 """Real-browser checks that every page and every slide holds up when shared: at 1280 × 720
-(sidebar open and closed) and at 390 × 844, no chart text leaves its chart or sits on other
-text, no metric value or button label is cut short, and axe-core finds no serious or
-critical WCAG 2.1 A/AA violation. One page load per page and viewport; every check runs on
-that load. Screenshots go to tests/artefacts/ (git-ignored) to look at.
+(sidebar open and closed) and on a phone (390 × 844, a mobile browser with touch), no chart
+text leaves its chart or sits on other text, no metric value or button label is cut short,
+and axe-core finds no serious or critical WCAG 2.1 A/AA violation. On the phone the sidebar
+starts closed and nothing spills sideways; at 1280 × 720 the page prints alone within the
+paper, in the light theme. One page load per page and viewport; every check runs on that load
+(a page load is most of a browser test's time: loading each page once per check cost minutes).
+Screenshots go to tests/artefacts/ (git-ignored) to look at, the print PDFs to
+screenshots/screens/.
 
 axe-core is the npm package, pinned in tests/run.sh (``npm install axe-core@4.10.3``); without
 it the accessibility check skips locally and fails under CI=true.
@@ -11,19 +15,24 @@ it the accessibility check skips locally and fails under CI=true.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import browser, server, settle  # noqa: F401  (shared fixtures)
+from tests.test_browser import SHOTS, browser, server, settle  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTEFACTS = ROOT / "tests" / "artefacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PRINTS = SHOTS / "screens"
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 720}, "phone": {"width": 390, "height": 844}}
+DESKTOP = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
+VIEWPORTS = {"desktop": {"viewport": DESKTOP, "color_scheme": "light"},
+             "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True}}
 
 # Every page app.py's st.navigation lists, with a text that shows it has drawn.
 PAGES = [
@@ -116,6 +125,67 @@ def _axe(page) -> list[str]:
     return page.evaluate(AXE_RUN)
 
 
+# What reaches past the page's width, inside the main area (a table's own frame counts; what
+# scrolls inside it does not).
+WIDER_THAN_PAGE = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('[data-testid="stMain"] *')]
+    .filter(e => e.getClientRects().length
+                 && !e.parentElement.closest('[data-testid="stDataFrame"]'))
+    .map(e => [e, e.getBoundingClientRect()])
+    .filter(([e, r]) => r.width > 0 && r.right > width + 1)
+    .map(([e, r]) => (e.dataset.testid || e.tagName) + ' ' + Math.round(r.right));
+}"""
+
+
+def luminance(css_color: str) -> float:
+    red, green, blue = (int(v) for v in re.findall(r"\d+", css_color)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+def background(page) -> float:
+    """The app's background luminance (0 black – 1 white)."""
+    return luminance(page.evaluate(
+        "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"))
+
+
+def _phone_problems(page, name: str) -> list[str]:
+    """On a phone the sidebar starts closed, the page never scrolls sideways (wide tables
+    scroll inside their own frame) and the tiles stack in one column."""
+    problems = []
+    box = page.locator('[data-testid="stSidebar"]').bounding_box()
+    if not (box is None or box["x"] + box["width"] <= 0):  # collapsed, off to the left
+        problems.append(f"the sidebar is open: {box}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        problems.append(f"the page scrolls sideways ({width} px)")
+    frames = page.locator('[data-testid="stDataFrame"]')
+    for i in range(frames.count()):
+        frame = frames.nth(i).bounding_box()
+        if not (frame["x"] >= 0 and frame["x"] + frame["width"] <= PHONE["width"] + 1):
+            problems.append(f"table {i} leaves the screen: {frame}")
+    lefts = {round(b["x"]) for b in (m.bounding_box() for m in
+                                      page.locator('[data-testid="stMetric"]').all()) if b}
+    if len(lefts) > 1:
+        problems.append(f"the tiles do not stack: left edges {sorted(lefts)}")
+    return [f"{name}: {p}" for p in problems]
+
+
+def _print_problems(page, name: str) -> list[str]:
+    """The browser's Print shows the page alone (no sidebar, header or toolbar) within the
+    paper; a PDF of it is saved to look at. The page is back on screen media afterwards."""
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(PRINTS / f"print_{name}.pdf"), format="A4", print_background=True)
+    page.emulate_media(media="print")
+    page.wait_for_timeout(500)
+    problems = [f"print {name}: {chrome} shows" for chrome in ("stSidebar", "stHeader", "stToolbar")
+                if page.locator(f'[data-testid="{chrome}"]').first.is_visible()]
+    problems += [f"print {name}: wider than the paper: {e}" for e in page.evaluate(WIDER_THAN_PAGE)]
+    page.emulate_media(media="screen")
+    page.wait_for_timeout(300)
+    return problems
+
+
 def _check(page, name: str) -> list[str]:
     """Every check on one load: a screenshot, the layout, then axe."""
     ARTEFACTS.mkdir(exist_ok=True)
@@ -128,17 +198,24 @@ def _check(page, name: str) -> list[str]:
 
 @pytest.fixture(params=list(VIEWPORTS))
 def view(request, browser):  # noqa: F811
-    context = browser.new_context(viewport=VIEWPORTS[request.param])
+    context = browser.new_context(**VIEWPORTS[request.param])
     yield request.param, context.new_page()
     context.close()
 
 
 @pytest.mark.parametrize("name, path, text", PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_fits_and_is_accessible(view, server, name, path, text):  # noqa: F811
+    """Also (on the same load): a phone's layout, the printed page, the light theme."""
     size, page = view
     page.goto(f"{server}/{path}")
     settle(page, text)
     problems = _check(page, f"{name}_{size}")
+    if size == "phone":
+        problems += _phone_problems(page, name)
+    else:
+        problems += _print_problems(page, name)
+        if background(page) <= 0.9:
+            problems.append(f"{name}: the light theme is not light")
     if name == "overview" and size == "desktop":  # and with the sidebar closed
         page.locator('[data-testid="stSidebar"]').hover()
         page.locator('[data-testid="stSidebarCollapseButton"] button').click()
@@ -154,6 +231,9 @@ def test_every_slide_fits_and_is_accessible(view, server):  # noqa: F811
     problems = []
     for step in range(1, SLIDES + 1):
         problems += _check(page, f"present_{step}_{size}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > VIEWPORTS[size]["viewport"]["width"]:
+            problems.append(f"present_{step}_{size}: the slide scrolls sideways ({width} px)")
         if step < SLIDES:
             page.get_by_role("button", name="Next ▶").click()
             settle(page, f"{step + 1} of {SLIDES}")

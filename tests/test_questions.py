@@ -371,13 +371,13 @@ CASES = [
     ("Which services would be cheaper to buy?", "market", market_saving),
     # cost vs value
     ("which services cost more than they are worth", "quadrant",
-     in_quadrant(portfolio.REPLACE)),
-    ("what should we retire", "quadrant", in_quadrant(portfolio.REPLACE)),
-    ("where should we invest", "quadrant", in_quadrant(portfolio.INVEST)),
-    ("which services should we optimise", "quadrant", in_quadrant(portfolio.OPTIMIZE)),
+     in_quadrant(portfolio.Quadrant.REPLACE)),
+    ("what should we retire", "quadrant", in_quadrant(portfolio.Quadrant.REPLACE)),
+    ("where should we invest", "quadrant", in_quadrant(portfolio.Quadrant.INVEST)),
+    ("which services should we optimise", "quadrant", in_quadrant(portfolio.Quadrant.OPTIMIZE)),
     ("is CRM worth what it costs", "quadrant", quadrant_value_score(CRM)),
     ("Is our helpdesk value for money?", "quadrant", quadrant_value_score(DESK)),
-    ("any services we should kill?", "quadrant", in_quadrant(portfolio.REPLACE)),
+    ("any services we should kill?", "quadrant", in_quadrant(portfolio.Quadrant.REPLACE)),
     # value and satisfaction
     ("how satisfied are users with email", "value", value_of(EMAIL, "satisfaction_pct")),
     ("value score of crm", "value", value_of(CRM)),
@@ -582,9 +582,9 @@ def test_market_answer_names_the_offer_and_what_price_hides(ds):
 def test_quadrant_answer_lists_the_services_it_counts(ds):
     result = answer("which services cost more than they are worth", ds)
     cvv = portfolio.cost_vs_value(ds, latest(ds))
-    for service in cvv.loc[cvv["quadrant"] == portfolio.REPLACE, "service"]:
+    for service in cvv.loc[cvv["quadrant"] == portfolio.Quadrant.REPLACE, "service"]:
         assert service in result.sentence
-    assert result.figures[1].label == f"Services in {portfolio.OPTIMIZE}"
+    assert result.figures[1].label == f"Services in {portfolio.Quadrant.OPTIMIZE}"
 
 
 def test_block_answer_gives_hours_left_and_the_run_out_date(ds):

@@ -74,11 +74,6 @@ class CostStatus(StrEnum):
     UNALLOCATED = "unallocated"  # the Unallocated line: shared cost no method could spread
 
 
-# The old names, for valuelib.ask, valuelib.present and CostExplanation.text (other branches
-# are rewriting them); new code reads CostStatus.
-STATUS_OK, STATUS_NO_USAGE, STATUS_NO_COST, STATUS_UNALLOCATED = CostStatus
-
-
 def _cost_lines(dataset: Dataset, quarter: str | None) -> pd.DataFrame:
     """The ledger lines (optionally of one quarter) with a stable ``line`` id and ``shared``;
     ``amount`` renamed ``source_amount``, a blank pool -> Other, a shared line's service NA."""

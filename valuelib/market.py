@@ -17,6 +17,7 @@ import pandas as pd
 from . import costing
 from .frames import latest_quarter, table
 from .model import Dataset, latest_complete_quarter
+from .present.formatting import fmt_number
 
 
 class Verdict(StrEnum):
@@ -31,7 +32,6 @@ class Verdict(StrEnum):
 
 
 COMPARED = (Verdict.CHEAPER, Verdict.DEARER, Verdict.SAME)  # verdicts that compare two prices
-PRICE_ON_REQUEST = Verdict.PRICE_ON_REQUEST  # for valuelib.ask (being rewritten meanwhile)
 
 
 class AvailabilityVerdict(StrEnum):
@@ -56,7 +56,7 @@ COMPARISON_COLUMNS = [
 
 
 def _fmt_users(n: pd.Series) -> pd.Series:
-    return n.map("{:,.0f}".format, na_action="ignore").astype("str")
+    return n.map(fmt_number, na_action="ignore").astype("str")
 
 
 def _compare(cpu: pd.DataFrame, market: pd.DataFrame, services: pd.DataFrame,

@@ -38,11 +38,6 @@ class Placement(StrEnum):
     NO_COST_DATA = costing.CostStatus.NO_COST_DATA.value
 
 
-# The old names, for valuelib.ask and the workbook export (other branches are rewriting them);
-# new code reads Quadrant.
-INVEST, OPTIMIZE, TOLERATE, REPLACE = Quadrant
-QUADRANTS = tuple(Quadrant)
-
 SUGGESTIONS = {
     Quadrant.INVEST: "Value above and cost per user below the median of your services: "
                      "protect it and consider offering it more widely.",

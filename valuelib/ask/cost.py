@@ -64,8 +64,8 @@ def cost_per_user(ctx: Context, period: Period) -> Answer:
                                      else f", the latest quarter of {period.label}")
     for service in q.services:
         row = cpu[(cpu["quarter"] == quarter) & (cpu["service"] == service)]
-        if row.empty or row["status"].iloc[0] != costing.STATUS_OK:
-            status = row["status"].iloc[0] if len(row) else costing.STATUS_NO_COST
+        if row.empty or row["status"].iloc[0] != costing.CostStatus.OK:
+            status = row["status"].iloc[0] if len(row) else costing.CostStatus.NO_COST_DATA
             sentences.append(f"{service} has no cost per user in {ctx.q(quarter)}: {status}.")
             continue
         r = row.iloc[0]
@@ -162,7 +162,7 @@ def total_cost(ctx: Context, period: Period) -> Answer:
                 "shared costs)")
         if quarter is not None:
             row = costing.cost_per_user(ctx.dataset, quarter)
-            row = row[(row["service"] == service) & (row["status"] == costing.STATUS_OK)]
+            row = row[(row["service"] == service) & (row["status"] == costing.CostStatus.OK)]
             if len(row):
                 text += (f"; that is {ctx.per_user(row['cost_per_user_month'].iloc[0])} per "
                          "user per month")
@@ -226,7 +226,7 @@ def ranking(ctx: Context, period: Period) -> Answer:
     column, what = _measure(per_user)
     cpu = costing.cost_per_user(ctx.dataset, quarter)
     cpu = cpu[cpu["service"] != UNALLOCATED]
-    rows, top, least = _ranked(q, cpu[cpu["status"] == costing.STATUS_OK] if per_user
+    rows, top, least = _ranked(q, cpu[cpu["status"] == costing.CostStatus.OK] if per_user
                                else cpu, column)
     measure = "per user per month" if per_user else "in total"
     word = ("cheapest" if least else "most expensive") if per_user else (
@@ -416,7 +416,7 @@ def explain(ctx: Context, period: Period) -> Answer:
     e = ctx.facts(quarter).explanation(service)
     figures = [ctx.fig("cost_per_user_month", e.cost_per_user_month,
                        f"{service}: cost per user per month", quarter, service)
-               ] if e.status == costing.STATUS_OK else []
+               ] if e.status == costing.CostStatus.OK else []
     if pd.notna(e.total_cost):
         figures.append(ctx.fig("total_cost", e.total_cost, f"{service}: total cost", quarter,
                                service))

@@ -140,7 +140,7 @@ def _one_service(ctx: Context, comparison: pd.DataFrame, service: str,
 
 def _on_request(offers: pd.DataFrame) -> str:
     """The offers priced on request, named ("Enterprise CRM and Gold plan"), or ""."""
-    return names_list(offers.loc[offers["verdict"] == market.PRICE_ON_REQUEST, "offer"])
+    return names_list(offers.loc[offers["verdict"] == market.Verdict.PRICE_ON_REQUEST, "offer"])
 
 
 def _hidden_differences(row) -> str:
@@ -181,7 +181,7 @@ def _all_services(ctx: Context, comparison: pd.DataFrame, period: Period) -> Ans
                  "cheaper in-house" + (": " + names_list(cheaper["service"]) if len(cheaper)
                                        else "") + ".")
     asked = comparison[comparison["applicable"]
-                       & comparison["verdict"].eq(market.PRICE_ON_REQUEST)]
+                       & comparison["verdict"].eq(market.Verdict.PRICE_ON_REQUEST)]
     if len(asked):
         sentence += (f" {count(len(asked), 'offer')} {'is' if len(asked) == 1 else 'are'} "
                      "priced on request and not compared.")
@@ -209,14 +209,14 @@ def _all_services(ctx: Context, comparison: pd.DataFrame, period: Period) -> Ans
 # ---- cost vs value -------------------------------------------------------------------------
 
 _QUADRANT_WORDS = {
-    portfolio.REPLACE: "cost more than they are worth (value below and cost per user above the "
-                       "median of your services: Replace or retire)",
-    portfolio.OPTIMIZE: "are valued but costly per user (both above the median of your "
-                        "services: Optimize)",
-    portfolio.INVEST: "give value above the median of your services at a cost per user below "
-                      "it (Invest)",
-    portfolio.TOLERATE: "are cheap but of little value (both below the median of your "
-                        "services: Tolerate)"}
+    portfolio.Quadrant.REPLACE: "cost more than they are worth (value below and cost per user "
+                                "above the median of your services: Replace or retire)",
+    portfolio.Quadrant.OPTIMIZE: "are valued but costly per user (both above the median of "
+                                 "your services: Optimize)",
+    portfolio.Quadrant.INVEST: "give value above the median of your services at a cost per "
+                               "user below it (Invest)",
+    portfolio.Quadrant.TOLERATE: "are cheap but of little value (both below the median of "
+                                 "your services: Tolerate)"}
 
 
 @over_period("quadrant")
@@ -236,8 +236,8 @@ def quadrant(ctx: Context, period: Period) -> Answer:
            f"{ctx.per_user(placed['cost_median'].iloc[0])} per user per month.")
     chart = charts.page("cost_vs_value", ctx.facts(quarter).cost_value, ctx.currency,
                         title=f"Cost vs value, {ctx.q(quarter)}")
-    wanted = list(q.quadrants or (portfolio.REPLACE, portfolio.OPTIMIZE))
-    order = {name: i for i, name in enumerate(dict.fromkeys([*wanted, *portfolio.QUADRANTS]))}
+    wanted = list(q.quadrants or (portfolio.Quadrant.REPLACE, portfolio.Quadrant.OPTIMIZE))
+    order = {name: i for i, name in enumerate(dict.fromkeys([*wanted, *portfolio.Quadrant]))}
     ranked = placed.assign(_s=~placed["service"].isin(q.services),
                            _o=placed["quadrant"].map(order)).sort_values(
         ["_s", "_o", "cost_per_user_month"], ascending=[True, True, False])

@@ -22,7 +22,7 @@ import pandas as pd
 from ..frames import UNALLOCATED, shift_quarter, table
 from ..model import Dataset
 from ..parse import fiscal_to_calendar, quarter_from_text
-from ..portfolio import INVEST, OPTIMIZE, REPLACE, TOLERATE
+from ..portfolio import Quadrant
 from ..schema import COST_POOL_WORDS, normalize_name
 from .words import (
     BUSINESS_UNIT_ALIASES,
@@ -596,10 +596,11 @@ def _resolve(mentions: list[Mention]) -> tuple[tuple[str, ...], tuple[Mention, .
 
 
 _QUADRANT_WORDS = (
-    (REPLACE, "retire retiring retired retirement replace replacing replaced "
-                          "decommission sunset kill"),
-    (OPTIMIZE, "optimise optimize optimising optimizing optimisation optimization"),
-    (INVEST, "invest investing investment"), (TOLERATE, "tolerate tolerated"))
+    (Quadrant.REPLACE, "retire retiring retired retirement replace replacing replaced "
+                       "decommission sunset kill"),
+    (Quadrant.OPTIMIZE, "optimise optimize optimising optimizing optimisation optimization"),
+    (Quadrant.INVEST, "invest investing investment"),
+    (Quadrant.TOLERATE, "tolerate tolerated"))
 
 
 def _quadrants(w: _Words) -> tuple[str, ...]:

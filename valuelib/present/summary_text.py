@@ -35,8 +35,8 @@ def summary_notes(s: ExecutiveSummary) -> tuple[str, ...]:
                      f"({fmt_measure('total_cost', s.unallocated_cost, s.currency)}) could not "
                      "be allocated and stay on Unallocated.")
     services = s.services
-    for status, words in ((costing.STATUS_NO_USAGE, "have cost but no usage data"),
-                          (costing.STATUS_NO_COST, "have users but no cost lines")):
+    for status, words in ((costing.CostStatus.NO_USAGE_DATA, "have cost but no usage data"),
+                          (costing.CostStatus.NO_COST_DATA, "have users but no cost lines")):
         names = services.loc[services["status"] == status, "service"].tolist()
         if names:
             notes.append(f"{fmt_count(len(names), 'service')} {words}: {', '.join(names)}.")
@@ -122,7 +122,7 @@ def summary_text(s: ExecutiveSummary) -> str:
         rows = []
         for r in s.services.itertuples(index=False):
             per_user = (fmt("cost_per_user_month", r.cost_per_user_month)
-                        if r.status == costing.STATUS_OK else r.status)
+                        if r.status == costing.CostStatus.OK else r.status)
             rows.append([
                 _short(r.service), fmt("total_cost", r.total_cost), fmt("users", r.users),
                 per_user, _short(r.best_offer, 24),
@@ -244,12 +244,12 @@ def explanation_text(e: costing.CostExplanation, currency: str | None = None, *,
     its share of the cost (its showback)."""
     currency = currency or e.currency
     quarter = quarter or e.quarter
-    if e.status == costing.STATUS_NO_COST:
+    if e.status == costing.CostStatus.NO_COST_DATA:
         return f"{e.service} has no cost lines in {quarter}."
     total = e.total_cost if total is None else total
     whose = f"{unit}'s share of {e.service}" if unit else e.service
     text = f"{whose} cost {fmt_measure('total_cost', total, currency)} in {quarter}"
-    if e.status == costing.STATUS_OK:
+    if e.status == costing.CostStatus.OK:
         text += (f": {fmt_measure('cost_per_user_month', e.cost_per_user_month, currency)} "
                  f"per user per month for {fmt_count(e.users, 'user')}")
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import costing, summary
+from .. import costing, market, summary
 from ..frames import ratio
 from .formatting import MISSING, fmt_money, fmt_percent, is_missing
 from .measures import fmt_measure
@@ -31,7 +31,7 @@ def versus_offer(difference: float, price: float, verdict: str) -> str:
     """``20% below`` / ``35% above`` / ``3.0 times`` / ``about the same``: the in-house
     like-for-like cost against an offer's price (``difference`` = in-house − offer; the gap as a
     percent of the offer's price)."""
-    if verdict == "same":
+    if verdict == market.Verdict.SAME:
         return "about the same"
     gap_pct = float(ratio(difference, price) * 100)
     if np.isnan(gap_pct):
@@ -68,9 +68,9 @@ def market_sentence(row, currency: str) -> str:
 
 def per_user_words(value, status: str, currency: str) -> str:
     """Cost per user per month, or why there is none (never 0 or ∞)."""
-    if status == costing.STATUS_OK:
+    if status == costing.CostStatus.OK:
         return fmt_measure("cost_per_user_month", value, currency)
-    return {costing.STATUS_UNALLOCATED: "not allocated"}.get(status, status or MISSING)
+    return {costing.CostStatus.UNALLOCATED: "not allocated"}.get(status, status or MISSING)
 
 
 def is_yes(flag) -> bool:

@@ -32,7 +32,7 @@ from ..parse import quarter_label
 from ..present.formatting import fmt_date
 from ..present.measures import MONEY_DECIMALS, Unit, excel_format, measure, money_format
 from ..safe_text import plain
-from ..schema import PRIORITY_LABELS, WORK_CLASSES
+from ..schema import PRIORITY_LABELS, RULE_METHOD, WORK_CLASSES, AllocationMethod
 from .slides import Progress
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -45,6 +45,13 @@ TITLE_FONT = Font(bold=True, size=16)
 SECTION_FONT = Font(bold=True, size=12)
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+# The About sheet's words for the Allocations "method" and the Value sheet's "status" come
+# from the enums, so a new method or reason is described without a second list to keep.
+METHOD_ABOUT = (f"direct (the service's own line), {', '.join(AllocationMethod)} (shared in "
+                f"proportion to that driver), {RULE_METHOD} (an Allocation rules percentage) "
+                "or unallocated.")
+_PLACED, *_NOT_PLACED = portfolio.Placement
+PLACEMENT_ABOUT = f"{_PLACED}, or why not: {', '.join(_NOT_PLACED)}."
 
 
 SHARE_ORDER = ("proactive", "reactive", "routine", "unclassified")
@@ -242,7 +249,7 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
         value = portfolio.cost_vs_value(dataset, quarter).merge(
             scores.rename(columns={"quarter": "value_quarter"}),
             on=["value_quarter", "service"], how="left")
-        order = {q: i for i, q in enumerate(portfolio.QUADRANTS)}
+        order = {q: i for i, q in enumerate(portfolio.Quadrant)}
         value = value.assign(_q=value["quadrant"].map(order).fillna(len(order))).sort_values(
             ["_q", "value_score"], ascending=[True, False])
     share = _up_to(support.proactive_share(scope), quarter)
@@ -306,9 +313,7 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
               "Unallocated with the reason.", alloc, (
                   q_col,
                   Col("service", "Receiving service"),
-                  Col("method", "Method", about="direct (the service's own line), users, "
-                      "cost, even, tickets, hours (shared in proportion to that driver), rule "
-                      "(an Allocation rules percentage) or unallocated."),
+                  Col("method", "Method", about=METHOD_ABOUT),
                   Col("allocate_by", "Allocate by (as written)"),
                   Col("cost_pool", "Cost pool", about="The line's TBM cost pool (blank: "
                       "Other)."),
@@ -352,8 +357,7 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
                   Col("value_quarter", "Survey quarter"),
                   m("business_value"), m("satisfaction_pct"), m("respondents"),
                   m("cost_per_user_month"), m("value_median"), m("cost_median"),
-                  Col("status", "Status", about="placed, or why not: no value score, no "
-                      "usage data, no cost data."),
+                  Col("status", "Status", about=PLACEMENT_ABOUT),
               )),
         Sheet("Proactive share", "How proactive support work is, per quarter up to this one: "
               "proactive ÷ (proactive + reactive) hours. Routine and unclassified work is "
