@@ -505,6 +505,7 @@ def test_time_spent_on_support_is_its_hours_not_its_cost(ds, question, quarters,
 
 @pytest.mark.parametrize("question, intent", [
     ("how many hours are left in the block", "block"),
+    ("when will we run out of support hours", "block"),
     ("how much do we spend on support", "total_cost"),
     ("what share of support hours is proactive?", "proactive"),
 ])

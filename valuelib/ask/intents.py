@@ -182,7 +182,8 @@ TABLE: tuple[Intent, ...] = (
                    "support hours", "hours of support", "how much time", "how many hours",
                    "hours logged"),
            # "time spent" is time, not money: "spend" and "spent" are not excluded
-           exclude=("block", "left", "remaining", "proactive", "reactive", "share", "resolve",
+           exclude=("block", "left", "remaining", "run out", "runs out", "when", "proactive",
+                    "reactive", "share", "resolve",
                     "cost", "pay", "price", "budget", "$", *_MARKET_WORDS)),
     Intent("quadrant", market.quadrant, ("what should we do about accounting?",
                                          "which services cost more than they are worth?"),
