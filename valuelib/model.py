@@ -162,8 +162,9 @@ def complete_quarters(dataset: Dataset) -> list[str]:
             frame["quarter"].dropna().unique())
 
     complete = quarters("costs") & quarters("usage")
-    if quarters("support"):
-        complete &= quarters("support")
+    tickets = quarters("support")
+    if tickets:
+        complete &= tickets
     return sorted(complete)
 
 

@@ -277,10 +277,10 @@ def _assign_blocks(support: pd.DataFrame, b: pd.DataFrame,
                    opened: np.ndarray) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Positions of the support rows that draw from a block, the block index of each, and the
     block table extended with blocks that rows name but the Blocks sheet lacks."""
-    named = support["block"].notna().to_numpy()
-    if named.any():
-        pos = np.flatnonzero(named)
-        codes, uniques = pd.factorize(support["block"].array[pos])
+    all_codes, uniques = _name_codes(support, "block")
+    if len(uniques):
+        pos = np.flatnonzero(all_codes >= 0)
+        codes = all_codes[pos]
         index = {k: i for i, k in enumerate(b["key"])}
         extra, lut = [], []
         for name, key in zip(uniques, _norm(uniques), strict=True):  # per name, not per row
@@ -434,7 +434,8 @@ def block_status(dataset: Dataset, as_of=None) -> pd.DataFrame:
 
 def _levels(support: pd.DataFrame, rows: np.ndarray | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Impact, urgency and priority as floats (NaN where missing), of ``rows`` (a mask)."""
+    """Impact, urgency and priority as floats (NaN where missing), of ``rows`` (a mask or
+    positions)."""
     levels = (support[c].to_numpy(dtype=float, na_value=np.nan)
               for c in ("impact", "urgency", "priority"))
     return tuple(levels if rows is None else (level[rows] for level in levels))
@@ -450,9 +451,10 @@ def matrix_priority(impact, urgency):
     return np.where(ok, i + u - 1, np.nan)
 
 
-def _effective_priority(support: pd.DataFrame) -> np.ndarray:
-    """The recorded priority; where it is missing, the matrix priority."""
-    impact, urgency, priority = _levels(support)
+def _effective_priority(support: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """The recorded priority; where it is missing, the matrix priority (of ``rows``: a mask
+    or positions)."""
+    impact, urgency, priority = _levels(support, rows)
     return np.where(np.isnan(priority), matrix_priority(impact, urgency), priority)
 
 
@@ -527,11 +529,17 @@ def _external(support: pd.DataFrame, services: pd.DataFrame) -> np.ndarray:
 
 def _service_codes(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each row's service as a code (-1: none) and the services, in order of appearance."""
+    return _name_codes(support, "service")
+
+
+def _name_codes(support: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``column`` value as a code (-1: none) and the values, in order of
+    appearance; kept with the column (see ``_derived``)."""
     def compute(array):
         codes, uniques = pd.factorize(array)
         return _frozen(codes), np.asarray(uniques, dtype=object)
 
-    return _derived(support["service"].array, "service", compute)
+    return _derived(support[column].array, column, compute)
 
 
 def p1_share(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
@@ -548,10 +556,10 @@ def p1_share(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
         periods = _Periods(periods.codes, [*periods.labels, quarter])
     n = len(periods.labels)
     ext = _external(support, table(dataset, "services")).astype(np.int64)
-    prio = _effective_priority(support)
-    valid = periods.codes >= 0
+    # one quarter: only its rows (the other quarters' counts are dropped anyway)
+    valid = (periods.codes >= 0) if quarter is None else rows_in_quarter(support, quarter)
     key = (periods.codes * 2 + (1 - ext))[valid]  # external first
-    p = prio[valid]
+    p = _effective_priority(support, valid)
     tickets = np.bincount(key, minlength=n * 2)
     prioritised = np.bincount(key[~np.isnan(p)], minlength=n * 2)
     p1 = np.bincount(key[p == 1], minlength=n * 2)
@@ -585,7 +593,7 @@ def resolution_times(dataset: Dataset, quarter: str | None = None) -> pd.DataFra
     when = resolved[pos]
     month = when.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
     q = (month // 3).astype(np.int64)  # quarters since 1970-Q1
-    priority = np.nan_to_num(_effective_priority(support)[pos], nan=-1).astype(np.int64)
+    priority = np.nan_to_num(_effective_priority(support, pos), nan=-1).astype(np.int64)
     hours = (when - opened[pos]) / np.timedelta64(1, "h")
     ranked = priority > 0
     every = _medians(q, np.zeros(len(q), dtype=np.int64), hours)
@@ -649,7 +657,9 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     qs = pd.Series(quarters, dtype="str")
     periods = _periods(support, "quarter")
     n = len(periods.labels)
-    valid = periods.codes >= 0
+    # every quarter's tickets (incomplete compares with the quarters before); the rest only
+    # for the rows of the quarters shown
+    valid = (periods.codes >= 0) if quarter is None else rows_in_quarter(support, quarter)
     codes = periods.codes[valid]
     sat = support["satisfaction_pct"].to_numpy(dtype=float, na_value=np.nan)[valid]
     has_sat = ~np.isnan(sat)
@@ -657,7 +667,7 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     has_reopen = ~np.isnan(reopens)
     per_q = pd.DataFrame({
         "quarter": pd.array(periods.labels, dtype="str"),
-        "tickets": np.bincount(codes, minlength=n),
+        "tickets": np.bincount(periods.codes + 1, minlength=n + 1)[1:],  # bin 0: no quarter
         "sat_sum": np.bincount(codes[has_sat], weights=sat[has_sat], minlength=n),
         "satisfaction_responses": np.bincount(codes[has_sat], minlength=n),
         "reopened": np.bincount(codes[has_reopen & (reopens > 0)], minlength=n),
@@ -687,16 +697,25 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     # backlog at quarter end = opened before the end − (opened and resolved before the end)
     opened = support["opened"].to_numpy().astype("datetime64[us]", copy=False)
     resolved = support["resolved"].to_numpy().astype("datetime64[us]", copy=False)
-    both = ~np.isnat(opened) & ~np.isnat(resolved)
-    closed_at = np.maximum(opened[both], resolved[both])
     ends = np.array([quarter_end(q).to_datetime64() for q in quarters], dtype="datetime64[us]")
-    out["backlog"] = (_before_each(opened[~np.isnat(opened)], ends)
-                      - _before_each(closed_at, ends)).astype("int64")
+    out["backlog"] = _backlog(opened, resolved, ends)
     cols = ["quarter", "tickets", "users", "tickets_per_user_month", "resolved",
             "median_resolve_hours", *[f"median_resolve_hours_p{p}" for p in range(1, 6)],
             "backlog", "satisfaction_pct", "satisfaction_responses", "reopened",
             "reopen_recorded", "reopen_rate_pct", "incomplete"]
     return out[cols]
+
+
+def _backlog(opened: np.ndarray, resolved: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per end: tickets opened before it and not resolved before it (NaT: never)."""
+    if len(ends) <= 2:  # a quarter or two: two comparisons per end beat placing every date
+        # NaT compares False: a ticket never opened is not counted, never resolved stays open
+        return np.array([np.count_nonzero((opened < end) & ~(resolved < end)) for end in ends],
+                        dtype=np.int64)
+    both = ~np.isnat(opened) & ~np.isnat(resolved)
+    closed_at = np.maximum(opened[both], resolved[both])
+    return (_before_each(opened[~np.isnat(opened)], ends)
+            - _before_each(closed_at, ends)).astype("int64")
 
 
 def _before_each(when: np.ndarray, ends: np.ndarray) -> np.ndarray:
