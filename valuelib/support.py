@@ -436,7 +436,10 @@ def _levels(support: pd.DataFrame, rows: np.ndarray | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Impact, urgency and priority as floats (NaN where missing), of ``rows`` (a mask or
     positions)."""
-    # the rows first, then floats: a quarter's rows convert, not the whole million
+    # the rows first (as positions: one pass over a mask, not one per column and its
+    # validity), then floats: a quarter's rows convert, not the whole million
+    if rows is not None and rows.dtype == bool:
+        rows = np.flatnonzero(rows)
     arrays = (support[c].array for c in ("impact", "urgency", "priority"))
     return tuple((a if rows is None else a[rows]).to_numpy(dtype=float, na_value=np.nan)
                  for a in arrays)
@@ -519,13 +522,15 @@ def priority_mismatches(dataset: Dataset, quarter: str | None = None) -> pd.Data
                            ascending=[False, True, True, True], ignore_index=True)
 
 
-def _external(support: pd.DataFrame, services: pd.DataFrame) -> np.ndarray:
-    """Per support row: is its service external-facing (missing or unknown -> internal)."""
+def _external(support: pd.DataFrame, services: pd.DataFrame,
+              rows: np.ndarray | None = None) -> np.ndarray:
+    """Per support row (of ``rows``: positions): is its service external-facing (missing or
+    unknown -> internal)."""
     s = services.dropna(subset=["service"]).drop_duplicates("service")
     facing = dict(zip(s["service"], s["external_facing"].fillna(False).astype(bool), strict=True))
     codes, uniques = _service_codes(support)
     lut = np.array([facing.get(u, False) for u in uniques] + [False], dtype=bool)
-    return lut[codes]
+    return lut[codes if rows is None else codes[rows]]
 
 
 def _service_codes(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -556,11 +561,13 @@ def p1_share(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     if quarter is not None and quarter not in periods.labels:
         periods = _Periods(periods.codes, [*periods.labels, quarter])
     n = len(periods.labels)
-    ext = _external(support, table(dataset, "services")).astype(np.int64)
-    # one quarter: only its rows (the other quarters' counts are dropped anyway)
-    valid = (periods.codes >= 0) if quarter is None else rows_in_quarter(support, quarter)
-    key = (periods.codes * 2 + (1 - ext))[valid]  # external first
-    p = _effective_priority(support, valid)
+    # one quarter: only its rows (the other quarters' counts are dropped anyway), taken
+    # before any arithmetic
+    rows = np.flatnonzero((periods.codes >= 0) if quarter is None
+                          else rows_in_quarter(support, quarter))
+    internal = ~_external(support, table(dataset, "services"), rows)
+    key = periods.codes[rows] * 2 + internal  # external first
+    p = _effective_priority(support, rows)
     tickets = np.bincount(key, minlength=n * 2)
     prioritised = np.bincount(key[~np.isnan(p)], minlength=n * 2)
     p1 = np.bincount(key[p == 1], minlength=n * 2)
@@ -667,11 +674,12 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     n = len(periods.labels)
     # every quarter's tickets (incomplete compares with the quarters before); the rest only
     # for the rows of the quarters shown
-    valid = (periods.codes >= 0) if quarter is None else rows_in_quarter(support, quarter)
-    codes = periods.codes[valid]
-    sat = support["satisfaction_pct"].to_numpy(dtype=float, na_value=np.nan)[valid]
+    rows = np.flatnonzero((periods.codes >= 0) if quarter is None
+                          else rows_in_quarter(support, quarter))
+    codes = periods.codes[rows]
+    sat = support["satisfaction_pct"].array[rows].to_numpy(dtype=float, na_value=np.nan)
     has_sat = ~np.isnan(sat)
-    reopens = support["reopen_count"].to_numpy(dtype=float, na_value=np.nan)[valid]
+    reopens = support["reopen_count"].array[rows].to_numpy(dtype=float, na_value=np.nan)
     has_reopen = ~np.isnan(reopens)
     per_q = pd.DataFrame({
         "quarter": pd.array(periods.labels, dtype="str"),
