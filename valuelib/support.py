@@ -528,13 +528,14 @@ def _external(support: pd.DataFrame, services: pd.DataFrame,
     unknown -> internal)."""
     s = services.dropna(subset=["service"]).drop_duplicates("service")
     facing = dict(zip(s["service"], s["external_facing"].fillna(False).astype(bool), strict=True))
-    codes, uniques = _service_codes(support)
+    codes, uniques = service_codes(support)
     lut = np.array([facing.get(u, False) for u in uniques] + [False], dtype=bool)
     return lut[codes if rows is None else codes[rows]]
 
 
-def _service_codes(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's service as a code (-1: none) and the services, in order of appearance."""
+def service_codes(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's service as a code (-1: none) and the services, in order of appearance
+    (kept with the column: derived once per table)."""
     return _name_codes(support, "service")
 
 
