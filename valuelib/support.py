@@ -109,6 +109,11 @@ def _periods(support: pd.DataFrame, column: str) -> _Periods:
     return _derived(support[column].array, f"periods:{column}", compute)
 
 
+def quarter_labels(support: pd.DataFrame) -> list[str]:
+    """The quarters the support rows name, sorted (kept with the column: derived once)."""
+    return list(_periods(support, "quarter").labels)
+
+
 def _hours(support: pd.DataFrame) -> np.ndarray:
     return support["hours"].to_numpy(dtype=float, na_value=np.nan)
 
