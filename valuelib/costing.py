@@ -51,6 +51,7 @@ from .schema import (
     rule_total_ok,
     word_keys,
 )
+from .support import service_codes
 
 METHODS = tuple(AllocationMethod)
 
@@ -147,13 +148,21 @@ def _support_drivers(support: pd.DataFrame, quarters: list[str],
 
     Works on factorised codes: a million-row support table costs a few milliseconds.
     ``in_quarter`` (one quarter only) is the caller's boolean mask of that quarter's rows."""
-    quarter, service = support["quarter"], support["service"]
+    quarter = support["quarter"]
     one = len(quarters) == 1
     if in_quarter is None:
         in_quarter = (quarter == quarters[0] if one else quarter.isin(quarters)).to_numpy(
             dtype=bool, na_value=False)
-    keep = in_quarter & service.notna().to_numpy()
-    s_codes, s_names = pd.factorize(service.array[keep])
+    # the table's service codes (kept by support), renumbered by first appearance among the
+    # kept rows: the same codes and order as a factorise of those rows, without one
+    all_codes, all_names = service_codes(support)
+    keep = in_quarter & (all_codes >= 0)
+    kept = all_codes[keep]
+    present, first = np.unique(kept, return_index=True)
+    by_first = np.argsort(first)
+    renumber = np.empty(len(all_names), dtype=np.int64)
+    renumber[present[by_first]] = np.arange(len(present))
+    s_codes, s_names = renumber[kept], all_names[present[by_first]]
     if one:
         q_codes, q_names = np.zeros(len(s_codes), dtype=np.int64), np.array(quarters)
     else:

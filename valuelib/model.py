@@ -162,8 +162,17 @@ def complete_quarters(dataset: Dataset) -> list[str]:
             frame["quarter"].dropna().unique())
 
     complete = quarters("costs") & quarters("usage")
-    if quarters("support"):
-        complete &= quarters("support")
+    frame = dataset.tables.get("support")
+    if frame is not None and "quarter" in frame:
+        # support keeps its quarter codes and labels with the column (a million-row unique
+        # costs more than the summary's arithmetic); imported here, as support imports model
+        from .support import quarter_labels
+
+        tickets = set(quarter_labels(frame))
+    else:
+        tickets = set()
+    if tickets:
+        complete &= tickets
     return sorted(complete)
 
 

@@ -109,6 +109,11 @@ def _periods(support: pd.DataFrame, column: str) -> _Periods:
     return _derived(support[column].array, f"periods:{column}", compute)
 
 
+def quarter_labels(support: pd.DataFrame) -> list[str]:
+    """The quarters the support rows name, sorted (kept with the column: derived once)."""
+    return list(_periods(support, "quarter").labels)
+
+
 def _hours(support: pd.DataFrame) -> np.ndarray:
     return support["hours"].to_numpy(dtype=float, na_value=np.nan)
 
@@ -277,10 +282,10 @@ def _assign_blocks(support: pd.DataFrame, b: pd.DataFrame,
                    opened: np.ndarray) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Positions of the support rows that draw from a block, the block index of each, and the
     block table extended with blocks that rows name but the Blocks sheet lacks."""
-    named = support["block"].notna().to_numpy()
-    if named.any():
-        pos = np.flatnonzero(named)
-        codes, uniques = pd.factorize(support["block"].array[pos])
+    all_codes, uniques = _name_codes(support, "block")
+    if len(uniques):
+        pos = np.flatnonzero(all_codes >= 0)
+        codes = all_codes[pos]
         index = {k: i for i, k in enumerate(b["key"])}
         extra, lut = [], []
         for name, key in zip(uniques, _norm(uniques), strict=True):  # per name, not per row
@@ -434,10 +439,15 @@ def block_status(dataset: Dataset, as_of=None) -> pd.DataFrame:
 
 def _levels(support: pd.DataFrame, rows: np.ndarray | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Impact, urgency and priority as floats (NaN where missing), of ``rows`` (a mask)."""
-    levels = (support[c].to_numpy(dtype=float, na_value=np.nan)
-              for c in ("impact", "urgency", "priority"))
-    return tuple(levels if rows is None else (level[rows] for level in levels))
+    """Impact, urgency and priority as floats (NaN where missing), of ``rows`` (a mask or
+    positions)."""
+    # the rows first (as positions: one pass over a mask, not one per column and its
+    # validity), then floats: a quarter's rows convert, not the whole million
+    if rows is not None and rows.dtype == bool:
+        rows = np.flatnonzero(rows)
+    arrays = (support[c].array for c in ("impact", "urgency", "priority"))
+    return tuple((a if rows is None else a[rows]).to_numpy(dtype=float, na_value=np.nan)
+                 for a in arrays)
 
 
 def matrix_priority(impact, urgency):
@@ -450,9 +460,10 @@ def matrix_priority(impact, urgency):
     return np.where(ok, i + u - 1, np.nan)
 
 
-def _effective_priority(support: pd.DataFrame) -> np.ndarray:
-    """The recorded priority; where it is missing, the matrix priority."""
-    impact, urgency, priority = _levels(support)
+def _effective_priority(support: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """The recorded priority; where it is missing, the matrix priority (of ``rows``: a mask
+    or positions)."""
+    impact, urgency, priority = _levels(support, rows)
     return np.where(np.isnan(priority), matrix_priority(impact, urgency), priority)
 
 
@@ -516,22 +527,31 @@ def priority_mismatches(dataset: Dataset, quarter: str | None = None) -> pd.Data
                            ascending=[False, True, True, True], ignore_index=True)
 
 
-def _external(support: pd.DataFrame, services: pd.DataFrame) -> np.ndarray:
-    """Per support row: is its service external-facing (missing or unknown -> internal)."""
+def _external(support: pd.DataFrame, services: pd.DataFrame,
+              rows: np.ndarray | None = None) -> np.ndarray:
+    """Per support row (of ``rows``: positions): is its service external-facing (missing or
+    unknown -> internal)."""
     s = services.dropna(subset=["service"]).drop_duplicates("service")
     facing = dict(zip(s["service"], s["external_facing"].fillna(False).astype(bool), strict=True))
-    codes, uniques = _service_codes(support)
+    codes, uniques = service_codes(support)
     lut = np.array([facing.get(u, False) for u in uniques] + [False], dtype=bool)
-    return lut[codes]
+    return lut[codes if rows is None else codes[rows]]
 
 
-def _service_codes(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's service as a code (-1: none) and the services, in order of appearance."""
+def service_codes(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's service as a code (-1: none) and the services, in order of appearance
+    (kept with the column: derived once per table)."""
+    return _name_codes(support, "service")
+
+
+def _name_codes(support: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``column`` value as a code (-1: none) and the values, in order of
+    appearance; kept with the column (see ``_derived``)."""
     def compute(array):
         codes, uniques = pd.factorize(array)
         return _frozen(codes), np.asarray(uniques, dtype=object)
 
-    return _derived(support["service"].array, "service", compute)
+    return _derived(support[column].array, column, compute)
 
 
 def p1_share(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
@@ -547,11 +567,13 @@ def p1_share(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     if quarter is not None and quarter not in periods.labels:
         periods = _Periods(periods.codes, [*periods.labels, quarter])
     n = len(periods.labels)
-    ext = _external(support, table(dataset, "services")).astype(np.int64)
-    prio = _effective_priority(support)
-    valid = periods.codes >= 0
-    key = (periods.codes * 2 + (1 - ext))[valid]  # external first
-    p = prio[valid]
+    # one quarter: only its rows (the other quarters' counts are dropped anyway), taken
+    # before any arithmetic
+    rows = np.flatnonzero((periods.codes >= 0) if quarter is None
+                          else rows_in_quarter(support, quarter))
+    internal = ~_external(support, table(dataset, "services"), rows)
+    key = periods.codes[rows] * 2 + internal  # external first
+    p = _effective_priority(support, rows)
     tickets = np.bincount(key, minlength=n * 2)
     prioritised = np.bincount(key[~np.isnan(p)], minlength=n * 2)
     p1 = np.bincount(key[p == 1], minlength=n * 2)
@@ -577,15 +599,16 @@ def resolution_times(dataset: Dataset, quarter: str | None = None) -> pd.DataFra
     support = table(dataset, "support")
     opened = support["opened"].to_numpy().astype("datetime64[us]", copy=False)
     resolved = support["resolved"].to_numpy().astype("datetime64[us]", copy=False)
-    done = ~np.isnat(resolved) & ~np.isnat(opened) & (resolved >= opened)
-    if quarter is not None:
-        done &= ((resolved >= np.datetime64(quarter_start(quarter), "us"))
-                 & (resolved < np.datetime64(quarter_end(quarter), "us")))
-    pos = np.flatnonzero(done)
+    if quarter is None:
+        pos = np.flatnonzero(~np.isnat(resolved) & ~np.isnat(opened) & (resolved >= opened))
+    else:  # the quarter's few resolved rows first (NaT compares False: left out)
+        pos = np.flatnonzero((resolved >= np.datetime64(quarter_start(quarter), "us"))
+                             & (resolved < np.datetime64(quarter_end(quarter), "us")))
+        pos = pos[resolved[pos] >= opened[pos]]
     when = resolved[pos]
     month = when.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
     q = (month // 3).astype(np.int64)  # quarters since 1970-Q1
-    priority = np.nan_to_num(_effective_priority(support)[pos], nan=-1).astype(np.int64)
+    priority = np.nan_to_num(_effective_priority(support, pos), nan=-1).astype(np.int64)
     hours = (when - opened[pos]) / np.timedelta64(1, "h")
     ranked = priority > 0
     every = _medians(q, np.zeros(len(q), dtype=np.int64), hours)
@@ -601,8 +624,14 @@ def resolution_times(dataset: Dataset, quarter: str | None = None) -> pd.DataFra
 
 def _medians(q: np.ndarray, priority: np.ndarray, hours: np.ndarray):
     """Per (quarter, priority) pair with rows: the pair, how many rows and their median hours
-    (the mean of the two middle values for an even count, as pandas' median), in one sort."""
-    order = np.lexsort((hours, priority, q))
+    (the mean of the two middle values for an even count, as pandas' median): the hours
+    sorted, then a stable sort by pair on a small integer key (numpy's radix sort), 4× a
+    three-key lexsort."""
+    order = np.argsort(hours)  # ties are equal values: their order changes no median
+    if len(q):
+        pair = (q - q.min()) * (priority.max() - priority.min() + 1) + (priority - priority.min())
+        small = np.min_scalar_type(pair.max())  # uint8/uint16 for a few dozen quarters
+        order = order[np.argsort(pair[order].astype(small), kind="stable")]
     q, priority, hours = q[order], priority[order], hours[order]
     starts = np.flatnonzero(np.r_[True, (q[1:] != q[:-1]) | (priority[1:] != priority[:-1])]
                             ) if len(q) else np.array([], dtype=np.int64)
@@ -649,15 +678,18 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     qs = pd.Series(quarters, dtype="str")
     periods = _periods(support, "quarter")
     n = len(periods.labels)
-    valid = periods.codes >= 0
-    codes = periods.codes[valid]
-    sat = support["satisfaction_pct"].to_numpy(dtype=float, na_value=np.nan)[valid]
+    # every quarter's tickets (incomplete compares with the quarters before); the rest only
+    # for the rows of the quarters shown
+    rows = np.flatnonzero((periods.codes >= 0) if quarter is None
+                          else rows_in_quarter(support, quarter))
+    codes = periods.codes[rows]
+    sat = support["satisfaction_pct"].array[rows].to_numpy(dtype=float, na_value=np.nan)
     has_sat = ~np.isnan(sat)
-    reopens = support["reopen_count"].to_numpy(dtype=float, na_value=np.nan)[valid]
+    reopens = support["reopen_count"].array[rows].to_numpy(dtype=float, na_value=np.nan)
     has_reopen = ~np.isnan(reopens)
     per_q = pd.DataFrame({
         "quarter": pd.array(periods.labels, dtype="str"),
-        "tickets": np.bincount(codes, minlength=n),
+        "tickets": np.bincount(periods.codes + 1, minlength=n + 1)[1:],  # bin 0: no quarter
         "sat_sum": np.bincount(codes[has_sat], weights=sat[has_sat], minlength=n),
         "satisfaction_responses": np.bincount(codes[has_sat], minlength=n),
         "reopened": np.bincount(codes[has_reopen & (reopens > 0)], minlength=n),
@@ -687,16 +719,25 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     # backlog at quarter end = opened before the end − (opened and resolved before the end)
     opened = support["opened"].to_numpy().astype("datetime64[us]", copy=False)
     resolved = support["resolved"].to_numpy().astype("datetime64[us]", copy=False)
-    both = ~np.isnat(opened) & ~np.isnat(resolved)
-    closed_at = np.maximum(opened[both], resolved[both])
     ends = np.array([quarter_end(q).to_datetime64() for q in quarters], dtype="datetime64[us]")
-    out["backlog"] = (_before_each(opened[~np.isnat(opened)], ends)
-                      - _before_each(closed_at, ends)).astype("int64")
+    out["backlog"] = _backlog(opened, resolved, ends)
     cols = ["quarter", "tickets", "users", "tickets_per_user_month", "resolved",
             "median_resolve_hours", *[f"median_resolve_hours_p{p}" for p in range(1, 6)],
             "backlog", "satisfaction_pct", "satisfaction_responses", "reopened",
             "reopen_recorded", "reopen_rate_pct", "incomplete"]
     return out[cols]
+
+
+def _backlog(opened: np.ndarray, resolved: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per end: tickets opened before it and not resolved before it (NaT: never)."""
+    if len(ends) <= 2:  # a quarter or two: two comparisons per end beat placing every date
+        # NaT compares False: a ticket never opened is not counted, never resolved stays open
+        return np.array([np.count_nonzero((opened < end) & ~(resolved < end)) for end in ends],
+                        dtype=np.int64)
+    both = ~np.isnat(opened) & ~np.isnat(resolved)
+    closed_at = np.maximum(opened[both], resolved[both])
+    return (_before_each(opened[~np.isnat(opened)], ends)
+            - _before_each(closed_at, ends)).astype("int64")
 
 
 def _before_each(when: np.ndarray, ends: np.ndarray) -> np.ndarray:
