@@ -363,7 +363,8 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
         return None, findings
 
     # Body: only the mapped columns, as object cells, numbered as Excel shows them. A CSV
-    # reads just those columns (C parser); a workbook, or an odd CSV, takes them from rows.
+    # reads just those columns (C parser), a workbook slices them from its cells; ragged
+    # rows (an odd CSV) take them from rows.
     frame = raw.body_columns(header_index + 1, sorted(chosen.values()))
     if frame is None:
         body = raw.rows[header_index + 1:]

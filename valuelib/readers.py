@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import IO
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
@@ -84,11 +85,25 @@ class RawSheet:
 
     def body_columns(self, start: int, positions: list[int]) -> pd.DataFrame | None:
         """The cells at column ``positions`` (frame columns named by position) from row index
-        ``start`` on, read column-wise by pandas' C parser; None when the sheet must be read
-        through ``rows`` instead (a workbook, or a CSV the C parser might read differently)."""
+        ``start`` on — a CSV's read column-wise by pandas' C parser, a workbook's sliced from
+        its cells — or None when the sheet must be read through ``rows`` instead (ragged rows,
+        or a CSV the C parser might read differently)."""
         if isinstance(self.cells, CsvText):
             return self.cells.columns(start, positions)
-        return None
+        grid = self._grid
+        if grid is None or not positions or max(positions) >= grid.shape[1]:
+            return None
+        return pd.DataFrame(grid[start:, positions], columns=positions)
+
+    @cached_property
+    def _grid(self) -> np.ndarray | None:
+        """A workbook's cells as one 2-D object array (None when its rows are ragged), built
+        once in C: columns are then slices, not a Python step per cell."""
+        cells = self.cells
+        if not cells or len(set(map(len, cells))) != 1:
+            return None
+        grid = np.array(cells, dtype=object)
+        return grid if grid.shape == (len(cells), len(cells[0])) else None
 
 
 @dataclass(frozen=True)
