@@ -93,7 +93,10 @@ class RawSheet:
         grid = self._grid
         if grid is None or not positions or max(positions) >= grid.shape[1]:
             return None
-        return pd.DataFrame(grid[start:, positions], columns=positions)
+        # taken column by column, so each column is contiguous (pandas keeps a block as
+        # columns × rows): kernels then run over each column without a strided copy
+        block = grid.T[positions, start:]
+        return pd.DataFrame(block.T, columns=positions, dtype=object, copy=False)
 
     @cached_property
     def _grid(self) -> np.ndarray | None:
