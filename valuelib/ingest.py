@@ -363,7 +363,8 @@ def _load_sheet(raw: RawSheet, sheet: Sheet, settings: Settings
         return None, findings
 
     # Body: only the mapped columns, as object cells, numbered as Excel shows them. A CSV
-    # reads just those columns (C parser); a workbook, or an odd CSV, takes them from rows.
+    # reads just those columns (C parser), a workbook slices them from its cells; ragged
+    # rows (an odd CSV) take them from rows.
     frame = raw.body_columns(header_index + 1, sorted(chosen.values()))
     if frame is None:
         body = raw.rows[header_index + 1:]
@@ -1145,6 +1146,13 @@ def _may_equal(cells: list, want: str | None) -> np.ndarray:
     return np.array([*hit, want is None], dtype=bool)[codes]
 
 
+_SAMPLE_ROWS = 1000
+
+
+def _hashable(cell: object) -> object:
+    return cell if isinstance(cell, (str, int, float, bool, type(None))) else repr(cell)
+
+
 # A row matching the example on this many columns is the example for sure; a short sheet
 # (Work types: a name and a class) can match by chance, so it counts only in a file that
 # holds a sure example elsewhere (that file is the template).
@@ -1193,7 +1201,11 @@ def _template_examples(raw: RawSheet, sheet: Sheet) -> list[tuple[bool, Finding]
     # Narrow the rows column by column, a key per distinct value (not per cell); the few
     # rows left are checked cell by cell below, as ever.
     at = np.arange(count)
-    for p, want in zip(positions.values(), wanted, strict=True):
+    # Narrow by the columns with the fewest distinct values first (judged on the first
+    # rows): a ticket number has one per row, and the rows it leaves are few by then.
+    order = sorted(zip(positions.values(), wanted, strict=True),
+                   key=lambda pw: len(set(map(_hashable, column(pw[0], at[:_SAMPLE_ROWS])))))
+    for p, want in order:
         at = at[_may_equal(column(p, at), want)]
         if not len(at):
             return []

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import IO
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
@@ -84,11 +85,28 @@ class RawSheet:
 
     def body_columns(self, start: int, positions: list[int]) -> pd.DataFrame | None:
         """The cells at column ``positions`` (frame columns named by position) from row index
-        ``start`` on, read column-wise by pandas' C parser; None when the sheet must be read
-        through ``rows`` instead (a workbook, or a CSV the C parser might read differently)."""
+        ``start`` on — a CSV's read column-wise by pandas' C parser, a workbook's sliced from
+        its cells — or None when the sheet must be read through ``rows`` instead (ragged rows,
+        or a CSV the C parser might read differently)."""
         if isinstance(self.cells, CsvText):
             return self.cells.columns(start, positions)
-        return None
+        grid = self._grid
+        if grid is None or not positions or max(positions) >= grid.shape[1]:
+            return None
+        # taken column by column, so each column is contiguous (pandas keeps a block as
+        # columns × rows): kernels then run over each column without a strided copy
+        block = grid.T[positions, start:]
+        return pd.DataFrame(block.T, columns=positions, dtype=object, copy=False)
+
+    @cached_property
+    def _grid(self) -> np.ndarray | None:
+        """A workbook's cells as one 2-D object array (None when its rows are ragged), built
+        once in C: columns are then slices, not a Python step per cell."""
+        cells = self.cells
+        if not cells or len(set(map(len, cells))) != 1:
+            return None
+        grid = np.array(cells, dtype=object)
+        return grid if grid.shape == (len(cells), len(cells[0])) else None
 
 
 @dataclass(frozen=True)
@@ -476,19 +494,19 @@ def _index_to_letters(index: int) -> str:
     return letters
 
 
-def _above(text: str, alphabet: str) -> str:
-    """A regex for the strings over ``alphabet`` that are longer than ``text``, or as long
-    and sort after it (for row numbers and column letters, that is numeric order)."""
+def _within(text: str, alphabet: str) -> str:
+    """A regex for the non-empty strings over ``alphabet`` that are shorter than ``text``, or
+    as long and sort no later (for row numbers and column letters, that is numeric order)."""
 
     def cls(chars: str) -> str:
         return f"[{chars[0]}-{chars[-1]}]" if len(chars) > 1 else chars
 
-    options = [f"{cls(alphabet)}{{{len(text) + 1},}}"]
+    options = [f"{cls(alphabet)}{{1,{len(text) - 1}}}"] if len(text) > 1 else []
     for i, char in enumerate(text):
-        higher = alphabet[alphabet.index(char) + 1:]
-        if higher:
-            options.append("".join(cls(c) for c in text[:i]) + cls(higher)
-                           + cls(alphabet) * (len(text) - i - 1))
+        lower = alphabet[:alphabet.index(char)]
+        if lower:
+            options.append(text[:i] + cls(lower) + cls(alphabet) * (len(text) - i - 1))
+    options.append(text)
     return "|".join(options)
 
 
@@ -513,14 +531,17 @@ class _Scan:
         self.beyond = self._beyond()
 
     def _beyond(self) -> re.Pattern[bytes]:
-        """A cell written as every spreadsheet program writes it (``<c r="B7"``) beyond the
-        extent so far, or a cell written any other way (the full read sorts those out)."""
+        """A cell beyond the extent so far, or a cell written any way but as every
+        spreadsheet program writes it (``<c r="B7"``; the full read sorts those out).
+
+        One negative lookahead per cell (C-speed, and half the cost of trying each way a
+        cell could lie beyond): anything but a plain reference within the extent."""
         cell = re.escape(self.prefix + b"c").decode("ascii")
-        letters = _above(_index_to_letters(self.columns), _LETTERS) if self.columns \
-            else "[A-Z]"
-        digits = _above(str(self.rows), _DIGITS) if self.rows else "[0-9]"
-        return re.compile((f'<{cell}(?: r="(?:(?:{letters})[0-9]|[A-Z]+(?:{digits})")'
-                           f'|(?! r="[A-Z]{{1,3}}[0-9]{{1,7}}")[\\s>/])').encode("ascii"))
+        if not (self.rows and self.columns):
+            return re.compile(f"<{cell}[\\s>/]".encode("ascii"))
+        letters = _within(_index_to_letters(self.columns), _LETTERS)
+        digits = _within(str(self.rows), _DIGITS)
+        return re.compile(f'<{cell}(?! r="(?:{letters})(?:{digits})")[\\s>/]'.encode("ascii"))
 
     def _take(self, text: bytes) -> None:
         refs = self.ref.findall(text)
