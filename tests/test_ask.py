@@ -393,7 +393,7 @@ def test_crm_cost_per_user_is_the_overview_string(ds):
 
 def test_page_filters_apply_when_the_question_names_none(ds):
     result = answer("how proactive is support?", ds, quarter="2026-Q1", business_unit="Sales")
-    assert result.sentence.startswith("For 2026-Q1, Sales:")
+    assert result.sentence.startswith("For Sales: In 2026-Q1, ")  # the quarter said once
     assert result.figures[0].value == pytest.approx(proactive_now("2026-Q1", "Sales")(ds))
 
 
@@ -421,7 +421,7 @@ def test_cli_takes_quarter_and_unit(ds, capsys):
     code = main(["ask", "how proactive is support?", "--data", *map(str, SAMPLE),
                  "--quarter", "2026-Q1", "--unit", "Sales"])
     assert code == 0
-    assert capsys.readouterr().out.startswith("For 2026-Q1, Sales:")
+    assert capsys.readouterr().out.startswith("For Sales: In 2026-Q1, ")
 
 
 # ---- consistent advice -------------------------------------------------------------------------
@@ -511,3 +511,12 @@ def test_time_spent_on_support_is_its_hours_not_its_cost(ds, question, quarters,
 ])
 def test_hours_and_spend_questions_stay_with_their_own_answers(ds, question, intent):
     assert answer(question, ds).intent == intent
+
+
+def test_the_page_quarter_is_not_said_twice(ds):
+    result = answer("what share of support hours is proactive?", ds, quarter="2026-Q1")
+    assert result.sentence.startswith("In 2026-Q1, ") and "For 2026-Q1" not in result.sentence
+    assert "The filters applied: 2026-Q1." in result.how
+    with_unit = answer("what share of support hours is proactive?", ds, quarter="2026-Q1",
+                       business_unit="Sales")
+    assert with_unit.sentence.startswith("For Sales: In 2026-Q1, ")

@@ -208,7 +208,7 @@ def test_a_question_in_the_link_is_answered_on_open():
 def test_a_question_follows_the_pages_quarter_and_unit():
     at = app(q="how proactive is support?", quarter="2026-Q1", bu="Sales").run()
     assert not at.exception
-    assert _answer(at).startswith("For 2026-Q1, Sales:")
+    assert _answer(at).startswith("For Sales: In 2026-Q1, ")
 
 
 def test_a_question_it_cannot_answer_offers_three_it_can():

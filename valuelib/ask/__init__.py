@@ -94,7 +94,10 @@ def answer(question: str, dataset: Dataset, quarter: str | None = None,
     if not scope or not result.understood:
         return result
     where = ", ".join(scope)
-    return replace(result, sentence=f"For {where}: {result.sentence}",
+    said = [part for part in scope if not result.sentence.startswith(f"In {part},")]
+    # "For 2026-Q3: In 2026-Q3, …" would say the quarter twice
+    sentence = f"For {', '.join(said)}: {result.sentence}" if said else result.sentence
+    return replace(result, sentence=sentence,
                    how=f"{result.how} The filters applied: {where}.".strip())
 
 
