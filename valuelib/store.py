@@ -489,7 +489,7 @@ class Store:
     def latest(self) -> VersionInfo | None:
         """The newest version, or None when nothing was published yet."""
         with self._reading() as conn:
-            newest = conn.execute(select(func.max(VERSIONS.c.id))).scalar()
+            newest = _newest_id(conn)
             return None if newest is None else _version_infos(conn, [newest])[0]
 
     def latest_id(self) -> int | None:
@@ -497,7 +497,7 @@ class Store:
         every page run can afford it. A publish by any process sharing this database shows in
         the next run of every other process (docs/store.md, "Several instances")."""
         with self._reading() as conn:
-            return conn.execute(select(func.max(VERSIONS.c.id))).scalar()
+            return _newest_id(conn)
 
     def versions(self) -> list[VersionInfo]:
         """Every version, newest first."""
@@ -779,7 +779,7 @@ def _check_file(name: str, data: bytes) -> tuple[str, bytes]:
 
 
 def _next_version_id(conn: Connection) -> int:
-    return (conn.execute(select(func.max(VERSIONS.c.id))).scalar() or 0) + 1
+    return (_newest_id(conn) or 0) + 1
 
 
 def _insert_version(conn: Connection, version_id: int, editor: str, note: str,
@@ -823,7 +823,7 @@ def _insert_files(conn: Connection, version_id: int, uploads: list[tuple[str, by
 def _version_row(conn: Connection, version_id: int) -> Mapping:
     row = conn.execute(select(VERSIONS).where(VERSIONS.c.id == int(version_id))).mappings().first()
     if row is None:
-        newest = conn.execute(select(func.max(VERSIONS.c.id))).scalar()
+        newest = _newest_id(conn)
         known = f"the newest is {newest}" if newest else "nothing has been published yet"
         raise VersionNotFoundError(f"There is no published version {version_id}; {known}.")
     return row
@@ -868,6 +868,11 @@ def _check_tables(conn: Connection, version_id: int, *, decode: bool) -> None:
                 raise
             except Exception as exc:  # any failure here is damage
                 raise DamagedVersionError(version_id, f"table {name}: {_damage(exc)}") from exc
+
+
+def _newest_id(conn) -> int | None:
+    """The newest version's id (the primary key's maximum), or None."""
+    return conn.execute(select(func.max(VERSIONS.c.id))).scalar()
 
 
 def _version_infos(conn: Connection, ids: list[int] | None = None) -> list[VersionInfo]:

@@ -28,7 +28,7 @@ from ..present import (
     fmt_points,
 )
 from ..present.formatting import rounded
-from ..present.measures import MONEY_CHANGE_DECIMALS, MONEY_DECIMALS
+from ..present.measures import MONEY_PLACES
 from .reading import Names, Period, Query, TimeRef, resolve_period
 from .result import Answer, KeyFigure
 from .suggest import follow_ups
@@ -129,8 +129,8 @@ class Context:
         for key in keys:
             m = MEASURES.get(like.get(key, key))
             head = names.get(key) or (m.label if m else key.replace("_", " ").capitalize())
-            if m is not None and (m.is_money or m.unit in MONEY_CHANGE_DECIMALS):
-                places = {**MONEY_DECIMALS, **MONEY_CHANGE_DECIMALS}[m.unit]
+            if m is not None and m.unit in MONEY_PLACES:
+                places = MONEY_PLACES[m.unit]
                 out[key] = [rounded(v, places) for v in out[key].astype(float)]
                 head += "" if self.currency in head else f" ({self.currency})"
             elif m is not None and m.unit in (Unit.PERCENT, Unit.HOURS, Unit.POINTS,

@@ -92,7 +92,7 @@ class Measure:
         if spec is None:
             return f"%{{{value}}}"
         body = f"%{{{value}:{spec}}}"
-        if self.is_money or self.unit in MONEY_CHANGE_DECIMALS:
+        if self.unit in MONEY_PLACES:
             return _in_currency(body, currency)
         return body + _D3_SUFFIX.get(self.unit, "")
 
@@ -112,6 +112,8 @@ class Measure:
 
 MONEY_DECIMALS = {Unit.MONEY: 0, Unit.MONEY_PER_USER: 2}
 MONEY_CHANGE_DECIMALS = {Unit.MONEY_CHANGE: 0, Unit.MONEY_PER_USER_CHANGE: 2}
+# every unit written as money (an amount or a change in one) -> its decimals
+MONEY_PLACES = {**MONEY_DECIMALS, **MONEY_CHANGE_DECIMALS}
 TABLE_DATE_FORMAT = "D MMM YYYY"  # a table's dates as fmt_date writes them: 30 Sep 2026
 
 
