@@ -124,8 +124,8 @@ def test_the_screen_copy_of_a_figure_is_made_once_and_leaves_the_figure_alone():
 
 def test_a_table_is_converted_once_and_keeps_its_numbers():
     table = views.overview(load_paths(data.SAMPLE_FILES)).services_table
-    converted = render._once(table, "arrow", lambda: render.arrow(table.frame))
-    assert render._once(table, "arrow", lambda: None) is converted
+    converted = render.kept(table, "arrow", lambda: render.arrow(table.frame))
+    assert render.kept(table, "arrow", lambda: None) is converted
     assert converted.num_rows == len(table.frame)
     assert converted.to_pandas().equals(table.frame.reset_index(drop=True))
 

@@ -8,8 +8,6 @@ page that composes its own Markdown around data escapes the data with :func:`md_
 from __future__ import annotations
 
 import functools
-import threading
-import weakref
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -18,6 +16,7 @@ from streamlit import dataframe_util
 
 from valuelib import charts
 from valuelib.charts import INK
+from valuelib.kept import kept
 from valuelib.present import Unit, glossary, measure
 from valuelib.present.measures import TABLE_DATE_FORMAT
 from valuelib.present.tables import Table
@@ -145,39 +144,10 @@ class _Sent(go.Figure):
         return dict(self._sent)  # a new top level: nothing may reach the kept dict's keys
 
 
-# object id → (the object, weakly; {slot: what was made from it}). Figures and tables sit in
-# shared caches (ui/data) and are never changed after they are built, so what the screen
-# needs of one is made once, not on every run; an entry goes with its object.
-_MADE: dict[int, tuple[weakref.ref, dict]] = {}
-_MAKING = threading.Lock()
-
-
-def _once(thing, slot, make):
-    """``make()``, kept for as long as ``thing`` lives (per ``slot``)."""
-    with _MAKING:
-        held = _MADE.get(id(thing))
-        if held is not None and held[0]() is thing and slot in held[1]:
-            return held[1][slot]
-    made = make()
-    with _MAKING:
-        held = _MADE.get(id(thing))
-        if held is None or held[0]() is not thing:
-            key = id(thing)
-            held = _MADE[key] = (weakref.ref(thing, lambda _, key=key: _forget(key)), {})
-        return held[1].setdefault(slot, made)
-
-
-def _forget(key: int) -> None:
-    with _MAKING:
-        held = _MADE.get(key)
-        if held is not None and held[0]() is None:
-            del _MADE[key]
-
-
 def prepared(fig: go.Figure, height: int | None = None) -> Prepared:
     """The screen's form of ``fig`` at ``height`` (see :func:`figure`), made once per chart:
     ``fig`` itself is never changed (cached figures are shared by every session)."""
-    return _once(fig, ("figure", height), lambda: _prepare(fig, height))
+    return kept(fig, ("figure", height), lambda: _prepare(fig, height))
 
 
 def _prepare(fig: go.Figure, height: int | None) -> Prepared:
@@ -256,8 +226,8 @@ def table(frame, empty: str = "Nothing to show for this selection.", **kwargs):
         st.info(md(empty))
         return
     if isinstance(frame, Table):
-        kwargs.setdefault("column_config", _once(frame, "config", lambda: column_config(frame)))
-        frame = _once(frame, "arrow", lambda: arrow(frame.frame))
+        kwargs.setdefault("column_config", kept(frame, "config", lambda: column_config(frame)))
+        frame = kept(frame, "arrow", lambda: arrow(frame.frame))
     return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 

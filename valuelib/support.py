@@ -9,8 +9,6 @@ row by row.
 
 from __future__ import annotations
 
-import contextlib
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +26,7 @@ from .frames import (
     ratio,
     table,
 )
+from .kept import kept
 from .model import Dataset
 from .schema import BLOCK_WARN_PERCENT, PRIORITY_LABELS, WORK_CLASSES
 
@@ -40,12 +39,11 @@ _DAY_US = 86_400_000_000  # microseconds in a day
 
 # ---- shared building blocks ------------------------------------------------------------------
 
-# Codes derived from a column (quarter codes, work classes, …), kept per column array while
-# it lives: a page and the summary ask for the same support table's codes many times, and a
-# million-row factorise costs more than all the arithmetic after it. Only Arrow-backed
-# columns are kept (their data is an immutable pyarrow array, so "same array object and same
-# pyarrow data" means "same values"); anything else is derived afresh.
-_DERIVED: dict[tuple[int, str], tuple[weakref.ref, object, object]] = {}
+# Codes derived from a column (quarter codes, work classes, …) are kept with the column's
+# array while it lives (valuelib.kept): a page and the summary ask for the same support
+# table's codes many times, and a million-row factorise costs more than all the arithmetic
+# after it. Only Arrow-backed columns are kept, and only while the array still holds the same
+# immutable pyarrow data; anything else is derived afresh.
 
 
 def _derived(array, name: str, compute: Callable):
@@ -53,19 +51,8 @@ def _derived(array, name: str, compute: Callable):
     data = array.__arrow_array__() if hasattr(array, "__arrow_array__") else None
     if data is None:
         return compute(array)
-    key = (id(array), name)
-    hit = _DERIVED.get(key)
-    if hit is not None and hit[0]() is array and hit[1] is data:
-        return hit[2]
-    value = compute(array)
-
-    def forget(ref, key=key):
-        if _DERIVED.get(key, (None,))[0] is ref:
-            del _DERIVED[key]
-
-    with contextlib.suppress(TypeError):  # an array type without weak references: not kept
-        _DERIVED[key] = (weakref.ref(array, forget), data, value)
-    return value
+    held, value = kept(array, name, lambda: (data, compute(array)))
+    return value if held is data else compute(array)  # changed in place since: afresh
 
 
 def _frozen(values: np.ndarray) -> np.ndarray:
