@@ -511,9 +511,7 @@ def _parse_columns(frame: pd.DataFrame, types: dict[str, parse.CellTypes], sheet
                 f"as {settings.date_order}.",
                 "If that is wrong, set 'date order' on the Settings sheet (MDY or DMY), or write "
                 "dates as 2026-08-14.", file=where.file, sheet=where.sheet, column=title))
-        if column.kind == "yesno" and column.default is not None:
-            values = values.fillna(column.default)
-        if column.kind == "text" and column.default is not None:
+        if column.kind in ("yesno", "text", "count") and column.default is not None:
             values = values.fillna(column.default)
         out[column.name] = values
         if column.kind == "rating":
@@ -843,6 +841,13 @@ def _cross_checks(tables: dict[str, pd.DataFrame]
     findings += work_findings
     findings += _period_overlap(tables["support"], tables["costs"])
     findings += _rule_totals(tables["allocation_rules"])
+    for key in ("subscriptions", "needs"):
+        dated = tables[key]
+        tables[key] = dated.assign(quarter=dated["quarter"].fillna(parse.quarter_of(dated["date"]))
+                                   .astype("str"))
+    offerings = tables["offerings"]
+    tables["offerings"] = offerings.assign(price_per_user_month=offerings[
+        "price_per_user_month"].fillna(offerings["price_per_user_year"] / 12))
     market = tables["market"]
     monthly = market["price_per_user_month"].fillna(market["price_per_user_year"] / 12)
     # an offer priced on request is said once (PRICE_ON_REQUEST), not again as "no price"
