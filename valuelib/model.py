@@ -13,6 +13,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from .column_codes import quarter_labels
 from .schema import SETTINGS_DEFAULTS, SOURCE_DTYPES, Table
 
 
@@ -164,10 +165,8 @@ def complete_quarters(dataset: Dataset) -> list[str]:
     complete = quarters("costs") & quarters("usage")
     frame = dataset.tables.get("support")
     if frame is not None and "quarter" in frame:
-        # support keeps its quarter codes and labels with the column (a million-row unique
-        # costs more than the summary's arithmetic); imported here, as support imports model
-        from .support import quarter_labels
-
+        # the quarter codes and labels are kept with the column (a million-row unique costs
+        # more than the summary's arithmetic)
         tickets = set(quarter_labels(frame))
     else:
         tickets = set()

@@ -9,12 +9,17 @@ row by row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
+from .column_codes import (
+    Periods,
+    derived,
+    frozen,
+    name_codes,
+    period_codes,
+    rows_in_quarter,
+)
 from .frames import (
     MONTHS_PER_QUARTER,
     cast,
@@ -26,7 +31,6 @@ from .frames import (
     ratio,
     table,
 )
-from .kept import kept
 from .model import Dataset
 from .schema import BLOCK_WARN_PERCENT, PRIORITY_LABELS, WORK_CLASSES
 
@@ -39,31 +43,10 @@ _DAY_US = 86_400_000_000  # microseconds in a day
 
 # ---- shared building blocks ------------------------------------------------------------------
 
-# Codes derived from a column (quarter codes, work classes, …) are kept with the column's
-# array while it lives (valuelib.kept): a page and the summary ask for the same support
-# table's codes many times, and a million-row factorise costs more than all the arithmetic
-# after it. Only Arrow-backed columns are kept, and only while the array still holds the same
-# immutable pyarrow data; anything else is derived afresh.
-
-
-def _derived(array, name: str, compute: Callable):
-    """``compute(array)``, once per Arrow-backed column array and ``name``."""
-    data = array.__arrow_array__() if hasattr(array, "__arrow_array__") else None
-    if data is None:
-        return compute(array)
-    held, value = kept(array, name, lambda: (data, compute(array)))
-    return value if held is data else compute(array)  # changed in place since: afresh
-
-
-def _frozen(values: np.ndarray) -> np.ndarray:
-    values.flags.writeable = False  # shared between callers: nobody may change it
-    return values
-
-
 def _class_codes(support: pd.DataFrame) -> np.ndarray:
     """Work class of every row as 0-3 (WORK_CLASSES order); missing/unknown -> unclassified."""
-    return _derived(support["work_class"].array, "work_class",
-                    lambda array: _frozen(_class_codes_of(array)))
+    return derived(support["work_class"].array, "work_class",
+                    lambda array: frozen(_class_codes_of(array)))
 
 
 def _class_codes_of(array) -> np.ndarray:
@@ -82,30 +65,11 @@ def _class_codes_of(array) -> np.ndarray:
     return np.array([*lut, UNCLASSIFIED], dtype=np.int64)[codes]  # code -1 -> last entry
 
 
-@dataclass(frozen=True)
-class _Periods:
-    codes: np.ndarray  # per row, -1 where the period is missing
-    labels: list[str]  # sorted
-
-
-def _periods(support: pd.DataFrame, column: str) -> _Periods:
-    def compute(array) -> _Periods:
-        codes, uniques = pd.factorize(array, sort=True)
-        return _Periods(_frozen(codes.astype(np.int64)), [str(u) for u in uniques])
-
-    return _derived(support[column].array, f"periods:{column}", compute)
-
-
-def quarter_labels(support: pd.DataFrame) -> list[str]:
-    """The quarters the support rows name, sorted (kept with the column: derived once)."""
-    return list(_periods(support, "quarter").labels)
-
-
 def _hours(support: pd.DataFrame) -> np.ndarray:
     return support["hours"].to_numpy(dtype=float, na_value=np.nan)
 
 
-def _mix(periods: _Periods, cls: np.ndarray, hours: np.ndarray):
+def _mix(periods: Periods, cls: np.ndarray, hours: np.ndarray):
     """(hours, rows, rows with hours), each an array periods × 4 classes."""
     n = len(periods.labels)
     codes = periods.codes
@@ -150,7 +114,7 @@ SHARE_COLUMNS = [
 ]
 
 
-def _share_frame(periods: _Periods, cls: np.ndarray, hours: np.ndarray,
+def _share_frame(periods: Periods, cls: np.ndarray, hours: np.ndarray,
                  by: str) -> pd.DataFrame:
     h, t, wh = _mix(periods, cls, hours)
     pr_hours = h[:, PROACTIVE] + h[:, REACTIVE]
@@ -188,7 +152,7 @@ def proactive_share(dataset: Dataset, by: str = "quarter",
     proactive and reactive rows that carry hours)."""
     _check_by(by)
     support = table(dataset, "support")
-    out = _share_frame(_periods(support, by), _class_codes(support), _hours(support), by)
+    out = _share_frame(period_codes(support, by), _class_codes(support), _hours(support), by)
     return _filter_period(out, by, quarter, support)
 
 
@@ -212,9 +176,9 @@ def work_mix(dataset: Dataset, by: str = "quarter", quarter: str | None = None) 
     hours, tickets, rows_without_hours, hours_pct and tickets_pct (of the period's total)."""
     _check_by(by)
     support = table(dataset, "support")
-    periods = _periods(support, by)
+    periods = period_codes(support, by)
     if by == "quarter" and quarter is not None and quarter not in periods.labels:
-        periods = _Periods(periods.codes, [*periods.labels, quarter])
+        periods = Periods(periods.codes, [*periods.labels, quarter])
     h, t, wh = _mix(periods, _class_codes(support), _hours(support))
     n = len(periods.labels)
     out = pd.DataFrame({
@@ -269,7 +233,7 @@ def _assign_blocks(support: pd.DataFrame, b: pd.DataFrame,
                    opened: np.ndarray) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Positions of the support rows that draw from a block, the block index of each, and the
     block table extended with blocks that rows name but the Blocks sheet lacks."""
-    all_codes, uniques = _name_codes(support, "block")
+    all_codes, uniques = name_codes(support, "block")
     if len(uniques):
         pos = np.flatnonzero(all_codes >= 0)
         codes = all_codes[pos]
@@ -459,15 +423,6 @@ def _in_quarter(support: pd.DataFrame, quarter: str | None) -> np.ndarray | None
     return None if quarter is None else rows_in_quarter(support, quarter)
 
 
-def rows_in_quarter(support: pd.DataFrame, quarter: str) -> np.ndarray:
-    """Which support rows belong to ``quarter`` (a boolean mask), from the quarter codes the
-    table's column keeps (derived once per table, not a string comparison per call)."""
-    periods = _periods(support, "quarter")
-    if quarter not in periods.labels:
-        return np.zeros(len(support), dtype=bool)
-    return periods.codes == periods.labels.index(quarter)
-
-
 def priority_matrix(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     """Tickets per impact × urgency cell (all nine cells, zeros included).
 
@@ -528,17 +483,7 @@ def _external(support: pd.DataFrame, services: pd.DataFrame,
 def service_codes(support: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each row's service as a code (-1: none) and the services, in order of appearance
     (kept with the column: derived once per table)."""
-    return _name_codes(support, "service")
-
-
-def _name_codes(support: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's ``column`` value as a code (-1: none) and the values, in order of
-    appearance; kept with the column (see ``_derived``)."""
-    def compute(array):
-        codes, uniques = pd.factorize(array)
-        return _frozen(codes), np.asarray(uniques, dtype=object)
-
-    return _derived(support[column].array, column, compute)
+    return name_codes(support, "service")
 
 
 def p1_share(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
@@ -550,9 +495,9 @@ def p1_share(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     Columns: quarter, facing (``external`` / ``internal``), tickets, prioritised, p1_tickets,
     p1_share_pct (p1_tickets ÷ prioritised × 100)."""
     support = table(dataset, "support")
-    periods = _periods(support, "quarter")
+    periods = period_codes(support, "quarter")
     if quarter is not None and quarter not in periods.labels:
-        periods = _Periods(periods.codes, [*periods.labels, quarter])
+        periods = Periods(periods.codes, [*periods.labels, quarter])
     n = len(periods.labels)
     # one quarter: only its rows (the other quarters' counts are dropped anyway), taken
     # before any arithmetic
@@ -663,7 +608,7 @@ def service_desk(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     quarters = [quarter] if quarter is not None else sorted(
         set(dataset.quarters) | set(support["quarter"].dropna().unique()))
     qs = pd.Series(quarters, dtype="str")
-    periods = _periods(support, "quarter")
+    periods = period_codes(support, "quarter")
     n = len(periods.labels)
     # every quarter's tickets (incomplete compares with the quarters before); the rest only
     # for the rows of the quarters shown
