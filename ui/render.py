@@ -36,14 +36,18 @@ def headlines(items, per_row: int = 3, since: str = "") -> None:
     """Headline tiles. ``since``: the quarter each change is measured from, written after
     it ("+3.2% vs 2026-Q2"); a change of zero gets no arrow and no colour."""
     items = list(items)
-    for start in range(0, len(items), per_row):
-        columns = st.columns(per_row)
-        for column, item in zip(columns, items[start:start + per_row], strict=False):
-            with column:
-                tile = _tile(item, since)
-                st.metric(tile.label, tile.value, tile.delta, delta_color=tile.tone,
-                          delta_arrow=tile.arrow, border=True, help=tile.help)
-                st.caption(tile.sentence)
+    # Their own block: the front end holds back a block's elements until the lazily loaded
+    # code of every element in it (plotly.js, the data grid) has arrived, so tiles that shared
+    # the page's block with a chart appeared with the chart, about a second after the floor.
+    with st.container():
+        for start in range(0, len(items), per_row):
+            columns = st.columns(per_row)
+            for column, item in zip(columns, items[start:start + per_row], strict=False):
+                with column:
+                    tile = _tile(item, since)
+                    st.metric(tile.label, tile.value, tile.delta, delta_color=tile.tone,
+                              delta_arrow=tile.arrow, border=True, help=tile.help)
+                    st.caption(tile.sentence)
 
 
 @dataclass(frozen=True)
