@@ -62,12 +62,15 @@ def _derive(key: str, f: pd.DataFrame) -> pd.DataFrame:
                 else "unclassified" for w in f["work_type"]]
     if key in ("support", "value") and "satisfaction" in f and "satisfaction_pct" not in f:
         f["satisfaction_pct"] = _pct(f["satisfaction"].astype(float))
-    if (key in ("market", "offerings") and "price_per_user_year" in f
-            and "price_per_user_month" not in f):
-        f["price_per_user_month"] = f["price_per_user_year"].astype(float) / 12
-    if key in ("subscriptions", "needs") and "quarter" not in f and "date" in f:
+    if key in ("market", "offerings") and "price_per_user_year" in f:
+        yearly = f["price_per_user_year"].astype(float) / 12
+        f["price_per_user_month"] = (f["price_per_user_month"].astype(float).fillna(yearly)
+                                     if "price_per_user_month" in f else yearly)
+    if key in ("subscriptions", "needs") and "date" in f:
         d = pd.to_datetime(f["date"], format="ISO8601")
-        f["quarter"] = d.dt.year.astype(str) + "-Q" + d.dt.quarter.astype(str)
+        dated = (d.dt.year.astype("Int64").astype(str) + "-Q"
+                 + d.dt.quarter.astype("Int64").astype(str)).where(d.notna())
+        f["quarter"] = f["quarter"].fillna(dated) if "quarter" in f else dated
     if key == "needs" and "votes" not in f:
         f["votes"] = 1.0
     if key == "services":
