@@ -108,15 +108,17 @@ def fiscal_year_quarters(quarter: str, fiscal_year_start: int = 1) -> tuple[str,
     return tuple(shift_quarter(quarter, -k) for k in range(position, -1, -1))
 
 
-def _in_effect(offerings: pd.DataFrame, quarters) -> pd.DataFrame:
-    """The Offerings rows applying in each quarter: TIER_COLUMNS + quarter and tier_key, one
-    row per quarter × service × tier."""
+def tiers_in_effect(offerings: pd.DataFrame, quarters) -> pd.DataFrame:
+    """The Offerings rows applying in each quarter: TIER_COLUMNS + quarter, tier_key,
+    from_quarter and the row's source columns, one row per quarter × service × tier."""
     quarters = sorted({q for q in quarters if isinstance(q, str)})
     offerings = offerings[offerings["service"].notna() & offerings["tier"].notna()]
     if offerings.empty or not quarters:
         return empty_frame({"quarter": "str", **TIER_COLUMNS, "tier_key": "str",
                             "from_quarter": "str"})
-    rows = offerings[[*TIER_COLUMNS, "from_quarter", "to_quarter"]].reset_index(drop=True)
+    source = [c for c in ("source_file", "source_sheet", "source_row") if c in offerings]
+    rows = offerings[[*TIER_COLUMNS, "from_quarter", "to_quarter", *source]].reset_index(
+        drop=True)
     rows = rows.assign(tier_key=_fold(rows["tier"]), _seq=np.arange(len(rows)))
     q = np.asarray(quarters, dtype=object)
     take = np.repeat(np.arange(len(rows)), len(q))
@@ -128,7 +130,7 @@ def _in_effect(offerings: pd.DataFrame, quarters) -> pd.DataFrame:
     pairs = pairs[applies].sort_values(["from_quarter", "_seq"], na_position="first",
                                        kind="stable")
     pairs = pairs.drop_duplicates(["quarter", "service", "tier_key"], keep="last")
-    cols = ["quarter", *TIER_COLUMNS, "tier_key", "from_quarter"]
+    cols = ["quarter", *TIER_COLUMNS, "tier_key", "from_quarter", *source]
     return pairs[cols].sort_values(["quarter", "service", "price_per_user_month", "tier"],
                                    ignore_index=True)
 
@@ -145,7 +147,7 @@ def tiers(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     if quarter is None:
         offerings = offerings.assign(from_quarter=pd.NA, to_quarter=pd.NA)
         quarter = "0000-Q1"
-    return _in_effect(offerings, [quarter])[list(TIER_COLUMNS)]
+    return tiers_in_effect(offerings, [quarter])[list(TIER_COLUMNS)]
 
 
 def _empty(columns: dict[str, str]) -> pd.DataFrame:
@@ -167,7 +169,7 @@ def charges(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     subs = subs[subs["quarter"].notna() & subs["service"].notna() & subs["tier"].notna()]
     usage = usage[usage["quarter"].notna() & usage["service"].notna() & usage["users"].notna()]
     quarters = set(subs["quarter"].unique()) | set(usage["quarter"].unique())
-    prices = _in_effect(table(dataset, "offerings"), quarters)
+    prices = tiers_in_effect(table(dataset, "offerings"), quarters)
     if prices.empty:
         return _empty(CHARGE_COLUMNS)
     parts = []
@@ -260,7 +262,7 @@ def statement(dataset: Dataset, business_unit: str, quarter: str | None = None) 
     year_charges = _unit_rows(all_charges[all_charges["quarter"].isin(year)], business_unit)
     now = year_charges[year_charges["quarter"].eq(quarter).to_numpy(dtype=bool)]
     in_effect = tiers(dataset, quarter)
-    charging = not _in_effect(table(dataset, "offerings"), year).empty
+    charging = not tiers_in_effect(table(dataset, "offerings"), year).empty
     keys = ["service", "tier"]
     ytd = year_charges.groupby(keys, as_index=False).agg(
         charge_year_to_date=("charge", lambda c: c.sum(min_count=1)))
@@ -373,7 +375,7 @@ def line_driven_share(dataset: Dataset) -> pd.DataFrame:
     quarters = sorted(set(it_cost.index) | set(charged.index))
     if not quarters:
         return _empty(SHARE_COLUMNS)
-    with_tiers = set(_in_effect(offerings, quarters)["quarter"])
+    with_tiers = set(tiers_in_effect(offerings, quarters)["quarter"])
     out = pd.DataFrame({"quarter": pd.Series(quarters, dtype="str")})
     amount = out["quarter"].map(charged).astype(float)
     amount = amount.where(amount.notna() | ~out["quarter"].isin(with_tiers), 0.0)
