@@ -261,3 +261,36 @@ def test_nothing_is_mutated():
     cb.tiers(ORG, Q2), cb.charges(ORG), cb.statement(ORG, "Sales", Q2)
     cb.recovery(ORG, Q2), cb.line_driven_share(ORG)
     assert_unchanged(ORG, before)
+
+
+# ---- the chargeback's measures and words: one way on every surface
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("charge", 1140.0, "$1,140"),
+    ("charge_year_to_date", 1440.4, "$1,440"),
+    ("charges", 750.0, "$750"),
+    ("recovery_pct", 97.2973, "97.3%"),
+    ("over_under", -250.0, "\u2212$250"),
+    ("over_under", 60.0, "+$60"),
+    ("line_driven_pct", 1320 / 1675 * 100, "78.8%"),
+    ("it_cost", 1675.0, "$1,675"),
+    ("tier_price_per_user_month", 20.0, "$20.00"),
+    ("best_market_price_per_user_month", 15.0, "$15.00"),
+    ("showback_cost", 1160.049, "$1,160"),
+    ("recovery_pct", float("nan"), "—"),
+])
+def test_chargeback_measures(key, value, expected):
+    from valuelib.present import fmt_measure
+    assert fmt_measure(key, value) == expected
+
+
+@pytest.mark.parametrize("heading, terms", [
+    ("Charges by tier", ("tier", "charges")),
+    ("Bill of IT for Sales", ("Bill of IT",)),
+    ("Cost recovery by service", ("cost recovery",)),
+    ("Line-driven share of IT", ("line-driven share",)),
+])
+def test_chargeback_words_are_defined(heading, terms):
+    from valuelib.present import glossary
+    assert glossary.terms_in(heading) == terms
+    assert all(len(glossary.define(t)) > 40 for t in terms)
