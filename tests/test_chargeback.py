@@ -294,3 +294,45 @@ def test_chargeback_words_are_defined(heading, terms):
     from valuelib.present import glossary
     assert glossary.terms_in(heading) == terms
     assert all(len(glossary.define(t)) > 40 for t in terms)
+
+
+# ---- the executive summary carries charges, recovery and the line-driven share
+
+def test_summary_json_has_charges_recovery_and_line_driven_share():
+    import json
+
+    from valuelib import summarize
+    from valuelib.present.summary_text import summary_json
+    out = summary_json(summarize(ORG, Q2))
+    json.dumps(out, allow_nan=False)
+    assert out["charges"]["quarter"] == Q2 and out["charges"]["total"] == 1320
+    # Sales: 1140 this quarter, 1440 this year; HR: 150 and 300; Unassigned (Desk) 30
+    assert [(u["business_unit"], u["charge"], u["charge_year_to_date"])
+            for u in out["charges"]["by_unit"]] == [
+        ("Sales", 1140, 1440), ("HR", 150, 300), ("Unassigned", 30, 30)]
+    # most under-recovered first, then the rest by amount; no figure last
+    assert [(r["service"], r["status"]) for r in out["recovery"]] == [
+        ("Email", "under-recovered"), ("Desk", "recovered"), ("CRM", "over-recovered"),
+        ("VPN", "no charges"), ("Wiki", "no cost data")]
+    assert [(r["quarter"], r["line_driven_pct"]) for r in out["line_driven_share"]] == [
+        (Q1, 50.0), (Q2, pytest.approx(78.806, abs=1e-3))]
+    assert out["measures"]["line_driven_pct"]["label"] == "Line-driven share"
+    assert out["measures"]["price_per_user_month"]["definition"].startswith("What IT charges")
+
+
+def test_summary_text_says_chargeback_in_two_lines():
+    from valuelib import summarize
+    from valuelib.present.summary_text import summary_text
+    text = summary_text(summarize(ORG, Q2))
+    assert ("Chargeback, 2026-Q2: business units were charged $1,320, a line-driven share of "
+            "78.8% of IT cost.\nUnder-recovered: 1 service, together \u2212$250; most Email "
+            "(75.0% of its cost, \u2212$250).\n") in text
+
+
+def test_summary_without_offerings_says_nothing_of_charges():
+    from valuelib import summarize
+    from valuelib.present.summary_text import summary_text
+    s = summarize(make_dataset(usage=USAGE, costs=COSTS))
+    d = s.to_dict()
+    assert (d["charges"], d["recovery"], d["line_driven_share"]) == (None, [], [])
+    assert "Chargeback" not in summary_text(s)
