@@ -99,3 +99,21 @@ def test_a_price_within_one_percent_of_cost_is_not_subsidised():
                                Offerings=[OFFERINGS[0], ["Email & Productivity", "Standard", 16.4,
                                                          "8x5"]]))])
     assert codes(ds) == []
+
+
+def test_the_publish_plan_lists_the_tier_findings_of_the_merged_data():
+    # What the upload page shows: the findings of the published data merged with the upload.
+    from valuelib.publishing import plan_publish
+
+    published = load([("p.xlsx", xlsx(
+        Services=SERVICES, Usage=USAGE, Costs=COSTS,
+        Offerings=[OFFERINGS[0], ["Email & Productivity", "Standard", 11, "8x5"]]))])
+    upload = load([("s.xlsx", xlsx(Subscriptions=[
+        SUBSCRIPTIONS[0], ["2026-Q3", "Sales", "Email & Productivity", "standard", 40],
+        ["2026-Q3", "HR", "Email & Productivity", "Gold", 4]]))])
+    plan = plan_publish(published, 1, upload)
+    found = {(f.code, f.sheet, f.row) for f in plan.findings}
+    assert found == {("UNKNOWN_TIER", "Subscriptions", 3),  # Standard is published; Gold is not
+                     ("TIER_SUBSIDISED", "Offerings", 2)}
+    subsidised = next(f for f in plan.findings if f.code == "TIER_SUBSIDISED")
+    assert "$11.00" in subsidised.message and "$16.47" in subsidised.message
