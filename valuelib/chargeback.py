@@ -316,15 +316,29 @@ def recovery(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
     quarter = quarter or default_quarter(dataset)
     if quarter is None:
         return _empty(RECOVERY_COLUMNS)
+    return _recovery(dataset, quarter, *cost_and_market(dataset, quarter))
+
+
+def cost_and_market(dataset: Dataset, quarter: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """costing.cost_per_user and market.best_offer of ``quarter``, the cost per user worked
+    out once (best_offer alone would work it out again)."""
+    cpu = costing.cost_per_user(dataset, quarter)
+    best = market._best(market._compare(cpu, table(dataset, "market"),
+                                        table(dataset, "services"), quarter,
+                                        market.SAME_TOLERANCE_PCT))
+    return cpu, best
+
+
+def _recovery(dataset: Dataset, quarter: str, cpu: pd.DataFrame, best: pd.DataFrame
+              ) -> pd.DataFrame:
+    """recovery() from the quarter's cost per user and best offers (as the summary has them)."""
     ch = charges(dataset, quarter)
     priced = ch[ch["charge"].notna()]
     by_service = ch.groupby("service").agg(charges=("charge", lambda c: c.sum(min_count=1)))
     priced_users = priced.groupby("service")["users"].sum().rename("users")
     priced_charge = priced.groupby("service")["charge"].sum().rename("priced_charge")
     tiered = set(tiers(dataset, quarter)["service"].dropna())
-    cpu = costing.cost_per_user(dataset, quarter)
     cpu = cpu[cpu["service"].ne(UNALLOCATED).to_numpy(dtype=bool, na_value=True)]
-    best = market.best_offer(dataset, quarter)
     services = sorted(set(cpu["service"].dropna()) | set(ch["service"]) | tiered)
     if not services:
         return _empty(RECOVERY_COLUMNS)

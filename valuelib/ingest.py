@@ -1438,7 +1438,7 @@ def tier_price_findings(tables: Mapping[str, pd.DataFrame], settings: Settings
     if offerings is None or not offerings["price_per_user_month"].notna().any():
         return []
     # imported here: the analytics import the formatting layer, which ingest does not need
-    from . import chargeback, costing, market
+    from . import chargeback, costing
     from .present.formatting import fmt_money
 
     dataset = Dataset(tables={k: tables.get(k, empty_table(k)) for k in table_keys()},
@@ -1450,10 +1450,10 @@ def tier_price_findings(tables: Mapping[str, pd.DataFrame], settings: Settings
     tiers = tiers[tiers["price_per_user_month"].notna()]
     if tiers.empty:
         return []
-    cpu = costing.cost_per_user(dataset, quarter)
+    cpu, best = chargeback.cost_and_market(dataset, quarter)
     cost = cpu.loc[cpu["status"].eq(costing.CostStatus.OK)].set_index("service")[
         "cost_per_user_month"]
-    best = market.best_offer(dataset, quarter).set_index("service")
+    best = best.set_index("service")
 
     def money(x) -> str:
         return fmt_money(x, settings.currency, decimals=2)

@@ -144,10 +144,11 @@ def _services_frame(cpu: pd.DataFrame, best: pd.DataFrame, cvv: pd.DataFrame) ->
 CHARGE_UNIT_COLUMNS = ["business_unit", "charge", "charge_year_to_date", "showback_cost"]
 
 
-def _chargeback(dataset: Dataset, quarter: str | None
+def _chargeback(dataset: Dataset, quarter: str | None, cpu: pd.DataFrame, best: pd.DataFrame
                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Charges per unit, recovery per service and the line-driven share (see
-    ExecutiveSummary); three empty frames without Offerings (and no costing spent)."""
+    """Charges per unit, recovery per service (from the summary's own cost per user and best
+    offers) and the line-driven share (see ExecutiveSummary); three empty frames without
+    Offerings (and no costing spent)."""
     empty = (pd.DataFrame(columns=CHARGE_UNIT_COLUMNS), pd.DataFrame(), pd.DataFrame())
     if quarter is None or not table(dataset, "offerings")["tier"].notna().any():
         return empty
@@ -164,7 +165,7 @@ def _chargeback(dataset: Dataset, quarter: str | None
                          showback_cost=units["business_unit"].map(shown).astype(float))
     units = units.sort_values(["charge", "business_unit"], ascending=[False, True],
                               ignore_index=True)
-    recovery = chargeback.recovery(dataset, quarter).sort_values(
+    recovery = chargeback._recovery(dataset, quarter, cpu, best).sort_values(
         ["over_under", "service"], na_position="last", ignore_index=True)
     line = chargeback.line_driven_share(dataset)
     line = line[line["quarter"] <= quarter].reset_index(drop=True)
@@ -274,7 +275,7 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
     blocks = support_mod.block_status(dataset, as_of)
 
     currency = settings.currency
-    charged, recovery, line_driven = _chargeback(dataset, quarter)
+    charged, recovery, line_driven = _chargeback(dataset, quarter, cpu, best)
     return ExecutiveSummary(
         organization=settings.organization,
         currency=currency,
