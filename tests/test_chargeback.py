@@ -336,3 +336,21 @@ def test_summary_without_offerings_says_nothing_of_charges():
     d = s.to_dict()
     assert (d["charges"], d["recovery"], d["line_driven_share"]) == (None, [], [])
     assert "Chargeback" not in summary_text(s)
+
+
+def test_summary_json_on_the_command_line(capsys):
+    import json
+    from pathlib import Path
+
+    from valuelib.cli import main
+    # tests/golden/cases.py: CRM Standard at $125 for Sales' 50 users = 18,750 against CRM's
+    # 18,000 + 1,500 × 50/340 = 18,220.59 (102.9 %: recovered); IT's ledger 32,550 (57.6 %).
+    clean = Path(__file__).parent / "golden" / "clean_tiers.xlsx"
+    assert main(["summary", str(clean), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["charges"]["total"] == 18750
+    assert out["charges"]["by_unit"][0]["business_unit"] == "Sales"
+    crm = next(r for r in out["recovery"] if r["service"] == "CRM")
+    assert crm["recovery_pct"] == pytest.approx(18750 / (18000 + 1500 * 50 / 340) * 100)
+    assert crm["status"] == "recovered"
+    assert out["line_driven_share"][-1]["line_driven_pct"] == pytest.approx(18750 / 32550 * 100)

@@ -71,7 +71,8 @@ CHARGE_COLUMNS = {
 LINE_COLUMNS = {
     "service": "str", "tier": "str", "users": "float64", "price_per_user_month": "float64",
     "charge": "float64", "charge_year_to_date": "float64", "availability_target": "float64",
-    "support_hours": "str", "response_time": "str", "basis": "str",
+    "support_hours": "str", "response_time": "str", "storage_gb": "float64", "includes": "str",
+    "basis": "str",
 }
 RECOVERY_COLUMNS = {
     "quarter": "str", "service": "str", "charges": "float64", "total_cost": "float64",
@@ -210,7 +211,8 @@ class Statement:
 
     ``lines``: one row per service × tier charged to the unit this fiscal year (LINE_COLUMNS):
     this quarter's users, unit price and charge (0 for a tier taken earlier in the year but
-    not this quarter), the charge year to date, and what the tier commits to. ``total`` and
+    not this quarter), the charge year to date, what the tier commits to (availability,
+    support hours, response time, storage, includes) and the charge's ``basis``. ``total`` and
     ``total_year_to_date`` are NaN when no tier is in effect (no chargeback); ``showback_cost``
     is the unit's share of cost (costing.showback), NaN without cost data. ``notes`` say how
     charges were based where not on subscriptions, and which tiers could not be priced."""
@@ -277,7 +279,7 @@ def statement(dataset: Dataset, business_unit: str, quarter: str | None = None) 
         taken = lines["basis"].notna()
         commits = in_effect.assign(tier_key=_fold(in_effect["tier"]))[
             ["service", "tier_key", "price_per_user_month", "availability_target",
-             "support_hours", "response_time"]].rename(
+             "support_hours", "response_time", "storage_gb", "includes"]].rename(
             columns={"price_per_user_month": "tier_price"})
         lines = lines.assign(tier_key=_fold(lines["tier"])).merge(
             commits, on=["service", "tier_key"], how="left")
