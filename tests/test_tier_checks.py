@@ -117,3 +117,19 @@ def test_the_publish_plan_lists_the_tier_findings_of_the_merged_data():
                      ("TIER_SUBSIDISED", "Offerings", 2)}
     subsidised = next(f for f in plan.findings if f.code == "TIER_SUBSIDISED")
     assert "$11.00" in subsidised.message and "$16.47" in subsidised.message
+
+
+@pytest.mark.parametrize("rows, fires", [
+    # a new price from its own quarter is how a price changes: no finding
+    ([["CRM", "Standard", 125, "8x5", None], ["CRM", "Standard", 130, "8x5", "2026-Q3"]], False),
+    # the same price twice says nothing new
+    ([["CRM", "Standard", 125, "8x5", None], ["CRM", "standard", 125, "8x5", None]], False),
+    # two prices from the same quarter: which is meant?
+    ([["CRM", "Standard", 125, "8x5", "2026-Q1"], ["CRM", "STANDARD", 130, "8x5", "2026-Q1"]],
+     True),
+])
+def test_two_prices_for_one_tier_and_period_are_said(rows, fires):
+    ds = load([("f.xlsx", xlsx(Services=SERVICES,
+                               Offerings=[[*OFFERINGS[0], "from_quarter"], *rows]))])
+    assert ("TIER_PRICED_TWICE" in codes(ds)) is fires
+    assert set(ds["offerings"]["tier"]) == {"Standard"}  # spelled as its first row

@@ -3,7 +3,8 @@ the line-driven share of IT (workbook-spec, "Charges (Bill of IT)").
 
 - A tier's price applies in its ``from_quarter`` .. ``to_quarter`` (a blank bound is open);
   where two rows of one service × tier both apply, the one that starts latest wins (a new
-  price list row overrides an open-ended old one), then the lower row of the sheet.
+  price list row overrides an open-ended old one), then the lower row of the sheet (ingest
+  warns of two prices from one quarter: TIER_PRICED_TWICE).
 - Charge (unit, service, tier, quarter) = subscribed users × the tier's price per user per
   month × 3. Where a quarter has no Subscriptions rows for a service, each unit's users come
   from Usage (blank unit: ``Unassigned``, as showback) and the service's only tier applies,

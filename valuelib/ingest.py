@@ -148,7 +148,7 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
             per_file[sheet.key] = per_file.get(sheet.key, 0) + len(frame)
 
     tables = {key: _concat(key, pieces.get(key, [])) for key in table_keys()}
-    tables, cross_findings, collapse = _cross_checks(tables)
+    tables, cross_findings, collapse = _cross_checks(tables, settings)
     findings.extend(cross_findings)
     findings.extend(partial_quarters(tables))
     # a template example row is refused already; its price is not worth a word more
@@ -829,7 +829,7 @@ def _value_findings(frame: pd.DataFrame, mask: pd.Series, column: str, code: str
             for _, row in _first_rows(frame, mask, column).iterrows()]
 
 
-def _cross_checks(tables: dict[str, pd.DataFrame]
+def _cross_checks(tables: dict[str, pd.DataFrame], settings: Settings
                   ) -> tuple[dict[str, pd.DataFrame], list[Finding], dict[str, tuple[int, int]]]:
     findings: list[Finding] = []
     tables = dict(tables)
@@ -851,11 +851,12 @@ def _cross_checks(tables: dict[str, pd.DataFrame]
                                    .astype("str"))
         findings += _no_period(tables[key], key)
     offerings = tables["offerings"]
-    tables["offerings"] = offerings.assign(price_per_user_month=offerings[
-        "price_per_user_month"].fillna(offerings["price_per_user_year"] / 12))
+    tables["offerings"] = _spell_tiers(offerings.assign(price_per_user_month=offerings[
+        "price_per_user_month"].fillna(offerings["price_per_user_year"] / 12)))
     tables["subscriptions"], tier_findings = _tie_tiers(tables["subscriptions"],
                                                         tables["offerings"])
     findings += tier_findings
+    findings += _priced_twice(tables["offerings"], settings)
     market = tables["market"]
     monthly = market["price_per_user_month"].fillna(market["price_per_user_year"] / 12)
     # an offer priced on request is said once (PRICE_ON_REQUEST), not again as "no price"
@@ -1415,6 +1416,54 @@ def _tie_tiers(subscriptions: pd.DataFrame, offerings: pd.DataFrame
                 file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
                 column="quarter", value=row["quarter"]))
     return subscriptions, findings
+
+
+def _spell_tiers(offerings: pd.DataFrame) -> pd.DataFrame:
+    """Each tier spelled as its service's first Offerings row spells it (case and spaces
+    ignored), so `Standard` and `standard ` are one tier."""
+    named = offerings["service"].notna() & offerings["tier"].notna()
+    if not named.any():
+        return offerings
+    keys = _tier_keys(offerings["service"], offerings["tier"])
+    first = dict(zip(keys[named].iloc[::-1], offerings.loc[named, "tier"].iloc[::-1],
+                     strict=True))
+    return offerings.assign(tier=keys.map(first).where(named, offerings["tier"]).astype("str"))
+
+
+def _priced_twice(offerings: pd.DataFrame, settings: Settings) -> list[Finding]:
+    """Two rows of one service × tier from the same first quarter (or both open) with
+    different prices: nothing says which is meant. The last row wins (chargeback's rule, as
+    for a later correction) and TIER_PRICED_TWICE says so."""
+    from .present.formatting import fmt_money  # as in tier_price_findings
+
+    rows = offerings.loc[offerings["service"].notna() & offerings["tier"].notna()]
+    if len(rows) < 2:
+        return []
+    keyed = rows.assign(_key=_tier_keys(rows["service"], rows["tier"]) + "\x1f"
+                        + rows["from_quarter"].fillna(""))
+    findings = []
+    for _, group in keyed.groupby("_key", sort=False):
+        prices = group["price_per_user_month"]
+        if len(group) < 2 or prices.nunique(dropna=False) < 2:
+            continue
+        used = group.iloc[-1]
+        start = used["from_quarter"]
+        when = "with no from_quarter" if parse.is_missing_scalar(start) else f"from {start}"
+
+        def money(x) -> str:
+            return "no price" if parse.is_missing_scalar(x) else fmt_money(
+                x, settings.currency, decimals=2)
+
+        shown = ", ".join(f"row {int(r.source_row)}: {money(r.price_per_user_month)}"
+                          for r in group.itertuples(index=False))
+        findings.append(_finding(
+            "TIER_PRICED_TWICE", f"{_shown(used['service'])} {_shown(used['tier'])} has "
+            f"{len(group)} prices {when} ({shown}); the last of them, row "
+            f"{int(used['source_row'])}, is used.", "Keep one row per tier and period: give a "
+            "new price its own from_quarter, or delete the old row.", file=used["source_file"],
+            sheet=used["source_sheet"], row=int(used["source_row"]),
+            column="price_per_user_month", value=money(used["price_per_user_month"])))
+    return findings
 
 
 def _range(start, end) -> str:

@@ -77,6 +77,8 @@ _TABLE: tuple[Rule, ...] = (
                                       "from / to quarters (no price to charge)"),
     Rule("TIER_SUBSIDISED", WARNING, "A tier is priced below its service's cost per user"),
     Rule("TIER_DEARER_THAN_MARKET", WARNING, "A tier is priced above the best market offer"),
+    Rule("TIER_PRICED_TWICE", WARNING, "Two Offerings rows give one tier different prices "
+                                       "from the same quarter (the lower row is used)"),
 )
 
 # Code.FILE_EMPTY == "FILE_EMPTY": one member per rule, in the table's order.

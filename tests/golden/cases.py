@@ -408,6 +408,11 @@ CASES: tuple[Case, ...] = (
                 ["Email & Productivity", "Cloud suite", "$15", 1, 300]],
         Offerings=[OFFERINGS[0], ["Email & Productivity", "Premium", "$19", "24x7"]]),
         (("TIER_DEARER_THAN_MARKET", "Offerings", 2, "price_per_user_month"),)),
+    Case("tier_priced_twice.xlsx", lambda: xlsx(
+        Services=SERVICES,
+        Offerings=[OFFERINGS[0], ["CRM", "Standard", 125, "8x5"], ["CRM", "Premium", 140, "24x7"],
+                   ["crm", "standard ", 130, "8x5"]]),
+        (("TIER_PRICED_TWICE", "Offerings", 4, "price_per_user_month"),)),
     Case("partial_quarter.xlsx", lambda: xlsx(
         Services=SERVICES, Usage=USAGE,
         Costs=[*COSTS, ["2026-Q4", "CRM", "Software", 18500, "yes", None]]),
