@@ -119,3 +119,16 @@ def test_without_offerings_a_unit_pays_its_showback_said_so(question, showback):
 ])
 def test_other_questions_keep_their_intent(question, intent):
     assert answer(question, ORG).intent == intent
+
+
+def test_under_recovered_services_come_largest_amount_first():
+    # Desk's cost rises to 300 against its 180 of charges: 120 under, after Email's 250.
+    from tests.test_chargeback import OFFERINGS, SUBSCRIPTIONS
+    more = make_dataset(offerings=OFFERINGS, subscriptions=SUBSCRIPTIONS, usage=USAGE,
+                        costs=[*COSTS, {"quarter": "2026-Q2", "service": "Desk",
+                                        "amount": 115.0}])
+    result = answer("which services don't pay for themselves?", more)
+    assert result.figures[0].value == -370
+    assert [f.service for f in result.figures[1:]] == ["Email", "Desk"]
+    assert ("2 services don't pay for themselves: Email (75.0% of its cost, −$250) and Desk "
+            "(60.0% of its cost, −$120); together $370 of their cost") in result.sentence

@@ -221,7 +221,8 @@ def recovery(ctx: Context, period: Period) -> Answer:
         return _service_recovery(ctx, period, r[r["service"].isin(ctx.query.services)])
     over = asked(ctx.query, *_OVER)
     status = RecoveryStatus.OVER if over else RecoveryStatus.UNDER
-    picked = r[r["status"] == status].sort_values("over_under", ascending=over)
+    # the largest amounts first: most under-recovered (most negative), or most over
+    picked = r[r["status"] == status].sort_values("over_under", ascending=not over)
     amount = float(picked["over_under"].sum())
     when = ctx.q(quarter)
     words = "over-recovered" if over else "under-recovered"
