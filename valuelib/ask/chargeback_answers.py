@@ -242,9 +242,10 @@ def recovery(ctx: Context, period: Period) -> Answer:
                 if over else (f"{money} of its cost is not recovered by charges" if one
                               else f"together {money} of their cost is not recovered by "
                                    "charges"))
+        if len(picked) > 3:
+            listed.append(f"{len(picked) - 3} more")
         sentence = (f"In {when}, {count(len(picked), 'service')} {verb}: {names_list(listed)}"
-                    + (f" and {count(len(picked) - 3, 'more')}" if len(picked) > 3 else "")
-                    + f"; {rest}.")
+                    f"; {rest}.")
     overhead = r[r["status"] == RecoveryStatus.NO_CHARGES]
     if len(overhead) and not over:
         sentence += (f" {count(len(overhead), 'service')} {'has' if len(overhead) == 1 else 'have'}"
