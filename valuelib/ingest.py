@@ -1093,11 +1093,15 @@ def _budget(budget: pd.DataFrame, services: pd.DataFrame, fiscal_start: int
         lambda shown, rows: f"The budget names service '{shown}' ({rows}), which is not in "
         "the catalogue; its budget is kept and compared with no actual cost.",
         "Add the service to the Services sheet, or spell it as the Services sheet does.")
+    # a sheet without the kind or version column takes their defaults (as a blank cell does)
+    columns = SHEETS_BY_KEY["budget"]
+    kind = kind.where(budget["kind"].notna(), columns.column("kind").default)
     out = budget.assign(
         kind=kind.astype("str"),
         cost_pool=pool.where(label.isna(), pool.fillna("Other")).astype("str"),
         service=known.fillna(names).astype("str"),
-        version=budget["version"].str.strip().astype("str"),
+        version=budget["version"].str.strip().fillna(columns.column("version").default)
+        .astype("str"),
     )
     yearly = out["quarter"].str.startswith("FY").fillna(False).to_numpy(dtype=bool)
     if not yearly.any():
