@@ -72,6 +72,13 @@ def versions(dataset: Dataset) -> tuple[str, ...]:
     return tuple(dict.fromkeys(table(dataset, "budget")["version"].dropna().astype(str)))
 
 
+def budget_versions(dataset: Dataset) -> tuple[str, ...]:
+    """The versions that hold budget rows (a reforecast may hold forecast rows only)."""
+    budget = table(dataset, "budget")
+    return tuple(dict.fromkeys(budget.loc[budget["kind"] == "budget", "version"].dropna()
+                               .astype(str)))
+
+
 def default_version(dataset: Dataset) -> str | None:
     """The version variance is measured against: the one named "Budget" (any case), else the
     first version listed with budget rows; None without a budget."""
@@ -457,18 +464,28 @@ def largest_variances(dataset: Dataset, n: int = 3, *, version: str | None = Non
     off."""
     c = compare(dataset, "service", version=version, quarter=quarter)
     year = c.year_table.dropna(subset=["variance_ytd"])
-    out = []
-    for _, row in year.head(n).iterrows():
-        rows = c.quarters[(c.quarters["service"] == row["service"])
-                          & c.quarters["variance"].notna()]
-        if rows.empty:
-            continue
-        worst = rows.loc[rows["variance"].abs().idxmax()]
-        out.append(VarianceExplanation(
-            service=row["service"], budget_ytd=float(row["budget_ytd"]),
-            actual_ytd=float(row["actual_ytd"]), variance_ytd=float(row["variance_ytd"]),
-            variance_ytd_pct=float(row["variance_ytd_pct"]), quarter=worst["quarter"],
-            quarter_budget=float(worst["budget"]), quarter_actual=float(worst["actual"]),
-            quarter_variance=float(worst["variance"]),
-            cost=costing.explain_cost(dataset, row["service"], worst["quarter"])))
-    return tuple(out)
+    found = (_explained(dataset, c, row) for _, row in year.head(n).iterrows())
+    return tuple(e for e in found if e is not None)
+
+
+def explain_variance(dataset: Dataset, service: str, *, version: str | None = None,
+                     quarter: str | None = None) -> VarianceExplanation | None:
+    """Why ``service`` is off its budget this year to date (None: no budget or actuals)."""
+    c = compare(dataset, "service", version=version, quarter=quarter)
+    rows = c.year_table[(c.year_table["service"] == service)
+                        & c.year_table["variance_ytd"].notna()]
+    return _explained(dataset, c, rows.iloc[0]) if len(rows) else None
+
+
+def _explained(dataset: Dataset, c: BudgetComparison, row) -> VarianceExplanation | None:
+    rows = c.quarters[(c.quarters["service"] == row["service"]) & c.quarters["variance"].notna()]
+    if rows.empty:
+        return None
+    worst = rows.loc[rows["variance"].abs().idxmax()]
+    return VarianceExplanation(
+        service=row["service"], budget_ytd=float(row["budget_ytd"]),
+        actual_ytd=float(row["actual_ytd"]), variance_ytd=float(row["variance_ytd"]),
+        variance_ytd_pct=float(row["variance_ytd_pct"]), quarter=worst["quarter"],
+        quarter_budget=float(worst["budget"]), quarter_actual=float(worst["actual"]),
+        quarter_variance=float(worst["variance"]),
+        cost=costing.explain_cost(dataset, row["service"], worst["quarter"]))
