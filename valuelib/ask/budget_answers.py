@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import budget
 from ..present.summary_text import budget_basis_words
+from . import charts
 from .common import Context, asked, join_how, names_list, plain, possessive, quarters_of
 from .result import Answer
 
@@ -178,11 +179,16 @@ def budget_status(ctx: Context) -> Answer:
     else:
         tbl = ctx.table(per_q, "quarter budget forecast actual variance variance_pct",
                         quarter="Quarter")
+    shown = per_q.dropna(subset=["variance"])
+    labels = shown["quarter"] + ("" if not services else " " + shown["service"])
+    chart = charts.bar(labels, shown["variance"],
+                       f"Actual − budget by quarter, {c.year} ({c.version})", ctx.currency,
+                       highlight=list(labels[shown["variance"] > 0]), horizontal=False)
     how = join_how(f"valuelib.budget.compare ({'per service' if services else 'IT'}) for "
                    f"{c.year} as of {c.quarter}: variance = actual − budget; within ± "
                    f"{budget.ON_BUDGET_PCT:g}% reads on budget.", _versions_note(c))
     return ctx.done("budget", _yes_no(ctx, first["status_ytd"]) + " ".join(sentences),
-                    figures, tbl, how=how)
+                    figures, tbl, chart, how=how)
 
 
 def services_over_budget(ctx: Context) -> Answer:
@@ -224,10 +230,13 @@ def services_over_budget(ctx: Context) -> Answer:
     tbl = ctx.table(year, "service budget_ytd actual_ytd variance_ytd variance_ytd_pct "
                           "status_ytd end_of_year_predicted full_year_variance",
                     service="Service")
+    chart = charts.bar(year["service"], year["variance_ytd"].fillna(0.0),
+                       f"Actual − budget to date by service, {c.year} ({c.version})",
+                       ctx.currency, highlight=list(chosen["service"]))
     how = join_how(f"valuelib.budget.compare per service for {c.year} as of {c.quarter}, "
                    "largest variance first; the largest explained by costing.explain_cost.",
                    _versions_note(c))
-    return ctx.done("budget_services", sentence, figures, tbl, how=how)
+    return ctx.done("budget_services", sentence, figures, tbl, chart, how=how)
 
 
 def year_end(ctx: Context) -> Answer:
@@ -256,9 +265,16 @@ def year_end(ctx: Context) -> Answer:
                     ("service " if services else "") + cols.replace("basis",
                                                                     "forecast_basis"),
                     service="Service")
+    first = rows.iloc[0]
+    who = first["service"] if services else "IT"
+    chart = charts.bar(
+        ["Budget", "Actual to date", "End of year predicted"],
+        [first["budget_full_year"], first["actual_ytd"], first["end_of_year_predicted"]],
+        f"{who}: end of {c.year} predicted against its budget", ctx.currency,
+        highlight=["End of year predicted"], horizontal=False)
     how = join_how(f"valuelib.budget.compare for {c.year} as of {c.quarter}: actual to date + "
                    "the remaining quarters' forecast rows (the latest version with any: "
                    f"{c.forecast_version or 'none'}), or else the run rate (the mean of the "
                    f"last {budget.RUN_RATE_QUARTERS} quarters), its range the lowest and "
                    f"highest of the last {budget.RANGE_QUARTERS}.", _versions_note(c))
-    return ctx.done("year_end", " ".join(sentences), figures, tbl, how=how, follow="year_end")
+    return ctx.done("year_end", " ".join(sentences), figures, tbl, chart, how=how)
