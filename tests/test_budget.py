@@ -194,3 +194,33 @@ def test_no_budget_gives_no_summary_and_inputs_are_untouched():
     s = budget.summary(full, quarter="2026-Q3")
     assert s.basis == "forecast rows" and s.end_of_year_predicted == pytest.approx(14600)
     assert_unchanged(full, before)
+
+
+def test_the_summary_carries_budget_variance_and_the_year_end():
+    from valuelib.present.summary_text import summary_json, summary_text
+    from valuelib.summary import summarize
+
+    s = summarize(_data(BUDGET + REFORECAST), "2026-Q3")
+    data = summary_json(s)
+    assert data["budget"]["version"] == "Budget"
+    assert data["budget"]["variance_ytd"] == pytest.approx(100)
+    assert data["budget"]["end_of_year_predicted"] == pytest.approx(14600)
+    assert data["budget"]["basis"] == "forecast rows"
+    assert [r["service"] for r in data["budget_services"]] == ["CRM", "Email"]
+    assert data["measures"]["end_of_year_predicted"]["label"] == "End of year predicted"
+    text = summary_text(s)
+    assert "Budget 2026 (version Budget), 2026-Q1 to 2026-Q3: actual $10,600 against " \
+           "$10,500, +$100 (+1.0%), on budget." in text
+    assert "End of year predicted $14,600 against the $14,000 budget (+$600, over budget), " \
+           "from Reforecast Q2's forecast rows." in text
+    assert "Over budget to date: CRM (+$1,400, +23.3%)." in text
+    assert summarize(_data([]), "2026-Q3").to_dict()["budget"] is None
+
+
+def test_run_rate_words_say_the_range():
+    from valuelib.present.summary_text import budget_sentences
+
+    s = budget.summary(_data(), quarter="2026-Q3")
+    end = budget_sentences(s, None)[1]
+    assert "at the run rate ($3,800 a quarter: the mean of the last two quarters)" in end
+    assert "range $13,400 to $14,800" in end
