@@ -139,6 +139,21 @@ def _service_rows(ctx: Context, c: budget.BudgetComparison) -> tuple[pd.DataFram
     return year.loc[named].reset_index(), missing
 
 
+def _compared(ctx: Context, intent: str
+              ) -> Answer | tuple[budget.BudgetComparison, pd.DataFrame, list[str]]:
+    """The comparison a question asks for (IT, or the services it names) and its year rows
+    with the services the budget does not name; or the answer saying there is nothing."""
+    services = ctx.query.services
+    c = budget.compare(ctx.dataset, "service" if services else "it", version=_version(ctx),
+                       quarter=_as_of(ctx))
+    rows, missing = _service_rows(ctx, c) if services else (c.year_table, [])
+    if services and rows.empty:
+        return _no_budget_for(ctx, intent, missing, c)
+    if rows.empty:
+        return plain(ctx, intent, f"The version '{c.version}' sets no budget for {c.year}.")
+    return c, rows, missing
+
+
 def _no_budget_for(ctx: Context, intent: str, missing: list[str], c) -> Answer:
     sentence = (f"{names_list(missing)} {'has' if len(missing) == 1 else 'have'} no budget "
                 f"in the version '{c.version}'; the budget names "
@@ -146,28 +161,30 @@ def _no_budget_for(ctx: Context, intent: str, missing: list[str], c) -> Answer:
     return plain(ctx, intent, sentence, follow=intent)
 
 
+def _said(ctx: Context, c: budget.BudgetComparison, rows: pd.DataFrame, to_date: bool
+          ) -> tuple[list[str], list]:
+    """Each row's sentences (the year to date first when ``to_date``, then the year end) and
+    figures (the year end's first when not ``to_date``)."""
+    sentences, figures = [], []
+    for _, row in rows.iterrows():
+        service = row["service"] if ctx.query.services else None
+        who = service or "IT"
+        if to_date:
+            sentences.append(_ytd_words(ctx, row, c, service or "We"))
+        sentences.append(_year_end_words(ctx, row, c, who))
+        figures += _figures(ctx, row, c, who, service, year_end_first=not to_date)
+    return sentences, figures
+
+
 def budget_status(ctx: Context) -> Answer:
     """"Are we over budget?", "are we on budget for CRM?", "budget variance": the year to date
     against the budget (IT or the services named), and where the year will end."""
-    as_of, version = _as_of(ctx), _version(ctx)
     services = ctx.query.services
-    c = budget.compare(ctx.dataset, "service" if services else "it", version=version,
-                       quarter=as_of)
-    if services:
-        rows, missing = _service_rows(ctx, c)
-        if rows.empty:
-            return _no_budget_for(ctx, "budget", missing, c)
-    else:
-        rows, missing = c.year_table, []
-    if rows.empty:
-        return plain(ctx, "budget", f"The version '{c.version}' sets no budget for {c.year}.")
-    sentences, figures = [], []
-    for _, row in rows.iterrows():
-        who = row["service"] if services else "We"
-        sentences.append(_ytd_words(ctx, row, c, who))
-        sentences.append(_year_end_words(ctx, row, c, "IT" if who == "We" else who))
-        figures += _figures(ctx, row, c, "IT" if who == "We" else who,
-                            row["service"] if services else None)
+    found = _compared(ctx, "budget")
+    if isinstance(found, Answer):
+        return found
+    c, rows, missing = found
+    sentences, figures = _said(ctx, c, rows, to_date=True)
     first = rows.iloc[0]
     if missing:
         sentences.append(f"{names_list(missing)} has no budget in '{c.version}'.")
@@ -243,22 +260,11 @@ def year_end(ctx: Context) -> Answer:
     """"Where will we end the year?", "year end forecast": actual to date + the remaining
     quarters (forecast rows, or the run rate with its range) against the full-year budget."""
     services = ctx.query.services
-    c = budget.compare(ctx.dataset, "service" if services else "it", version=_version(ctx),
-                       quarter=_as_of(ctx))
-    if services:
-        rows, missing = _service_rows(ctx, c)
-        if rows.empty:
-            return _no_budget_for(ctx, "year_end", missing, c)
-    else:
-        rows = c.year_table
-    if rows.empty:
-        return plain(ctx, "year_end", f"The version '{c.version}' sets no budget for {c.year}.")
-    sentences, figures = [], []
-    for _, row in rows.iterrows():
-        who = row["service"] if services else "IT"
-        sentences.append(_year_end_words(ctx, row, c, who))
-        figures += _figures(ctx, row, c, who, row["service"] if services else None,
-                            year_end_first=True)
+    found = _compared(ctx, "year_end")
+    if isinstance(found, Answer):
+        return found
+    c, rows, _missing = found
+    sentences, figures = _said(ctx, c, rows, to_date=False)
     cols = ("budget_full_year actual_ytd remaining_forecast end_of_year_predicted "
             "end_of_year_low end_of_year_high full_year_variance basis")
     tbl = ctx.table(rows.assign(forecast_basis=rows["basis"]),
