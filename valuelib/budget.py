@@ -32,6 +32,7 @@ import pandas as pd
 
 from . import costing
 from .frames import latest_quarter, quarter_number, ratio, shift_quarter, table
+from .kept import kept
 from .model import Dataset, latest_complete_quarter
 from .parse import fiscal_year_of, fiscal_year_quarters
 
@@ -160,7 +161,9 @@ class _Actuals:
 
 
 def _actuals(dataset: Dataset, by: str) -> _Actuals:
-    allocations = costing.allocations(dataset)
+    # every quarter's allocations, made once per dataset: IT's and the services' comparisons
+    # (the summary, the overview, an answer) each need them
+    allocations = kept(dataset, "budget.allocations", lambda: costing.allocations(dataset))
     totals = costing._total_cost(allocations)
     it = totals.groupby("quarter")["total_cost"].sum()
     pool = unit = None
