@@ -79,6 +79,12 @@ _TABLE: tuple[Rule, ...] = (
     Rule("TIER_DEARER_THAN_MARKET", WARNING, "A tier is priced above the best market offer"),
     Rule("TIER_PRICED_TWICE", WARNING, "Two Offerings rows give one tier different prices "
                                        "from the same quarter (the lower row is used)"),
+    # budget (issue 17)
+    Rule("BUDGET_SPREAD", INFO, "A fiscal-year budget row was spread evenly over its quarters"),
+    Rule("BUDGET_KIND_UNKNOWN", WARNING, "A budget row's kind is neither budget nor forecast "
+                                         "(left out of both)"),
+    Rule("BUDGET_SERVICE_UNKNOWN", WARNING, "A budget names a service missing from the "
+                                            "catalogue (kept, compared with no cost)"),
 )
 
 # Code.FILE_EMPTY == "FILE_EMPTY": one member per rule, in the table's order.

@@ -8,11 +8,12 @@ plain-text report, the notes) are :mod:`valuelib.present.summary_text`'s.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from . import budget as budget_mod
 from . import chargeback, costing, market, portfolio
 from . import support as support_mod
 from .frames import (
@@ -57,6 +58,10 @@ class ExecutiveSummary:
       first); ``recovery``, cost recovery per service (chargeback.recovery, most
       under-recovered first); ``line_driven``, the line-driven share per quarter up to
       ``quarter`` (chargeback.line_driven_share).
+    - ``budget``: IT's budget vs actual to date and the year-end forecast as of ``quarter``
+      (:class:`valuelib.budget.BudgetSummary`), None without a Budget sheet;
+      ``budget_services``: per service with a budget, the year-to-date variance and the end
+      of year predicted (budget.compare by service), largest variance first.
     """
 
     organization: str
@@ -75,6 +80,8 @@ class ExecutiveSummary:
     charges: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     recovery: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     line_driven: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    budget: budget_mod.BudgetSummary | None = None
+    budget_services: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     @property
     def line_driven_now(self) -> dict | None:
@@ -109,6 +116,10 @@ class ExecutiveSummary:
                 "by_unit": _records(self.charges)},
             "recovery": _records(self.recovery),
             "line_driven_share": _records(self.line_driven),
+            "budget": None if self.budget is None else {
+                k: _num(v) if isinstance(v, float) else list(v) if isinstance(v, tuple) else v
+                for k, v in asdict(self.budget).items()},
+            "budget_services": _records(self.budget_services),
         }
 
 
@@ -293,4 +304,15 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
         charges=charged,
         recovery=recovery,
         line_driven=line_driven,
+        **_budget(dataset, quarter),
     )
+
+
+def _budget(dataset: Dataset, quarter: str | None) -> dict:
+    """IT's budget at a glance and the services' variances, as of ``quarter``; nothing
+    without a budget."""
+    it = budget_mod.summary(dataset, quarter=quarter)
+    if it is None:
+        return {}
+    services = budget_mod.compare(dataset, "service", quarter=quarter).year_table
+    return {"budget": it, "budget_services": services.reset_index(drop=True)}
