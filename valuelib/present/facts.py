@@ -115,7 +115,7 @@ def change_pct(now, before) -> float:
 
 
 # portfolio.cost_vs_value's columns, with the bubble sizes added
-COST_VALUE_COLUMNS = ["quarter", "service", "value_score", "value_quarter",
+COST_VALUE_COLUMNS = ["quarter", "service", "value_score", "value_quarter", "value_source",
                       "cost_per_user_month", "value_median", "cost_median", "high_value",
                       "high_cost", "quadrant", "suggestion", "status", "users", "total_cost"]
 

@@ -323,6 +323,23 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("runout_date", "Runs out", Unit.DATE, "The day the hours ran out, or are projected to."),
     _m("start", "Starts", Unit.DATE, "First day of the block."),
     _m("end", "Ends", Unit.DATE, "Last day of the block."),
+    # ---- value perception and needs (issue 16)
+    _m("value_source", "Value from", Unit.TEXT,
+       "Where the value score comes from: the Value survey, or where a service has no survey "
+       "yet, its ticket satisfaction (the survey wins where both exist)."),
+    _m("contact_satisfaction_pct", "Contact satisfaction", Unit.PERCENT,
+       "Mean satisfaction rating of a service's tickets in the quarter, on a 0–100 scale "
+       "(a 1–5 score as (score − 1) ÷ 4 × 100)."),
+    _m("responses", "Responses", Unit.COUNT, "Tickets of the service rated in the quarter."),
+    _m("low_share_pct", "Low scores", Unit.PERCENT,
+       "Share of the ratings that are low: 2 or less of 5, or 40 % or less."),
+    _m("satisfaction_change_points", "Change in contact satisfaction", Unit.POINTS,
+       "This quarter's contact satisfaction − the earlier quarter's, in percentage points."),
+    _m("votes", "Votes", Unit.COUNT, "How many users asked for the need."),
+    _m("importance", "Importance (1–5)", Unit.RATE,
+       "How much the need matters to those who asked, 1–5 (votes-weighted mean)."),
+    _m("needs_score", "Needs score", Unit.COUNT,
+       "Votes × importance; a need without an importance counts as 3, the middle of 1–5."),
 )}
 
 

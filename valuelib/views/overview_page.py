@@ -41,6 +41,7 @@ from ..present.words import (
     market_sentence,
     more_or_less,
     per_user_words,
+    value_source_words,
 )
 
 
@@ -51,8 +52,8 @@ class OverviewView:
     ``quarters``: every quarter with data, oldest first, for the selector (``quarter_labels``
     names them); ``business_units``: every unit, for the selector. ``services_table``: one row
     per service, largest cost first: Service, Users, Total cost, Cost per user per month, Best
-    offer, Offer per user per month, In-house vs offer (like for like), Value score,
-    Quadrant."""
+    offer, Offer per user per month, In-house vs offer (like for like), Value score, Value
+    from (survey or ticket satisfaction, and its quarter), Quadrant."""
 
     organization: str
     quarter: str | None
@@ -298,7 +299,7 @@ LIKE_FOR_LIKE = ("Market comparisons use the like-for-like cost per user per mon
 
 SERVICES_COLUMNS = ["Service", "Users", "Total cost", "Cost per user per month", "Best offer",
                     "Offer per user per month", "In-house − offer per user per month",
-                    "In-house is", "Value score", "Quadrant", "Note"]
+                    "In-house is", "Value score", "Value from", "Quadrant", "Note"]
 SERVICES_MEASURES = {
     "Users": "users", "Total cost": "total_cost", "Cost per user per month":
     "cost_per_user_month", "Offer per user per month": "offer_price_per_user_month",
@@ -321,6 +322,8 @@ def _services_table(f: Facts) -> Table:
         "In-house − offer per user per month": r.difference_per_user_month,
         "In-house is": VERDICT_WORDS.get(r.verdict),
         "Value score": r.value_score,
+        "Value from": value_source_words(r.value_source, f.label(r.value_quarter)
+                                         if isinstance(r.value_quarter, str) else None),
         "Quadrant": r.quadrant,
         # why a per-user figure is missing: never shown as 0 or left unexplained
         "Note": None if r.status == "ok" else per_user_words(None, r.status, f.currency),
