@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .. import costing, portfolio, summary, support
+from .. import costing, perception, portfolio, summary, support
 from ..frames import MONTHS_PER_QUARTER, quarter_end, ratio, shift_quarter, table
 from ..model import Dataset, latest_complete_quarter
 from ..parse import quarter_label
@@ -367,6 +367,32 @@ class Facts:
             rows = every[(every["block"] == name) & every["as_of"].between(start, stop)]
             out[name] = rows.drop_duplicates("as_of").sort_values("as_of", ignore_index=True)
         return out
+
+    # -- value perception and needs (issue 16)
+    @cached_property
+    def contact_satisfaction(self) -> pd.DataFrame:
+        """perception.contact_satisfaction of the unit's tickets, every quarter up to this
+        one."""
+        return _up_to(perception.contact_satisfaction(self.unit_dataset), "quarter",
+                      self.quarter)
+
+    @cached_property
+    def falling(self) -> pd.DataFrame:
+        """perception.falling_perception of the unit's tickets in the quarter."""
+        return perception.falling_perception(self.unit_dataset, self.quarter)
+
+    @cached_property
+    def needs_quarter(self) -> str | None:
+        """The quarter whose needs are shown: this one, or the latest before it with needs
+        (a survey is not taken every quarter)."""
+        return perception.latest_needs_quarter(self.dataset, self.quarter)
+
+    @cached_property
+    def needs(self) -> pd.DataFrame:
+        """perception.ranked_needs of :attr:`needs_quarter` (the unit's only, for a unit)."""
+        if self.needs_quarter is None:
+            return pd.DataFrame(columns=perception.NEEDS_COLUMNS)
+        return perception.ranked_needs(self.dataset, self.needs_quarter, self.unit)
 
 
 def _up_to(frame: pd.DataFrame, by: str, quarter: str | None) -> pd.DataFrame:

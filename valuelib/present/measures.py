@@ -340,6 +340,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "How much the need matters to those who asked, 1–5 (votes-weighted mean)."),
     _m("needs_score", "Needs score", Unit.COUNT,
        "Votes × importance; a need without an importance counts as 3, the middle of 1–5."),
+    _m("needs_rank", "Rank", Unit.COUNT, "1 for the highest needs score; ties share a rank."),
 )}
 
 
