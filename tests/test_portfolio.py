@@ -194,3 +194,8 @@ def test_advice_follows_the_market(quadrant, position, says, never):
 
 def test_no_advice_without_a_quadrant():
     assert portfolio.advice(None, None) is None
+
+
+def test_ticket_satisfaction_alone_gives_value_scores():
+    got = portfolio.value_scores(make_dataset(support=_rated("2026-07-02", "Wiki", [3])))
+    assert list(got["value_score"]) == [50.0] and list(got["source"]) == ["ticket satisfaction"]

@@ -171,7 +171,7 @@ def _ticket_scores(dataset: Dataset) -> pd.DataFrame:
     surveyed = table(dataset, "value")
     surveyed = surveyed[surveyed["quarter"].notna() & surveyed["service"].notna()]
     first = surveyed.groupby("service")["quarter"].min()
-    first_survey = t["service"].map(first)
+    first_survey = t["service"].map(first).astype("str")
     t = t[(first_survey.isna() | (t["quarter"] < first_survey)).to_numpy(dtype=bool,
                                                                         na_value=True)]
     n = len(t)

@@ -49,7 +49,8 @@ _NEEDS_SERVICE = {row.key for row in TABLE if "service" in row.needs}
 _SERVICE_SLOT = {"cost_per_user", "total_cost", "trend", "market", "value", "explain", "users",
                  "quadrant", "compare"}
 # Intents whose figures come from support rows: the page's business unit narrows them.
-_SUPPORT = {"proactive", "block", "p1_share", "priority_mismatches", "service_desk"}
+_SUPPORT = {"proactive", "block", "p1_share", "priority_mismatches", "service_desk",
+            "perception"}
 
 
 def understand(question: str, dataset: Dataset, names: Names | None = None) -> Query:
@@ -77,7 +78,10 @@ def answer(question: str, dataset: Dataset, quarter: str | None = None,
         dataset = Facts(dataset, quarter, unit).unit_dataset
         scope.append(unit)
     elif business_unit and not query.business_unit:
-        if query.intent in ("showback", "total_cost") and not query.services:
+        if query.intent == "needs":  # the unit's own needs, as the Support page shows
+            query = replace(query, business_unit=business_unit)
+            scope.append(business_unit)
+        elif query.intent in ("showback", "total_cost") and not query.services:
             query = replace(query, business_unit=business_unit, intent="showback")
             scope.append(business_unit)
         else:  # service costs are the organisation's; the unit's share is its showback

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import costing
-from . import cost, market, support_answers
+from . import cost, market, support_answers, voice_answers
 from .common import Context, asked, over_period, quarters_of, signed_pct, yes_no
 from .reading import Names, Period, Query
 from .result import Answer
@@ -142,8 +142,31 @@ def _earlier(q: Query) -> bool:
 
 # ---- the table ----------------------------------------------------------------------------
 
+# ---- the voice of users (issue 16)
+_VOICE_ROWS = (
+    Intent("needs", voice_answers.needs,
+           ("what do users ask for most?", "top requests", "what are users asking for",
+            "what does Sales need from IT?"),
+           select=("ask for", "asking for", "asked for", "asks for", "request", "requested",
+                   "need", "wish", "wishlist", "idea", "feature", "suggestion"),
+           exclude=("ticket", "incident", "service request", "routine", "resolve", "backlog",
+                    "how many", "desk", "block", "know", *_COST_WORDS, *_MARKET_WORDS)),
+    Intent("perception", voice_answers.satisfaction,
+           ("how satisfied are users with email support", "which services are users less "
+            "happy with", "is ticket satisfaction falling?"),
+           # "less happy" asks about a change (falling perception); "least happy" about the
+           # lowest score, which the value row answers from the survey
+           select=("less happy", "less satisfied", "unhappier", "more unhappy", "perception",
+                   "happy support", "satisfied support", "satisfaction support",
+                   "happy ticket", "satisfied ticket", "satisfaction ticket",
+                   "satisfaction contact", "satisfied contact", "satisfaction falling",
+                   "satisfaction fall", "satisfaction drop", "low score"),
+           exclude=("value", "worth", "survey", "quadrant", *_COST_WORDS, *_MARKET_WORDS)),
+)
+
 TABLE: tuple[Intent, ...] = (
     # rows with select words: checked first, in this order
+    *_VOICE_ROWS,
     Intent("compare_quarters", compare_quarters,
            ("compare Q1 and Q2 2026", "2026-Q1 vs 2026-Q2"), when=("two_quarters",),
            select=("compare", "vs", "versus", "against", "and", "or", "between"),

@@ -41,6 +41,10 @@ TEMPLATES: dict[str, str] = {
     "users_all": "Which services have the most users?",
     "cost_pools": "What are our biggest cost pools?",
     "service_desk": "How many tickets did the service desk handle last quarter?",
+    # ---- the voice of users (issue 16)
+    "needs": "What do users ask for most?",
+    "perception": "How satisfied are users with {service} support?",
+    "perception_all": "Which services are users less happy with?",
 }
 
 _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
@@ -66,6 +70,9 @@ _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "users": ("cost_per_user", "value", "trend"),
     "cost_pools": ("ranking_total", "total_it", "changes"),
     "service_desk": ("proactive", "p1_share", "block"),
+    "needs": ("perception_all", "value_all", "service_desk"),
+    "perception": ("perception_all", "needs", "value"),
+    "perception_all": ("needs", "value_all", "service_desk"),
 }
 
 # The template a refused question's guessed intent maps to, with or without a service.
@@ -98,6 +105,8 @@ def follow_ups(ctx: Context, intent: str, *, service: str | None = None,
         key = "market_all"
     elif intent == "value" and not q.services:
         key = "value_all"
+    elif intent == "perception" and not q.services:
+        key = "perception_all"
     elif intent == "showback" and not q.business_unit:
         key = "showback_all"
     elif intent == "ranking" and per_user is False:

@@ -234,6 +234,10 @@ SIGNALS: dict[str, frozenset[str]] = {
         "why breakdown explain explained explanation driver drivers drive drives composed "
         "composition consist consists component components made pool pools")),
     "users": frozenset(phrase("headcount users user seats mailboxes licences licenses")),
+    # ---- the voice of users (issue 16)
+    "needs": frozenset(phrase(
+        "ask asks asking asked request requests requested need needs wish wishes wishlist "
+        "idea ideas feature features suggestion suggestions perception")),
 }
 
 PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
