@@ -587,3 +587,28 @@ def test_support_page_gives_the_voice_of_users():
     assert list(needs["Need"]) == ["Larger mailboxes", "Shared team calendars"]
     assert list(needs["Needs score"]) == [200.0, 27.0]  # 9 votes × 3 (no importance given)
     assert list(needs["New this quarter"].fillna("")) == ["", "new"]
+
+
+def test_overview_says_what_to_tell_the_executives_with_links():
+    at = app().run()
+    assert not at.exception, at.exception
+    assert "What to tell the executives this quarter" in [s.value for s in at.subheader]
+    said = texts(at)
+    # the sample's two findings with money, the larger a year first
+    first = said.index("1. Desktop & User Support costs $265,760 a year more in-house")
+    second = said.index("2. 2026-27 support block runs out about 20 Jan 2027, 161 days before")
+    assert first < second
+    link = at.get("page_link")[0].proto
+    assert (link.page, link.query_string) == ("services", "service=Desktop+%26+User+Support")
+
+
+def test_the_briefing_names_falling_perception_and_the_top_need():
+    at = app()
+    at.session_state["upload_files"] = (("voice.xlsx", _voice_workbook()),)
+    at.session_state["preview_upload"] = True
+    at.run()
+    assert not at.exception, at.exception
+    said = texts(at)
+    assert "1. Perception of Email is falling: contact satisfaction fell to 50.0%" in said
+    assert "2. Top need in 2026-Q3: “Larger mailboxes” (Email, Sales)" in said
+    assert [link.proto.page for link in at.get("page_link")][:2] == ["support", "support"]

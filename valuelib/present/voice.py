@@ -34,12 +34,13 @@ def falling_sentence(f: Facts) -> str:
     lead = (f"Perception is falling for {fmt_list(falling['service'])}: contact satisfaction"
             f"{whose} ")
     if n == 1:
-        return lead + "fell to " + _fell(f, falling.iloc[0]) + "."
+        return lead + "fell to " + fell_words(f, falling.iloc[0]) + "."
     return (f"{fmt_count(n, 'service')} {verb} seeing perception fall in {f.quarter_label}: "
             + "; ".join(falling_one(f, r) for r in falling.itertuples(index=False)) + ".")
 
 
-def _fell(f: Facts, r) -> str:
+def fell_words(f: Facts, r) -> str:
+    """'64.0% in 2026-Q3 from 78.5% in 2026-Q2 (−14.5 pts; 32 and 30 rated tickets)'."""
     return (f"{fmt_percent(r.satisfaction_pct)} in {f.label(r.quarter)} from "
             f"{fmt_percent(r.previous_pct)} in {f.label(r.previous_quarter)} "
             f"({fmt_points(r.change_points)}; {fmt_number(r.responses)} and "

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from .. import charts, market, portfolio
 from ..frames import gap_note
 from ..model import Dataset
+from ..present.briefing import Briefing, briefing
 from ..present.facts import (
     NO_COST_DATA,
     NO_SUPPORT_DATA,
@@ -53,7 +54,9 @@ class OverviewView:
     names them); ``business_units``: every unit, for the selector. ``services_table``: one row
     per service, largest cost first: Service, Users, Total cost, Cost per user per month, Best
     offer, Offer per user per month, In-house vs offer (like for like), Value score, Value
-    from (survey or ticket satisfaction, and its quarter), Quadrant."""
+    from (survey or ticket satisfaction, and its quarter), Quadrant. ``briefing``: what to
+    tell the executives this quarter (present.briefing: at most five findings, each a sentence
+    with its figure and a link)."""
 
     organization: str
     quarter: str | None
@@ -68,6 +71,7 @@ class OverviewView:
     market_chart: go.Figure
     services_table: Table
     notes: tuple[str, ...]
+    briefing: Briefing  # "What to tell the executives this quarter"
 
 
 # ---- overview --------------------------------------------------------------------------------
@@ -95,6 +99,7 @@ def _overview(f: Facts) -> OverviewView:
         market_chart=_market_chart(f),
         services_table=_services_table(f),
         notes=_overview_notes(f),
+        briefing=briefing(f),
     )
 
 
