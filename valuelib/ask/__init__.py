@@ -78,7 +78,7 @@ def answer(question: str, dataset: Dataset, quarter: str | None = None,
         dataset = Facts(dataset, quarter, unit).unit_dataset
         scope.append(unit)
     elif business_unit and not query.business_unit:
-        if query.intent == "needs":  # the unit's own needs, as the Support page shows
+        if query.intent in ("needs", "briefing"):  # the unit's own, as the pages show
             query = replace(query, business_unit=business_unit)
             scope.append(business_unit)
         elif query.intent in ("showback", "total_cost") and not query.services:

@@ -144,6 +144,11 @@ def _earlier(q: Query) -> bool:
 
 # ---- the voice of users (issue 16)
 _VOICE_ROWS = (
+    Intent("briefing", voice_answers.briefing,
+           ("what should I know?", "what should I tell the executives", "briefing"),
+           select=("should i know", "need to know", "tell executive", "tell the board",
+                   "tell leadership", "tell management", "brief", "briefing", "key finding",
+                   "key message", "what matter")),
     Intent("needs", voice_answers.needs,
            ("what do users ask for most?", "top requests", "what are users asking for",
             "what does Sales need from IT?"),

@@ -45,6 +45,7 @@ TEMPLATES: dict[str, str] = {
     "needs": "What do users ask for most?",
     "perception": "How satisfied are users with {service} support?",
     "perception_all": "Which services are users less happy with?",
+    "briefing": "What should I tell the executives this quarter?",
 }
 
 _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
@@ -73,6 +74,7 @@ _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "needs": ("perception_all", "value_all", "service_desk"),
     "perception": ("perception_all", "needs", "value"),
     "perception_all": ("needs", "value_all", "service_desk"),
+    "briefing": ("changes", "market_all", "needs"),
 }
 
 # The template a refused question's guessed intent maps to, with or without a service.

@@ -5,12 +5,16 @@ the services whose perception is falling). Figures and sentences are the Support
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .. import perception
-from ..present import voice
+from ..present import Facts, voice
+from ..present import briefing as present_briefing
 from . import charts
 from .common import Context, count, names_list, over_period, pct, plain, points
 from .reading import Period
-from .result import Answer
+from .result import Answer, KeyFigure
+from .words import phrase
 
 TOP = 3  # needs or services named in a sentence
 
@@ -152,3 +156,44 @@ def _table(ctx: Context, frame):
                      "low_share_pct", like={"satisfaction_pct": "contact_satisfaction_pct",
                                             "change_points": "satisfaction_change_points"},
                      service="Service", quarter="Quarter")
+
+
+# ---- the briefing ----------------------------------------------------------------------------
+
+# words that name whom the briefing is for, not a business unit ("tell the executives")
+_AUDIENCE = frozenset(("executive", "exec", "board", "leadership", "management", "ceo", "cio",
+                       "cfo"))
+
+
+def briefing(ctx: Context) -> Answer:
+    """"What should I know?" / "what should I tell the executives?": the Overview's briefing,
+    its sentences numbered, each finding's figure and link in the table."""
+    q = ctx.query
+    period = ctx.period(list(ctx.dataset.quarters))
+    if not period.quarters:
+        return plain(ctx, "briefing", "There is no data loaded yet, so there is nothing to "
+                     "tell the executives.", period)
+    unit = q.business_unit
+    if unit and set(phrase(unit)) & _AUDIENCE:
+        unit = None  # "tell the executives" names the audience, not the Executive unit
+    # no quarter asked: the Overview's own (the latest complete quarter)
+    f = Facts(ctx.dataset, None if period.assumed else period.last, unit)
+    told = present_briefing.briefing(f)
+    whose = f", {unit}" if unit else ""
+    if not told.items:
+        return plain(ctx, "briefing", f"Nothing stands out in {f.quarter_label}{whose}: no "
+                     "service dearer than the market, no block running out, no falling "
+                     "perception, no rising P1 share and no needs recorded.", period)
+    sentence = (f"What to tell the executives about {f.quarter_label}{whose}: "
+                + " ".join(f"{n}. {i.sentence}" for n, i in enumerate(told.items, 1)))
+    figures = [KeyFigure(i.value, i.unit, f.quarter, i.service, i.key.replace("_", " "),
+                         i.figure) for i in told.items]
+    tbl = pd.DataFrame({"#": range(1, len(told.items) + 1),
+                        "Finding": [i.sentence for i in told.items],
+                        "Figure": [i.figure for i in told.items],
+                        "Link": [i.url for i in told.items]})
+    how = ("present.briefing (the Overview's \"What to tell the executives this quarter\"): at "
+           "most five findings, those with money first (largest a year first), then risks: a "
+           "block running out before its end, P1 share rising for external-facing services, "
+           "falling perception; then the top need.")
+    return ctx.done("briefing", sentence, figures, tbl, None, how, period)

@@ -48,14 +48,14 @@ _RISK = {"block_runs_out": 0, "p1_rising": 1, "perception_falling": 2, "top_need
 @dataclass(frozen=True)
 class BriefingItem:
     """One finding. ``sentence``: one sentence with its figure; ``figure``: that figure as
-    written and ``measure`` / ``value`` the registry measure and number behind it;
-    ``money_per_year``: what it is worth a year (NaN for a risk without money); ``page`` and
-    ``params``: where it is shown (``url``: the link)."""
+    written, ``value`` its number and ``unit`` what the number counts; ``money_per_year``: what
+    it is worth a year (NaN for a risk without money); ``page`` and ``params``: where it is
+    shown (``url``: the link)."""
 
     key: str
     sentence: str
     figure: str
-    measure: str
+    unit: str
     value: float
     page: str
     params: dict = field(default_factory=dict)
@@ -120,7 +120,7 @@ def _dearer_than_market(f: Facts) -> BriefingItem | None:
                 f"offer that fits its {fmt_number(r.users)} users ({r.best_offer}: "
                 f"{f.per_user(r.offer_price_per_user_month)} per user per month against "
                 f"{f.per_user(r.comparable_cost_per_user_month)} like for like).")
-    return BriefingItem("dearer_than_market", sentence, figure, "difference_per_year", yearly,
+    return BriefingItem("dearer_than_market", sentence, figure, f"{f.currency} a year", yearly,
                         "services", _params(f, service=r.service), yearly, r.service)
 
 
@@ -151,9 +151,8 @@ def _block_runs_out(f: Facts) -> BriefingItem | None:
                      f"about {fmt_number(hours)} hours more")
         if not is_missing(money):
             sentence += f", {f.total(money)} at the block's rate"
-    figure = fmt_date(b.runout_date)
-    return BriefingItem("block_runs_out", sentence + ".", figure, "runout_date",
-                        float(pd.Timestamp(b.runout_date).timestamp()), "support", _params(f),
+    return BriefingItem("block_runs_out", sentence + ".", fmt_date(b.runout_date),
+                        "days before the block ends", float(before), "support", _params(f),
                         money)
 
 
@@ -178,7 +177,7 @@ def _p1_rising(f: Facts) -> BriefingItem | None:
                 f"in {f.quarter_label} from {fmt_percent(before.p1_share_pct)} in "
                 f"{f.label(f.previous)} ({fmt_points(change)}; {fmt_number(now.p1_tickets)} of "
                 f"{fmt_count(now.prioritised, 'prioritised ticket')}).")
-    return BriefingItem("p1_rising", sentence, figure, "p1_share_pct",
+    return BriefingItem("p1_rising", sentence, figure, "%",
                         float(now.p1_share_pct), "support", _params(f))
 
 
@@ -192,8 +191,8 @@ def _perception_falling(f: Facts) -> BriefingItem | None:
                 f"{voice.fell_words(f, r)}"
                 + (f"; {fmt_count(others, 'more service')} also falling" if others else "")
                 + ".")
-    return BriefingItem("perception_falling", sentence, fmt_percent(r.satisfaction_pct),
-                        "contact_satisfaction_pct", float(r.satisfaction_pct), "support",
+    return BriefingItem("perception_falling", sentence, fmt_percent(r.satisfaction_pct), "%",
+                        float(r.satisfaction_pct), "support",
                         _params(f), service=r.service)
 
 
@@ -202,7 +201,7 @@ def _top_need(f: Facts) -> BriefingItem | None:
     if sentence is None:
         return None
     r = f.needs.iloc[0]
-    return BriefingItem("top_need", sentence, fmt_number(r.score), "needs_score",
+    return BriefingItem("top_need", sentence, fmt_number(r.score), "needs score",
                         float(r.score), "support", _params(f), service=r.service
                         if isinstance(r.service, str) else None)
 
