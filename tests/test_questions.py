@@ -479,7 +479,7 @@ def test_at_least_sixty_phrasings_and_every_intent():
     assert len(CASES) >= 60
     # the intents added with the intent table are covered by tests/test_ask.py
     assert {c[1] for c in CASES} == set(INTENTS) - {"compare", "compare_quarters",
-                                                     "support_hours", "needs"}
+                                                     "support_hours", "needs", "briefing"}
 
 
 # ---- the reader alone: quarters, synonyms, units (no analytics) -------------------------------
@@ -901,3 +901,29 @@ def test_a_value_score_from_ticket_satisfaction_says_so():
     assert result.intent == "value" and result.figures[0].value == 87.5
     assert "(from ticket satisfaction: no survey yet)" in result.sentence
     assert list(result.table["Value from"]) == ["ticket satisfaction"]
+
+
+# ---- the briefing (issue 16) ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["what should I know?", "what should I tell the executives",
+                                      "briefing", "brief me on this quarter"])
+def test_the_briefing_answers_with_the_overviews_sentences(ds, question):
+    from valuelib.views import overview
+
+    told = overview(ds).briefing
+    result = answer(question, ds)
+    assert result.understood and result.intent == "briefing", result.sentence
+    assert result.sentence.startswith("What to tell the executives about 2026-Q3: 1. ")
+    for item in told.items:
+        assert item.sentence in result.sentence
+    assert [f.formatted for f in result.figures] == [i.figure for i in told.items]
+    assert list(result.table["Link"]) == [i.url for i in told.items]
+    assert "Executive" not in result.sentence  # the audience, not the Executive unit
+
+
+def test_the_briefing_for_a_unit_and_a_quarter(ds):
+    result = answer("what should I tell the executives about Sales in 2026-Q3", ds)
+    assert result.sentence.startswith("What to tell the executives about 2026-Q3, Sales: 1. "
+                                      "2026-27 support block runs out")
+    quiet = answer("what should I tell the executives about Sales in 2025-Q1", ds)
+    assert quiet.understood and quiet.sentence.startswith("Nothing stands out in 2025-Q1")
