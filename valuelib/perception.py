@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import support
 from .frames import pct, ratio, shift_quarters, table
 from .model import Dataset
 
@@ -36,29 +37,53 @@ def _empty(columns: list[str]) -> pd.DataFrame:
         else "float64") for c in columns})
 
 
+def _low(raw: np.ndarray, scaled: np.ndarray) -> np.ndarray:
+    """A low rating: a 1–5 score of 2 or less, or a percent of 40 or less. A row is a score
+    where ingest scaled it (``satisfaction_pct`` differs from the number as written);
+    otherwise the percent is read as it is."""
+    with np.errstate(invalid="ignore"):
+        # a percent column's scaled value is its number as written, exactly
+        score = ~np.isnan(raw) & (raw != scaled)
+        return np.where(score, raw <= LOW_SCORE, scaled <= LOW_PERCENT) & ~np.isnan(scaled)
+
+
 def is_low(support: pd.DataFrame) -> pd.Series:
-    """Per support row: a low rating — a 1–5 score of 2 or less, or a percent of 40 or
-    less. A row is a score where ingest scaled it (``satisfaction_pct`` differs from the
-    number as written); otherwise the percent is read as it is."""
-    raw = support["satisfaction"].astype("float64")
-    scaled = support["satisfaction_pct"].astype("float64")
-    score = raw.notna() & ~np.isclose(raw.fillna(-1.0), scaled.fillna(-2.0))
-    low = np.where(score, raw <= LOW_SCORE, scaled <= LOW_PERCENT)
-    return pd.Series(low & scaled.notna(), index=support.index)
+    """Per support row: a low rating (see :func:`_low`)."""
+    return pd.Series(_low(support["satisfaction"].to_numpy(dtype=float, na_value=np.nan),
+                          support["satisfaction_pct"].to_numpy(dtype=float, na_value=np.nan)),
+                     index=support.index)
 
 
 def _by_service_quarter(dataset: Dataset) -> pd.DataFrame:
-    """Rated tickets grouped per service and quarter: responses, the sum and sum of squares
-    of the 0–100 ratings, and the low ratings."""
+    """Rated tickets per service and quarter: responses, the sum and sum of squares of the
+    0–100 ratings, and the low ratings. Counted with the quarter and service codes support
+    keeps per column (a million rated tickets: one pass of bincounts, no group-by)."""
     s = table(dataset, "support")
-    rated = s[s["satisfaction_pct"].notna() & s["service"].notna() & s["quarter"].notna()]
-    sat = rated["satisfaction_pct"].astype("float64")
-    parts = pd.DataFrame({
-        "service": rated["service"].astype("str"), "quarter": rated["quarter"].astype("str"),
-        "responses": 1.0, "total": sat, "squares": sat * sat,
-        "low": is_low(rated).astype("float64"),
+    columns = ["service", "quarter", "responses", "total", "squares", "low"]
+    if s.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="str" if c in ("service", "quarter")
+                                          else "float64") for c in columns})
+    q_codes, quarters = support.quarter_codes(s)
+    s_codes, services = support.service_codes(s)
+    scaled = s["satisfaction_pct"].to_numpy(dtype=float, na_value=np.nan)
+    rows = np.flatnonzero(~np.isnan(scaled) & (q_codes >= 0) & (s_codes >= 0))
+    raw = s["satisfaction"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    sat = scaled[rows]
+    nq = len(quarters)
+    key = s_codes[rows].astype(np.int64) * nq + q_codes[rows]
+    size = len(services) * nq
+    responses = np.bincount(key, minlength=size).astype(float)
+    kept = np.flatnonzero(responses)
+    return pd.DataFrame({
+        "service": pd.array(np.asarray(services, dtype=object)[kept // nq].astype(str),
+                            dtype="str"),
+        "quarter": pd.array(np.asarray(quarters, dtype=object)[kept % nq].astype(str),
+                            dtype="str"),
+        "responses": responses[kept],
+        "total": np.bincount(key, weights=sat, minlength=size)[kept],
+        "squares": np.bincount(key, weights=sat * sat, minlength=size)[kept],
+        "low": np.bincount(key, weights=_low(raw, sat).astype(float), minlength=size)[kept],
     })
-    return parts.groupby(["service", "quarter"], as_index=False).sum()
 
 
 def _with_previous(g: pd.DataFrame, lag: int) -> pd.DataFrame:
@@ -113,8 +138,8 @@ def falling_perception(dataset: Dataset, quarter: str | None = None) -> pd.DataF
 
     Columns: service, quarter, satisfaction_pct, previous_quarter, previous_pct, change_points
     (negative), responses, previous_responses."""
-    quarter = quarter or latest_rated_quarter(dataset)
     g = _by_service_quarter(dataset)
+    quarter = quarter or (None if g.empty else str(g["quarter"].max()))
     if quarter is None or g.empty:
         return _empty(FALLING_COLUMNS)
     found = []

@@ -101,6 +101,13 @@ def quarter_labels(support: pd.DataFrame) -> list[str]:
     return list(_periods(support, "quarter").labels)
 
 
+def quarter_codes(support: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each row's quarter as a code into :func:`quarter_labels` (-1: none), and the labels
+    (kept with the column: derived once; read-only)."""
+    periods = _periods(support, "quarter")
+    return periods.codes, list(periods.labels)
+
+
 def _hours(support: pd.DataFrame) -> np.ndarray:
     return support["hours"].to_numpy(dtype=float, na_value=np.nan)
 
