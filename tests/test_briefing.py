@@ -24,7 +24,7 @@ def org(**overrides):
           "priority": 1 if i < 1 else 3, "satisfaction": 5, "hours": 1.0}
          for i, d in enumerate(q2_days)]
         + [{"opened": d.strftime("%Y-%m-%d"), "service": "A", "work_type": "incident",
-            "priority": 1 if i < 3 else 3, "satisfaction": 3, "hours": 3.0}
+            "priority": 1 if i < 10 else 3, "satisfaction": 3, "hours": 3.0}
            for i, d in enumerate(q3_days)])
     tables = {
         "services": [{"service": "A", "external_facing": True}, {"service": "B"}],
@@ -51,7 +51,9 @@ def told(dataset, **kw):
 # The block: 100 h from 1 Jul; Q3's 20 tickets × 3 h = 60 h used by 19 Sep (as of), 81 days
 #    into the block: 60 ÷ 81 = 0.74 h a day; the 40 h left last 54 days: 12 Nov, 49 days
 #    before it ends on 31 Dec; 0.7407 × 49 = 36.3 h more × ($10,000 ÷ 100 h) = $3,630.
-# P1 share of the external-facing service A: 1 of 20 (5.0%) in Q2, 3 of 20 (15.0%) in Q3.
+# P1 share of the external-facing service A: 1 of 20 (5.0%) in Q2, 10 of 20 (50.0%) in Q3:
+#    +45 points; pooled 11 of 40 = 0.275, error √(0.275 × 0.725 × (1/20 + 1/20)) = 14.1 points,
+#    so the rise is 3.2 errors: beyond chance.
 # Contact satisfaction of A: twenty 5s (100) in Q2, twenty 3s (50) in Q3: −50 points.
 # The top need: 12 votes × importance 4 = 48, first raised in Q3.
 SENTENCES = (
@@ -59,8 +61,8 @@ SENTENCES = (
     "users (Cheap A: $60.00 per user per month against $100.00 like for like).",
     "Support 2026 runs out about 12 Nov 2026, 49 days before it ends on 31 Dec 2026: at 0.7 "
     "hours a day that is about 36 hours more, $3,630 at the block's rate.",
-    "The P1 (critical) share of tickets for external-facing services rose to 15.0% in 2026-Q3 "
-    "from 5.0% in 2026-Q2 (+10.0 pts; 3 of 20 prioritised tickets).",
+    "The P1 (critical) share of tickets for external-facing services rose to 50.0% in 2026-Q3 "
+    "from 5.0% in 2026-Q2 (+45.0 pts; 10 of 20 prioritised tickets).",
     "Perception of A is falling: contact satisfaction fell to 50.0% in 2026-Q3 from 100.0% in "
     "2026-Q2 (\u221250.0 pts; 20 and 20 rated tickets).",
     "Top need in 2026-Q3: \u201cOffline mode\u201d (A, Sales), 12 votes \u00d7 importance 4.0 = "
@@ -80,7 +82,7 @@ def test_money_first_then_risk_each_one_sentence_with_a_link():
     assert all(math.isnan(i.money_per_year) for i in got.items[2:])
     assert [i.url for i in got.items] == ["services?quarter=2026-Q3&service=A"] + [
         "support?quarter=2026-Q3"] * 4
-    assert [i.figure for i in got.items] == ["$4,800", "12 Nov 2026", "15.0%", "50.0%", "48"]
+    assert [i.figure for i in got.items] == ["$4,800", "12 Nov 2026", "50.0%", "50.0%", "48"]
 
 
 def test_at_most_five_and_fewer_when_asked():
@@ -121,6 +123,16 @@ def test_each_finding_is_absent_when_its_data_is(change, absent):
     keys = [i.key for i in told(change(org())).items]
     assert absent not in keys
     assert len(keys) == 4
+
+
+def test_a_small_rise_in_p1_share_is_not_a_finding():
+    # 1 of 20 then 3 of 20: +10 points, but the error is √(0.1 × 0.9 × 0.1) = 9.5 points: a
+    # rise of 1.05 errors is within chance
+    d = org()
+    support = d["support"].copy()
+    q3 = support["quarter"] == Q3
+    support.loc[q3, "priority"] = [1.0] * 3 + [3.0] * 17
+    assert "p1_rising" not in [i.key for i in told(d.with_tables(support=support)).items]
 
 
 def test_too_few_prioritised_tickets_is_no_p1_finding():

@@ -39,6 +39,7 @@ from .words import is_yes
 TITLE = "What to tell the executives this quarter"
 MOST = 5
 MIN_PRIORITISED = 20  # P1 share: prioritised external tickets needed in each quarter
+P1_CONFIDENCE = 2.0  # and its rise must be more than this many standard errors
 QUARTERS_PER_YEAR = 4
 
 # risk order of findings without money (lower first); money findings come before all
@@ -158,7 +159,8 @@ def _block_runs_out(f: Facts) -> BriefingItem | None:
 
 def _p1_rising(f: Facts) -> BriefingItem | None:
     """The P1 share of external-facing services' tickets up more than a point on the quarter
-    before, with at least :data:`MIN_PRIORITISED` prioritised tickets in each."""
+    before and by more than chance explains, with at least :data:`MIN_PRIORITISED`
+    prioritised tickets in each."""
     if f.quarter is None or f.previous is None:
         return None
     shares = support.p1_share(f.unit_dataset)
@@ -169,7 +171,12 @@ def _p1_rising(f: Facts) -> BriefingItem | None:
     if min(now.prioritised, before.prioritised) < MIN_PRIORITISED:
         return None
     change = float(now.p1_share_pct - before.p1_share_pct)
-    if not change > TREND_STEADY_POINTS:
+    # beyond chance, as falling perception: more than two standard errors of the difference
+    # of two shares (pooled): 0 then 2 P1s in 60 tickets is not a trend to brief
+    pooled = (now.p1_tickets + before.p1_tickets) / (now.prioritised + before.prioritised)
+    error = 100 * math.sqrt(pooled * (1 - pooled) * (1 / now.prioritised
+                                                     + 1 / before.prioritised))
+    if not (change > TREND_STEADY_POINTS and change > P1_CONFIDENCE * error):
         return None
     whose = f"{f.unit}'s tickets for" if f.unit else "tickets for"
     figure = fmt_percent(now.p1_share_pct)
