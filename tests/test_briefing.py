@@ -91,6 +91,23 @@ def test_at_most_five_and_fewer_when_asked():
                                                           "block_runs_out"]
 
 
+def test_the_most_under_recovered_service_ranks_by_its_yearly_shortfall():
+    # A's Standard tier: $50 × 10 Sales users × 3 = $1,500 charged against its $3,000 cost:
+    # 50.0% recovered, $1,500 short a quarter, $6,000 a year: above A's $4,800 market gap
+    tiered = org(offerings=[{"service": "A", "tier": "Standard", "price_per_user_month": 50.0}],
+                 subscriptions=[{"quarter": Q3, "business_unit": "Sales", "service": "A",
+                                 "tier": "Standard", "users": 10}])
+    got = told(tiered)
+    assert [i.key for i in got.items] == ["under_recovered", "dearer_than_market",
+                                          "block_runs_out", "p1_rising", "perception_falling"]
+    first = got.items[0]
+    assert first.sentence == ("A recovers 50.0% of its cost from charges in 2026-Q3: $1,500 "
+                              "short in the quarter, about $6,000 a year at this rate, funded "
+                              "as overhead.")
+    assert (first.money_per_year, first.url) == (6000.0, "services?quarter=2026-Q3&service=A")
+    assert "top_need" not in [i.key for i in got.items]  # the sixth finding: cut
+
+
 def test_a_block_without_a_price_is_a_risk_after_the_money():
     unpriced = [{"block": "Support 2026", "purchased_hours": 100.0, "start": "2026-07-01",
                  "end": "2026-12-31"}]

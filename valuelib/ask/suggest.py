@@ -41,6 +41,11 @@ TEMPLATES: dict[str, str] = {
     "users_all": "Which services have the most users?",
     "cost_pools": "What are our biggest cost pools?",
     "service_desk": "How many tickets did the service desk handle last quarter?",
+    # ---- chargeback (issue 16)
+    "charges": "What is {unit} charged for IT?",
+    "recovery": "Which services don't pay for themselves?",
+    "tier": "What tier is {unit} on for {service}?",
+    "line_driven": "How much of IT is line-driven?",
     # ---- the voice of users (issue 16)
     "needs": "What do users ask for most?",
     "perception": "How satisfied are users with {service} support?",
@@ -71,6 +76,11 @@ _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "users": ("cost_per_user", "value", "trend"),
     "cost_pools": ("ranking_total", "total_it", "changes"),
     "service_desk": ("proactive", "p1_share", "block"),
+    # ---- chargeback (issue 16)
+    "charges": ("tier", "recovery", "showback_all"),
+    "recovery": ("line_driven", "charges", "market_all"),
+    "tier": ("charges", "recovery", "market"),
+    "line_driven": ("recovery", "charges", "total_it"),
     "needs": ("perception_all", "value_all", "service_desk"),
     "perception": ("perception_all", "needs", "value"),
     "perception_all": ("needs", "value_all", "service_desk"),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import links, market, support
+from .. import chargeback, links, market, support
 from ..summary import TREND_STEADY_POINTS
 from . import voice
 from .facts import Facts
@@ -125,6 +125,26 @@ def _dearer_than_market(f: Facts) -> BriefingItem | None:
                         "services", _params(f, service=r.service), yearly, r.service)
 
 
+def _under_recovered(f: Facts) -> BriefingItem | None:
+    """The service whose charges fall furthest short of its cost (chargeback.recovery,
+    under-recovered): the quarter's shortfall, and × 4 a year at that rate."""
+    r = f.recovery
+    if r.empty:
+        return None
+    under = r[(r["status"] == chargeback.RecoveryStatus.UNDER) & r["over_under"].notna()]
+    if under.empty:
+        return None
+    row = under.sort_values(["over_under", "service"]).iloc[0]
+    short = -float(row.over_under)
+    yearly = short * QUARTERS_PER_YEAR
+    figure = f.total(yearly)
+    sentence = (f"{row.service} recovers {fmt_percent(row.recovery_pct)} of its cost from "
+                f"charges in {f.quarter_label}: {f.total(short)} short in the quarter, about "
+                f"{figure} a year at this rate, funded as overhead.")
+    return BriefingItem("under_recovered", sentence, figure, f"{f.currency} a year", yearly,
+                        "services", _params(f, service=row.service), yearly, row.service)
+
+
 def _block_runs_out(f: Facts) -> BriefingItem | None:
     """The running block of hours when it runs out (or ran out) before its end: the hours
     still needed at its burn rate, priced at the block's own rate when it has a price."""
@@ -213,4 +233,5 @@ def _top_need(f: Facts) -> BriefingItem | None:
                         if isinstance(r.service, str) else None)
 
 
-_FINDINGS = (_dearer_than_market, _block_runs_out, _p1_rising, _perception_falling, _top_need)
+_FINDINGS = (_dearer_than_market, _under_recovered, _block_runs_out, _p1_rising,
+             _perception_falling, _top_need)
