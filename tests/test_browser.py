@@ -224,6 +224,30 @@ def test_a_bar_on_the_overview_opens_its_service_keeping_quarter_and_unit(page, 
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def test_the_briefings_link_opens_its_service_keeping_the_quarter(page, server):
+    page.goto(f"{server}/?quarter=2026-Q2")
+    settle(page, "What to tell the executives this quarter")
+    first = page.locator('[data-testid="stMain"]').get_by_text("a year more in-house").first
+    assert first.inner_text().startswith("1. Desktop & User Support costs")
+    shoot(page, "overview_briefing", at="What to tell the executives this quarter")
+    page.get_by_role("link", name="See it on the Services page").first.click()
+    page.wait_for_url(lambda url: "/services?" in url and "quarter=2026-Q2" in url,
+                      timeout=30_000)
+    params = parse_qs(urlsplit(page.url).query)
+    assert params["service"] == ["Desktop & User Support"], page.url
+    page.locator("h1").filter(has_text="Desktop & User Support").wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_support_page_gives_the_voice_of_users(page, server):
+    page.goto(f"{server}/support")
+    settle(page, "Voice of users")
+    shoot(page, "support_voice_of_users", at="Voice of users")
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "contact satisfaction" in main and "What users ask for" in main
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def _sign_in(page) -> None:
     page.get_by_label("Your name").fill("Dana Reyes")
     page.get_by_label("Editor passcode").fill(PASSCODE)

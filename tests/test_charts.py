@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from valuelib import charts, costing, portfolio, summary, support
+from valuelib import charts, costing, perception, portfolio, summary, support
 from valuelib.ingest import load_paths
 from valuelib.schema import WORK_CLASSES
 
@@ -41,6 +41,7 @@ def frames() -> dict[str, pd.DataFrame]:
         "mix": support.work_mix(ds),
         "block": history[history["block"] == "2026-27 support block"],
         "matrix": support.priority_matrix(ds, Q),
+        "contact": perception.contact_satisfaction(ds),
     }
 
 
@@ -69,6 +70,9 @@ CHARTS = {
                        "Date", "Hours left"),
     "priority_heatmap": (lambda f, **kw: charts.priority_heatmap(f["matrix"], **kw),
                          "Urgency", "Impact"),
+    "contact_satisfaction_trend": (
+        lambda f, **kw: charts.contact_satisfaction_trend(f["contact"], highlight=[EMAIL], **kw),
+        "Quarter", "Satisfaction"),
 }
 
 
@@ -262,3 +266,11 @@ def test_the_data_table_holds_numbers_for_every_chart(frames):
     for name, (draw, _, _) in CHARTS.items():
         table = charts.figure_table(draw(frames))
         assert str(table["Value"].dtype) in ("float64", "int64"), name
+
+
+def test_contact_satisfaction_colours_the_highlighted_service_and_greys_the_rest(frames):
+    fig = charts.contact_satisfaction_trend(frames["contact"], highlight=[EMAIL])
+    colours = {t.name: t.line.color for t in fig.data}
+    assert colours[EMAIL] == charts.VERMILLION
+    assert {c for name, c in colours.items() if name != EMAIL} == {charts.LIGHT_GREY}
+    assert fig.data[-1].name == EMAIL  # drawn last, on top

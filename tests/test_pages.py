@@ -540,3 +540,83 @@ def test_a_presentation_link_reopens_its_slide_and_exit_goes_to_the_overview():
     assert not at.exception
     assert any("Total IT cost" in m.label for m in at.metric)
     assert at.query_params["quarter"] == "2025-Q2"
+
+
+def _voice_workbook() -> bytes:
+    """Two quarters of costs, usage and rated tickets (Email's ratings fall from 5 to 3) and
+    a Needs sheet: everything the Support page's "Voice of users" shows."""
+    import io
+
+    import pandas as pd
+
+    quarters = ("2026-Q2", "2026-Q3")
+    days = {"2026-Q2": "2026-05-04", "2026-Q3": "2026-08-03"}
+    frames = {
+        "Costs": pd.DataFrame([{"quarter": q, "service": s, "amount": 3000}
+                               for q in quarters for s in ("Email", "CRM")]),
+        "Usage": pd.DataFrame([{"quarter": q, "service": s, "users": 100}
+                               for q in quarters for s in ("Email", "CRM")]),
+        "Support": pd.DataFrame([
+            {"opened": days[q], "service": s, "work_type": "incident",
+             "satisfaction": (5 if q == "2026-Q2" else 3) if s == "Email" else 4}
+            for q in quarters for s in ("Email", "CRM") for _ in range(12)]),
+        "Needs": pd.DataFrame([
+            {"quarter": "2026-Q2", "need": "Larger mailboxes", "service": "Email",
+             "business_unit": "Sales", "votes": 5, "importance": 4},
+            {"quarter": "2026-Q3", "need": "Larger mailboxes", "service": "Email",
+             "business_unit": "Sales", "votes": 40, "importance": 5},
+            {"quarter": "2026-Q3", "need": "Shared team calendars", "service": "Email",
+             "business_unit": "Ops", "votes": 9, "importance": None}]),
+    }
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return out.getvalue()
+
+
+def test_support_page_gives_the_voice_of_users():
+    at = app()
+    at.session_state["upload_files"] = (("voice.xlsx", _voice_workbook()),)
+    at.session_state["preview_upload"] = True
+    at.run()
+    at.switch_page("app_pages/dashboard/support.py").run()
+    assert not at.exception, at.exception
+    assert "Voice of users" in [s.value for s in at.subheader]
+    said = texts(at)
+    assert "Perception is falling for Email: contact satisfaction fell to 50.0% in 2026-Q3 " \
+           "from 100.0% in 2026-Q2" in said
+    assert "Top need in 2026-Q3: “Larger mailboxes” (Email, Sales), 40 votes × importance " \
+           "5.0 = needs score 200, first raised in 2026-Q2." in said
+    tables = [d.value for d in at.dataframe]
+    voice = next(t for t in tables if "Contact satisfaction" in t.columns)
+    assert list(voice["Service"]) == ["Email", "CRM"]  # lowest first
+    needs = next(t for t in tables if "Needs score" in t.columns)
+    assert list(needs["Need"]) == ["Larger mailboxes", "Shared team calendars"]
+    assert list(needs["Needs score"]) == [200.0, 27.0]  # 9 votes × 3 (no importance given)
+    assert list(needs["New this quarter"].fillna("")) == ["", "new"]
+
+
+def test_overview_says_what_to_tell_the_executives_with_links():
+    at = app().run()
+    assert not at.exception, at.exception
+    assert "What to tell the executives this quarter" in [s.value for s in at.subheader]
+    said = texts(at)
+    # the sample's two findings with money, the larger a year first
+    first = said.index("1. Desktop & User Support costs $265,760 a year more in-house")
+    second = said.index("2. 2026-27 support block runs out about 20 Jan 2027, 161 days before")
+    assert first < second
+    link = at.get("page_link")[0].proto
+    assert (link.page, link.query_string) == ("services", "service=Desktop+%26+User+Support")
+
+
+def test_the_briefing_names_falling_perception_and_the_top_need():
+    at = app()
+    at.session_state["upload_files"] = (("voice.xlsx", _voice_workbook()),)
+    at.session_state["preview_upload"] = True
+    at.run()
+    assert not at.exception, at.exception
+    said = texts(at)
+    assert "1. Perception of Email is falling: contact satisfaction fell to 50.0%" in said
+    assert "2. Top need in 2026-Q3: “Larger mailboxes” (Email, Sales)" in said
+    assert [link.proto.page for link in at.get("page_link")][:2] == ["support", "support"]

@@ -39,12 +39,46 @@ def test_value_scores_columns_and_respondents():
     got = frame.set_index("service")
     assert list(frame.columns) == [
         "quarter", "service", "business_value", "business_value_pct", "satisfaction_pct",
-        "respondents", "value_score", "parts"]
+        "respondents", "value_score", "parts", "source"]
+    assert set(frame["source"]) == {"survey"}
     assert got.loc["Email", "business_value_pct"] == 75.0
     assert got.loc["Email", "respondents"] == 12.0
     assert np.isnan(got.loc["Wiki", "respondents"])
     assert np.isnan(got.loc["Wiki", "satisfaction_pct"])
     assert got.loc["Wiki", "value_score"] == 25.0
+
+
+def _rated(opened, service, scores):
+    return [{"opened": opened, "service": service, "satisfaction": v} for v in scores]
+
+
+def test_ticket_satisfaction_scores_a_service_before_its_first_survey():
+    # Email: tickets rated 4 and 5 in 2026-Q2 (75, 100: mean 87.5), no survey until 2026-Q3,
+    # where the survey (business value 3 -> 50) wins over its tickets (rated 1 -> 0).
+    # Wiki: never surveyed; tickets 2 and 4 in 2026-Q3 -> 25 and 75: 50 from 2 responses.
+    dataset = make_dataset(
+        value=[{"quarter": Q, "service": "Email", "business_value": 3.0}],
+        support=(_rated("2026-04-02", "Email", [4, 5]) + _rated("2026-07-02", "Email", [1])
+                 + _rated("2026-07-03", "Wiki", [2, 4])))
+    got = portfolio.value_scores(dataset).set_index(["quarter", "service"])
+    assert list(got.index) == [("2026-Q2", "Email"), (Q, "Email"), (Q, "Wiki")]
+    assert list(got["source"]) == ["ticket satisfaction", "survey", "ticket satisfaction"]
+    assert list(got["value_score"]) == [87.5, 50.0, 50.0]
+    assert got.loc[(Q, "Wiki"), "respondents"] == 2.0
+    assert got.loc[(Q, "Wiki"), "parts"] == 1
+    assert np.isnan(got.loc[(Q, "Wiki"), "business_value"])
+    assert list(portfolio.value_scores(dataset, "2026-Q2")["service"]) == ["Email"]
+
+
+def test_cost_vs_value_says_where_each_score_came_from():
+    c, u, v = placed({"A": 90}, {"A": 10, "B": 20})
+    dataset = make_dataset(costs=c, usage=u, value=v,
+                           support=_rated("2026-07-02", "B", [5, 5, 3]))
+    got = portfolio.cost_vs_value(dataset, Q).set_index("service")
+    assert got.loc["A", "value_source"] == "survey"
+    assert got.loc["B", "value_source"] == "ticket satisfaction"
+    assert got.loc["B", "value_score"] == pytest.approx(250 / 3)  # (100 + 100 + 50) ÷ 3
+    assert got.loc["B", "status"] == "placed"
 
 
 def placed(values, costs, quarter=Q, value_quarter=None):
@@ -160,3 +194,8 @@ def test_advice_follows_the_market(quadrant, position, says, never):
 
 def test_no_advice_without_a_quadrant():
     assert portfolio.advice(None, None) is None
+
+
+def test_ticket_satisfaction_alone_gives_value_scores():
+    got = portfolio.value_scores(make_dataset(support=_rated("2026-07-02", "Wiki", [3])))
+    assert list(got["value_score"]) == [50.0] and list(got["source"]) == ["ticket satisfaction"]

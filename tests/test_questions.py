@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tests.frames import make_dataset
-from valuelib import budget, chargeback, costing, market, portfolio, support
+from valuelib import budget, chargeback, costing, market, perception, portfolio, support
 from valuelib.ask import EXAMPLES, INTENTS, answer, examples, understand
 from valuelib.cli import add_ask_command, format_answer
 from valuelib.cli import main as ask_main
@@ -325,6 +325,19 @@ def it_per_person(ds):
 
 # ---- the table: question as typed -> intent, main number ------------------------------------
 
+def contact(service=None):
+    """A service's contact satisfaction in the latest quarter with tickets; without one, the
+    lowest among the services with enough rated tickets to judge."""
+    def expected(ds):
+        now = perception.contact_satisfaction(ds, latest(ds, "support"))
+        if service is not None:
+            return float(now.loc[now["service"] == service, "satisfaction_pct"].iloc[0])
+        judged = now[now["responses"] >= perception.MIN_RESPONSES]
+        return float(judged.sort_values(["satisfaction_pct", "service"])
+                     ["satisfaction_pct"].iloc[0])
+    return expected
+
+
 CASES = [
     # cost per user, per month and per year
     ("What does our email cost per user?", "cost_per_user", cpu(EMAIL)),
@@ -488,6 +501,11 @@ CASES = [
     ("where will we end the year?", "year_end", on_budget("end_of_year_predicted")),
     ("year end forecast", "year_end", on_budget("end_of_year_predicted")),
     ("where will CRM end the year?", "year_end", on_budget("end_of_year_predicted", CRM)),
+    # the voice of users (issue 16); needs: test_needs_are_ranked_by_votes_times_importance
+    ("how satisfied are users with email support", "perception", contact(EMAIL)),
+    ("which services are users less happy with", "perception", contact()),
+    ("is ticket satisfaction falling?", "perception", contact()),
+    ("how happy are people with CRM support", "perception", contact(CRM)),
 ]
 
 
@@ -511,7 +529,7 @@ def test_at_least_sixty_phrasings_and_every_intent():
     assert len(CASES) >= 60
     # the intents added with the intent table are covered by tests/test_ask.py
     assert {c[1] for c in CASES} == set(INTENTS) - {"compare", "compare_quarters",
-                                                     "support_hours",
+                                                     "support_hours", "needs", "briefing",
                                                      # tests/test_chargeback_answers.py
                                                      "recovery", "tier", "line_driven"}
 
@@ -889,3 +907,84 @@ def test_a_service_whose_offers_fit_none_of_its_users_gets_a_plain_answer():
     assert result.figures == ()
     assert "None of the 1 market offers for CRM fits" in result.sentence
     assert result.as_dict()["table"]  # the offers, with why each does not fit
+
+
+# ---- what users ask for (issue 16) ---------------------------------------------------------------
+
+def _needs_org():
+    return make_dataset(
+        costs=[{"quarter": "2026-Q3", "service": "Email", "amount": 300.0}],
+        usage=[{"quarter": "2026-Q3", "service": "Email", "users": 10}],
+        needs={"quarter": ["2026-Q2", "2026-Q3", "2026-Q3", "2026-Q3"],
+               "need": ["Larger mailboxes", "Larger mailboxes", "Shared calendars",
+                        "Faster VPN"],
+               "service": ["Email", "Email", "Email", None],
+               "business_unit": ["Sales", "Sales", "Ops", "Ops"],
+               "votes": [5, 40, 9, 2], "importance": [4, 4.5, None, 5]})
+
+
+@pytest.mark.parametrize("question", ["what do users ask for most?", "top requests",
+                                      "what are users asking for", "what do users need?"])
+def test_needs_are_ranked_by_votes_times_importance(question):
+    # 2026-Q3: Larger mailboxes 40 × 4.5 = 180 (raised in 2026-Q2 already), Shared calendars
+    # 9 × 3 (no importance) = 27 (new), Faster VPN 2 × 5 = 10 (new)
+    result = answer(question, _needs_org())
+    assert result.understood and result.intent == "needs", result.sentence
+    assert [f.value for f in result.figures] == [180.0, 27.0, 10.0]
+    assert result.sentence.startswith(
+        "In 2026-Q3, users asked most for “Larger mailboxes” (Email, Sales): 40 votes × "
+        "importance 4.5 = needs score 180, first raised in 2026-Q2.")
+    assert "“Shared calendars” (Email, Ops), needs score 27 (new)" in result.sentence
+    assert "3 needs raised in 2026-Q3, 2 new." in result.sentence
+    assert list(result.table["Need"]) == ["Larger mailboxes", "Shared calendars", "Faster VPN"]
+    assert result.chart is not None and len(result.suggestions) == 3
+
+
+def test_a_units_needs_follow_the_question_or_the_page():
+    asked = answer("what does Ops need from IT?", _needs_org())
+    assert asked.intent == "needs" and [f.value for f in asked.figures] == [27.0, 10.0]
+    paged = answer("what do users ask for most?", _needs_org(), business_unit="Ops")
+    assert paged.sentence.startswith("For Ops: In 2026-Q3, users from Ops asked most for")
+
+
+def test_no_needs_sheet_is_said_plainly(ds):
+    result = answer("what do users ask for most?", ds)
+    assert result.understood and not result.figures
+    assert "no needs data" in result.sentence
+
+
+def test_a_value_score_from_ticket_satisfaction_says_so():
+    # no survey: Email's tickets rated 4 and 5 (75, 100) give a value score of 87.5
+    org = _needs_org().with_tables(support=make_dataset(support=[
+        {"opened": "2026-08-03", "service": "Email", "satisfaction": v} for v in (4, 5)])[
+        "support"])
+    result = answer("how do users rate email?", org)
+    assert result.intent == "value" and result.figures[0].value == 87.5
+    assert "(from ticket satisfaction: no survey yet)" in result.sentence
+    assert list(result.table["Value from"]) == ["ticket satisfaction"]
+
+
+# ---- the briefing (issue 16) ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["what should I know?", "what should I tell the executives",
+                                      "briefing", "brief me on this quarter"])
+def test_the_briefing_answers_with_the_overviews_sentences(ds, question):
+    from valuelib.views import overview
+
+    told = overview(ds).briefing
+    result = answer(question, ds)
+    assert result.understood and result.intent == "briefing", result.sentence
+    assert result.sentence.startswith("What to tell the executives about 2026-Q3: 1. ")
+    for item in told.items:
+        assert item.sentence in result.sentence
+    assert [f.formatted for f in result.figures] == [i.figure for i in told.items]
+    assert list(result.table["Link"]) == [i.url for i in told.items]
+    assert "Executive" not in result.sentence  # the audience, not the Executive unit
+
+
+def test_the_briefing_for_a_unit_and_a_quarter(ds):
+    result = answer("what should I tell the executives about Sales in 2026-Q3", ds)
+    assert result.sentence.startswith("What to tell the executives about 2026-Q3, Sales: 1. "
+                                      "2026-27 support block runs out")
+    quiet = answer("what should I tell the executives about Sales in 2025-Q1", ds)
+    assert quiet.understood and quiet.sentence.startswith("Nothing stands out in 2025-Q1")

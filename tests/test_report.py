@@ -93,15 +93,16 @@ def test_deck_tells_the_story_in_order(deck, sample):
     steps = views.story(sample, Q)
     assert [s.key for s in steps] == ["headline", "market", "value", "support", "block"]
     slides_ = list(deck.slides)
-    assert len(slides_) == 1 + len(steps) + 1  # title, headline figures, story, Email
+    # title, the briefing, headline figures, story, Email
+    assert len(slides_) == 1 + 1 + len(steps) + 1
     assert "Northwind Traders" in slide_text(slides_[0]) and Q in slide_text(slides_[0])
-    for slide, step in zip(slides_[1:], steps, strict=False):
+    for slide, step in zip(slides_[2:], steps, strict=False):
         assert slide_text(slide).startswith(step.title)
     assert slide_text(slides_[-1]).startswith(EMAIL)
 
 
 def test_headline_slide_shows_every_headline_figure(deck, sample):
-    text = slide_text(deck.slides[1])
+    text = slide_text(deck.slides[2])
     for h in views.overview(sample, Q).headlines:
         assert h.label in text and h.value in text
 
@@ -112,7 +113,7 @@ def test_deck_shows_emails_cost_per_user(deck, email_per_user):
 
 
 def test_story_slides_carry_a_chart_each(deck):
-    for slide in list(deck.slides)[2:]:
+    for slide in list(deck.slides)[3:]:
         pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
         assert len(pictures) == 1
         assert pictures[0].image.content_type == "image/png"
@@ -164,12 +165,23 @@ def test_speaker_notes_carry_the_reading(deck, sample):
     notes = [s.notes_slide.notes_text_frame.text for s in deck.slides]
     assert all(n.strip() for n in notes)
     assert "Northwind Traders" in notes[0]
-    assert steps["headline"].notes in notes[1]
-    for text, key in zip(notes[2:], ["market", "value", "support", "block"], strict=False):
+    assert steps["headline"].notes in notes[2]
+    for text, key in zip(notes[3:], ["market", "value", "support", "block"], strict=False):
         assert steps[key].notes in text
         assert all(fact in text for fact in steps[key].bullets)
     detail = views.service_detail(sample, Q, EMAIL)
     assert detail.sentence in notes[-1]
+
+
+def test_the_briefing_opens_the_deck(deck, sample):
+    told = views.overview(sample, Q).briefing
+    assert told.items
+    text = slide_text(deck.slides[1])
+    assert text.startswith(f"What to tell the executives this quarter: {Q}")
+    for item in told.items:
+        assert item.sentence in text
+    notes = deck.slides[1].notes_slide.notes_text_frame.text
+    assert all(item.url in notes for item in told.items)
 
 
 def test_progress_is_reported_in_order(deck, deck_progress):
@@ -233,10 +245,11 @@ def test_pdf_text_is_real_and_findable(pdf, sample, email_per_user):
     pages = [p.extract_text() for p in pdf.pages]
     flat = [re.sub(r"\s+", " ", t) for t in pages]
     assert "Northwind Traders" in flat[0]
-    for page, title in zip(flat[1:], [s.title for s in views.story(sample, Q)], strict=False):
+    assert "What to tell the executives this quarter" in flat[1]  # the briefing
+    for page, title in zip(flat[2:], [s.title for s in views.story(sample, Q)], strict=False):
         assert title in page
     assert email_per_user in flat[-1]
-    assert "$796,153" in flat[1]
+    assert "$796,153" in flat[2]
 
 
 def test_pdf_embeds_the_unicode_font_and_the_charts(pdf):
@@ -245,7 +258,7 @@ def test_pdf_embeds_the_unicode_font_and_the_charts(pdf):
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert any("DejaVu" in f for f in fonts)
-    assert [len(p.images) for p in pdf.pages] == [0, 0, 1, 1, 1, 1, 1]
+    assert [len(p.images) for p in pdf.pages] == [0, 0, 0, 1, 1, 1, 1, 1]  # title, briefing, cards
     assert pdf.metadata.title.startswith("IT service value: Northwind Traders")
 
 

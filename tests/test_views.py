@@ -4,7 +4,7 @@ dataset and datasets with pieces missing."""
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, replace
+from dataclasses import FrozenInstanceError, is_dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -69,12 +69,16 @@ def figures(view) -> list[go.Figure]:
             out.append(value)
         elif isinstance(value, tuple):
             out += [v for v in value if isinstance(v, go.Figure)]
+        elif is_dataclass(value):  # a section of the page (the Support page's voice of users)
+            out += figures(value)
     return out
 
 
 def tables(view) -> list[Table]:
-    return [] if isinstance(view, tuple) else [
-        v for v in vars(view).values() if isinstance(v, Table)]
+    if isinstance(view, tuple):
+        return []
+    return [t for v in vars(view).values()
+            for t in ([v] if isinstance(v, Table) else tables(v) if is_dataclass(v) else [])]
 
 
 def assert_renderable(view) -> None:
@@ -206,6 +210,26 @@ def test_cost_value_places_every_service_and_states_the_medians(sample):
     assert "total cost" in view.chart.layout.title.subtitle.text
     with pytest.raises(ValueError, match="size_by"):
         views.cost_value(sample, size_by="colour")
+
+
+def test_every_value_score_says_where_it_came_from(sample):
+    # the sample surveys every service every quarter: every score is a survey's
+    cost_value = views.cost_value(sample).table.frame
+    assert set(cost_value["Value from"]) == {f"survey, {Q}"}
+    overview = views.overview(sample).services_table.frame
+    assert set(overview["Value from"]) == {f"survey, {Q}"}
+    tile = headlines(views.service_detail(sample, Q, "CRM"))["Value score"]
+    assert tile.delta == "from survey" and tile.sentence.startswith(f"From the {Q} survey.")
+
+
+def test_support_view_gives_the_voice_of_users(sample):
+    voice = views.support_view(sample).voice
+    assert voice.sentences[0].startswith("No service's contact satisfaction is falling in ")
+    assert list(voice.table.columns) == views.VOICE_COLUMNS and len(voice.table) == 12
+    assert voice.table.frame["Contact satisfaction"].is_monotonic_increasing  # lowest first
+    assert voice.needs_table.empty and "No needs recorded" in voice.needs_sentence
+    sales = views.support_view(sample, business_unit="Sales").voice
+    assert sales.table.frame["Responses"].sum() < voice.table.frame["Responses"].sum()
 
 
 def test_support_view_figures(sample):

@@ -89,6 +89,11 @@ def business_unit() -> str | None:
 
 
 SERVICES_PAGE = "app_pages/dashboard/services.py"
+# a view's link (valuelib.links.page_url) names a page by its url path: its file here
+PAGE_FILES = {"home": "app_pages/dashboard/overview.py", "services": SERVICES_PAGE,
+              "cost_value": "app_pages/dashboard/cost_value.py",
+              "support": "app_pages/dashboard/support.py"}
+WIDGET_PARAMS = (QUARTER, BUSINESS_UNIT)  # carried by the sidebar's widgets themselves
 
 
 def open_service(name: str | None) -> None:

@@ -865,3 +865,54 @@ def priority_heatmap(matrix: pd.DataFrame, *, title: str | None = None,
     fig.update_yaxes(autorange="reversed", showgrid=False, showline=False, type="category")
     fig.update_xaxes(showgrid=False, showline=False, type="category", side="bottom")
     return fig
+
+
+# ---- value perception (issue 16) -------------------------------------------------------------
+
+def contact_satisfaction_trend(satisfaction: pd.DataFrame, *, highlight=(),
+                               fiscal_year_start: int = 1, title: str | None = None,
+                               subtitle: str | None = None,
+                               presentation: bool = False) -> go.Figure:
+    """Ticket satisfaction (0–100) per service over the quarters: a line per service, the
+    ``highlight`` services (e.g. those whose perception is falling) in colour and labelled,
+    the rest in grey so the story stands out; every line is named in the legend and hover.
+
+    ``satisfaction``: ``perception.contact_satisfaction(dataset)`` (service, quarter,
+    responses, satisfaction_pct)."""
+    size = chart_size(presentation)
+    fig = go.Figure()
+    title = title or "Ticket satisfaction by service"
+    x_title, y_title = "Quarter", "Satisfaction (0–100)"
+    if not _has_rows(satisfaction, "service", "quarter", "satisfaction_pct"):
+        apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
+                     presentation=presentation)
+        return _no_data(fig, presentation, "No rated tickets")
+    rows = satisfaction[satisfaction["satisfaction_pct"].notna()]
+    quarters = sorted(rows["quarter"].dropna().unique())
+    labels = dict(zip(quarters, _period_labels(pd.Series(quarters), fiscal_year_start),
+                      strict=True))
+    marked = [s for s in dict.fromkeys(highlight) if s in set(rows["service"])]
+    colors = dict(zip(marked, (VERMILLION, ORANGE, REDDISH_PURPLE, BLUE, BLUISH_GREEN),
+                      strict=False))
+    order = [s for s in sorted(rows["service"].unique(), key=str.casefold) if s not in colors]
+    for service in [*order, *colors]:  # coloured lines drawn last, on top
+        part = rows[rows["service"] == service].sort_values("quarter")
+        color = colors.get(service, LIGHT_GREY)
+        y = part["satisfaction_pct"].to_numpy(dtype=float)
+        text = ([""] * (len(y) - 1) + [html(service)]) if service in colors else None
+        fig.add_scatter(
+            x=[labels[q] for q in part["quarter"]], y=y,
+            mode="lines+markers+text" if text else "lines+markers", name=html(service),
+            text=text, textposition="middle right", textfont={"size": size.annotation},
+            cliponaxis=False,
+            line={"color": color, "width": size.line if service in colors else 1.5},
+            marker={"size": size.marker if service in colors else 5, "color": color},
+            customdata=part["responses"].to_numpy(dtype=float),
+            hovertemplate=html(service) + " %{x}: %{y:.1f} (%{customdata:,.0f} responses)"
+            "<extra></extra>")
+    apply_layout(fig, title=title, x_title=x_title, y_title=y_title, subtitle=subtitle,
+                 legend="right", presentation=presentation)
+    fig.update_yaxes(range=[0, 105])
+    fig.update_xaxes(type="category", categoryorder="array",
+                     categoryarray=[labels[q] for q in quarters])
+    return fig

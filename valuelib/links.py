@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from .safe_text import plain
 
@@ -91,3 +92,10 @@ def check_link(params: Mapping[str, str], *, quarters: Sequence[str],
         question = " ".join(plain(params[QUESTION]).split())
         values[QUESTION] = question[:MAX_QUESTION_CHARS]
     return LinkCheck(values, tuple(drop), tuple(notes))
+
+
+def page_url(page: str, params: Mapping[str, str] | None = None) -> str:
+    """A page's link as the app names it: its url path and query, ``services?service=CRM&
+    quarter=2026-Q3`` (relative, so it works wherever the app is served)."""
+    query = urlencode({k: v for k, v in (params or {}).items() if v})
+    return f"{page}?{query}" if query else page

@@ -7,7 +7,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from . import costing
+from . import costing, perception
 from .frames import UNALLOCATED, ratio, table
 from .model import Dataset
 
@@ -27,6 +27,13 @@ class MarketPosition(StrEnum):
 
     CHEAPER_IN_HOUSE = "cheaper in-house"  # than every offer that fits its users
     NO_OFFER = "no offer"  # the Market sheet has no priced offer that fits
+
+
+class ValueSource(StrEnum):
+    """Where a value score comes from (``source`` of :func:`value_scores`)."""
+
+    SURVEY = "survey"  # the Value sheet: business value and / or satisfaction
+    TICKETS = "ticket satisfaction"  # rated tickets, where the service has no survey yet
 
 
 class Placement(StrEnum):
@@ -108,16 +115,27 @@ def _satisfaction_pct(value: pd.DataFrame) -> pd.Series:
 
 
 def value_scores(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
-    """Value score 0-100 per service and quarter = the mean of the parts present: business
-    value ((v − 1) ÷ 4 × 100) and satisfaction (as a percent). Several rows for one service
-    and quarter are averaged part by part, weighted by respondents (a row without respondents
-    counts as one).
+    """Value score 0-100 per service and quarter, and its ``source``:
+
+    - ``survey`` (the Value sheet): the mean of the parts present, business value
+      ((v − 1) ÷ 4 × 100) and satisfaction (as a percent). Several rows for one service and
+      quarter are averaged part by part, weighted by respondents (a row without respondents
+      counts as one);
+    - ``ticket satisfaction``: the mean rating of the service's tickets that quarter
+      (perception.contact_satisfaction; respondents = rated tickets), in the quarters before
+      the service's first survey. A survey, once taken, wins and goes on counting (carried
+      forward by :func:`cost_vs_value`), so a service's score never swings between sources.
 
     Columns: quarter, service, business_value (1-5), business_value_pct, satisfaction_pct,
-    respondents, value_score, parts (how many parts were present: 1 or 2)."""
-    v = table(dataset, "value")
+    respondents, value_score, parts (how many parts were present: 1 or 2), source."""
+    scores = pd.concat([_survey_scores(dataset), _ticket_scores(dataset)], ignore_index=True)
     if quarter is not None:
-        v = v[v["quarter"] == quarter]
+        scores = scores[scores["quarter"] == quarter]
+    return scores.sort_values(["quarter", "service"], ignore_index=True)
+
+
+def _survey_scores(dataset: Dataset) -> pd.DataFrame:
+    v = table(dataset, "value")
     v = v[v["quarter"].notna() & v["service"].notna()]
     weight = v["respondents"].where(v["respondents"] > 0, 1.0).astype(float)
     bv = v["business_value"].astype(float)
@@ -142,7 +160,30 @@ def value_scores(dataset: Dataset, quarter: str | None = None) -> pd.DataFrame:
         "business_value": business_value, "business_value_pct": bv_pct,
         "satisfaction_pct": sat_pct, "respondents": g["respondents"],
         "value_score": score, "parts": present.astype("int64"),
-    }).sort_values(["quarter", "service"], ignore_index=True)
+        "source": pd.array([ValueSource.SURVEY.value] * len(g), dtype="str"),
+    })
+
+
+def _ticket_scores(dataset: Dataset) -> pd.DataFrame:
+    """Ticket satisfaction as a one-part score, in the quarters before a service's first
+    survey."""
+    t = perception.contact_satisfaction(dataset)
+    surveyed = table(dataset, "value")
+    surveyed = surveyed[surveyed["quarter"].notna() & surveyed["service"].notna()]
+    first = surveyed.groupby("service")["quarter"].min()
+    first_survey = t["service"].map(first).astype("str")
+    t = t[(first_survey.isna() | (t["quarter"] < first_survey)).to_numpy(dtype=bool,
+                                                                        na_value=True)]
+    n = len(t)
+    return pd.DataFrame({
+        "quarter": t["quarter"].astype("str"), "service": t["service"].astype("str"),
+        "business_value": np.full(n, np.nan), "business_value_pct": np.full(n, np.nan),
+        "satisfaction_pct": t["satisfaction_pct"].astype(float),
+        "respondents": t["responses"].astype(float),
+        "value_score": t["satisfaction_pct"].astype(float),
+        "parts": np.ones(n, dtype="int64"),
+        "source": pd.array([ValueSource.TICKETS.value] * n, dtype="str"),
+    })
 
 
 def _cost_vs_value(cpu: pd.DataFrame, scores: pd.DataFrame, carry_forward: bool,
@@ -150,13 +191,13 @@ def _cost_vs_value(cpu: pd.DataFrame, scores: pd.DataFrame, carry_forward: bool,
     cpu = cpu.assign(market=_market_positions(cpu, offers))
     base = cpu[cpu["service"] != UNALLOCATED][
         ["quarter", "service", "cost_per_user_month", "status", "market"]]
-    vals = scores[["quarter", "service", "value_score"]].rename(
-        columns={"quarter": "value_quarter"})
+    vals = scores[["quarter", "service", "value_score", "source"]].rename(
+        columns={"quarter": "value_quarter", "source": "value_source"})
     m = base.merge(vals, on="service", how="left")
     # a score counts for its own quarter, or (carry_forward) any later one
     usable = (m["value_quarter"] <= m["quarter"] if carry_forward
               else m["value_quarter"] == m["quarter"]).to_numpy(dtype=bool, na_value=False)
-    m.loc[~usable, ["value_quarter", "value_score"]] = np.nan
+    m.loc[~usable, ["value_quarter", "value_score", "value_source"]] = np.nan
     m = m.sort_values(["quarter", "service", "value_quarter"], na_position="first")
     m = m.drop_duplicates(["quarter", "service"], keep="last").reset_index(drop=True)
 
@@ -182,6 +223,7 @@ def _cost_vs_value(cpu: pd.DataFrame, scores: pd.DataFrame, carry_forward: bool,
     return pd.DataFrame({
         "quarter": m["quarter"], "service": m["service"],
         "value_score": score, "value_quarter": m["value_quarter"].astype("str"),
+        "value_source": m["value_source"].astype("str"),
         "cost_per_user_month": cost,
         "value_median": value_median, "cost_median": cost_median,
         "high_value": pd.array(np.where(placed, high_value, None), dtype="boolean"),
@@ -204,10 +246,11 @@ def cost_vs_value(dataset: Dataset, quarter: str | None = None, *,
     Ties: value ≥ median is high; cost > median is high (a service at both medians is Invest).
     A service is placed when it has a cost per user (costing status ``ok``) and a value score.
     With ``carry_forward`` (default) a quarter without a survey uses the service's latest
-    earlier score (``value_quarter`` says which).
+    earlier score (``value_quarter`` says which; ``value_source`` where it came from:
+    :class:`ValueSource`).
 
-    Columns: quarter, service, value_score, value_quarter, cost_per_user_month, value_median,
-    cost_median, high_value, high_cost, quadrant, suggestion (one sentence), status (``placed``,
-    ``no value score``, ``no usage data`` or ``no cost data``)."""
+    Columns: quarter, service, value_score, value_quarter, value_source, cost_per_user_month,
+    value_median, cost_median, high_value, high_cost, quadrant, suggestion (one sentence),
+    status (``placed``, ``no value score``, ``no usage data`` or ``no cost data``)."""
     cpu = costing.cost_per_user(dataset, quarter)
     return _cost_vs_value(cpu, value_scores(dataset), carry_forward, table(dataset, "market"))

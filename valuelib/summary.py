@@ -30,7 +30,8 @@ TREND_STEADY_POINTS = 1.0  # a change within ± 1 percentage point is "steady"
 SERVICE_COLUMNS = [
     "service", "users", "total_cost", "cost_per_user_month", "comparable_cost_per_user_month",
     "status", "best_offer", "offer_price_per_user_month", "difference_per_user_month",
-    "difference_per_year", "verdict", "value_score", "value_quarter", "quadrant", "suggestion",
+    "difference_per_year", "verdict", "value_score", "value_quarter", "value_source", "quadrant",
+    "suggestion",
 ]
 PROACTIVE_COLUMNS = ["quarter", "basis", "proactive_share_pct", "proactive_hours",
                      "reactive_hours", "proactive_tickets", "reactive_tickets"]
@@ -142,7 +143,8 @@ def _services_frame(cpu: pd.DataFrame, best: pd.DataFrame, cvv: pd.DataFrame) ->
         ["offer", "price_per_user_month", "difference_per_user_month", "difference_per_year",
          "verdict"]].rename(
         columns={"offer": "best_offer", "price_per_user_month": "offer_price_per_user_month"})
-    v = cvv.set_index("service")[["value_score", "value_quarter", "quadrant", "suggestion"]]
+    v = cvv.set_index("service")[["value_score", "value_quarter", "value_source", "quadrant",
+                                  "suggestion"]]
     out = cpu.reset_index(drop=True)
     out = out.assign(**b.reindex(out["service"]).reset_index(drop=True),
                      **v.reindex(out["service"]).reset_index(drop=True))

@@ -65,6 +65,13 @@ def _class_codes_of(array) -> np.ndarray:
     return np.array([*lut, UNCLASSIFIED], dtype=np.int64)[codes]  # code -1 -> last entry
 
 
+def quarter_codes(support: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each row's quarter as a code into :func:`quarter_labels` (-1: none), and the labels
+    (kept with the column: derived once; read-only)."""
+    periods = period_codes(support, "quarter")
+    return periods.codes, list(periods.labels)
+
+
 def _hours(support: pd.DataFrame) -> np.ndarray:
     return support["hours"].to_numpy(dtype=float, na_value=np.nan)
 

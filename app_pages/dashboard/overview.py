@@ -19,6 +19,14 @@ if not view.quarter:
 render.headlines(view.headlines,
                  since=glossary.previous_quarter(source.dataset, view.quarter))
 ask.question_box(source)
+if view.briefing.items:
+    st.subheader(view.briefing.title, anchor="briefing")
+    for number, item in enumerate(view.briefing.items, 1):
+        render.text(f"{number}. {item.sentence}")
+        page = item.page.replace("_", " ").capitalize()
+        st.page_link(state.PAGE_FILES[item.page], label=f"See it on the {page} page",
+                     icon=":material/arrow_forward:", query_params={
+                         k: v for k, v in item.params.items() if k not in state.WIDGET_PARAMS})
 st.subheader("In plain words")
 render.sentences(view.sentences)
 chosen = render.figure(view.market_chart, key="market_chart", on_select="rerun")

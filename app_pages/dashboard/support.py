@@ -33,3 +33,12 @@ with right:
 
 st.subheader("Service desk")
 render.table(view.desk_table, empty="No tickets in this data.")
+
+st.subheader("Voice of users", anchor="voice-of-users",
+             help=glossary.help_for("contact satisfaction", "low-score share", "needs score"))
+render.sentences(view.voice.sentences)
+render.figure(view.voice.chart, key="voice_chart")
+render.table(view.voice.table, empty="No rated tickets in this quarter.")
+st.markdown("**What users ask for**")
+render.text(view.voice.needs_sentence)
+render.table(view.voice.needs_table, empty="No needs recorded.")

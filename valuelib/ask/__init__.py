@@ -52,7 +52,8 @@ _SERVICE_SLOT = {"cost_per_user", "total_cost", "trend", "market", "value", "exp
 # Intents about the budget: without a Budget sheet they are refused, saying so.
 _BUDGET = {"budget", "budget_services", "year_end"}
 # Intents whose figures come from support rows: the page's business unit narrows them.
-_SUPPORT = {"proactive", "block", "p1_share", "priority_mismatches", "service_desk"}
+_SUPPORT = {"proactive", "block", "p1_share", "priority_mismatches", "service_desk",
+            "perception"}
 
 
 def understand(question: str, dataset: Dataset, names: Names | None = None) -> Query:
@@ -80,7 +81,10 @@ def answer(question: str, dataset: Dataset, quarter: str | None = None,
         dataset = Facts(dataset, quarter, unit).unit_dataset
         scope.append(unit)
     elif business_unit and not query.business_unit:
-        if query.intent in ("showback", "total_cost") and not query.services:
+        if query.intent in ("needs", "briefing"):  # the unit's own, as the pages show
+            query = replace(query, business_unit=business_unit)
+            scope.append(business_unit)
+        elif query.intent in ("showback", "total_cost") and not query.services:
             query = replace(query, business_unit=business_unit, intent="showback")
             scope.append(business_unit)
         elif query.intent in ("charges", "tier"):  # a unit's bill and tiers are its own

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import costing
-from . import budget_answers, chargeback_answers, cost, market, support_answers
+from . import budget_answers, chargeback_answers, cost, market, support_answers, voice_answers
 from .common import Context, asked, over_period, quarters_of, signed_pct, yes_no
 from .reading import Names, Period, Query
 from .result import Answer
@@ -143,6 +143,33 @@ def _earlier(q: Query) -> bool:
 
 # ---- the table ----------------------------------------------------------------------------
 
+# ---- the voice of users (issue 16)
+_VOICE_ROWS = (
+    Intent("briefing", voice_answers.briefing,
+           ("what should I know?", "what should I tell the executives", "briefing"),
+           select=("should i know", "need to know", "tell executive", "tell the board",
+                   "tell leadership", "tell management", "brief", "briefing", "key finding",
+                   "key message", "what matter")),
+    Intent("needs", voice_answers.needs,
+           ("what do users ask for most?", "top requests", "what are users asking for",
+            "what does Sales need from IT?"),
+           select=("ask for", "asking for", "asked for", "asks for", "request", "requested",
+                   "need", "wish", "wishlist", "idea", "feature", "suggestion"),
+           exclude=("ticket", "incident", "service request", "routine", "resolve", "backlog",
+                    "how many", "desk", "block", "know", *_COST_WORDS, *_MARKET_WORDS)),
+    Intent("perception", voice_answers.satisfaction,
+           ("how satisfied are users with email support", "which services are users less "
+            "happy with", "is ticket satisfaction falling?"),
+           # "less happy" asks about a change (falling perception); "least happy" about the
+           # lowest score, which the value row answers from the survey
+           select=("less happy", "less satisfied", "unhappier", "more unhappy", "perception",
+                   "happy support", "satisfied support", "satisfaction support",
+                   "happy ticket", "satisfied ticket", "satisfaction ticket",
+                   "satisfaction contact", "satisfied contact", "satisfaction falling",
+                   "satisfaction fall", "satisfaction drop", "low score"),
+           exclude=("value", "worth", "survey", "quadrant", *_COST_WORDS, *_MARKET_WORDS)),
+)
+
 TABLE: tuple[Intent, ...] = (
     # rows with select words: checked first, in this order
     # ---- budget (issue 17): refused without a Budget sheet (ask._refusal)
@@ -162,6 +189,7 @@ TABLE: tuple[Intent, ...] = (
            select=("budget", "overspend", "overspent", "underspend", "underspent",
                    "variance"),
            exclude=("block", "hours", "ticket")),
+    *_VOICE_ROWS,
     Intent("compare_quarters", compare_quarters,
            ("compare Q1 and Q2 2026", "2026-Q1 vs 2026-Q2"), when=("two_quarters",),
            select=("compare", "vs", "versus", "against", "and", "or", "between"),

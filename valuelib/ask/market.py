@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import market, portfolio
 from . import charts
-from .common import Context, count, names_list, over_period, pct, plain
+from .common import Context, count, names_list, no_data, over_period, pct, plain
 from .reading import Period
 from .result import Answer
 
@@ -241,8 +241,9 @@ def quadrant(ctx: Context, period: Period) -> Answer:
     ranked = placed.assign(_s=~placed["service"].isin(q.services),
                            _o=placed["quadrant"].map(order)).sort_values(
         ["_s", "_o", "cost_per_user_month"], ascending=[True, True, False])
-    tbl = ctx.table(ranked, "service quadrant value_score cost_per_user_month suggestion",
-                    service="Service", quadrant="Quadrant", suggestion="Suggestion")
+    tbl = ctx.table(ranked, "service quadrant value_score value_source cost_per_user_month "
+                    "suggestion", service="Service", quadrant="Quadrant",
+                    suggestion="Suggestion")
     parts, figures = [], []
     if q.services:
         for service in q.services:
@@ -254,7 +255,8 @@ def quadrant(ctx: Context, period: Period) -> Answer:
             r = row.iloc[0]
             score = ctx.fmt("value_score", r["value_score"])
             parts.append(f"{service} is in {r['quadrant']} in {ctx.q(quarter)}: value score "
-                         f"{score} (median {r['value_median']:.1f}) at "
+                         f"{score}{_from({'source': r['value_source']})} (median "
+                         f"{r['value_median']:.1f}) at "
                          f"{ctx.per_user(r['cost_per_user_month'])} per user per month (median "
                          f"{ctx.per_user(r['cost_median'])}). {r['suggestion']}")
             figures += [ctx.fig("value_score", r["value_score"], f"{service}: value score",
@@ -287,18 +289,35 @@ def quadrant(ctx: Context, period: Period) -> Answer:
 
 # ---- value and satisfaction ----------------------------------------------------------------
 
-@over_period("value", "value", "value survey data")
-def value(ctx: Context, period: Period) -> Answer:
-    q, quarter = ctx.query, period.last
+def value(ctx: Context) -> Answer:
+    """A service's value score or satisfaction, or the services ranked by it: from the survey,
+    or where a service has none yet, from its ticket satisfaction (the answer says which)."""
     scores = portfolio.value_scores(ctx.dataset)
+    available = sorted(scores["quarter"].dropna().unique())
+    period = ctx.period(available)
+    if not period.quarters:
+        return no_data(ctx, "value", "value survey or ticket satisfaction data", period,
+                       available)
+    return _value(ctx, period, scores)
+
+
+def _from(r) -> str:
+    """' (from ticket satisfaction: no survey yet)' for a score that is not a survey's."""
+    return (" (from ticket satisfaction: no survey yet)"
+            if r["source"] == portfolio.ValueSource.TICKETS else "")
+
+
+def _value(ctx: Context, period: Period, scores: pd.DataFrame) -> Answer:
+    q, quarter = ctx.query, period.last
     key, what, unit = (("satisfaction_pct", "satisfaction", "%") if q.satisfaction
                        else ("value_score", "value score", "score 0-100"))
     show = pct if q.satisfaction else (lambda v: ctx.fmt("value_score", v))
     how = ("portfolio.value_scores: value score = mean of business value ((v − 1) ÷ 4 × 100) "
-           "and satisfaction (as a percent), weighted by respondents")
-    columns = "service value_score business_value satisfaction_pct respondents"
+           "and satisfaction (as a percent), weighted by respondents; a service without a "
+           "survey yet scores its ticket satisfaction")
+    columns = "service value_score source business_value satisfaction_pct respondents"
     names = {"service": "Service", "business_value": "Business value (1-5)",
-             "respondents": "Respondents", "quarter": "Quarter"}
+             "respondents": "Respondents", "quarter": "Quarter", "source": "Value from"}
     if q.services:
         figures, parts = [], []
         for service in q.services:
@@ -309,7 +328,8 @@ def value(ctx: Context, period: Period) -> Answer:
                 continue
             r = mine.iloc[-1]
             when = ctx.q(r["quarter"]) + ("" if r["quarter"] == quarter
-                                          else f" (its latest survey up to {ctx.q(quarter)})")
+                                          else f" (its latest score up to {ctx.q(quarter)})")
+            when += _from(r)
             if q.satisfaction:
                 parts.append(f"Satisfaction with {service} is {pct(r['satisfaction_pct'])} "
                              f"in {when} (value score "
@@ -342,7 +362,9 @@ def value(ctx: Context, period: Period) -> Answer:
     ranked = scores[scores["quarter"] == quarter].dropna(subset=[key]).sort_values(
         [key, "service"], ascending=[least, True], ignore_index=True)
     top = ranked.head(3)
-    listed = [f"{r.service} ({show(getattr(r, key))})" for r in top.itertuples(index=False)]
+    listed = [f"{r.service} ({show(getattr(r, key))}"
+              + (", from ticket satisfaction" if r.source == portfolio.ValueSource.TICKETS
+                 else "") + ")" for r in top.itertuples(index=False)]
     sentence = (f"In {ctx.q(quarter)}, the {'lowest' if least else 'highest'} "
                 f"{'satisfaction' if q.satisfaction else 'value'} scores are "
                 f"{names_list(listed)}")

@@ -46,6 +46,11 @@ TEMPLATES: dict[str, str] = {
     "recovery": "Which services don't pay for themselves?",
     "tier": "What tier is {unit} on for {service}?",
     "line_driven": "How much of IT is line-driven?",
+    # ---- the voice of users (issue 16)
+    "needs": "What do users ask for most?",
+    "perception": "How satisfied are users with {service} support?",
+    "perception_all": "Which services are users less happy with?",
+    "briefing": "What should I tell the executives this quarter?",
 }
 
 # Offered after a budget answer only (never as the closest question to one not understood:
@@ -86,6 +91,10 @@ _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "recovery": ("line_driven", "charges", "market_all"),
     "tier": ("charges", "recovery", "market"),
     "line_driven": ("recovery", "charges", "total_it"),
+    "needs": ("perception_all", "value_all", "service_desk"),
+    "perception": ("perception_all", "needs", "value"),
+    "perception_all": ("needs", "value_all", "service_desk"),
+    "briefing": ("changes", "market_all", "needs"),
 }
 
 # The template a refused question's guessed intent maps to, with or without a service.
@@ -118,6 +127,8 @@ def follow_ups(ctx: Context, intent: str, *, service: str | None = None,
         key = "market_all"
     elif intent == "value" and not q.services:
         key = "value_all"
+    elif intent == "perception" and not q.services:
+        key = "perception_all"
     elif intent == "showback" and not q.business_unit:
         key = "showback_all"
     elif intent == "ranking" and per_user is False:

@@ -239,6 +239,10 @@ SIGNALS: dict[str, frozenset[str]] = {
         "tier tiers recovery recover recovers recovered recovering underrecovered "
         "overrecovered overhead themselves itself line driven subsidised subsidized subsidy "
         "charges charging chargeback statement invoiced")),
+    # ---- the voice of users (issue 16)
+    "needs": frozenset(phrase(
+        "ask asks asking asked request requests requested need needs wish wishes wishlist "
+        "idea ideas feature features suggestion suggestions perception")),
 }
 
 PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {

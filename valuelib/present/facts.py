@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .. import chargeback, costing, portfolio, summary, support
+from .. import chargeback, costing, perception, portfolio, summary, support
 from ..frames import MONTHS_PER_QUARTER, quarter_end, ratio, shift_quarter, table
 from ..model import Dataset, latest_complete_quarter
 from ..parse import quarter_label
@@ -115,7 +115,7 @@ def change_pct(now, before) -> float:
 
 
 # portfolio.cost_vs_value's columns, with the bubble sizes added
-COST_VALUE_COLUMNS = ["quarter", "service", "value_score", "value_quarter",
+COST_VALUE_COLUMNS = ["quarter", "service", "value_score", "value_quarter", "value_source",
                       "cost_per_user_month", "value_median", "cost_median", "high_value",
                       "high_cost", "quadrant", "suggestion", "status", "users", "total_cost"]
 
@@ -397,6 +397,32 @@ class Facts:
     def line_driven(self) -> pd.DataFrame:
         """chargeback.line_driven_share of every quarter up to this one."""
         return _up_to(chargeback.line_driven_share(self.dataset), "quarter", self.quarter)
+
+    # -- value perception and needs (issue 16)
+    @cached_property
+    def contact_satisfaction(self) -> pd.DataFrame:
+        """perception.contact_satisfaction of the unit's tickets, every quarter up to this
+        one."""
+        return _up_to(perception.contact_satisfaction(self.unit_dataset), "quarter",
+                      self.quarter)
+
+    @cached_property
+    def falling(self) -> pd.DataFrame:
+        """perception.falling_perception of the unit's tickets in the quarter."""
+        return perception.falling_perception(self.unit_dataset, self.quarter)
+
+    @cached_property
+    def needs_quarter(self) -> str | None:
+        """The quarter whose needs are shown: this one, or the latest before it with needs
+        (a survey is not taken every quarter)."""
+        return perception.latest_needs_quarter(self.dataset, self.quarter)
+
+    @cached_property
+    def needs(self) -> pd.DataFrame:
+        """perception.ranked_needs of :attr:`needs_quarter` (the unit's only, for a unit)."""
+        if self.needs_quarter is None:
+            return pd.DataFrame(columns=perception.NEEDS_COLUMNS)
+        return perception.ranked_needs(self.dataset, self.needs_quarter, self.unit)
 
 
 def _up_to(frame: pd.DataFrame, by: str, quarter: str | None) -> pd.DataFrame:

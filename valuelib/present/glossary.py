@@ -68,6 +68,17 @@ GLOSSARY: dict[str, str] = {
     "run rate": (
         "What a quarter costs at today's pace: the mean of the last two quarters' actual "
         "cost. Its range runs from the cheapest to the dearest of the last four quarters."),
+    # ---- value perception and needs (issue 16)
+    "contact satisfaction": measure("contact_satisfaction_pct").definition + (
+        " Every ticket a user rates is a small survey of the service it was for. A service's "
+        "perception is falling when it drops 5 points or more against either of the two "
+        "quarters before, with at least 10 rated tickets in each, by more than chance "
+        "explains."),
+    "low-score share": measure("low_share_pct").definition + (
+        " The mean can hold steady while more users have a bad experience: this shows them."),
+    "needs score": measure("needs_score").definition + (
+        " Needs come from the Needs sheet (surveys, requests, feedback); \"new this quarter\" "
+        "means nobody raised it for that service before."),
 }
 
 

@@ -388,6 +388,24 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "The mean of the last two quarters' actual cost: a quarter at today's pace."),
     _m("forecast_basis", "Forecast basis", Unit.TEXT,
        "How the rest of the year was predicted: forecast rows, the run rate, or both."),
+    # ---- value perception and needs (issue 16)
+    _m("value_source", "Value from", Unit.TEXT,
+       "Where the value score comes from: the Value survey, or where a service has no survey "
+       "yet, its ticket satisfaction (the survey wins where both exist)."),
+    _m("contact_satisfaction_pct", "Contact satisfaction", Unit.PERCENT,
+       "Mean satisfaction rating of a service's tickets in the quarter, on a 0–100 scale "
+       "(a 1–5 score as (score − 1) ÷ 4 × 100)."),
+    _m("responses", "Responses", Unit.COUNT, "Tickets of the service rated in the quarter."),
+    _m("low_share_pct", "Low scores", Unit.PERCENT,
+       "Share of the ratings that are low: 2 or less of 5, or 40 % or less."),
+    _m("satisfaction_change_points", "Change in contact satisfaction", Unit.POINTS,
+       "This quarter's contact satisfaction − the earlier quarter's, in percentage points."),
+    _m("votes", "Votes", Unit.COUNT, "How many users asked for the need."),
+    _m("importance", "Importance (1–5)", Unit.RATE,
+       "How much the need matters to those who asked, 1–5 (votes-weighted mean)."),
+    _m("needs_score", "Needs score", Unit.COUNT,
+       "Votes × importance; a need without an importance counts as 3, the middle of 1–5."),
+    _m("needs_rank", "Rank", Unit.COUNT, "1 for the highest needs score; ties share a rank."),
 )}
 
 

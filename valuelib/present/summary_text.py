@@ -126,7 +126,7 @@ def summary_text(s: ExecutiveSummary) -> str:
     if len(s.services):
         columns = ["service", "total_cost", "users", "cost_per_user_month", "best_offer",
                    "offer_price_per_user_month", "difference_per_year", "value_score",
-                   "quadrant"]
+                   "value_source", "quadrant"]
         rows = []
         for r in s.services.itertuples(index=False):
             per_user = (fmt("cost_per_user_month", r.cost_per_user_month)
@@ -137,6 +137,7 @@ def summary_text(s: ExecutiveSummary) -> str:
                 fmt("offer_price_per_user_month", r.offer_price_per_user_month, missing=""),
                 fmt("difference_per_year", r.difference_per_year, missing="", signed=True),
                 fmt("value_score", r.value_score, missing=""),
+                fmt("value_source", r.value_source, missing=""),
                 "" if is_missing(r.quadrant) else str(r.quadrant),
             ])
         headers = [measure(c).label if c in MEASURES else c.replace("_", " ").capitalize()

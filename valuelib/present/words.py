@@ -84,3 +84,23 @@ def text_or_missing(value) -> str:
 
 def delta_or_none(text: str) -> str | None:
     return None if text == MISSING else text
+
+
+def value_source_words(source, quarter_label: str | None = None) -> str | None:
+    """Where a value score came from, for a table cell: ``survey, 2026-Q3`` or ``ticket
+    satisfaction, 2026-Q2`` (None without a score)."""
+    if not isinstance(source, str) or not source:
+        return None
+    return f"{source}, {quarter_label}" if quarter_label else source
+
+
+def value_source_sentence(source, quarter_label: str | None = None) -> str:
+    """The same in a sentence: 'From the 2026-Q3 survey.' / 'From ticket satisfaction in
+    2026-Q2 (the mean rating of its tickets; no survey yet).' ('' without a score)."""
+    when = f" {quarter_label}" if quarter_label else ""
+    if source == "survey":
+        return f"From the{when} survey."
+    if source == "ticket satisfaction":
+        return (f"From ticket satisfaction{' in' + when if when else ''} (the mean rating of "
+                "its tickets, 0–100; no survey yet).")
+    return ""

@@ -179,6 +179,12 @@ def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str]
                "per month (a quarter's cost ÷ its users ÷ 3)."),
         subtitle=(f"IT service value · {over.quarter_label}",
                   f"Prepared {fmt_date(pd.Timestamp.now())}"))]
+    if over.briefing.items:  # the Overview's briefing opens the deck
+        told = over.briefing
+        out.append(Slide("briefing", "chart", f"{told.title}: {over.quarter_label}",
+                         notes=" ".join(f"{n}. {i.sentence} ({i.url})"
+                                        for n, i in enumerate(told.items, 1)),
+                         bullets=told.sentences))
     headline = steps[0] if steps and steps[0].key == "headline" else None
     card_notes = [h.sentence for h in over.headlines if h.sentence]
     reading = headline.notes if headline is not None else ""

@@ -292,8 +292,9 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
                   Col("verdict", "In-house is", about="cheaper, dearer or the same (within 1% "
                       "of the offer's price) as the offer."),
                   m("value_score"),
-                  Col("value_quarter", "Survey quarter", about="The quarter the value score "
-                      "comes from (the latest survey up to this quarter)."),
+                  Col("value_quarter", "Score quarter", about="The quarter the value score "
+                      "comes from (the latest score up to this quarter)."),
+                  m("value_source"),
                   Col("quadrant", "Quadrant", about="Invest (high value, low cost per user), "
                       "Optimize (high value, high cost), Tolerate (low value, low cost) or "
                       "Replace or retire (low value, high cost): split at the medians."),
@@ -350,11 +351,11 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
                   Col("internal_status", "In-house status"),
               )),
         Sheet("Value & quadrants", "Where each service sits on cost vs value in the quarter, "
-              "with the survey figures behind its value score.", value, (
+              "with the survey (or ticket satisfaction) figures behind its value score.", value, (
                   svc, Col("quadrant", "Quadrant"),
                   Col("suggestion", "What it suggests", wrap=True),
                   m("value_score"),
-                  Col("value_quarter", "Survey quarter"),
+                  Col("value_quarter", "Score quarter"), m("value_source"),
                   m("business_value"), m("satisfaction_pct"), m("respondents"),
                   m("cost_per_user_month"), m("value_median"), m("cost_median"),
                   Col("status", "Status", about=PLACEMENT_ABOUT),

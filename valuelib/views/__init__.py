@@ -61,15 +61,18 @@ from .support_page import (
     DESK_COLUMNS,
     LEVEL_WORDS,
     MISMATCH_COLUMNS,
+    NEEDS_COLUMNS,
     PRIORITY_MEDIAN_COLUMNS,
+    VOICE_COLUMNS,
     SupportView,
+    VoiceOfUsers,
     support_view,
 )
 
 __all__ = [
     # the view models
     "CostValueView", "DeltaColor", "Headline", "OverviewView", "ServiceView", "StoryStep",
-    "SupportView",
+    "SupportView", "VoiceOfUsers",
     # one call per page, and the story
     "cost_value", "overview", "service_detail", "story", "support_view",
     # selectors
@@ -78,5 +81,5 @@ __all__ = [
     "ALLOCATION_COLUMNS", "BLOCK_COLUMNS", "COST_VALUE_COLUMNS", "DESK_COLUMNS", "LEVEL_WORDS",
     "LIKE_FOR_LIKE", "MARKET_COLUMNS", "METHOD_WORDS", "MISMATCH_COLUMNS", "NO_COST_DATA",
     "NO_DATA", "NO_SUPPORT_DATA", "PER_USER_LABEL", "PRIORITY_MEDIAN_COLUMNS", "SERVICES_COLUMNS",
-    "SHOWBACK_COLUMNS", "THIS_DATA", "VALUE_COLUMNS",
+    "SHOWBACK_COLUMNS", "THIS_DATA", "VALUE_COLUMNS", "VOICE_COLUMNS", "NEEDS_COLUMNS",
 ]

@@ -12,13 +12,14 @@ from ..model import Dataset
 from ..present.facts import Facts
 from ..present.formatting import fmt_count, fmt_list, fmt_number
 from ..present.tables import Table, table
-from ..present.words import text_or_missing
+from ..present.words import text_or_missing, value_source_words
 
 
 @dataclass(frozen=True, eq=False)
 class CostValueView:
     """The cost-vs-value quadrants. ``table``: Service, Quadrant, What it suggests, Value
-    score, Cost per user per month, Survey (the quarter the score comes from); services that
+    score, Cost per user per month, Value from (the survey or ticket satisfaction, and the quarter
+    the score comes from); services that
     cannot be placed are listed last with the reason. ``sentence``: the medians used."""
 
     quarter: str | None
@@ -34,7 +35,7 @@ class CostValueView:
 # ---- cost vs value ---------------------------------------------------------------------------
 
 VALUE_COLUMNS = ["Service", "Quadrant", "What it suggests", "Value score",
-                 "Cost per user per month", "Survey"]
+                 "Cost per user per month", "Value from"]
 VALUE_MEASURES = {"Value score": "value_score", "Cost per user per month": "cost_per_user_month"}
 
 
@@ -92,14 +93,20 @@ def _cost_value(f: Facts, size_by: str) -> CostValueView:
         "What it suggests": text_or_missing(r.suggestion),
         "Value score": r.value_score,
         "Cost per user per month": r.cost_per_user_month,
-        "Survey": f.label(r.value_quarter) if isinstance(r.value_quarter, str) else None,
+        "Value from": value_source_words(r.value_source, f.label(r.value_quarter)
+                                         if isinstance(r.value_quarter, str) else None),
     } for r in ranked.itertuples(index=False)]
     notes = []
     carried = placed[placed["value_quarter"].ne(f.quarter).to_numpy(dtype=bool,
                                                                     na_value=False)]
     if len(carried):
-        notes.append(f"{fmt_list(carried['service'])}: no survey in {f.quarter_label}; the "
+        notes.append(f"{fmt_list(carried['service'])}: no score in {f.quarter_label}; the "
                      "latest earlier score is used.")
+    from_tickets = placed[placed["value_source"].eq(portfolio.ValueSource.TICKETS).to_numpy(
+        dtype=bool, na_value=False)]
+    if len(from_tickets):
+        notes.append(f"{fmt_list(from_tickets['service'])}: no value survey yet; the value "
+                     "score is the mean satisfaction rating of the service's tickets (0–100).")
     if f.unit is not None:
         notes.append(f"Only the services {f.unit} uses; the quadrants are split at the medians "
                      "over every service.")

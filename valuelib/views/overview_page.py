@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from .. import budget, charts, market, portfolio
 from ..frames import gap_note
 from ..model import Dataset
+from ..present.briefing import Briefing, briefing
 from ..present.facts import (
     NO_COST_DATA,
     NO_SUPPORT_DATA,
@@ -41,6 +42,7 @@ from ..present.words import (
     market_sentence,
     more_or_less,
     per_user_words,
+    value_source_words,
 )
 
 
@@ -51,8 +53,10 @@ class OverviewView:
     ``quarters``: every quarter with data, oldest first, for the selector (``quarter_labels``
     names them); ``business_units``: every unit, for the selector. ``services_table``: one row
     per service, largest cost first: Service, Users, Total cost, Cost per user per month, Best
-    offer, Offer per user per month, In-house vs offer (like for like), Value score,
-    Quadrant."""
+    offer, Offer per user per month, In-house vs offer (like for like), Value score, Value
+    from (survey or ticket satisfaction, and its quarter), Quadrant. ``briefing``: what to
+    tell the executives this quarter (present.briefing: at most five findings, each a sentence
+    with its figure and a link)."""
 
     organization: str
     quarter: str | None
@@ -67,6 +71,7 @@ class OverviewView:
     market_chart: go.Figure
     services_table: Table
     notes: tuple[str, ...]
+    briefing: Briefing  # "What to tell the executives this quarter"
     # Budget vs actual (issue 17): IT to date and the year end, the services over or under;
     # empty without a Budget sheet, or with a business unit chosen (the budget is IT's)
     budget_sentences: tuple[str, ...] = ()
@@ -98,6 +103,7 @@ def _overview(f: Facts) -> OverviewView:
         services_table=_services_table(f),
         notes=_overview_notes(f),
         budget_sentences=_budget_sentences(f),
+        briefing=briefing(f),
     )
 
 
@@ -313,7 +319,7 @@ LIKE_FOR_LIKE = ("Market comparisons use the like-for-like cost per user per mon
 
 SERVICES_COLUMNS = ["Service", "Users", "Total cost", "Cost per user per month", "Best offer",
                     "Offer per user per month", "In-house − offer per user per month",
-                    "In-house is", "Value score", "Quadrant", "Note"]
+                    "In-house is", "Value score", "Value from", "Quadrant", "Note"]
 SERVICES_MEASURES = {
     "Users": "users", "Total cost": "total_cost", "Cost per user per month":
     "cost_per_user_month", "Offer per user per month": "offer_price_per_user_month",
@@ -336,6 +342,8 @@ def _services_table(f: Facts) -> Table:
         "In-house − offer per user per month": r.difference_per_user_month,
         "In-house is": VERDICT_WORDS.get(r.verdict),
         "Value score": r.value_score,
+        "Value from": value_source_words(r.value_source, f.label(r.value_quarter)
+                                         if isinstance(r.value_quarter, str) else None),
         "Quadrant": r.quadrant,
         # why a per-user figure is missing: never shown as 0 or left unexplained
         "Note": None if r.status == "ok" else per_user_words(None, r.status, f.currency),

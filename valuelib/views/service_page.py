@@ -31,6 +31,7 @@ from ..present.words import (
     delta_or_none,
     market_sentence,
     per_user_words,
+    value_source_sentence,
     versus_offer,
 )
 from .overview_page import VERDICT_WORDS
@@ -186,8 +187,13 @@ def _service_headlines(f: Facts, service: str | None, row: pd.Series | None,
     if not is_missing(row.value_score):
         headlines.append(Headline(
             "Value score", f"{fmt_number(row.value_score)} of 100",
-            sentence=(f"Quadrant: {row.quadrant}. {row.suggestion}"
-                      if isinstance(row.quadrant, str) else "Not placed in a quadrant.")))
+            delta=f"from {row.value_source}" if isinstance(row.value_source, str) else None,
+            delta_arrow="off",
+            sentence=" ".join(filter(None, (
+                value_source_sentence(row.value_source, f.label(row.value_quarter)
+                                      if isinstance(row.value_quarter, str) else None),
+                f"Quadrant: {row.quadrant}. {row.suggestion}"
+                if isinstance(row.quadrant, str) else "Not placed in a quadrant.")))))
     return headlines
 
 

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, support
+from .. import charts, perception, support
 from ..frames import with_gap_note
 from ..model import Dataset
+from ..present import voice
 from ..present.facts import Facts, Headline, change_pct, first_row
 from ..present.formatting import (
     MISSING,
@@ -18,6 +19,7 @@ from ..present.formatting import (
     fmt_count,
     fmt_date,
     fmt_hours,
+    fmt_list,
     fmt_number,
     fmt_percent,
     fmt_points,
@@ -49,6 +51,22 @@ class SupportView:
     desk_table: Table
     sentences: tuple[str, ...]
     notes: tuple[str, ...]
+    voice: VoiceOfUsers
+
+
+@dataclass(frozen=True, eq=False)
+class VoiceOfUsers:
+    """"Voice of users": value perception at every contact and what users ask for.
+    ``sentences``: the falling services named (or that none is) and the lowest; ``chart``:
+    contact satisfaction per service over the quarters, the falling ones in colour;
+    ``table``: per service this quarter (VOICE_COLUMNS); ``needs_table``: the quarter's needs
+    ranked (NEEDS_COLUMNS); ``needs_sentence``: the top need, how many are new."""
+
+    sentences: tuple[str, ...]
+    chart: go.Figure
+    table: Table
+    needs_sentence: str
+    needs_table: Table
 
 
 # ---- support ---------------------------------------------------------------------------------
@@ -102,6 +120,7 @@ def support_view(dataset: Dataset, quarter: str | None = None, business_unit: st
         desk_table=_desk_table(f),
         sentences=tuple(_support_sentences(f)),
         notes=tuple(notes),
+        voice=voice_of_users(f),
     )
 
 
@@ -313,3 +332,66 @@ def _support_sentences(f: Facts, *, proactive: bool = True,
     if block and f.current_block is not None:
         out.append(_block_sentence(f, f.current_block))
     return out
+
+
+# ---- voice of users (issue 16) ---------------------------------------------------------------
+
+VOICE_COLUMNS = ["Service", "Responses", "Contact satisfaction", "Change since last quarter",
+                 "Low scores", "Perception"]
+VOICE_MEASURES = {"Responses": "responses", "Contact satisfaction": "contact_satisfaction_pct",
+                  "Change since last quarter": "satisfaction_change_points",
+                  "Low scores": "low_share_pct"}
+NEEDS_COLUMNS = ["Rank", "Need", "Service", "Business unit", "Votes", "Importance (1–5)",
+                 "Needs score", "New this quarter", "First raised"]
+NEEDS_MEASURES = {"Rank": "needs_rank", "Votes": "votes", "Importance (1–5)": "importance",
+                  "Needs score": "needs_score"}
+
+
+def voice_of_users(f: Facts) -> VoiceOfUsers:
+    """The Support page's "Voice of users" for the quarter (the unit's tickets and needs)."""
+    sat = f.contact_satisfaction
+    falling = f.falling
+    whose = f" ({f.unit}'s tickets)" if f.unit else ""
+    title = (f"Perception is falling for {fmt_list(falling['service'])} in {f.quarter_label}"
+             if len(falling) else f"Contact satisfaction by service{whose}")
+    chart = charts.contact_satisfaction_trend(
+        sat, highlight=list(falling["service"]),
+        fiscal_year_start=f.settings.fiscal_year_start, title=title,
+        subtitle=with_gap_note("Mean rating of each service's tickets, 0–100 (a 1–5 score as "
+                               "(score − 1) ÷ 4 × 100)", sat["quarter"] if len(sat) else []))
+    sentences = [voice.falling_sentence(f)] if len(sat) else [
+        f"No rated tickets{whose} up to {f.quarter_label}: a satisfaction column in the "
+        "Support sheet gives each service's contact satisfaction."]
+    lowest = voice.lowest_sentence(f)
+    if lowest:
+        sentences.append(lowest)
+    return VoiceOfUsers(tuple(sentences), chart, _voice_table(f), voice.needs_sentence(f),
+                        _needs_table(f))
+
+
+def _voice_table(f: Facts) -> Table:
+    sat = f.contact_satisfaction
+    now = sat[sat["quarter"] == f.quarter] if len(sat) else sat
+    falling = f.falling.set_index("service")
+    rows = [{
+        "Service": r.service, "Responses": r.responses,
+        "Contact satisfaction": r.satisfaction_pct, "Change since last quarter": r.change_points,
+        "Low scores": r.low_share_pct,
+        "Perception": (f"falling since {f.label(falling.at[r.service, 'previous_quarter'])}"
+                       if r.service in falling.index else
+                       f"too few to judge (under {perception.MIN_RESPONSES})"
+                       if r.responses < perception.MIN_RESPONSES else None),
+    } for r in now.sort_values(["satisfaction_pct", "service"]).itertuples(index=False)]
+    return table(rows, VOICE_COLUMNS, VOICE_MEASURES, f.currency)
+
+
+def _needs_table(f: Facts) -> Table:
+    rows = [{
+        "Rank": r.rank, "Need": r.need, "Service": r.service,
+        "Business unit": r.business_unit, "Votes": r.votes,
+        "Importance (1–5)": r.importance if r.importance_given else None,
+        "Needs score": r.score,
+        "New this quarter": "new" if r.new_this_quarter else None,
+        "First raised": f.label(r.first_quarter),
+    } for r in f.needs.itertuples(index=False)]
+    return table(rows, NEEDS_COLUMNS, NEEDS_MEASURES, f.currency)
