@@ -67,6 +67,8 @@ PRESENTATION = _page(PAGES / "dashboard" / "present.py", "Presentation",
 pages = {
     "Dashboard": [
         OVERVIEW,
+        _page(PAGES / "dashboard" / "catalogue.py", "Service catalogue",
+              ":material/menu_book:", "catalogue"),
         _page(PAGES / "dashboard" / "services.py", "Services", ":material/category:",
               "services"),
         _page(PAGES / "dashboard" / "cost_value.py", "Cost vs value",

@@ -532,3 +532,71 @@ def test_a_presentation_link_reopens_its_slide_and_exit_goes_to_the_overview():
     assert not at.exception
     assert any("Total IT cost" in m.label for m in at.metric)
     assert at.query_params["quarter"] == "2025-Q2"
+
+
+# --- the service catalogue and chargeback (issue 16) ----------------------------------------
+
+CATALOGUE_PAGE = "app_pages/dashboard/catalogue.py"
+
+
+def _with_tiers(**query) -> AppTest:
+    """The sample with Offerings and Subscriptions beside it, as a private preview."""
+    from tests.workbooks import tiers_workbook
+
+    at = app(**query)
+    at.session_state["upload_files"] = (*sample_files(), ("tiers.xlsx", tiers_workbook()))
+    at.session_state["preview_upload"] = True
+    return at
+
+
+def _card_titles(at: AppTest) -> list[str]:
+    return [shown(s.value) for s in at.subheader]
+
+
+def test_the_catalogue_shows_a_card_per_service_and_says_it_has_no_tiers():
+    at = app().run()
+    at.switch_page(CATALOGUE_PAGE).run()
+    assert not at.exception
+    assert len(_card_titles(at)) == 12  # every Northwind service
+    words = texts(at)
+    assert "No Offerings sheet" in words and "upload an Offerings sheet" in words
+    assert "Everyone paid correctly and on time" in words  # Payroll's value proposition
+    assert "Owner: Dana Reyes" in words
+    assert "$12.58" in words and "$15.00" in words  # email: cost and the best offer
+    assert not at.dataframe  # no tier tables without Offerings
+    assert not at.warning  # every sample service has a value proposition
+
+
+def test_the_catalogue_shows_each_services_tiers_and_filters_by_category():
+    at = _with_tiers().run()
+    at.switch_page(CATALOGUE_PAGE).run()
+    assert not at.exception
+    assert "No Offerings sheet" not in texts(at)
+    tiers = [d.value for d in at.dataframe]
+    email = next(t for t in tiers if "Premium" in set(t["Tier"]))
+    assert list(email["Tier"]) == ["Standard", "Premium"]  # cheapest first
+    assert list(email["Per user per month"]) == [11.0, 19.0]
+    assert list(email["Support window"]) == ["8x5", "24x7"]
+    at.pills(key="catalogue_category").set_value(["Professional"]).run()
+    assert not at.exception
+    assert _card_titles(at) == ["Desktop & User Support", "Program & Consulting"]
+    assert "2 of 12 services: Professional" in texts(at)
+
+
+def test_services_without_a_value_proposition_are_a_finding_for_the_it_director():
+    from tests.golden.cases import COSTS, SERVICES, USAGE, xlsx
+
+    usage = [*USAGE, ["2026-Q3", "Payroll", 40, "Finance"]]  # not in the Services sheet
+    at = app()
+    at.session_state["upload_files"] = (
+        ("catalogue.xlsx", xlsx(Services=SERVICES, Usage=usage, Costs=COSTS)),)
+    at.session_state["preview_upload"] = True
+    at.run()
+    at.switch_page(CATALOGUE_PAGE).run()
+    assert not at.exception
+    (warning,) = at.warning
+    said = shown(warning.value)
+    assert "3 services have no value proposition: CRM, Email & Productivity and Payroll" in said
+    assert "What to do" in said and "value_proposition" in said
+    assert "Payroll is not in the Services sheet" in said
+    assert "No value proposition yet" in texts(at)

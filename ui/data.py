@@ -398,6 +398,11 @@ def service_detail(key: str, quarter: str | None, service: str | None, unit: str
     return views.service_detail(_dataset, quarter, service, unit)
 
 
+@_view_cache(max_entries=32)
+def catalogue(key: str, quarter: str | None, _dataset: Dataset):
+    return views.catalogue(_dataset, quarter)
+
+
 @_view_cache(max_entries=64)
 def cost_value(key: str, quarter: str | None, size_by: str, _dataset: Dataset):
     return views.cost_value(_dataset, quarter, size_by=size_by)

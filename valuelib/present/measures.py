@@ -323,6 +323,9 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("runout_date", "Runs out", Unit.DATE, "The day the hours ran out, or are projected to."),
     _m("start", "Starts", Unit.DATE, "First day of the block."),
     _m("end", "Ends", Unit.DATE, "Last day of the block."),
+    # ---- service catalogue and chargeback pages (issue 16)
+    _m("tier_price_per_user_month", "Price per user per month", Unit.MONEY_PER_USER,
+       "What IT charges a business unit per user per month for the tier (Offerings)."),
 )}
 
 

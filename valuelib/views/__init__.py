@@ -39,6 +39,7 @@ from ..present.facts import (
     resolve_quarter,
     service_options,
 )
+from .catalogue_page import CatalogueView, ServiceCard, catalogue
 from .cost_value_page import VALUE_COLUMNS, CostValueView, cost_value
 from .overview_page import (
     LIKE_FOR_LIKE,
@@ -68,10 +69,10 @@ from .support_page import (
 
 __all__ = [
     # the view models
-    "CostValueView", "DeltaColor", "Headline", "OverviewView", "ServiceView", "StoryStep",
-    "SupportView",
+    "CatalogueView", "CostValueView", "DeltaColor", "Headline", "OverviewView", "ServiceCard",
+    "ServiceView", "StoryStep", "SupportView",
     # one call per page, and the story
-    "cost_value", "overview", "service_detail", "story", "support_view",
+    "catalogue", "cost_value", "overview", "service_detail", "story", "support_view",
     # selectors
     "business_unit_options", "quarter_options", "resolve_quarter", "service_options",
     # words and table columns the pages and tests share
