@@ -600,3 +600,75 @@ def test_services_without_a_value_proposition_are_a_finding_for_the_it_director(
     assert "What to do" in said and "value_proposition" in said
     assert "Payroll is not in the Services sheet" in said
     assert "No value proposition yet" in texts(at)
+
+
+CHARGEBACK_PAGE = "app_pages/dashboard/chargeback.py"
+
+
+def test_chargeback_without_offerings_says_what_to_upload():
+    at = app(unit="Sales")
+    at.switch_page(CHARGEBACK_PAGE).run()
+    assert not at.exception
+    (info,) = [i for i in at.info if "Offerings" in i.value]
+    assert "Upload one" in shown(info.value) and "Subscriptions" in shown(info.value)
+    assert not at.dataframe
+
+
+def test_a_link_to_sales_opens_its_bill_of_it():
+    at = _with_tiers(unit="Sales")
+    at.switch_page(CHARGEBACK_PAGE).run()
+    assert not at.exception
+    assert shown(at.title[0].value) == "Bill of IT: Sales"
+    assert at.selectbox(key="unit").value == "Sales"
+    bill = at.dataframe[0].value
+    email = bill[(bill["Service"] == "Email & Productivity") & (bill["Tier"] == "Premium")]
+    assert email.iloc[0]["Users"] == 58 and email.iloc[0]["Charge"] == 58 * 19 * 3
+    assert bill.iloc[-1]["Service"] == "Total"
+    assert bill.iloc[-1]["Charge"] == 46 * 95 * 3 + 58 * 40 * 3 + 58 * 19 * 3
+    # the year to date counts Sales' Standard email in Q1 and Q2
+    assert bill.iloc[-1]["Year to date"] == bill.iloc[-1]["Charge"] + 2 * (
+        46 * 95 * 3 + 58 * 40 * 3 + 58 * 11 * 3)
+    labels = [m.label for m in at.metric]
+    assert "Charged to Sales" in labels and "Its share of IT cost (showback)" in labels
+    assert "Line-driven share of IT" in labels
+    assert "Cost recovery by service" in texts(at)
+    at.selectbox(key="unit").select("Finance").run()
+    assert not at.exception
+    assert shown(at.title[0].value) == "Bill of IT: Finance"
+
+
+def test_a_statement_link_for_an_unknown_unit_says_so():
+    at = _with_tiers(unit="Legal")
+    at.switch_page(CHARGEBACK_PAGE).run()  # the link opens the page itself
+    assert not at.exception
+    assert any("statement for business unit 'Legal'" in shown(i.value) for i in at.info)
+    assert shown(at.title[0].value).startswith("Bill of IT: ")
+    assert "unit" not in at.query_params or at.query_params["unit"] != "Legal"
+
+
+def test_the_sidebar_unit_opens_its_own_statement():
+    at = _with_tiers(bu="Operations").run()
+    at.switch_page(CHARGEBACK_PAGE).run()
+    assert not at.exception
+    assert shown(at.title[0].value) == "Bill of IT: Operations"
+
+
+def test_the_services_page_shows_tiers_subscribers_and_recovery():
+    at = _with_tiers(service="Email & Productivity").run()
+    at.switch_page("app_pages/dashboard/services.py").run()
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    tiers = next(t for t in frames if "Support window" in t.columns)
+    assert list(tiers["Tier"]) == ["Standard", "Premium"]
+    subscribers = next(t for t in frames if "Users from" in t.columns)
+    sales = subscribers[subscribers["Business unit"] == "Sales"].iloc[0]
+    assert (sales["Tier"], sales["Users"]) == ("Premium", 58)
+    assert any(m.label == "Cost recovery" for m in at.metric)
+    assert "under-recovered" in texts(at)
+
+
+def test_the_services_page_says_when_a_service_has_no_tiers():
+    at = app(service="Payroll").run()
+    at.switch_page("app_pages/dashboard/services.py").run()
+    assert not at.exception
+    assert "No tiers: the data has no Offerings sheet" in texts(at)

@@ -60,9 +60,9 @@ def quarter_options(dataset: Dataset) -> dict[str, str]:
 
 
 def business_unit_options(dataset: Dataset) -> tuple[str, ...]:
-    """Every business unit named in Usage or Support, alphabetically."""
+    """Every business unit named in Usage, Support or Subscriptions, alphabetically."""
     names: set[str] = set()
-    for key in ("usage", "support"):
+    for key in ("usage", "support", "subscriptions"):
         names.update(table(dataset, key)["business_unit"].dropna().unique())
     return tuple(sorted(names, key=str.casefold))
 

@@ -326,6 +326,26 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     # ---- service catalogue and chargeback pages (issue 16)
     _m("tier_price_per_user_month", "Price per user per month", Unit.MONEY_PER_USER,
        "What IT charges a business unit per user per month for the tier (Offerings)."),
+    _m("charge", "Charge", Unit.MONEY,
+       "Users × the tier's price per user per month × 3 months."),
+    _m("charge_year_to_date", "Year to date", Unit.MONEY,
+       "The charges of the fiscal year's quarters up to and including this one."),
+    _m("charges", "Charges", Unit.MONEY,
+       "What the business units are charged for the service in the quarter."),
+    _m("showback_cost", "Share of cost (showback)", Unit.MONEY,
+       "The unit's share of the service's cost, in proportion to its users."),
+    _m("charge_vs_showback", "Charge − share of cost", Unit.MONEY,
+       "Positive: the unit is charged more than its share of the cost."),
+    _m("recovery_pct", "Recovered", Unit.PERCENT,
+       "Charges ÷ the service's total cost (above 100%: over-recovered)."),
+    _m("over_under", "Over (+) / under (−) recovered", Unit.MONEY,
+       "Charges − total cost: negative is cost the charges do not cover."),
+    _m("charged_price_per_user_month", "Price per user per month", Unit.MONEY_PER_USER,
+       "Charges ÷ charged users ÷ 3 months: the users-weighted mean of its tiers' prices."),
+    _m("line_driven_pct", "Line-driven share", Unit.PERCENT,
+       "Charges ÷ IT total cost: the share of IT paid for by the business units' lines; the "
+       "rest is funded as overhead."),
+    _m("it_cost", "IT total cost", Unit.MONEY, "The ledger's total for the quarter."),
 )}
 
 

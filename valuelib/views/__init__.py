@@ -40,6 +40,7 @@ from ..present.facts import (
     service_options,
 )
 from .catalogue_page import CatalogueView, ServiceCard, catalogue
+from .chargeback_page import ChargebackView, chargeback_view
 from .cost_value_page import VALUE_COLUMNS, CostValueView, cost_value
 from .overview_page import (
     LIKE_FOR_LIKE,
@@ -69,10 +70,11 @@ from .support_page import (
 
 __all__ = [
     # the view models
-    "CatalogueView", "CostValueView", "DeltaColor", "Headline", "OverviewView", "ServiceCard",
-    "ServiceView", "StoryStep", "SupportView",
+    "CatalogueView", "ChargebackView", "CostValueView", "DeltaColor", "Headline",
+    "OverviewView", "ServiceCard", "ServiceView", "StoryStep", "SupportView",
     # one call per page, and the story
-    "catalogue", "cost_value", "overview", "service_detail", "story", "support_view",
+    "catalogue", "chargeback_view", "cost_value", "overview", "service_detail", "story",
+    "support_view",
     # selectors
     "business_unit_options", "quarter_options", "resolve_quarter", "service_options",
     # words and table columns the pages and tests share

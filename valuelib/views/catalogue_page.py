@@ -95,20 +95,25 @@ def catalogue(dataset: Dataset, quarter: str | None = None) -> CatalogueView:
     f = Facts(dataset, quarter, None)
     services = typed_table(dataset, "services")
     offered = chargeback.tiers(dataset, f.quarter)
-    has_offerings = len(typed_table(dataset, "offerings")) > 0
+    offerings = has_offerings(dataset)
     cards = [_card(f, name, first_row(services, "service", name), offered)
              for name in service_options(dataset)]
     categories = _categories(cards)
     order = {c: i for i, c in enumerate(categories)}
     cards.sort(key=lambda c: (order[c.category], c.service.casefold()))
-    note = "" if has_offerings else NO_OFFERINGS
-    if has_offerings and offered.empty:
+    note = "" if offerings else NO_OFFERINGS
+    if offerings and offered.empty:
         note = (f"No tier of the Offerings sheet is in effect in {f.quarter_label}: each "
                 "tier's from and to quarters leave it out.")
     return CatalogueView(
         quarter=f.quarter, quarter_label=f.shown_quarter, currency=f.currency,
-        cards=tuple(cards), categories=categories, has_offerings=has_offerings,
+        cards=tuple(cards), categories=categories, has_offerings=offerings,
         tier_note=note, findings=_findings(cards))
+
+
+def has_offerings(dataset: Dataset) -> bool:
+    """The data has an Offerings sheet with at least one tier: its services can be charged."""
+    return bool(typed_table(dataset, "offerings")["tier"].notna().any())
 
 
 def _categories(cards: list[ServiceCard]) -> tuple[str, ...]:
@@ -145,7 +150,7 @@ def _card(f: Facts, name: str, row: pd.Series | None, offered: pd.DataFrame) -> 
         service=name, category=category,
         value_proposition=_text(row.value_proposition) if row is not None else None,
         in_catalog=in_catalog, details=tuple(details), figures=_figures(f, name),
-        tiers=_tiers(f, offered[offered["service"] == name]))
+        tiers=tier_table(offered[offered["service"] == name], f.currency))
 
 
 def _figures(f: Facts, name: str) -> tuple[tuple[str, str, str], ...]:
@@ -168,7 +173,8 @@ def _figures(f: Facts, name: str) -> tuple[tuple[str, str, str], ...]:
              f"in {f.quarter_label}"), offer, value)
 
 
-def _tiers(f: Facts, rows: pd.DataFrame) -> Table:
+def tier_table(rows: pd.DataFrame, currency: str) -> Table:
+    """A service's tiers (``chargeback.tiers`` rows), cheapest first: price and commitments."""
     ordered = rows.sort_values("price_per_user_month", na_position="last", kind="stable")
     return table([{
         "Tier": r.tier,
@@ -178,7 +184,7 @@ def _tiers(f: Facts, rows: pd.DataFrame) -> Table:
         "Response": _text(r.response_time),
         "Storage (GB)": r.storage_gb,
         "Includes": _text(r.includes),
-    } for r in ordered.itertuples(index=False)], TIER_COLUMNS, TIER_MEASURES, f.currency)
+    } for r in ordered.itertuples(index=False)], TIER_COLUMNS, TIER_MEASURES, currency)
 
 
 def _findings(cards: list[ServiceCard]) -> tuple[CatalogueFinding, ...]:
