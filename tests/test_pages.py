@@ -563,7 +563,7 @@ def test_the_catalogue_shows_a_card_per_service_and_says_it_has_no_tiers():
     assert "Everyone paid correctly and on time" in words  # Payroll's value proposition
     assert "Owner: Dana Reyes" in words
     assert "$12.58" in words and "$15.00" in words  # email: cost and the best offer
-    assert not at.dataframe  # no tier tables without Offerings
+    assert not at.table  # no tier tables without Offerings
     assert not at.warning  # every sample service has a value proposition
 
 
@@ -572,10 +572,10 @@ def test_the_catalogue_shows_each_services_tiers_and_filters_by_category():
     at.switch_page(CATALOGUE_PAGE).run()
     assert not at.exception
     assert "No Offerings sheet" not in texts(at)
-    tiers = [d.value for d in at.dataframe]
+    tiers = [t.value.map(shown) for t in at.table]
     email = next(t for t in tiers if "Premium" in set(t["Tier"]))
     assert list(email["Tier"]) == ["Standard", "Premium"]  # cheapest first
-    assert list(email["Per user per month"]) == [11.0, 19.0]
+    assert list(email["Per user per month"]) == ["$11.00", "$19.00"]
     assert list(email["Support window"]) == ["8x5", "24x7"]
     at.pills(key="catalogue_category").set_value(["Professional"]).run()
     assert not at.exception
@@ -620,14 +620,14 @@ def test_a_link_to_sales_opens_its_bill_of_it():
     assert not at.exception
     assert shown(at.title[0].value) == "Bill of IT: Sales"
     assert at.selectbox(key="unit").value == "Sales"
-    bill = at.dataframe[0].value
+    bill = at.table[0].value.map(shown)  # the bill as printed: the registry's text
     email = bill[(bill["Service"] == "Email & Productivity") & (bill["Tier"] == "Premium")]
-    assert email.iloc[0]["Users"] == 58 and email.iloc[0]["Charge"] == 58 * 19 * 3
-    assert bill.iloc[-1]["Service"] == "Total"
-    assert bill.iloc[-1]["Charge"] == 46 * 95 * 3 + 58 * 40 * 3 + 58 * 19 * 3
-    # the year to date counts Sales' Standard email in Q1 and Q2
-    assert bill.iloc[-1]["Year to date"] == bill.iloc[-1]["Charge"] + 2 * (
-        46 * 95 * 3 + 58 * 40 * 3 + 58 * 11 * 3)
+    assert email.iloc[0]["Users"] == "58" and email.iloc[0]["Charge"] == "$3,306"  # 58 × $19 × 3
+    total = bill.iloc[-1]
+    assert total["Service"] == "**Total**" and total["Tier"] == ""
+    assert total["Charge"] == "**$23,376**"  # 46 × $95 × 3 + 58 × $40 × 3 + 58 × $19 × 3
+    # the year to date adds Q1 and Q2, when Sales' email was Standard ($11): 2 × $21,984
+    assert total["Year to date"] == "**$67,344**"
     labels = [m.label for m in at.metric]
     assert "Charged to Sales" in labels and "Its share of IT cost (showback)" in labels
     assert "Line-driven share of IT" in labels

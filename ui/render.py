@@ -17,13 +17,13 @@ from streamlit import dataframe_util
 from valuelib import charts
 from valuelib.charts import INK
 from valuelib.kept import kept
-from valuelib.present import Unit, glossary, measure
+from valuelib.present import MISSING, Unit, glossary, measure
 from valuelib.present.measures import TABLE_DATE_FORMAT
 from valuelib.present.tables import Table
 from valuelib.safe_text import md, md_inline
 
 __all__ = ["caption", "delta", "figure", "headlines", "md", "md_inline", "page_title",
-           "sentences", "show_flash", "flash_and_rerun", "table", "text"]
+           "sentences", "show_flash", "flash_and_rerun", "static_table", "table", "text"]
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # The charts' dark text (made for white paper: the deck, the workbook). On screen it gives way
@@ -229,6 +229,27 @@ def table(frame, empty: str = "Nothing to show for this selection.", **kwargs):
         kwargs.setdefault("column_config", kept(frame, "config", lambda: column_config(frame)))
         frame = kept(frame, "arrow", lambda: arrow(frame.frame))
     return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+
+
+def static_table(shown: Table, empty: str = "Nothing to show for this selection.",
+                 total: bool = False) -> None:
+    """A small view table drawn whole, as a printed list reads (a bill, a price list): every
+    cell as the registry writes it, long text wrapping in place of a scroll bar, so the page
+    prints it entire. ``total``: the last row is a total, in bold, its blanks left blank."""
+    if shown is None or shown.empty:
+        st.info(md(empty))
+        return
+    st.table(kept(shown, ("static", total), lambda: _static(shown, total)), hide_index=True,
+             border="horizontal")
+
+
+def _static(shown: Table, total: bool):
+    cells = shown.formatted()
+    out = cells.map(md_inline)
+    if total:
+        last = cells.iloc[-1].map(lambda v: "" if v == MISSING else f"**{md_inline(v)}**")
+        out.iloc[-1] = last
+    return out.rename(columns=md_inline)
 
 
 def column_config(shown: Table) -> dict:

@@ -43,4 +43,4 @@ for card in view.cards_in(chosen):
                 st.caption("No tier in the Offerings sheet: one level of service, not charged "
                            "to the business units.")
             else:
-                render.table(card.tiers)
+                render.static_table(card.tiers)

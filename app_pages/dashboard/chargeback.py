@@ -31,7 +31,8 @@ render.headlines(view.headlines,
 
 st.subheader("Statement", anchor=False)
 render.caption(view.sentence)
-render.table(view.statement_table, empty=f"Nothing charged to {view.business_unit} this year.")
+render.static_table(view.statement_table, total=True,
+                    empty=f"Nothing charged to {view.business_unit} this year.")
 for note in view.statement_notes:
     render.caption(note)
 
