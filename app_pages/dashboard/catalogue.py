@@ -24,8 +24,8 @@ for finding in view.findings:
 if view.tier_note:
     st.info(render.md(view.tier_note), icon=":material/sell:")
 
-for card in view.cards_in(chosen):
-    with st.container(border=True):
+for number, card in enumerate(view.cards_in(chosen)):
+    with st.container(border=True, key=f"card_{number}"):  # printed whole (ui/screens.py)
         st.subheader(render.md_inline(card.service), anchor=False)
         render.caption(" · ".join([card.category, *(f"{label}: {text}"
                                                      for label, text in card.details)]))
