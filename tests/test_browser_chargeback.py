@@ -1,7 +1,8 @@
 """Real-browser checks of the service catalogue and a unit's Bill of IT, on the sample with
 tiers and subscriptions published (tests/workbooks.tiers_workbook): the link an executive is
 sent (``/chargeback?unit=Sales``) opens on their own statement, the page fits a 1280 × 720
-screen without scrolling sideways, and both pages print alone within the paper."""
+screen without scrolling sideways, no chart text collides, axe-core finds no serious WCAG
+violation, and both pages print alone within the paper."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.test_browser import browser, page, serve, settle, shoot  # noqa: F401  (fixtures)
-from tests.test_browser_fit import LAYOUT_CHECK, _print_problems
+from tests.test_browser_fit import LAYOUT_CHECK, _axe, _print_problems
 from tests.workbooks import SAMPLE, tiers_workbook
 
 pytestmark = pytest.mark.browser
@@ -34,6 +35,7 @@ def server(tmp_path_factory):
 
 def _fits(page, name: str) -> list[str]:  # noqa: F811
     problems = [f"{name}: {p}" for p in page.evaluate(LAYOUT_CHECK)]
+    problems += [f"{name}: axe {v}" for v in _axe(page)]
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > 1280:
         problems.append(f"{name}: the page scrolls sideways ({width} px)")
