@@ -14,7 +14,9 @@ if not source.choices.services:
     st.stop()
 
 view = data.catalogue(source.key, state.quarter(), source.dataset)
+# pills read their options as Markdown: a category is data, so it is escaped
 chosen = st.pills("Category", view.categories, selection_mode="multi", key="catalogue_category",
+                  format_func=render.md_inline,
                   help="Pick one or more; none picked shows every service.") or ()
 render.caption(f"{view.shown_words(chosen)}. Figures for {view.quarter_label}; the catalogue "
                "is the same for every business unit.")
