@@ -43,9 +43,13 @@ if view.tiers_note:
     render.caption(view.tiers_note)
 else:
     render.table(view.tiers_table)
-    if view.recovery is not None:
-        render.headlines([view.recovery], per_row=1)
-    render.caption("Who takes which tier" + (f" in {view.business_unit}" if view.business_unit
-                                             else ", by business unit") + ":")
-    render.table(view.subscribers_table, empty="No business unit is charged for it this "
-                 "quarter.")
+    recovery, subscribers = st.columns([1, 2])
+    with recovery:
+        if view.recovery is not None:
+            render.headlines([view.recovery], per_row=1)
+    with subscribers:
+        render.caption("Who takes which tier" + (f" in {view.business_unit}"
+                                                 if view.business_unit else
+                                                 ", by business unit") + ":")
+        render.table(view.subscribers_table, empty="No business unit is charged for it this "
+                     "quarter.")
