@@ -82,7 +82,7 @@ def test_tiers_in_effect_cheapest_first():
     assert view.has_offerings and view.tier_note == ""
     email, shop = view.cards[0], view.cards[1]
     assert list(email.tiers.frame["Tier"]) == ["Standard", "Premium"]
-    assert list(email.tiers.formatted()["Per user per month"]) == ["$11.00", "$19.00"]
+    assert list(email.tiers.formatted()["Price per user per month"]) == ["$11.00", "$19.00"]
     assert shop.tiers.empty  # its only tier ended in 2025-Q4
 
 
@@ -136,3 +136,15 @@ def test_without_offerings_the_page_is_told_what_to_upload():
     view = views.chargeback_view(make_dataset(usage=USAGE, costs=COSTS), Q, "Sales")
     assert not view.has_offerings and "Offerings sheet" in view.guard
     assert view.statement_table.empty and view.headlines == ()
+
+
+def test_every_table_names_its_measures_as_the_registry_does(tiered):
+    from valuelib.present import Table, measure
+
+    built = [views.chargeback_view(tiered, Q, "Sales"),
+             views.service_detail(tiered, Q, "Email & Productivity")]
+    tables = [t for v in built for t in vars(v).values() if isinstance(t, Table)]
+    tables += [c.tiers for c in views.catalogue(tiered, Q).cards]
+    named = {(column, measure(key).label) for t in tables for column, key in t.measures.items()
+             if column != measure(key).label}
+    assert not named

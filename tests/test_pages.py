@@ -575,7 +575,7 @@ def test_the_catalogue_shows_each_services_tiers_and_filters_by_category():
     tiers = [t.value.map(shown) for t in at.table]
     email = next(t for t in tiers if "Premium" in set(t["Tier"]))
     assert list(email["Tier"]) == ["Standard", "Premium"]  # cheapest first
-    assert list(email["Per user per month"]) == ["$11.00", "$19.00"]
+    assert list(email["Price per user per month"]) == ["$11.00", "$19.00"]
     assert list(email["Support window"]) == ["8x5", "24x7"]
     at.pills(key="catalogue_category").set_value(["Professional"]).run()
     assert not at.exception

@@ -18,10 +18,10 @@ from ..present.tables import Table, table
 from ..present.words import is_yes, per_user_words
 
 UNCATEGORISED = "Uncategorised"
-TIER_COLUMNS = ["Tier", "Per user per month", "Availability", "Support window",
+TIER_COLUMNS = ["Tier", "Price per user per month", "Availability target", "Support window",
                 "Response", "Storage (GB)", "Includes"]
-TIER_MEASURES = {"Per user per month": "tier_price_per_user_month",
-                 "Availability": "availability_target", "Storage (GB)": "storage_gb"}
+TIER_MEASURES = {"Price per user per month": "tier_price_per_user_month",
+                 "Availability target": "availability_target", "Storage (GB)": "storage_gb"}
 NO_OFFERINGS = ("No Offerings sheet in this data, so no service shows tiers or prices. To "
                 "show them, upload an Offerings sheet: service, tier and price per user per "
                 "month, with the availability, support window, response time and storage "
@@ -178,8 +178,8 @@ def tier_table(rows: pd.DataFrame, currency: str) -> Table:
     ordered = rows.sort_values("price_per_user_month", na_position="last", kind="stable")
     return table([{
         "Tier": r.tier,
-        "Per user per month": r.price_per_user_month,
-        "Availability": r.availability_target,
+        "Price per user per month": r.price_per_user_month,
+        "Availability target": r.availability_target,
         "Support window": _text(r.support_hours),
         "Response": _text(r.response_time),
         "Storage (GB)": r.storage_gb,

@@ -35,22 +35,22 @@ NO_OFFERINGS = ("There is nothing to charge yet: this data has no Offerings shee
 TOTAL = "Total"
 
 STATEMENT_COLUMNS = ["Service", "Tier", "Users", "Price per user per month", "Charge",
-                     "Year to date", "Availability", "Support window", "Response"]
+                     "Year to date", "Availability target", "Support window", "Response"]
 STATEMENT_MEASURES = {"Users": "users",
                       "Price per user per month": "tier_price_per_user_month",
                       "Charge": "charge", "Year to date": "charge_year_to_date",
-                      "Availability": "availability_target"}
+                      "Availability target": "availability_target"}
 VERSUS_COLUMNS = ["Service", "Charge", "Share of cost (showback)", "Charge − share of cost"]
 VERSUS_MEASURES = {"Charge": "charge", "Share of cost (showback)": "showback_cost",
                    "Charge − share of cost": "charge_vs_showback"}
 RECOVERY_COLUMNS = ["Service", "Status", "Charges", "Total cost", "Recovered",
                     "Over (+) / under (−) recovered", "Price per user per month",
-                    "Cost per user per month", "Best offer per user per month", "Best offer"]
+                    "Cost per user per month", "Offer per user per month", "Best offer"]
 RECOVERY_MEASURES = {"Charges": "charges", "Total cost": "total_cost",
                      "Recovered": "recovery_pct", "Over (+) / under (−) recovered": "over_under",
                      "Price per user per month": "charged_price_per_user_month",
                      "Cost per user per month": "cost_per_user_month",
-                     "Best offer per user per month": "offer_price_per_user_month"}
+                     "Offer per user per month": "offer_price_per_user_month"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,7 +200,7 @@ def _statement_table(f: Facts, bill) -> Table:
     rows = [{
         "Service": r.service, "Tier": r.tier, "Users": r.users,
         "Price per user per month": r.price_per_user_month, "Charge": r.charge,
-        "Year to date": r.charge_year_to_date, "Availability": r.availability_target,
+        "Year to date": r.charge_year_to_date, "Availability target": r.availability_target,
         "Support window": r.support_hours, "Response": r.response_time,
     } for r in bill.lines.itertuples(index=False)]
     rows.append({"Service": TOTAL, "Charge": bill.total,
@@ -256,7 +256,7 @@ def _recovery_table(f: Facts, recovered: pd.DataFrame) -> Table:
         "Over (+) / under (−) recovered": r.over_under,
         "Price per user per month": r.price_per_user_month,
         "Cost per user per month": r.cost_per_user_month,
-        "Best offer per user per month": r.best_market_price_per_user_month,
+        "Offer per user per month": r.best_market_price_per_user_month,
         "Best offer": r.best_market_offer,
     } for r in order.itertuples(index=False)] if "best_market_offer" in order else []
     return table(rows, RECOVERY_COLUMNS, RECOVERY_MEASURES, f.currency)
