@@ -227,8 +227,21 @@ def table(frame, empty: str = "Nothing to show for this selection.", **kwargs):
         return
     if isinstance(frame, Table):
         kwargs.setdefault("column_config", kept(frame, "config", lambda: column_config(frame)))
-        frame = kept(frame, "arrow", lambda: arrow(frame.frame))
+        frame = kept(frame, "arrow", lambda: arrow(_as_text(frame)))
     return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+
+
+def _as_text(shown: Table):
+    """The table's frame, its money-change columns as the registry writes them ("+$1,118",
+    "−$44,601"): a number format cannot put the sign before the currency symbol."""
+    texts = [c for c, key in shown.measures.items() if _shows_text(measure(key))]
+    if not texts:
+        return shown.frame
+    return shown.frame.assign(**{c: shown.formatted()[c] for c in texts})
+
+
+def _shows_text(m) -> bool:
+    return m.unit != Unit.DATE and m.table_format() is None
 
 
 def static_table(shown: Table, empty: str = "Nothing to show for this selection.",
@@ -265,6 +278,8 @@ def column_config(shown: Table) -> dict:
         if m.unit == Unit.DATE:
             config[column] = st.column_config.DateColumn(format=TABLE_DATE_FORMAT,
                                                          help=m.definition)
+        elif _shows_text(m):
+            config[column] = st.column_config.TextColumn(help=m.definition)
         else:
             config[column] = st.column_config.NumberColumn(
                 format=m.table_format(shown.currency), help=m.definition)
