@@ -104,10 +104,10 @@ def test_a_units_statement_reads_like_a_bill(tiered):
     assert view.business_unit == "Sales" and view.guard == ""
     assert view.period == f"{Q}; fiscal year to date 2026-Q1 to {Q}"
     bill = view.statement_table.formatted()
-    assert list(bill.iloc[-1][["Service", "Charge", "Year to date"]]) == [
+    assert list(bill.iloc[-1][["Service", "Charge", "Charge, year to date"]]) == [
         "Total", "$23,376", "$67,344"]
     left = bill[(bill["Service"] == "Email & Productivity") & (bill["Tier"] == "Standard")]
-    assert list(left.iloc[0][["Users", "Charge", "Year to date"]]) == ["0", "$0", "$3,828"]
+    assert list(left.iloc[0][["Users", "Charge", "Charge, year to date"]]) == ["0", "$0", "$3,828"]
     h = {x.label: x for x in view.headlines}
     assert h["Charged to Sales"].value == "$23,376"
     assert h["Year to date"].value == "$67,344"

@@ -627,7 +627,7 @@ def test_a_link_to_sales_opens_its_bill_of_it():
     assert total["Service"] == "**Total**" and total["Tier"] == ""
     assert total["Charge"] == "**$23,376**"  # 46 × $95 × 3 + 58 × $40 × 3 + 58 × $19 × 3
     # the year to date adds Q1 and Q2, when Sales' email was Standard ($11): 2 × $21,984
-    assert total["Year to date"] == "**$67,344**"
+    assert total["Charge, year to date"] == "**$67,344**"
     labels = [m.label for m in at.metric]
     assert "Charged to Sales" in labels and "Its share of IT cost (showback)" in labels
     assert "Line-driven share of IT" in labels

@@ -514,7 +514,7 @@ def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | No
     size = chart_size(presentation)
     fig = go.Figure()
     title = title or "Cost recovery by service: charges ÷ cost"
-    x_title = "Recovered (%)"
+    x_title = "Cost recovery (%)"
     rows = (frame[frame["recovery_pct"].notna()].sort_values("recovery_pct", kind="stable")
             if _has_rows(frame, "service", "charges", "total_cost", "recovery_pct") else None)
     if rows is None or rows.empty:

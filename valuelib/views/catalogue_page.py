@@ -95,7 +95,7 @@ def catalogue(dataset: Dataset, quarter: str | None = None) -> CatalogueView:
     f = Facts(dataset, quarter, None)
     services = typed_table(dataset, "services")
     offered = chargeback.tiers(dataset, f.quarter)
-    offerings = has_offerings(dataset)
+    offerings = f.has_tiers
     cards = [_card(f, name, first_row(services, "service", name), offered)
              for name in service_options(dataset)]
     categories = _categories(cards)
@@ -109,11 +109,6 @@ def catalogue(dataset: Dataset, quarter: str | None = None) -> CatalogueView:
         quarter=f.quarter, quarter_label=f.shown_quarter, currency=f.currency,
         cards=tuple(cards), categories=categories, has_offerings=offerings,
         tier_note=note, findings=_findings(cards))
-
-
-def has_offerings(dataset: Dataset) -> bool:
-    """The data has an Offerings sheet with at least one tier: its services can be charged."""
-    return bool(typed_table(dataset, "offerings")["tier"].notna().any())
 
 
 def _categories(cards: list[ServiceCard]) -> tuple[str, ...]:

@@ -25,7 +25,6 @@ from ..present.formatting import fmt_change, fmt_count, fmt_list, fmt_points, is
 from ..present.measures import fmt_measure
 from ..present.tables import Table, table
 from ..present.words import delta_or_none
-from .catalogue_page import has_offerings
 
 NO_OFFERINGS = ("There is nothing to charge yet: this data has no Offerings sheet. Upload one "
                 "with each service's tiers and their price per user per month (and, to say "
@@ -35,22 +34,23 @@ NO_OFFERINGS = ("There is nothing to charge yet: this data has no Offerings shee
 TOTAL = "Total"
 
 STATEMENT_COLUMNS = ["Service", "Tier", "Users", "Price per user per month", "Charge",
-                     "Year to date", "Availability target", "Support window", "Response"]
+                     "Charge, year to date", "Availability target", "Support window", "Response"]
 STATEMENT_MEASURES = {"Users": "users",
                       "Price per user per month": "tier_price_per_user_month",
-                      "Charge": "charge", "Year to date": "charge_year_to_date",
+                      "Charge": "charge", "Charge, year to date": "charge_year_to_date",
                       "Availability target": "availability_target"}
 VERSUS_COLUMNS = ["Service", "Charge", "Share of cost (showback)", "Charge − share of cost"]
 VERSUS_MEASURES = {"Charge": "charge", "Share of cost (showback)": "showback_cost",
                    "Charge − share of cost": "charge_vs_showback"}
-RECOVERY_COLUMNS = ["Service", "Status", "Charges", "Total cost", "Recovered",
-                    "Over (+) / under (−) recovered", "Price per user per month",
-                    "Cost per user per month", "Offer per user per month", "Best offer"]
+RECOVERY_COLUMNS = ["Service", "Status", "Charges", "Total cost", "Cost recovery",
+                    "Over / under-recovered", "Price per user per month",
+                    "Cost per user per month", "Best market offer per user per month",
+                    "Best offer"]
 RECOVERY_MEASURES = {"Charges": "charges", "Total cost": "total_cost",
-                     "Recovered": "recovery_pct", "Over (+) / under (−) recovered": "over_under",
-                     "Price per user per month": "charged_price_per_user_month",
+                     "Cost recovery": "recovery_pct", "Over / under-recovered": "over_under",
+                     "Price per user per month": "tier_price_per_user_month",
                      "Cost per user per month": "cost_per_user_month",
-                     "Offer per user per month": "offer_price_per_user_month"}
+                     "Best market offer per user per month": "best_market_price_per_user_month"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,14 +97,13 @@ def chargeback_view(dataset: Dataset, quarter: str | None = None,
                      f"{units[0] if units else 'none'}.")
         business_unit = None
     unit = business_unit or (units[0] if units else None)
-    tiered = has_offerings(dataset)
+    tiered = f.has_tiers
     ran = f.quarter is not None and tiered
-    bill = chargeback.statement(dataset, unit, f.quarter) if ran and unit else None
+    bill = f.statement(unit) if ran and unit else None
     before = (chargeback.statement(dataset, unit, f.previous) if bill is not None else None)
-    recovered = chargeback.recovery(dataset, f.quarter) if ran else _empty_recovery()
-    share = chargeback.line_driven_share(dataset) if ran else pd.DataFrame(
+    recovered = f.recovery if ran else _empty_recovery()
+    share = f.line_driven if ran else pd.DataFrame(
         columns=["quarter", "charges", "it_cost", "line_driven_pct"])
-    share = share[share["quarter"] <= f.quarter] if f.quarter else share
     year = bill.year_quarters if bill is not None else ()
     period = f.quarter_label
     if len(year) > 1:
@@ -200,11 +199,11 @@ def _statement_table(f: Facts, bill) -> Table:
     rows = [{
         "Service": r.service, "Tier": r.tier, "Users": r.users,
         "Price per user per month": r.price_per_user_month, "Charge": r.charge,
-        "Year to date": r.charge_year_to_date, "Availability target": r.availability_target,
+        "Charge, year to date": r.charge_year_to_date, "Availability target": r.availability_target,
         "Support window": r.support_hours, "Response": r.response_time,
     } for r in bill.lines.itertuples(index=False)]
     rows.append({"Service": TOTAL, "Charge": bill.total,
-                 "Year to date": bill.total_year_to_date})
+                 "Charge, year to date": bill.total_year_to_date})
     return table(rows, STATEMENT_COLUMNS, STATEMENT_MEASURES, f.currency)
 
 
@@ -252,11 +251,11 @@ def _recovery_table(f: Facts, recovered: pd.DataFrame) -> Table:
     order = recovered.sort_values(["recovery_pct", "service"], na_position="last")
     rows = [{
         "Service": r.service, "Status": r.status, "Charges": r.charges,
-        "Total cost": r.total_cost, "Recovered": r.recovery_pct,
-        "Over (+) / under (−) recovered": r.over_under,
+        "Total cost": r.total_cost, "Cost recovery": r.recovery_pct,
+        "Over / under-recovered": r.over_under,
         "Price per user per month": r.price_per_user_month,
         "Cost per user per month": r.cost_per_user_month,
-        "Offer per user per month": r.best_market_price_per_user_month,
+        "Best market offer per user per month": r.best_market_price_per_user_month,
         "Best offer": r.best_market_offer,
     } for r in order.itertuples(index=False)] if "best_market_offer" in order else []
     return table(rows, RECOVERY_COLUMNS, RECOVERY_MEASURES, f.currency)

@@ -34,7 +34,7 @@ from ..present.words import (
     per_user_words,
     versus_offer,
 )
-from .catalogue_page import has_offerings, tier_table
+from .catalogue_page import tier_table
 from .overview_page import VERDICT_WORDS
 
 
@@ -319,7 +319,7 @@ def _chargeback(f: Facts, service: str | None) -> dict:
              "subscribers_table": table([], SUBSCRIBER_COLUMNS, SUBSCRIBER_MEASURES,
                                         f.currency),
              "recovery": None}
-    if not has_offerings(f.dataset):
+    if not f.has_tiers:
         return {**empty, "tiers_note": "No tiers: the data has no Offerings sheet, so nothing "
                 "is charged for this service (upload one to price its levels of service)."}
     offered = chargeback.tiers(f.dataset, f.quarter)
@@ -328,8 +328,9 @@ def _chargeback(f: Facts, service: str | None) -> dict:
         return {**empty, "tiers_note": f"{service} has no tier in effect in "
                 f"{f.quarter_label}: it is not charged to the business units (funded as "
                 "overhead)."}
-    charged = chargeback.charges(f.dataset, f.quarter)
-    charged = charged[charged["service"] == service].sort_values(
+    charged = f.charges_all
+    charged = charged[(charged["quarter"] == f.quarter) & (charged["service"] == service)
+                      ].sort_values(
         ["business_unit", "price_per_user_month"])
     if f.unit is not None:
         charged = only_unit(charged, f.unit)
@@ -345,7 +346,7 @@ def _chargeback(f: Facts, service: str | None) -> dict:
 
 def _recovery_headline(f: Facts, service: str) -> Headline | None:
     """Charges ÷ cost, with the price per user against the cost per user and the market."""
-    row = first_row(chargeback.recovery(f.dataset, f.quarter), "service", service)
+    row = first_row(f.recovery, "service", service)
     if row is None or is_missing(row.recovery_pct):
         return None
     gap = row.over_under
