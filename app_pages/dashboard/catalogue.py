@@ -34,7 +34,7 @@ for number, card in enumerate(view.cards_in(chosen)):
         if card.value_proposition:
             render.text(card.value_proposition)
         else:
-            st.markdown(":orange[No value proposition yet.]")
+            st.markdown("*No value proposition yet.*")
         if not card.in_catalog:
             st.caption("Named in the costs, usage or support, but not in the Services sheet.")
         for column, (label, figure, note) in zip(st.columns(3), card.figures, strict=False):
