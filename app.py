@@ -67,8 +67,12 @@ PRESENTATION = _page(PAGES / "dashboard" / "present.py", "Presentation",
 pages = {
     "Dashboard": [
         OVERVIEW,
+        _page(PAGES / "dashboard" / "catalogue.py", "Service catalogue",
+              ":material/menu_book:", "catalogue"),
         _page(PAGES / "dashboard" / "services.py", "Services", ":material/category:",
               "services"),
+        _page(PAGES / "dashboard" / "chargeback.py", "Chargeback", ":material/receipt_long:",
+              "chargeback"),
         _page(PAGES / "dashboard" / "cost_value.py", "Cost vs value",
               ":material/scatter_plot:", "cost_value"),
         _page(PAGES / "dashboard" / "support.py", "Support", ":material/support_agent:",

@@ -7,6 +7,7 @@ Without chromium these tests skip locally, but fail under CI=true.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -49,11 +50,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def serve(data_dir: Path):
+    """``streamlit run app.py`` on a free port over the store in ``data_dir``: its URL."""
     _require_browser()
     port = _free_port()
-    env = {**os.environ, "VALUELIB_DATA_DIR": str(tmp_path_factory.mktemp("db")),
+    env = {**os.environ, "VALUELIB_DATA_DIR": str(data_dir),
            "VALUELIB_EDITOR_PASSWORD": PASSCODE}
     env.pop("VALUELIB_DATABASE_URL", None)
     process = subprocess.Popen(
@@ -71,9 +73,17 @@ def server(tmp_path_factory):
             if process.poll() is not None:
                 raise RuntimeError(process.stdout.read().decode(errors="replace")) from None
             time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

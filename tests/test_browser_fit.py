@@ -37,7 +37,9 @@ VIEWPORTS = {"desktop": {"viewport": DESKTOP, "color_scheme": "light"},
 # Every page app.py's st.navigation lists, with a text that shows it has drawn.
 PAGES = [
     ("overview", "", "Total IT cost"),
+    ("catalogue", "catalogue", "services in"),
     ("services", "services?service=CRM", "Compared with buying it"),
+    ("chargeback", "chargeback?unit=Sales", "Offerings sheet"),
     ("cost_value", "cost_value", "Cost vs value"),
     ("support", "support", "Blocks of support hours"),
     ("data", "data", "Upload & publish"),

@@ -134,7 +134,8 @@ def _assert_only_text(page, server: str, beacon: str, names: dict[str, str],
 
 
 @pytest.mark.parametrize("path, wait_for", [
-    ("/", "Total IT cost"), ("/services", "Compared with buying it"),
+    ("/", "Total IT cost"), ("/catalogue", "services in"),
+    ("/services", "Compared with buying it"),
     ("/cost_value", "Cost vs value"), ("/support", "Service desk"),
     ("/data", "Upload quarterly workbooks"), ("/history", "Every publish is kept"),
     ("/contract", "Workbook contract"), ("/?present=1", "Next"),
@@ -155,7 +156,7 @@ def test_every_page_shows_hostile_data_as_text(browser, server, beacon, publishe
 
 @pytest.mark.parametrize("query", [
     "present=1&bu={evil}", "present=1&quarter={evil}", "present=1&quarter=abc",
-    "service={evil}", "bu={evil}", "q={evil}", "present=1&step={evil}",
+    "service={evil}", "bu={evil}", "unit={evil}", "q={evil}", "present=1&step={evil}",
 ])
 def test_a_hostile_link_shows_no_link_and_a_plain_note(browser, server, beacon,
                                                        published, query):

@@ -18,6 +18,9 @@ EVIL = "[Session expired - sign in](https://evil.example)"
     ({"bu": "Sales"}, {"bu": "Sales"}, ()),
     ({"bu": "All business units"}, {"bu": "All business units"}, ()),
     ({"bu": EVIL}, {}, ("bu",)),
+    ({"unit": "Sales"}, {"unit": "Sales"}, ()),
+    ({"unit": "All business units"}, {}, ("unit",)),  # a statement is one unit's
+    ({"unit": EVIL}, {}, ("unit",)),
     ({"service": "Email & Productivity"}, {"service": "Email & Productivity"}, ()),
     ({"service": EVIL}, {}, ("service",)),
     ({"step": "3"}, {"step": 3}, ()),
@@ -64,3 +67,10 @@ def test_notes_quote_the_link_shortened_and_plain():
 ])
 def test_quote(raw, expected):
     assert quote(raw) == expected
+
+
+def test_a_statement_link_for_a_unit_the_data_lacks_says_so():
+    checked = check_link({"unit": "Legal"}, **DATA)
+    assert checked.notes == ("The link asked for a statement for business unit 'Legal', which "
+                             "is not in this data; showing another unit's: pick yours in the "
+                             "list.",)

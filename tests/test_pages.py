@@ -620,3 +620,141 @@ def test_the_briefing_names_falling_perception_and_the_top_need():
     assert "1. Perception of Email is falling: contact satisfaction fell to 50.0%" in said
     assert "2. Top need in 2026-Q3: “Larger mailboxes” (Email, Sales)" in said
     assert [link.proto.page for link in at.get("page_link")][:2] == ["support", "support"]
+# --- the service catalogue and chargeback (issue 16) ----------------------------------------
+
+CATALOGUE_PAGE = "app_pages/dashboard/catalogue.py"
+
+
+def _with_tiers(**query) -> AppTest:
+    """The sample with Offerings and Subscriptions beside it, as a private preview."""
+    from tests.workbooks import tiers_workbook
+
+    at = app(**query)
+    at.session_state["upload_files"] = (*sample_files(), ("tiers.xlsx", tiers_workbook()))
+    at.session_state["preview_upload"] = True
+    return at
+
+
+def _card_titles(at: AppTest) -> list[str]:
+    return [shown(s.value) for s in at.subheader]
+
+
+def test_the_catalogue_shows_a_card_per_service_and_says_it_has_no_tiers():
+    at = app().run()
+    at.switch_page(CATALOGUE_PAGE).run()
+    assert not at.exception
+    assert len(_card_titles(at)) == 12  # every Northwind service
+    words = texts(at)
+    assert "No Offerings sheet" in words and "upload an Offerings sheet" in words
+    assert "Everyone paid correctly and on time" in words  # Payroll's value proposition
+    assert "Owner: Dana Reyes" in words
+    assert "$12.58" in words and "$15.00" in words  # email: cost and the best offer
+    assert not at.table  # no tier tables without Offerings
+    assert not at.warning  # every sample service has a value proposition
+
+
+def test_the_catalogue_shows_each_services_tiers_and_filters_by_category():
+    at = _with_tiers().run()
+    at.switch_page(CATALOGUE_PAGE).run()
+    assert not at.exception
+    assert "No Offerings sheet" not in texts(at)
+    tiers = [t.value.map(shown) for t in at.table]
+    email = next(t for t in tiers if "Premium" in set(t["Tier"]))
+    assert list(email["Tier"]) == ["Standard", "Premium"]  # cheapest first
+    assert list(email["Price per user per month"]) == ["$11.00", "$19.00"]
+    assert list(email["Support window"]) == ["8x5", "24x7"]
+    at.pills(key="catalogue_category").set_value(["Professional"]).run()
+    assert not at.exception
+    assert _card_titles(at) == ["Desktop & User Support", "Program & Consulting"]
+    assert "2 of 12 services: Professional" in texts(at)
+
+
+def test_services_without_a_value_proposition_are_a_finding_for_the_it_director():
+    from tests.golden.cases import COSTS, SERVICES, USAGE, xlsx
+
+    usage = [*USAGE, ["2026-Q3", "Payroll", 40, "Finance"]]  # not in the Services sheet
+    at = app()
+    at.session_state["upload_files"] = (
+        ("catalogue.xlsx", xlsx(Services=SERVICES, Usage=usage, Costs=COSTS)),)
+    at.session_state["preview_upload"] = True
+    at.run()
+    at.switch_page(CATALOGUE_PAGE).run()
+    assert not at.exception
+    (warning,) = at.warning
+    said = shown(warning.value)
+    assert "3 services have no value proposition: CRM, Email & Productivity and Payroll" in said
+    assert "What to do" in said and "value_proposition" in said
+    assert "Payroll is not in the Services sheet" in said
+    assert "No value proposition yet" in texts(at)
+
+
+CHARGEBACK_PAGE = "app_pages/dashboard/chargeback.py"
+
+
+def test_chargeback_without_offerings_says_what_to_upload():
+    at = app(unit="Sales")
+    at.switch_page(CHARGEBACK_PAGE).run()
+    assert not at.exception
+    (info,) = [i for i in at.info if "Offerings" in i.value]
+    assert "Upload one" in shown(info.value) and "Subscriptions" in shown(info.value)
+    assert not at.dataframe
+
+
+def test_a_link_to_sales_opens_its_bill_of_it():
+    at = _with_tiers(unit="Sales")
+    at.switch_page(CHARGEBACK_PAGE).run()
+    assert not at.exception
+    assert shown(at.title[0].value) == "Bill of IT: Sales"
+    assert at.selectbox(key="unit").value == "Sales"
+    bill = at.table[0].value.map(shown)  # the bill as printed: the registry's text
+    email = bill[(bill["Service"] == "Email & Productivity") & (bill["Tier"] == "Premium")]
+    assert email.iloc[0]["Users"] == "58" and email.iloc[0]["Charge"] == "$3,306"  # 58 × $19 × 3
+    total = bill.iloc[-1]
+    assert total["Service"] == "**Total**" and total["Tier"] == ""
+    assert total["Charge"] == "**$23,376**"  # 46 × $95 × 3 + 58 × $40 × 3 + 58 × $19 × 3
+    # the year to date adds Q1 and Q2, when Sales' email was Standard ($11): 2 × $21,984
+    assert total["Charge, year to date"] == "**$67,344**"
+    labels = [m.label for m in at.metric]
+    assert "Charged to Sales" in labels and "Its share of IT cost (showback)" in labels
+    assert "Line-driven share of IT" in labels
+    assert "Cost recovery by service" in texts(at)
+    at.selectbox(key="unit").select("Finance").run()
+    assert not at.exception
+    assert shown(at.title[0].value) == "Bill of IT: Finance"
+
+
+def test_a_statement_link_for_an_unknown_unit_says_so():
+    at = _with_tiers(unit="Legal")
+    at.switch_page(CHARGEBACK_PAGE).run()  # the link opens the page itself
+    assert not at.exception
+    assert any("statement for business unit 'Legal'" in shown(i.value) for i in at.info)
+    assert shown(at.title[0].value).startswith("Bill of IT: ")
+    assert "unit" not in at.query_params or at.query_params["unit"] != "Legal"
+
+
+def test_the_sidebar_unit_opens_its_own_statement():
+    at = _with_tiers(bu="Operations").run()
+    at.switch_page(CHARGEBACK_PAGE).run()
+    assert not at.exception
+    assert shown(at.title[0].value) == "Bill of IT: Operations"
+
+
+def test_the_services_page_shows_tiers_subscribers_and_recovery():
+    at = _with_tiers(service="Email & Productivity").run()
+    at.switch_page("app_pages/dashboard/services.py").run()
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    tiers = next(t for t in frames if "Support window" in t.columns)
+    assert list(tiers["Tier"]) == ["Standard", "Premium"]
+    subscribers = next(t for t in frames if "Users from" in t.columns)
+    sales = subscribers[subscribers["Business unit"] == "Sales"].iloc[0]
+    assert (sales["Tier"], sales["Users"]) == ("Premium", 58)
+    assert any(m.label == "Cost recovery" for m in at.metric)
+    assert "under-recovered" in texts(at)
+
+
+def test_the_services_page_says_when_a_service_has_no_tiers():
+    at = app(service="Payroll").run()
+    at.switch_page("app_pages/dashboard/services.py").run()
+    assert not at.exception
+    assert "No tiers: the data has no Offerings sheet" in texts(at)

@@ -56,6 +56,8 @@ def every_view(dataset, **scope) -> dict[str, object]:
         "support_view": views.support_view(dataset, **scope),
         "support_view by month": views.support_view(dataset, period="month", **scope),
         "story": views.story(dataset, **scope),
+        "catalogue": views.catalogue(dataset, scope.get("quarter")),
+        "chargeback": views.chargeback_view(dataset, **scope),
     }
 
 

@@ -23,3 +23,49 @@ def fewer_offers(kept: int = 2) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+OFFERINGS = [
+    ["service", "tier", "price_per_user_month", "availability_target", "support_hours",
+     "response_time", "storage_gb", "includes"],
+    ["Email & Productivity", "Standard", 11, 99.5, "8x5", "1 business day", 25,
+     "Email, calendar, documents"],
+    ["Email & Productivity", "Premium", 19, 99.9, "24x7", "4h", 100,
+     "Standard, plus archiving and a larger mailbox"],
+    ["Desktop & User Support", "8x5", 40, 99.0, "8x5", "8h", None, "Laptop, service desk"],
+    ["Desktop & User Support", "24x7", 55, 99.5, "24x7", "2h", None,
+     "Laptop, service desk, on-call engineer"],
+    ["CRM", "Professional", 95, 99.5, "8x5", "4h", None, "Accounts, opportunities, quotes"],
+]
+# quarter → business unit → {(service, tier): users}; Sales moves to Premium email in 2026-Q3
+_SEATS = {
+    "Customer Service": {("Email & Productivity", "Standard"): 64,
+                         ("Desktop & User Support", "8x5"): 60, ("CRM", "Professional"): 3},
+    "Finance": {("Email & Productivity", "Standard"): 23, ("Desktop & User Support", "8x5"): 23},
+    "Operations": {("Email & Productivity", "Standard"): 92,
+                   ("Desktop & User Support", "24x7"): 92},
+    "Sales": {("Email & Productivity", "Standard"): 58, ("Desktop & User Support", "8x5"): 58,
+              ("CRM", "Professional"): 46},
+}
+
+
+def tiers_workbook() -> bytes:
+    """Offerings (Email Standard $11 / Premium $19, Desktop support 8x5 / 24x7, CRM) and
+    Subscriptions for four of the sample's units in 2026-Q1 to Q3, to upload beside the
+    sample: Sales moves its email to Premium in 2026-Q3."""
+    book = openpyxl.Workbook()
+    offerings = book.active
+    offerings.title = "Offerings"
+    for row in OFFERINGS:
+        offerings.append(row)
+    subscriptions = book.create_sheet("Subscriptions")
+    subscriptions.append(["quarter", "business_unit", "service", "tier", "users"])
+    for quarter in ("2026-Q1", "2026-Q2", "2026-Q3"):
+        for unit, seats in _SEATS.items():
+            for (service, tier), users in seats.items():
+                if (quarter, unit, service) == ("2026-Q3", "Sales", "Email & Productivity"):
+                    tier = "Premium"
+                subscriptions.append([quarter, unit, service, tier, users])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

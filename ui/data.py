@@ -340,7 +340,7 @@ def check_link(source: Source) -> tuple[str, ...]:
         st.query_params[links.QUESTION] = question
     # a choice from other data (an upload previewed, then switched off) names nothing here
     for key, known in ((state.QUARTER, quarters), (state.BUSINESS_UNIT, [state.ALL_UNITS, *units]),
-                       (state.SERVICE, services)):
+                       (state.STATEMENT_UNIT, units), (state.SERVICE, services)):
         if st.session_state.get(key) is not None and st.session_state[key] not in known:
             st.session_state.pop(key)
     return checked.notes
@@ -396,6 +396,16 @@ def overview(key: str, quarter: str | None, unit: str | None, _dataset: Dataset)
 def service_detail(key: str, quarter: str | None, service: str | None, unit: str | None,
                    _dataset: Dataset):
     return views.service_detail(_dataset, quarter, service, unit)
+
+
+@_view_cache(max_entries=32)
+def catalogue(key: str, quarter: str | None, _dataset: Dataset):
+    return views.catalogue(_dataset, quarter)
+
+
+@_view_cache(max_entries=64)
+def chargeback(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
+    return views.chargeback_view(_dataset, quarter, unit)
 
 
 @_view_cache(max_entries=64)

@@ -17,13 +17,13 @@ from streamlit import dataframe_util
 from valuelib import charts
 from valuelib.charts import INK
 from valuelib.kept import kept
-from valuelib.present import Unit, glossary, measure
+from valuelib.present import MISSING, Unit, glossary, measure
 from valuelib.present.measures import TABLE_DATE_FORMAT
 from valuelib.present.tables import Table
 from valuelib.safe_text import md, md_inline
 
 __all__ = ["caption", "delta", "figure", "headlines", "md", "md_inline", "page_title",
-           "sentences", "show_flash", "flash_and_rerun", "table", "text"]
+           "sentences", "show_flash", "flash_and_rerun", "static_table", "table", "text"]
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # The charts' dark text (made for white paper: the deck, the workbook). On screen it gives way
@@ -231,8 +231,42 @@ def table(frame, empty: str = "Nothing to show for this selection.", **kwargs):
         return
     if isinstance(frame, Table):
         kwargs.setdefault("column_config", kept(frame, "config", lambda: column_config(frame)))
-        frame = kept(frame, "arrow", lambda: arrow(frame.frame))
+        frame = kept(frame, "arrow", lambda: arrow(_as_text(frame)))
     return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+
+
+def _as_text(shown: Table):
+    """The table's frame, its money-change columns as the registry writes them ("+$1,118",
+    "−$44,601"): a number format cannot put the sign before the currency symbol."""
+    texts = [c for c, key in shown.measures.items() if _shows_text(measure(key))]
+    if not texts:
+        return shown.frame
+    return shown.frame.assign(**{c: shown.formatted()[c] for c in texts})
+
+
+def _shows_text(m) -> bool:
+    return m.unit != Unit.DATE and m.table_format() is None
+
+
+def static_table(shown: Table, empty: str = "Nothing to show for this selection.",
+                 total: bool = False) -> None:
+    """A small view table drawn whole, as a printed list reads (a bill, a price list): every
+    cell as the registry writes it, long text wrapping in place of a scroll bar, so the page
+    prints it entire. ``total``: the last row is a total, in bold, its blanks left blank."""
+    if shown is None or shown.empty:
+        st.info(md(empty))
+        return
+    st.table(kept(shown, ("static", total), lambda: _static(shown, total)), hide_index=True,
+             border="horizontal")
+
+
+def _static(shown: Table, total: bool):
+    cells = shown.formatted()
+    out = cells.map(md_inline)
+    if total:
+        last = cells.iloc[-1].map(lambda v: "" if v == MISSING else f"**{md_inline(v)}**")
+        out.iloc[-1] = last
+    return out.rename(columns=md_inline)
 
 
 def column_config(shown: Table) -> dict:
@@ -248,6 +282,8 @@ def column_config(shown: Table) -> dict:
         if m.unit == Unit.DATE:
             config[column] = st.column_config.DateColumn(format=TABLE_DATE_FORMAT,
                                                          help=m.definition)
+        elif _shows_text(m):
+            config[column] = st.column_config.TextColumn(help=m.definition)
         else:
             config[column] = st.column_config.NumberColumn(
                 format=m.table_format(shown.currency), help=m.definition)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 # Every page, once per run. Print: only the page's content, within the paper's width; a
-# chart, tile or table is never split across two sheets. Phone: tiles and their columns
+# chart, tile, table or card (a container keyed "card_…", as the catalogue's) is never split
+# across two sheets. Phone: tiles and their columns
 # stack (Streamlit does this below 640 px); wide tables scroll inside their own frame.
 SHELL_CSS = """<style>
 @media print {
@@ -37,7 +38,8 @@ SHELL_CSS = """<style>
      desktop's width and scaled down to the paper, as a browser's "fit to page" would. */
   [data-testid="stMain"] { zoom: 0.62; }
   [data-testid="stMetric"], [data-testid="stPlotlyChart"], [data-testid="stDataFrame"],
-  [data-testid="stAlert"], [data-testid="stVerticalBlockBorderWrapper"] {
+  [data-testid="stAlert"], [data-testid="stVerticalBlockBorderWrapper"],
+  [data-testid="stTable"], [class*="st-key-card_"] {
     break-inside: avoid;
   }
   h1, h2, h3 { break-after: avoid; }

@@ -61,8 +61,8 @@ def view_link() -> str:
 
 def copy_link() -> None:
     with st.popover("Copy link to this view", icon=":material/link:", width="stretch"):
-        st.caption("Anyone with the link sees this page with the same quarter, business unit "
-                   "and service.")
+        st.caption("Anyone with the link sees this page with the same quarter, business unit, "
+                   "service and (on Chargeback) statement.")
         st.code(view_link(), language=None, wrap_lines=True)
 
 

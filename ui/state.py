@@ -12,6 +12,7 @@ from streamlit.errors import StreamlitAPIException
 QUARTER = "quarter"  # bound to ?quarter=
 BUSINESS_UNIT = "bu"  # bound to ?bu=
 SERVICE = "service"  # bound to ?service=
+STATEMENT_UNIT = "unit"  # bound to ?unit=: the unit whose Bill of IT the Chargeback page shows
 PRESENT = "present"  # ?present=1 (URL parameter)
 PRESENTING = "presenting"  # session: presentation mode on (not a widget key, so it survives
 #                            runs where the sidebar toggle is not drawn)
@@ -86,6 +87,12 @@ def quarter() -> str | None:
 def business_unit() -> str | None:
     unit = _bound(BUSINESS_UNIT)
     return None if unit in (None, "", ALL_UNITS) else unit
+
+
+def statement_unit() -> str | None:
+    """The unit whose Bill of IT the Chargeback page shows: its picker (or the link's
+    ?unit=), else the sidebar's business unit."""
+    return _bound(STATEMENT_UNIT) or business_unit()
 
 
 SERVICES_PAGE = "app_pages/dashboard/services.py"

@@ -497,6 +497,85 @@ def showback(frame: pd.DataFrame, currency: str = "USD", *, highlight: str | Non
     return fig
 
 
+# ---- chargeback ------------------------------------------------------------------------------
+
+RECOVERY_COLORS = {"over-recovered": ORANGE, "recovered": BLUISH_GREEN,
+                   "under-recovered": VERMILLION}
+
+
+def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | None = None,
+                  subtitle: str | None = None, presentation: bool = False) -> go.Figure:
+    """Cost recovery per service: charges ÷ total cost, one horizontal bar per charged
+    service (lowest at the bottom), a dashed line at 100 % (charges cover the cost), each
+    name followed by its charges against its cost.
+
+    ``frame``: ``chargeback.recovery`` (service, charges, total_cost, recovery_pct, status).
+    Services with no charges or no cost are left out: they have no recovery to draw."""
+    size = chart_size(presentation)
+    fig = go.Figure()
+    title = title or "Cost recovery by service: charges ÷ cost"
+    x_title = "Cost recovery (%)"
+    rows = (frame[frame["recovery_pct"].notna()].sort_values("recovery_pct", kind="stable")
+            if _has_rows(frame, "service", "charges", "total_cost", "recovery_pct") else None)
+    if rows is None or rows.empty:
+        apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
+                     legend=None, presentation=presentation)
+        return _no_data(fig, presentation, "No service is charged for")
+    names = [html(n) for n in rows["service"].astype(str)]
+    pct_values = rows["recovery_pct"].to_numpy(dtype=float)
+    status = rows["status"].astype(str) if "status" in rows else pd.Series("", index=rows.index)
+    fig.add_bar(y=names, x=pct_values, orientation="h",
+                marker_color=[RECOVERY_COLORS.get(s, IN_HOUSE_COLOR) for s in status],
+                customdata=status.map(html).to_numpy(),
+                hovertemplate="%{y}: " + _hover("recovery_pct")
+                + " (%{customdata})<extra></extra>")
+    labels = [f"{fmt_measure('recovery_pct', p)} · {fmt_measure('charges', c, currency)} of "
+              f"{fmt_measure('total_cost', t, currency)}"
+              for p, c, t in zip(pct_values, rows["charges"], rows["total_cost"], strict=True)]
+    apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
+                 legend=None, presentation=presentation)
+    _every_bar_named(fig, names, labels, size)
+    fig.add_vline(x=100, line={"color": INK, "dash": "dash", "width": 1.5})
+    fig.update_xaxes(range=[0, max(110.0, float(np.nanmax(pct_values)) * 1.05)], nticks=4,
+                     ticksuffix="%")
+    return fig
+
+
+def line_driven_share(share: pd.DataFrame, *, fiscal_year_start: int = 1,
+                      title: str | None = None, subtitle: str | None = None,
+                      presentation: bool = False) -> go.Figure:
+    """The line-driven share of IT per quarter: charges ÷ IT total cost (the rest is funded
+    as overhead).
+
+    ``share``: ``chargeback.line_driven_share`` (quarter, line_driven_pct)."""
+    size = chart_size(presentation)
+    fig = go.Figure()
+    title = title or "Line-driven share of IT cost"
+    y_title = "Line-driven share (%)"
+    rows = (share[share["line_driven_pct"].notna()].sort_values("quarter")
+            if _has_rows(share, "quarter", "line_driven_pct") else None)
+    if rows is None or rows.empty:
+        apply_layout(fig, title=title, x_title="Quarter", y_title=y_title, subtitle=subtitle,
+                     legend=None, presentation=presentation)
+        return _no_data(fig, presentation, "No charges in this data")
+    x = _period_labels(rows["quarter"], fiscal_year_start)
+    y = rows["line_driven_pct"].to_numpy(dtype=float)
+    fig.add_scatter(
+        x=x, y=y, mode="lines+markers+text", name="Line-driven share",
+        text=_point_labels([fmt_measure("line_driven_pct", v) for v in y]),
+        textposition="top center", textfont={"size": size.annotation}, cliponaxis=False,
+        line={"color": BLUE, "width": size.line}, marker={"size": size.marker, "color": BLUE},
+        hovertemplate="%{x}: " + _hover("line_driven_pct", value="y") + "<extra></extra>")
+    apply_layout(fig, title=title, x_title="Quarter", y_title=y_title, subtitle=subtitle,
+                 legend=None, presentation=presentation)
+    # from zero, with room above the line for its labels: a share of a few percent drawn on
+    # a 0-100 axis would read as flat
+    fig.update_yaxes(range=[0, min(105.0, max(10.0, float(np.nanmax(y)) * 1.4))],
+                     ticksuffix="%")
+    fig.update_xaxes(type="category")
+    return fig
+
+
 # ---- value -----------------------------------------------------------------------------------
 
 SIZE_COLUMNS = {"users": "users", "cost": "total_cost"}

@@ -1,10 +1,11 @@
 """A shared link's view parameters, checked against the data before anything uses them.
 
-Anyone can craft a link, so ``?quarter=``, ``?bu=``, ``?service=``, ``?step=`` and
-``?present=`` are taken only when they name something the data has (or a small number);
-anything else is dropped with a plain note saying what the link asked for and what is shown
-instead. The note quotes the link's value as plain text (shortened), for the shell to escape;
-``?q=`` is free text, bounded here and always shown as text.
+Anyone can craft a link, so ``?quarter=``, ``?bu=``, ``?unit=`` (the Chargeback page's
+statement), ``?service=``, ``?step=`` and ``?present=`` are taken only when they name
+something the data has (or a small number); anything else is dropped with a plain note
+saying what the link asked for and what is shown instead. The note quotes the link's value
+as plain text (shortened), for the shell to escape; ``?q=`` is free text, bounded here and
+always shown as text.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from .safe_text import plain
 
 QUARTER, UNIT, SERVICE, STEP, PRESENT, QUESTION = "quarter", "bu", "service", "step", "present", "q"
+STATEMENT_UNIT = "unit"  # the business unit whose Bill of IT the Chargeback page shows
 PRESENT_VALUES = {"1": True, "true": True, "0": False, "false": False}
 MAX_STEP = 99
 MAX_QUESTION_CHARS = 300  # a question, not a document
@@ -69,6 +71,12 @@ def check_link(params: Mapping[str, str], *, quarters: Sequence[str],
             values[UNIT] = params[UNIT]
         else:
             refuse(UNIT, "business unit", "all business units")
+    if STATEMENT_UNIT in params:
+        if params[STATEMENT_UNIT] in units:
+            values[STATEMENT_UNIT] = params[STATEMENT_UNIT]
+        else:
+            refuse(STATEMENT_UNIT, "a statement for business unit",
+                   "another unit's: pick yours in the list" if units else "no statement")
     if SERVICE in params:
         if params[SERVICE] in services:
             values[SERVICE] = params[SERVICE]

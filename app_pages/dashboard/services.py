@@ -37,3 +37,19 @@ with left:
     render.figure(view.showback_chart, key="showback_chart")
 with right:
     render.table(view.showback_table, empty="No usage by business unit this quarter.")
+
+st.subheader("Tiers, subscribers and cost recovery", anchor=False)
+if view.tiers_note:
+    render.caption(view.tiers_note)
+else:
+    render.table(view.tiers_table)
+    recovery, subscribers = st.columns([1, 2])
+    with recovery:
+        if view.recovery is not None:
+            render.headlines([view.recovery], per_row=1)
+    with subscribers:
+        render.caption("Who takes which tier" + (f" in {view.business_unit}"
+                                                 if view.business_unit else
+                                                 ", by business unit") + ":")
+        render.table(view.subscribers_table, empty="No business unit is charged for it this "
+                     "quarter.")

@@ -406,6 +406,9 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("needs_score", "Needs score", Unit.COUNT,
        "Votes × importance; a need without an importance counts as 3, the middle of 1–5."),
     _m("needs_rank", "Rank", Unit.COUNT, "1 for the highest needs score; ties share a rank."),
+    # ---- the Chargeback page (issue 16, pages)
+    _m("charge_vs_showback", "Charge − share of cost", Unit.MONEY_CHANGE,
+       "Positive: the unit is charged more than its share of the cost (showback)."),
 )}
 
 

@@ -39,6 +39,8 @@ from ..present.facts import (
     resolve_quarter,
     service_options,
 )
+from .catalogue_page import CatalogueView, ServiceCard, catalogue
+from .chargeback_page import ChargebackView, chargeback_view
 from .cost_value_page import VALUE_COLUMNS, CostValueView, cost_value
 from .overview_page import (
     LIKE_FOR_LIKE,
@@ -71,10 +73,11 @@ from .support_page import (
 
 __all__ = [
     # the view models
-    "CostValueView", "DeltaColor", "Headline", "OverviewView", "ServiceView", "StoryStep",
-    "SupportView", "VoiceOfUsers",
+    "CatalogueView", "ChargebackView", "CostValueView", "DeltaColor", "Headline",
+    "OverviewView", "ServiceCard", "ServiceView", "StoryStep", "SupportView", "VoiceOfUsers",
     # one call per page, and the story
-    "cost_value", "overview", "service_detail", "story", "support_view",
+    "catalogue", "chargeback_view", "cost_value", "overview", "service_detail", "story",
+    "support_view",
     # selectors
     "business_unit_options", "quarter_options", "resolve_quarter", "service_options",
     # words and table columns the pages and tests share

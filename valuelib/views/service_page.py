@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, costing, market
+from .. import chargeback, charts, costing, market
 from ..frames import UNALLOCATED, with_gap_note
 from ..model import Dataset
 from ..present.facts import (
@@ -25,6 +25,7 @@ from ..present.formatting import (
     fmt_number,
     is_missing,
 )
+from ..present.measures import fmt_measure
 from ..present.summary_text import explanation_text, line_label
 from ..present.tables import Table, table
 from ..present.words import (
@@ -34,6 +35,7 @@ from ..present.words import (
     value_source_sentence,
     versus_offer,
 )
+from .catalogue_page import tier_table
 from .overview_page import VERDICT_WORDS
 
 
@@ -59,6 +61,10 @@ class ServiceView:
     market_table: Table
     showback_chart: go.Figure
     showback_table: Table
+    tiers_table: Table
+    subscribers_table: Table
+    recovery: Headline | None
+    tiers_note: str
     notes: tuple[str, ...]
 
 
@@ -134,6 +140,7 @@ def service_detail(dataset: Dataset, quarter: str | None = None, service: str | 
             title=f"Who uses {service}: its cost by business unit, {f.quarter_label}",
             subtitle="Each unit's share is proportional to its users"),
         showback_table=_showback_table(f, shown),
+        **_chargeback(f, service),
         notes=tuple(notes),
     )
 
@@ -300,3 +307,66 @@ def _showback_table(f: Facts, shown: pd.DataFrame) -> Table:
         "Note": None if r.basis == "users" else r.basis,
     } for r in shown.sort_values("cost", ascending=False).itertuples(index=False)]
     return table(rows, SHOWBACK_COLUMNS, SHOWBACK_MEASURES, f.currency)
+
+
+SUBSCRIBER_COLUMNS = ["Business unit", "Tier", "Users", "Price per user per month", "Charge",
+                      "Users from"]
+SUBSCRIBER_MEASURES = {"Users": "users", "Price per user per month": "tier_price_per_user_month",
+                       "Charge": "charge"}
+SUBSCRIPTION_WORDS = {chargeback.Basis.SUBSCRIPTIONS: "Subscriptions",
+                      chargeback.Basis.ONLY_TIER: "Usage (its only tier)",
+                      chargeback.Basis.CHEAPEST_TIER: "Usage (its cheapest tier)"}
+
+
+def _chargeback(f: Facts, service: str | None) -> dict:
+    """The service's tiers, who takes them and its cost recovery (ServiceView's fields)."""
+    empty = {"tiers_table": tier_table(pd.DataFrame(columns=list(chargeback.TIER_COLUMNS)),
+                                       f.currency),
+             "subscribers_table": table([], SUBSCRIBER_COLUMNS, SUBSCRIBER_MEASURES,
+                                        f.currency),
+             "recovery": None}
+    if not f.has_tiers:
+        return {**empty, "tiers_note": "No tiers: the data has no Offerings sheet, so nothing "
+                "is charged for this service (upload one to price its levels of service)."}
+    offered = chargeback.tiers(f.dataset, f.quarter)
+    offered = offered[offered["service"] == service]
+    if offered.empty or service is None:
+        return {**empty, "tiers_note": f"{service} has no tier in effect in "
+                f"{f.quarter_label}: it is not charged to the business units (funded as "
+                "overhead)."}
+    charged = f.charges_all
+    charged = charged[(charged["quarter"] == f.quarter) & (charged["service"] == service)
+                      ].sort_values(
+        ["business_unit", "price_per_user_month"])
+    if f.unit is not None:
+        charged = only_unit(charged, f.unit)
+    rows = [{"Business unit": r.business_unit, "Tier": r.tier, "Users": r.users,
+             "Price per user per month": r.price_per_user_month, "Charge": r.charge,
+             "Users from": SUBSCRIPTION_WORDS.get(r.basis, r.basis)}
+            for r in charged.itertuples(index=False)]
+    return {"tiers_table": tier_table(offered, f.currency),
+            "subscribers_table": table(rows, SUBSCRIBER_COLUMNS, SUBSCRIBER_MEASURES,
+                                       f.currency),
+            "recovery": _recovery_headline(f, service), "tiers_note": ""}
+
+
+def _recovery_headline(f: Facts, service: str) -> Headline | None:
+    """Charges ÷ cost, with the price per user against the cost per user and the market."""
+    row = first_row(f.recovery, "service", service)
+    if row is None or is_missing(row.recovery_pct):
+        return None
+    gap = row.over_under
+    said = (f"Charges of {f.total(row.charges)} against its cost of {f.total(row.total_cost)}"
+            + (f": {f.total(abs(gap))} {'over' if gap > 0 else 'under'}-recovered."
+               if row.status != chargeback.RecoveryStatus.RECOVERED else ": recovered."))
+    said += (f" Price {f.per_user(row.price_per_user_month)} per user per month (its tiers, "
+             f"weighted by users) against a cost of {f.per_user(row.cost_per_user_month)}")
+    if not is_missing(row.best_market_price_per_user_month):
+        said += (f" and the best market offer of "
+                 f"{f.per_user(row.best_market_price_per_user_month)}")
+    users = first_row(costing.cost_per_user(f.dataset, f.quarter), "service", service)
+    if users is not None and not is_missing(row.users) and row.users < users.users:
+        said += (f". {fmt_number(row.users)} of its {fmt_number(users.users)} users are "
+                 "charged for")
+    return Headline("Cost recovery", fmt_measure("recovery_pct", row.recovery_pct),
+                    sentence=said + ".")
