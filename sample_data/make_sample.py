@@ -6,7 +6,8 @@ titles and canonical column names are read from it, never spelled here) for the 
 calendar quarters 2024-Q4 … 2026-Q3, reporting currency USD:
 
 ``northwind_it_2024Q4-2026Q3.xlsx``
-    Settings, Services, Costs, Allocation rules, Usage, Blocks, Market, Value, Work types.
+    Settings, Services, Costs, Allocation rules, Usage, Blocks, Market, Value, Work types,
+    Offerings, Subscriptions, Needs.
 ``northwind_support_2024Q4-2026Q3.xlsx``
     Support: one row per ticket (about 7,500 tickets).
 
@@ -30,6 +31,17 @@ Realism choices
 * Value surveys rate every service every quarter; the scores are spread so that services
   fall in all four cost-vs-value quadrants, and Desktop & User Support satisfaction improves
   as its work turns proactive.
+* IT's price list (Offerings) has two tiers for Email (Standard $11 with a 25 GB mailbox,
+  Premium $19 with 100 GB and 24x7 support) and Desktop support (8x5 $160, 24x7 $210), one
+  tier for eight other services, and none for Website Sales and Program & Consulting (funded
+  centrally). Against cost per user, Email Standard is subsidised, CRM recovers its cost but
+  is dearer than the cloud CRM, Desktop support, Payroll, Inventory and Procurement are
+  under-recovered, and the rest roughly recover. Payroll's price rises from $22 to $24 in
+  2026. Subscriptions split each unit's Usage across the tiers, so they add up to it:
+  executives and the contact centre take 24x7 desktop support; Sales moves to Premium email
+  through 2026 (30 %, 70 %, 100 %), which turns email from under- to fully recovered.
+* A needs survey (16 needs, votes and importance 1-5); four are raised in 2026-Q3, led by
+  reliable Wi-Fi in the new warehouse.
 * Support tickets: about 3.4 tickets per employee per quarter (≈ 900–1,000 a quarter).
   Routine requests are about a fifth of tickets; the proactive share of hours rises from
   about 25 % to about 55 % while reactive ticket counts fall. Hours per ticket are
@@ -40,6 +52,9 @@ Realism choices
 * A partner, Harbor Point IT Services, sells blocks of support hours. Its technicians'
   tickets name the block: the 2025-26 block ends nearly used up, the 2026-27 block is about
   half used after its first quarter (a firmware refresh rollout) and burning fast.
+* Ticket satisfaction holds steady for every service but Telecom & Networking, whose scores
+  fall through 2026 (about 76 % → 62 % → 40 %) as the new warehouse's Wi-Fi drops scanners
+  and calls; the quarterly value survey does not show it.
 
 Everything is drawn from ``numpy.random.default_rng(2026)``; ticket rows are generated with
 vectorised numpy/pandas. Workbook properties and zip timestamps are fixed, so running
