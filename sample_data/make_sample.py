@@ -37,7 +37,8 @@ Realism choices
   centrally). Against cost per user, Email Standard is subsidised, CRM recovers its cost but
   is dearer than the cloud CRM, Desktop support, Payroll, Inventory and Procurement are
   under-recovered, and the rest roughly recover. Payroll's price rises from $22 to $24 in
-  2026. Subscriptions split each unit's Usage across the tiers, so they add up to it:
+  2026. Subscriptions split each unit's Usage across the tiers, so they add up to it (the
+  network has none: it is charged on Usage at its only tier):
   executives and the contact centre take 24x7 desktop support; Sales moves to Premium email
   through 2026 (30 %, 70 %, 100 %), which turns email from under- to fully recovered.
 * A needs survey (16 needs, votes and importance 1-5); four are raised in 2026-Q3, led by
@@ -597,11 +598,16 @@ def offerings_frame() -> pd.DataFrame:
     return pd.DataFrame([asdict(t) for t in OFFERINGS])
 
 
+# The network is charged on headcount: no subscriptions, so its charges come from Usage at
+# its only tier (the Bill of IT says so).
+CHARGED_FROM_USAGE = {"Telecom & Networking"}
+
+
 def make_subscriptions(usage: pd.DataFrame) -> pd.DataFrame:
     """Users per quarter, unit, service and tier: a unit's users of a service (Usage) split
     across the service's tiers, so each unit's subscriptions add up to its usage."""
     rows = []
-    offered = {t.service: t for t in OFFERINGS}
+    offered = {t.service: t for t in OFFERINGS if t.service not in CHARGED_FROM_USAGE}
     tiers_of = {s: [t.tier for t in OFFERINGS if t.service == s] for s in offered}
     for r in usage.itertuples(index=False):
         if r.service not in offered:
