@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .chargeback import RecoveryStatus
 from .parse import quarter_label
 from .portfolio import Quadrant
 from .present.formatting import (
@@ -864,4 +865,45 @@ def priority_heatmap(matrix: pd.DataFrame, *, title: str | None = None,
                  legend=None, presentation=presentation)
     fig.update_yaxes(autorange="reversed", showgrid=False, showline=False, type="category")
     fig.update_xaxes(showgrid=False, showline=False, type="category", side="bottom")
+    return fig
+
+
+# ---- chargeback (issue 16: the deck's recovery slide) -----------------------------------------
+
+RECOVERY_COLORS = {RecoveryStatus.UNDER: VERMILLION, RecoveryStatus.RECOVERED: BLUISH_GREEN,
+                   RecoveryStatus.OVER: BLUE}
+
+
+def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | None = None,
+                  subtitle: str | None = None, presentation: bool = False) -> go.Figure:
+    """Cost recovery per charged service (charges ÷ total cost), lowest at the bottom, with a
+    line at 100 %: under-recovered bars in vermillion, recovered in green, over-recovered in
+    blue; each bar says its recovery and the amount over or under.
+
+    ``frame``: ``chargeback.recovery`` (service, recovery_pct, over_under, status); services
+    without charges or cost data are left out (they have no recovery to draw)."""
+    fig = go.Figure()
+    title = title or "Cost recovery by service (charges ÷ cost)"
+    x_title = "Charges as a share of cost (%)"
+    drawn = frame[frame["recovery_pct"].notna()] if _has_rows(
+        frame, "service", "recovery_pct", "over_under", "status") else frame.iloc[:0]
+    if drawn.empty:
+        apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
+                     legend=None, presentation=presentation)
+        return _no_data(fig, presentation, "No service is charged for")
+    drawn = drawn.sort_values("recovery_pct", kind="stable")
+    names = [html(n) for n in drawn["service"].astype(str)]
+    pct = drawn["recovery_pct"].to_numpy(dtype=float)
+    labels = [f"{fmt_measure('recovery_pct', p)} · {fmt_measure('over_under', o, currency)}"
+              for p, o in zip(pct, drawn["over_under"], strict=True)]
+    colors = [RECOVERY_COLORS.get(s, GREY) for s in drawn["status"]]
+    fig.add_bar(y=names, x=pct, orientation="h", marker_color=colors, text=labels,
+                textposition="outside", cliponaxis=False,
+                hovertemplate="%{y}: " + _hover("recovery_pct") + "<extra></extra>")
+    apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
+                 legend=None, presentation=presentation)
+    fig.add_vline(x=100, line_dash="dash", line_color=GREY, line_width=2, layer="below")
+    # room on the right for the labels written past the longest bar
+    fig.update_xaxes(range=[0, max(100.0, float(pct.max())) * 1.45], ticksuffix="%",
+                     nticks=4)
     return fig
