@@ -188,23 +188,21 @@ def test_pdf_shows_every_figure_as_the_pages_write_it(pdf_bytes, statement, tmp_
 
 def tiny(**extra):
     """Two quarters of a July fiscal year; Sales takes Email Premium, Ops Standard."""
-    tables = dict(
-        services=[{"service": "Email"}, {"service": "=Wiki"}],
-        usage=[{"quarter": q, "service": "Email", "business_unit": u, "users": n}
-               for q in ("2026-Q2", "2026-Q3") for u, n in (("Sales", 10), ("Ops", 20))],
-        costs=[{"quarter": q, "service": "Email", "amount": 900.0}
-               for q in ("2026-Q2", "2026-Q3")],
-        offerings=[{"service": "Email", "tier": "Standard", "price_per_user_month": 11.0,
-                    "availability_target": 99.5, "support_hours": "8x5",
-                    "response_time": "4h"},
-                   {"service": "Email", "tier": "Premium", "price_per_user_month": 19.0,
-                    "availability_target": 99.9, "support_hours": "24x7",
-                    "response_time": "1h"}],
-        subscriptions=[{"quarter": q, "business_unit": u, "service": "Email", "tier": t,
-                        "users": n}
-                       for q in ("2026-Q2", "2026-Q3")
-                       for u, t, n in (("Sales", "Premium", 10), ("Ops", "Standard", 20))],
-    )
+    quarters = ("2026-Q2", "2026-Q3")
+    tables = {
+        "services": [{"service": "Email"}, {"service": "=Wiki"}],
+        "usage": [{"quarter": q, "service": "Email", "business_unit": u, "users": n}
+                  for q in quarters for u, n in (("Sales", 10), ("Ops", 20))],
+        "costs": [{"quarter": q, "service": "Email", "amount": 900.0} for q in quarters],
+        "offerings": [
+            {"service": "Email", "tier": "Standard", "price_per_user_month": 11.0,
+             "availability_target": 99.5, "support_hours": "8x5", "response_time": "4h"},
+            {"service": "Email", "tier": "Premium", "price_per_user_month": 19.0,
+             "availability_target": 99.9, "support_hours": "24x7", "response_time": "1h"}],
+        "subscriptions": [
+            {"quarter": q, "business_unit": u, "service": "Email", "tier": t, "users": n}
+            for q in quarters for u, t, n in (("Sales", "Premium", 10), ("Ops", "Standard", 20))],
+    }
     tables.update(extra)
     return make_dataset(Settings(organization="Tiny Co", currency="EUR", fiscal_year_start=7),
                         **tables)

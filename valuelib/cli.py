@@ -305,30 +305,43 @@ def add_report_command(subparsers) -> argparse.ArgumentParser:
     return cmd
 
 
-def run_report(args: argparse.Namespace) -> int:
+def _handout_data(args: argparse.Namespace, formats: dict[str, str],
+                  names: str) -> tuple[str, Dataset] | int:
+    """For a handout command: the format its ``--out`` extension names (one of ``formats``)
+    and the ``--data`` loaded, or the exit code once the problem is said (a wrong extension,
+    a missing file or folder: 2; errors in the files: 1)."""
     out = Path(args.out)
-    kind = BUILDERS.get(out.suffix.lower())
+    kind = formats.get(out.suffix.lower())
     if kind is None:
-        print(f"error: cannot tell the format of {out.name!r} from its extension: name the "
-              "output NAME.pptx (deck), NAME.xlsx (workbook) or NAME.pdf (PDF)",
-              file=sys.stderr)
+        _err(f"cannot tell the format of {out.name!r} from its extension: name the output "
+             f"{names}")
         return 2
     missing = [p for p in args.data if not Path(p).is_file()]
     if missing:
         for path in missing:
-            print(f"error: no such file: {path}", file=sys.stderr)
+            _err(f"no such file: {path}")
         return 2
     if not out.parent.is_dir():
-        print(f"error: no such folder for the output: {out.parent}", file=sys.stderr)
+        _err(f"no such folder for the output: {out.parent}")
         return 2
-    if args.service and kind == "workbook":
-        print("note: --service adds slides to a deck or PDF; the workbook has every service.",
-              file=sys.stderr)
     dataset = load_paths(args.data)
     if dataset.errors:
-        print(f"error: the files have {len(dataset.errors)} error(s); run `python -m valuelib "
-              "check` to see them and fix them first.", file=sys.stderr)
+        _err(f"the files have {len(dataset.errors)} error(s); run `python -m valuelib "
+             "check` to see them and fix them first.")
         return 1
+    return kind, dataset
+
+
+def run_report(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if args.service and BUILDERS.get(out.suffix.lower()) == "workbook":
+        print("note: --service adds slides to a deck or PDF; the workbook has every service.",
+              file=sys.stderr)
+    loaded = _handout_data(args, BUILDERS, "NAME.pptx (deck), NAME.xlsx (workbook) or NAME.pdf "
+                                           "(PDF)")
+    if isinstance(loaded, int):
+        return loaded
+    kind, dataset = loaded
     started = time.perf_counter()
     try:
         if kind == "workbook":
@@ -372,24 +385,10 @@ def add_bill_command(subparsers) -> argparse.ArgumentParser:
 
 def run_bill(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    kind = BILL_FORMATS.get(out.suffix.lower())
-    if kind is None:
-        _err(f"cannot tell the format of {out.name!r} from its extension: name the output "
-             "NAME.xlsx (workbook) or NAME.pdf (PDF)")
-        return EXIT_USAGE
-    missing = [p for p in args.data if not Path(p).is_file()]
-    for path in missing:
-        _err(f"no such file: {path}")
-    if missing:
-        return EXIT_USAGE
-    if not out.parent.is_dir():
-        _err(f"no such folder for the output: {out.parent}")
-        return EXIT_USAGE
-    dataset = load_paths(args.data)
-    if dataset.errors:
-        _err(f"the files have {len(dataset.errors)} error(s); run `python -m valuelib check` "
-             "to see them and fix them first.")
-        return EXIT_REFUSED
+    loaded = _handout_data(args, BILL_FORMATS, "NAME.xlsx (workbook) or NAME.pdf (PDF)")
+    if isinstance(loaded, int):
+        return loaded
+    kind, dataset = loaded
     build = report.build_bill_workbook if kind == "workbook" else report.build_bill_pdf
     try:
         data = build(dataset, args.unit, args.quarter)
