@@ -302,3 +302,37 @@ def test_the_deck_has_a_recovery_slide_only_with_offerings(sample):
     assert keys[-1] == f"service:{EMAIL}"                     # the services
     without = sample.with_tables(offerings=sample["offerings"].iloc[:0])
     assert "recovery" not in [s.key for s in slides(without, Q).slides]
+
+
+# ---- the download the Chargeback page calls ----------------------------------------------------
+
+def _bill_page(unit: str = "Sales") -> None:
+    import streamlit as st
+
+    from ui import data, exports
+
+    source = data.Source("sample", "sample", "sample data", data.sample_dataset())
+    exports.bill_buttons(source, st.session_state.get("unit", unit), "2026-Q3")
+
+
+def test_the_page_prepares_then_offers_both_files():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_bill_page, default_timeout=60).run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Prepare the Bill of IT"]
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    names = [b.proto.label for b in at.get("download_button")]
+    assert names == ["Download Bill of IT (.xlsx)", "Download Bill of IT (PDF)"]
+
+
+def test_the_page_says_why_there_is_no_bill_for_an_unknown_unit():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_bill_page, default_timeout=60)
+    at.session_state["unit"] = "Legal"
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception and not at.get("download_button")
+    assert "No business unit named 'Legal'" in at.info[0].value
