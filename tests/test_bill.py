@@ -175,7 +175,7 @@ def test_pdf_shows_every_figure_as_the_pages_write_it(pdf_bytes, statement, tmp_
     lines = text.splitlines()
     for r in statement.lines.itertuples():
         row = next(line for line in lines if line.startswith(r.service) and f" {r.tier} " in line)
-        for key, value in (("price_per_user_month", r.price_per_user_month),
+        for key, value in (("tier_price_per_user_month", r.price_per_user_month),
                            ("charge", r.charge), ("charge_year_to_date", r.charge_year_to_date)):
             assert fmt_measure(key, value) in row, (r.service, r.tier, key)
     total = next(line for line in lines if line.startswith("Total"))

@@ -323,15 +323,6 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("runout_date", "Runs out", Unit.DATE, "The day the hours ran out, or are projected to."),
     _m("start", "Starts", Unit.DATE, "First day of the block."),
     _m("end", "Ends", Unit.DATE, "Last day of the block."),
-    # ---- Bill of IT handout (issue 16)
-    _m("charge", "Charge", Unit.MONEY,
-       "Users × the tier's price per user per month × 3 months, in the quarter."),
-    _m("charge_year_to_date", "Charge year to date", Unit.MONEY,
-       "The charges of the fiscal year's quarters up to and including this one."),
-    _m("recovery_pct", "Cost recovery", Unit.PERCENT,
-       "Charges ÷ the service's total cost in the quarter."),
-    _m("over_under", "Over (+) or under (−) recovered", Unit.MONEY_CHANGE,
-       "Charges − total cost: negative is cost the charges do not recover."),
 )}
 
 

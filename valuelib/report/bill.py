@@ -42,7 +42,7 @@ CHARGE_COLUMNS = (
     ("service", "Service", None),
     ("tier", "Tier", None),
     ("users", "Users", "users"),
-    ("price_per_user_month", "Price per user per month", "price_per_user_month"),
+    ("price_per_user_month", "Price per user per month", "tier_price_per_user_month"),
     ("charge", "Charge this quarter", "charge"),
     ("charge_year_to_date", "Charge year to date", "charge_year_to_date"),
 )
@@ -164,7 +164,7 @@ def bill(dataset: Dataset, business_unit: str, quarter: str | None = None) -> Bi
                fmt_measure("charge_year_to_date", st.total_year_to_date, currency),
                "charge_year_to_date"),
         Figure("Share of IT cost (showback)", st.showback_cost,
-               fmt_measure("cost", st.showback_cost, currency), "cost"),
+               fmt_measure("showback_cost", st.showback_cost, currency), "showback_cost"),
     )
     total_row = ("Total", "", "", "", fmt_measure("charge", st.total, currency),
                  fmt_measure("charge_year_to_date", st.total_year_to_date, currency))

@@ -244,7 +244,7 @@ def recovery_slide(dataset: Dataset, quarter: str | None) -> Slide | None:
         verb = "does not pay for itself" if one else "do not pay for themselves"
         title = (f"{fmt_count(len(under), 'service')} {verb}: {worst.service} recovers "
                  f"{recovered(worst)} of its cost")
-        shortfall = fmt_measure("cost", -under["over_under"].sum(), currency)
+        shortfall = fmt_measure("charges", -under["over_under"].sum(), currency)
         reading = [f"In {label}, {named(under)} {'is' if one else 'are'} charged less than "
                    f"{'it costs' if one else 'they cost'}: {shortfall} of "
                    f"{'its' if one else 'their'} cost is paid from overhead this quarter."]
@@ -253,7 +253,7 @@ def recovery_slide(dataset: Dataset, quarter: str | None) -> Slide | None:
         reading = [f"In {label}, every service that is charged for recovers its cost (within "
                    f"{chargeback.RECOVERED_BAND_PCT:g}%) or more."]
     bullets = tuple(f"{r.service}: {recovered(r)} recovered, "
-                    f"{fmt_measure('cost', -r.over_under, currency)} short this quarter"
+                    f"{fmt_measure('charges', -r.over_under, currency)} short this quarter"
                     for r in under.head(3).itertuples())
     over = charged[charged["status"].eq(chargeback.RecoveryStatus.OVER)]
     if len(over):
@@ -264,7 +264,7 @@ def recovery_slide(dataset: Dataset, quarter: str | None) -> Slide | None:
     share = chargeback.line_driven_share(dataset)
     share = share[share["quarter"].eq(quarter)]
     if len(share) and pd.notna(share["line_driven_pct"].iloc[0]):
-        paid = fmt_measure("recovery_pct", share["line_driven_pct"].iloc[0])
+        paid = fmt_measure("line_driven_pct", share["line_driven_pct"].iloc[0])
         reading.append(f"Charges pay for {paid} of IT's cost; the rest is overhead.")
     reading.append("Cost recovery is a service's charges (users × its tier's price × 3) ÷ its "
                    "total cost, shared lines included.")
