@@ -3,7 +3,8 @@
 ``make_dataset(costs=[{...}, ...], usage={"quarter": [...], ...})`` fills every absent table
 and column with empty typed columns, casts the given ones, and derives what ingest derives:
 costs.shared (blank service), support quarter/month (of opened) and work_class (of
-work_type), satisfaction_pct, a market monthly price from a yearly one, and source columns.
+work_type), satisfaction_pct, a market offer's or tier's monthly price from a yearly one, a
+dated subscription's or need's quarter, a need's default vote, and source columns.
 """
 
 from __future__ import annotations
@@ -61,8 +62,17 @@ def _derive(key: str, f: pd.DataFrame) -> pd.DataFrame:
                 else "unclassified" for w in f["work_type"]]
     if key in ("support", "value") and "satisfaction" in f and "satisfaction_pct" not in f:
         f["satisfaction_pct"] = _pct(f["satisfaction"].astype(float))
-    if key == "market" and "price_per_user_year" in f and "price_per_user_month" not in f:
-        f["price_per_user_month"] = f["price_per_user_year"].astype(float) / 12
+    if key in ("market", "offerings") and "price_per_user_year" in f:
+        yearly = f["price_per_user_year"].astype(float) / 12
+        f["price_per_user_month"] = (f["price_per_user_month"].astype(float).fillna(yearly)
+                                     if "price_per_user_month" in f else yearly)
+    if key in ("subscriptions", "needs") and "date" in f:
+        d = pd.to_datetime(f["date"], format="ISO8601")
+        dated = (d.dt.year.astype("Int64").astype(str) + "-Q"
+                 + d.dt.quarter.astype("Int64").astype(str)).where(d.notna())
+        f["quarter"] = f["quarter"].fillna(dated) if "quarter" in f else dated
+    if key == "needs" and "votes" not in f:
+        f["votes"] = 1.0
     if key == "services":
         if "in_catalog" not in f:
             f["in_catalog"] = True

@@ -151,6 +151,10 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
     tables, cross_findings, collapse = _cross_checks(tables)
     findings.extend(cross_findings)
     findings.extend(partial_quarters(tables))
+    # a template example row is refused already; its price is not worth a word more
+    examples = {(f.file, f.sheet, f.row) for f in findings if f.code == "TEMPLATE_EXAMPLE"}
+    findings.extend(f for f in tier_price_findings(tables, settings)
+                    if (f.file, f.sheet, f.row) not in examples)
     sources = [_with_counts(s, counts.get(s.name, {}), collapse.get(s.name)) for s in sources]
     return Dataset(tables=tables, settings=settings, findings=tuple(findings),
                    sources=tuple(sources))
@@ -845,9 +849,13 @@ def _cross_checks(tables: dict[str, pd.DataFrame]
         dated = tables[key]
         tables[key] = dated.assign(quarter=dated["quarter"].fillna(parse.quarter_of(dated["date"]))
                                    .astype("str"))
+        findings += _no_period(tables[key], key)
     offerings = tables["offerings"]
     tables["offerings"] = offerings.assign(price_per_user_month=offerings[
         "price_per_user_month"].fillna(offerings["price_per_user_year"] / 12))
+    tables["subscriptions"], tier_findings = _tie_tiers(tables["subscriptions"],
+                                                        tables["offerings"])
+    findings += tier_findings
     market = tables["market"]
     monthly = market["price_per_user_month"].fillna(market["price_per_user_year"] / 12)
     # an offer priced on request is said once (PRICE_ON_REQUEST), not again as "no price"
@@ -968,7 +976,8 @@ def _tie_services(tables: dict[str, pd.DataFrame]
     canonical = dict(zip(_service_key(services["service"]), services["service"], strict=False))
     findings = []
     additions = []
-    for key in ("costs", "usage", "support", "market", "value", "allocation_rules"):
+    for key in ("costs", "usage", "support", "market", "value", "allocation_rules",
+                "offerings", "subscriptions", "needs"):
         frame = tables[key]
         if frame.empty or "service" not in frame:
             continue
@@ -1235,16 +1244,19 @@ def _template_examples(raw: RawSheet, sheet: Sheet) -> list[tuple[bool, Finding]
 # Findings that depend on more than one table: a publish works them out again on the merged
 # tables (a correction naming a published service is not "missing from the catalogue").
 CROSS_TABLE_CODES = frozenset({"SERVICE_NOT_IN_CATALOG", "UNKNOWN_ALLOCATION", "RULE_TOTAL",
-                               "UNKNOWN_WORK_TYPE", "PARTIAL_QUARTER"})
+                               "UNKNOWN_WORK_TYPE", "PARTIAL_QUARTER", "UNKNOWN_TIER",
+                               "TIER_NOT_IN_EFFECT", "TIER_SUBSIDISED",
+                               "TIER_DEARER_THAN_MARKET"})
 
 
-def recheck(tables: Mapping[str, pd.DataFrame]
+def recheck(tables: Mapping[str, pd.DataFrame], settings: Settings | None = None
             ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     """The cross-table checks on already-loaded tables (e.g. the published data merged with
     an upload): service names tied to the catalogue again (stubs the catalogue now covers
-    disappear), shared lines' allocation rules, rule totals, work-type classes and partial
-    quarters. Returns the tables with names spelled as the catalogue does, and the findings
-    (codes in ``CROSS_TABLE_CODES``)."""
+    disappear), shared lines' allocation rules, rule totals, work-type classes, partial
+    quarters, subscriptions' tiers and tiers' prices against cost and market (money in
+    ``settings``' currency). Returns the tables with names spelled as the catalogue does,
+    and the findings (codes in ``CROSS_TABLE_CODES``)."""
     tables = dict(tables)
     for key in table_keys():
         if key not in tables:
@@ -1261,6 +1273,10 @@ def recheck(tables: Mapping[str, pd.DataFrame]
     findings += [f for f in work_findings if f.code == "UNKNOWN_WORK_TYPE"]
     findings += _rule_totals(tables["allocation_rules"])
     findings += partial_quarters(tables)
+    tables["subscriptions"], tier_findings = _tie_tiers(tables["subscriptions"],
+                                                        tables["offerings"])
+    findings += tier_findings
+    findings += tier_price_findings(tables, settings or Settings())
     return tables, findings
 
 
@@ -1323,3 +1339,146 @@ def partial_quarters(tables: Mapping[str, pd.DataFrame]) -> list[Finding]:
             column="quarter", value=quarter))
     return findings
 
+
+
+# --- tiers: Offerings × Subscriptions, and tiers' prices against cost and market ------------
+
+def _no_period(frame: pd.DataFrame, key: str) -> list[Finding]:
+    """A subscription or need row with neither a quarter nor a date belongs to no quarter."""
+    what = {"subscriptions": "subscription", "needs": "need"}[key]
+    return [_finding(
+        "MISSING_VALUE", f"This {what} has neither a quarter nor a date.",
+        "Fill in the quarter (2026-Q3) or a date in it.", file=row["source_file"],
+        sheet=row["source_sheet"], row=int(row["source_row"]), column="quarter")
+        for _, row in frame.loc[frame["quarter"].isna()].head(MAX_CELL_FINDINGS).iterrows()]
+
+
+def _tier_keys(service: pd.Series, tier: pd.Series) -> pd.Series:
+    return service.astype("str") + "\x1f" + _per_unique(tier, _fold)
+
+
+def _names(values) -> str:
+    return ", ".join(_shown(v) for v in values)
+
+
+def _tie_tiers(subscriptions: pd.DataFrame, offerings: pd.DataFrame
+               ) -> tuple[pd.DataFrame, list[Finding]]:
+    """Spell each subscription's tier as Offerings does (case and spaces ignored); a tier
+    Offerings does not have for the service is UNKNOWN_TIER, one whose Offerings rows do not
+    cover the subscription's quarter TIER_NOT_IN_EFFECT (both errors: no price to charge)."""
+    named = subscriptions["service"].notna() & subscriptions["tier"].notna()
+    if not named.any():
+        return subscriptions, []
+    tiers = offerings.loc[offerings["service"].notna() & offerings["tier"].notna()]
+    tier_keys = _tier_keys(tiers["service"], tiers["tier"])
+    spelling = dict(zip(tier_keys.iloc[::-1], tiers["tier"].iloc[::-1], strict=True))
+    keys = _tier_keys(subscriptions["service"], subscriptions["tier"])
+    spelled = keys.map(spelling)
+    unknown = named & spelled.isna()
+    subscriptions = subscriptions.assign(tier=spelled.where(named & spelled.notna(),
+                                                            subscriptions["tier"]).astype("str"))
+    findings = []
+    by_service = tiers.groupby("service", sort=False)["tier"].agg(lambda t: list(dict.fromkeys(t)))
+    flagged = subscriptions.loc[unknown].assign(_key=keys[unknown])
+    for _, group in flagged.groupby("_key", sort=False):
+        row, service = group.iloc[0], group.iloc[0]["service"]
+        known = by_service.get(service)
+        which = (f"its tiers are {_names(known)}" if known else
+                 f"the Offerings sheet has no tiers for {_shown(service)}")
+        findings.append(_finding(
+            "UNKNOWN_TIER", f"Tier '{_shown(row['tier'])}' of {_shown(service)} is not on the "
+            f"Offerings sheet (on {_rows(len(group))}): {which}.",
+            "Use a tier the Offerings sheet lists for the service, or add the tier there with "
+            "its price.", file=row["source_file"], sheet=row["source_sheet"],
+            row=int(row["source_row"]), column="tier", value=row["tier"]))
+    dated = named & ~unknown & subscriptions["quarter"].notna()
+    if dated.any():
+        pairs = subscriptions.loc[dated, ["quarter"]].assign(_key=keys[dated]).reset_index().merge(
+            tiers[["from_quarter", "to_quarter"]].assign(_key=tier_keys.to_numpy()), on="_key")
+        applies = ((pairs["from_quarter"].isna() | (pairs["from_quarter"] <= pairs["quarter"]))
+                   & (pairs["to_quarter"].isna() | (pairs["to_quarter"] >= pairs["quarter"])))
+        covered = applies.groupby(pairs["index"]).any()
+        outside = subscriptions.loc[covered.index[~covered.to_numpy(dtype=bool)]]
+        outside = outside.assign(_key=keys[outside.index])
+        spans = tiers.assign(_key=tier_keys).groupby("_key")[["from_quarter", "to_quarter"]]
+        for key, group in outside.groupby("_key", sort=False):
+            row = group.iloc[0]
+            ranges = spans.get_group(key)
+            said = "; ".join(_range(f, t) for f, t in zip(ranges["from_quarter"],
+                                                         ranges["to_quarter"], strict=True))
+            quarters = sorted(group["quarter"].unique())
+            findings.append(_finding(
+                "TIER_NOT_IN_EFFECT", f"{_shown(row['service'])} {_shown(row['tier'])} has no "
+                f"price in {_names(quarters)} ({_rows(len(group))}): its price applies "
+                f"{said}.", "Add an Offerings row for the tier whose from_quarter / to_quarter "
+                "cover the subscription's quarter, or correct the quarter.",
+                file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
+                column="quarter", value=row["quarter"]))
+    return subscriptions, findings
+
+
+def _range(start, end) -> str:
+    start, end = (None if parse.is_missing_scalar(q) else q for q in (start, end))
+    if start and end:
+        return start if start == end else f"{start} … {end}"
+    return f"from {start}" if start else f"until {end}"
+
+
+PRICE_TOLERANCE_PCT = 1.0  # as market.SAME_TOLERANCE_PCT: within 1 % is the same price
+
+
+def tier_price_findings(tables: Mapping[str, pd.DataFrame], settings: Settings
+                        ) -> list[Finding]:
+    """Warnings on the tiers in effect in the chargeback's quarter (chargeback.default_quarter:
+    the latest complete quarter): TIER_SUBSIDISED where a tier's price per user per month is
+    below the service's cost per user (costing.cost_per_user), TIER_DEARER_THAN_MARKET where it
+    is above the best market offer that fits the service's users (market.best_offer); each
+    more than PRICE_TOLERANCE_PCT apart. Nothing (and no costing) without priced tiers."""
+    offerings = tables.get("offerings")
+    if offerings is None or not offerings["price_per_user_month"].notna().any():
+        return []
+    # imported here: the analytics import the formatting layer, which ingest does not need
+    from . import chargeback, costing
+    from .present.formatting import fmt_money
+
+    dataset = Dataset(tables={k: tables.get(k, empty_table(k)) for k in table_keys()},
+                      settings=settings)
+    quarter = chargeback.default_quarter(dataset)
+    if quarter is None:
+        return []
+    tiers = chargeback.tiers_in_effect(offerings, [quarter])
+    tiers = tiers[tiers["price_per_user_month"].notna()]
+    if tiers.empty:
+        return []
+    cpu, best = chargeback.cost_and_market(dataset, quarter)
+    cost = cpu.loc[cpu["status"].eq(costing.CostStatus.OK)].set_index("service")[
+        "cost_per_user_month"]
+    best = best.set_index("service")
+
+    def money(x) -> str:
+        return fmt_money(x, settings.currency, decimals=2)
+
+    band = 1 + PRICE_TOLERANCE_PCT / 100
+    findings = []
+    for row in tiers.itertuples():
+        price, name = row.price_per_user_month, f"{_shown(row.service)} {_shown(row.tier)}"
+        where = {"file": row.source_file, "sheet": row.source_sheet, "row": int(row.source_row),
+                 "column": "price_per_user_month", "value": money(price)}
+        own = cost.get(row.service)
+        if own is not None and price * band < own:
+            findings.append(_finding(
+                "TIER_SUBSIDISED", f"{name} is priced at {money(price)} per user per month, "
+                f"below {_shown(row.service)}'s cost per user of {money(own)} in {quarter}: "
+                f"each user is subsidised by {money(own - price)} a month.",
+                "Nothing to do if the subsidy is intended; otherwise raise the tier's price "
+                "or bring the service's cost down.", **where))
+        if row.service in best.index:
+            offer = best.loc[row.service]
+            if price > offer["price_per_user_month"] * band:
+                findings.append(_finding(
+                    "TIER_DEARER_THAN_MARKET", f"{name} is priced at {money(price)} per user "
+                    f"per month, above the best market offer ({_shown(offer['offer'])}, "
+                    f"{money(offer['price_per_user_month'])}) in {quarter}.",
+                    "Check what the tier gives beyond the offer (support window, availability, "
+                    "storage); if nothing, lower its price or consider the offer.", **where))
+    return findings

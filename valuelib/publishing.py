@@ -517,7 +517,7 @@ def plan_publish(published: Dataset | None, base_version: int | None,
     """The plan for publishing ``incoming`` on top of ``published`` (version
     ``base_version``; both None before the first publish)."""
     merged = merge_for_publish(published, incoming)
-    tables, cross = recheck(merged.tables)
+    tables, cross = recheck(merged.tables, merged.settings)
     file_level = tuple(f for f in incoming.findings if f.code not in CROSS_TABLE_CODES)
     findings = file_level + tuple(cross)
     merged = Dataset(tables=tables, settings=merged.settings, findings=findings,

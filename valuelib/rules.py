@@ -70,6 +70,13 @@ _TABLE: tuple[Rule, ...] = (
     Rule("RESOLVED_FROM_CLOSED", INFO, "Ended tickets without a resolved date took their "
                                        "closed date as resolved"),
     Rule("PERIODS_DO_NOT_OVERLAP", WARNING, "Support and cost data cover different quarters"),
+    # tiers and charges (issue 16)
+    Rule("UNKNOWN_TIER", ERROR, "A subscription names a tier the Offerings sheet does not have "
+                                "for that service"),
+    Rule("TIER_NOT_IN_EFFECT", ERROR, "A subscription's quarter is outside its tier's "
+                                      "from / to quarters (no price to charge)"),
+    Rule("TIER_SUBSIDISED", WARNING, "A tier is priced below its service's cost per user"),
+    Rule("TIER_DEARER_THAN_MARKET", WARNING, "A tier is priced above the best market offer"),
 )
 
 # Code.FILE_EMPTY == "FILE_EMPTY": one member per rule, in the table's order.

@@ -520,7 +520,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("service", required=True, help="The service subscribed to.",
                example="Email & Productivity"),
             _c("tier", required=True, synonyms=("Offering", "Level", "Service level"),
-               help="The tier taken, as Offerings names it.", example="Premium"),
+               help="The tier taken, as Offerings names it.", example="Standard"),
             _c("users", "count", required=True, synonyms=("Seats", "Quantity"),
                help="Users of the unit on that tier in the quarter.", example=60),
         ),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import costing, market, portfolio
+from . import chargeback, costing, market, portfolio
 from . import support as support_mod
 from .frames import (
     UNALLOCATED,
@@ -51,7 +51,12 @@ class ExecutiveSummary:
     - ``service_desk``: the desk's figures for ``quarter`` (without cost data: the latest
       quarter with tickets), see :func:`_service_desk`; empty without support data;
     - ``unallocated_lines``: how many shared cost lines could not be allocated (their sum is
-      ``unallocated_cost``).
+      ``unallocated_cost``);
+    - chargeback (empty without an Offerings sheet): ``charges``, what each business unit is
+      charged in ``quarter`` and its fiscal year to date (CHARGE_UNIT_COLUMNS, largest
+      first); ``recovery``, cost recovery per service (chargeback.recovery, most
+      under-recovered first); ``line_driven``, the line-driven share per quarter up to
+      ``quarter`` (chargeback.line_driven_share).
     """
 
     organization: str
@@ -67,6 +72,17 @@ class ExecutiveSummary:
     as_of: pd.Timestamp | None = None
     unallocated_lines: int = 0
     service_desk: dict = field(default_factory=dict)
+    charges: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    recovery: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    line_driven: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    @property
+    def line_driven_now(self) -> dict | None:
+        """The quarter's line-driven share row (quarter, charges, it_cost, line_driven_pct),
+        or None."""
+        rows = self.line_driven[self.line_driven["quarter"] == self.quarter] if len(
+            self.line_driven) else self.line_driven
+        return None if rows.empty else rows.iloc[0].to_dict()
 
     def to_dict(self) -> dict:
         """Everything as JSON-safe Python (NaN -> None, dates as ``YYYY-MM-DD``)."""
@@ -86,6 +102,13 @@ class ExecutiveSummary:
             "service_desk": {k: _num(v) if isinstance(v, float) else v
                              for k, v in self.service_desk.items()},
             "unallocated_lines": self.unallocated_lines,
+            "charges": None if self.charges.empty and self.line_driven.empty else {
+                "quarter": self.quarter,
+                "total": _num(self.charges["charge"].sum(min_count=1)) if len(self.charges)
+                else 0.0,
+                "by_unit": _records(self.charges)},
+            "recovery": _records(self.recovery),
+            "line_driven_share": _records(self.line_driven),
         }
 
 
@@ -116,6 +139,37 @@ def _services_frame(cpu: pd.DataFrame, best: pd.DataFrame, cvv: pd.DataFrame) ->
     out = out.assign(_last=last, _cost=-out["total_cost"].fillna(-np.inf))
     out = out.sort_values(["_last", "_cost", "service"], ignore_index=True)
     return out[SERVICE_COLUMNS]
+
+
+CHARGE_UNIT_COLUMNS = ["business_unit", "charge", "charge_year_to_date", "showback_cost"]
+
+
+def _chargeback(dataset: Dataset, quarter: str | None, cpu: pd.DataFrame, best: pd.DataFrame
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Charges per unit, recovery per service (from the summary's own cost per user and best
+    offers) and the line-driven share (see ExecutiveSummary); three empty frames without
+    Offerings (and no costing spent)."""
+    empty = (pd.DataFrame(columns=CHARGE_UNIT_COLUMNS), pd.DataFrame(), pd.DataFrame())
+    if quarter is None or not table(dataset, "offerings")["tier"].notna().any():
+        return empty
+    year = chargeback.fiscal_year_quarters(quarter, dataset.settings.fiscal_year_start)
+    charged = chargeback.charges(dataset)
+    charged = charged[charged["quarter"].isin(year)]
+    now = charged[charged["quarter"] == quarter].groupby("business_unit")["charge"].sum(
+        min_count=1)
+    ytd = charged.groupby("business_unit")["charge"].sum(min_count=1)
+    shown = costing.showback(dataset, quarter).groupby("business_unit")["cost"].sum()
+    units = pd.DataFrame({"business_unit": pd.Series(sorted(ytd.index), dtype="str")})
+    units = units.assign(charge=units["business_unit"].map(now).fillna(0.0).astype(float),
+                         charge_year_to_date=units["business_unit"].map(ytd).astype(float),
+                         showback_cost=units["business_unit"].map(shown).astype(float))
+    units = units.sort_values(["charge", "business_unit"], ascending=[False, True],
+                              ignore_index=True)
+    recovery = chargeback._recovery(dataset, quarter, cpu, best).sort_values(
+        ["over_under", "service"], na_position="last", ignore_index=True)
+    line = chargeback.line_driven_share(dataset)
+    line = line[line["quarter"] <= quarter].reset_index(drop=True)
+    return units[CHARGE_UNIT_COLUMNS], recovery, line
 
 
 def _trend(proactive: pd.DataFrame) -> tuple[str, float]:
@@ -221,6 +275,7 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
     blocks = support_mod.block_status(dataset, as_of)
 
     currency = settings.currency
+    charged, recovery, line_driven = _chargeback(dataset, quarter, cpu, best)
     return ExecutiveSummary(
         organization=settings.organization,
         currency=currency,
@@ -235,4 +290,7 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
         as_of=as_of,
         unallocated_lines=len(unallocated),
         service_desk=_service_desk(dataset, quarter),
+        charges=charged,
+        recovery=recovery,
+        line_driven=line_driven,
     )

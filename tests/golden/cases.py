@@ -29,6 +29,8 @@ COSTS = [["quarter", "service", "cost_pool", "amount", "comparable", "allocate_b
          ["2026-Q3", "Email & Productivity", "Software", "$13,050.00", "yes", None],
          ["2026-Q3", "CRM", "licences", 18000, "yes", None],
          ["2026-Q3", "Shared", "Facilities & Power", "1 500", None, "users"]]
+OFFERINGS = [["service", "tier", "price_per_user_month", "support_hours"]]
+SUBSCRIPTIONS = [["quarter", "business_unit", "service", "tier", "users"]]
 
 
 def xlsx(**sheets: list[list]) -> bytes:
@@ -369,6 +371,43 @@ CASES: tuple[Case, ...] = (
                  25, "Phone, 1-hour response", "Email, calendar, office apps", "2026-09-30"],
                 ["CRM", "Cloud CRM", 40, 1, 500, 99.9, 10, "Email", "CRM", "2026-09-30"]]),
         (("TEMPLATE_EXAMPLE", "Market", 2, "service"),)),
+    # Tiers and charges (issue 16). Email costs $16.47 a user-month in 2026-Q3 (13,050 + its
+    # 290/340 of the shared 1,500, ÷ 290 users ÷ 3); CRM $121.47 (18,000 + 220.59, ÷ 50 ÷ 3).
+    Case("clean_tiers.xlsx", lambda: xlsx(
+        Services=SERVICES, Usage=USAGE, Costs=COSTS,
+        Offerings=[OFFERINGS[0], ["CRM", "Standard", 125, "8x5"]],
+        Subscriptions=[SUBSCRIPTIONS[0], ["2026-Q3", "Sales", "CRM", "standard", 50]]), ()),
+    Case("unknown_tier.xlsx", lambda: xlsx(
+        Services=SERVICES, Offerings=[OFFERINGS[0], ["Email & Productivity", "Standard", 11,
+                                                     "8x5"]],
+        Subscriptions=[SUBSCRIPTIONS[0], ["2026-Q3", "Sales", "Email & Productivity", "Gold",
+                                          40]]),
+        (("UNKNOWN_TIER", "Subscriptions", 2, "tier"),)),
+    Case("tier_not_in_effect.xlsx", lambda: xlsx(
+        Services=SERVICES,
+        Offerings=[[*OFFERINGS[0], "from_quarter"],
+                   ["Email & Productivity", "Premium", 19, "24x7", "2026-Q4"]],
+        Subscriptions=[SUBSCRIPTIONS[0], ["2026-Q3", "Sales", "Email & Productivity",
+                                          "Premium", 40]]),
+        (("TIER_NOT_IN_EFFECT", "Subscriptions", 2, "quarter"),)),
+    Case("subscription_without_period.xlsx", lambda: xlsx(
+        Services=SERVICES, Offerings=[OFFERINGS[0], ["CRM", "Standard", 125, "8x5"]],
+        Subscriptions=[[*SUBSCRIPTIONS[0], "date"], ["2026-Q3", "Sales", "CRM", "Standard", 40,
+                                                     None],
+                       [None, "HR", "CRM", "Standard", 10, None]],
+        Needs=[["quarter", "need", "service"], [None, "Faster laptops", None]]),
+        (("MISSING_VALUE", "Subscriptions", 3, "quarter"),
+         ("MISSING_VALUE", "Needs", 2, "quarter"))),
+    Case("tier_subsidised.xlsx", lambda: xlsx(
+        Services=SERVICES, Usage=USAGE, Costs=COSTS,
+        Offerings=[OFFERINGS[0], ["Email & Productivity", "Standard", 11, "8x5"]]),
+        (("TIER_SUBSIDISED", "Offerings", 2, "price_per_user_month"),)),
+    Case("tier_dearer_than_market.xlsx", lambda: xlsx(
+        Services=SERVICES, Usage=USAGE, Costs=COSTS,
+        Market=[["service", "offer", "price_per_user_month", "min_users", "max_users"],
+                ["Email & Productivity", "Cloud suite", "$15", 1, 300]],
+        Offerings=[OFFERINGS[0], ["Email & Productivity", "Premium", "$19", "24x7"]]),
+        (("TIER_DEARER_THAN_MARKET", "Offerings", 2, "price_per_user_month"),)),
     Case("partial_quarter.xlsx", lambda: xlsx(
         Services=SERVICES, Usage=USAGE,
         Costs=[*COSTS, ["2026-Q4", "CRM", "Software", 18500, "yes", None]]),

@@ -80,6 +80,9 @@ def answer(question: str, dataset: Dataset, quarter: str | None = None,
         if query.intent in ("showback", "total_cost") and not query.services:
             query = replace(query, business_unit=business_unit, intent="showback")
             scope.append(business_unit)
+        elif query.intent in ("charges", "tier"):  # a unit's bill and tiers are its own
+            query = replace(query, business_unit=business_unit)
+            scope.append(business_unit)
         else:  # service costs are the organisation's; the unit's share is its showback
             scope.append("all business units")
     result = handler(query)(Context(query, dataset, names))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import costing
-from . import cost, market, support_answers
+from . import chargeback_answers, cost, market, support_answers
 from .common import Context, asked, over_period, quarters_of, signed_pct, yes_no
 from .reading import Names, Period, Query
 from .result import Answer
@@ -25,7 +25,8 @@ class Intent:
     """One kind of question, one row. ``needs``: slots its answer cannot do without
     (``service``); ``select`` / ``exclude``: phrases (stemmed like the question) that pick it
     over the reader's guess / rule that out, when the slots in ``when`` are filled
-    (``two_services``, ``two_quarters``, ``earlier``: a past time to compare with) and the
+    (``two_services``, ``two_quarters``, ``earlier``: a past time to compare with, ``unit``:
+    a business unit or "each department") and the
     reader guessed one of ``instead_of`` (empty: any); ``focus``: what the answer is then told
     to look at. A row without ``select`` words is reached by the reader's guess alone."""
 
@@ -189,6 +190,29 @@ TABLE: tuple[Intent, ...] = (
                                          "which services cost more than they are worth?"),
            select=("should we do", "what to do", "advice", "advise", "recommend", "suggest"),
            instead_of=("unknown",)),
+    # ---- chargeback (issue 16): before "charges", whose "pay" these questions also hold
+    Intent("recovery", chargeback_answers.recovery,
+           ("which services don't pay for themselves?", "cost recovery by service",
+            "which services are under-recovered?", "does email pay for itself?"),
+           select=("pay for themselves", "pay for itself", "pays for itself",
+                   "cover their cost", "cover its cost", "recovery", "recover", "recovers",
+                   "recovered", "underrecovered", "overrecovered", "subsidised", "subsidized"),
+           exclude=(*_MARKET_WORDS, "line driven")),
+    Intent("line_driven", chargeback_answers.line_driven,
+           ("how much of IT is line-driven?", "what share of IT is overhead?"),
+           select=("line driven", "overhead", "funded by charges", "paid for by charges")),
+    Intent("tier", chargeback_answers.tier,
+           ("what tier is Finance on for email?", "which tiers does Sales take?"),
+           select=("tier", "service level", "level of service"),
+           exclude=("market", "offer", "provider", "vendor", "buy", "buying", "cheaper")),
+    Intent("charges", chargeback_answers.bill,
+           ("what does Sales pay for IT?", "how much is Finance charged?",
+            "Bill of IT for HR", "what does each business unit pay for IT?"),
+           when=("unit",),
+           select=("pay", "pays", "paying", "paid", "charge", "charged", "charges",
+                   "charging", "bill", "billed", "invoice", "invoiced", "chargeback",
+                   "charge back", "statement"),
+           exclude=_MARKET_WORDS),
     # rows reached by the reader's guess
     Intent("cost_per_user", cost.cost_per_user, ("what does email cost per user per month?",),
            needs=("service",)),
@@ -218,6 +242,8 @@ def _needs_met(row: Intent, q: Query, names: Names) -> bool:
                                            and len(q.time.labels) == 2 and not q.services):
             return False
         if need == "earlier" and not _earlier(q):
+            return False
+        if need == "unit" and not (q.business_unit or q.by_unit):
             return False
     return True
 

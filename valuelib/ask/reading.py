@@ -349,7 +349,7 @@ def dataset_names(dataset: Dataset) -> Names:
     service_phrases = {s: tuple(w for w in phrase(s) if w not in ("and", "the", "of"))
                        for s in services}
     units_found: list[str] = []
-    for key in ("usage", "costs", "support"):
+    for key in ("usage", "costs", "support", "subscriptions"):
         units_found += list(table(dataset, key)["business_unit"].dropna().unique())
     units: dict[tuple[str, ...], str] = {}
     for unit in _distinct(units_found):

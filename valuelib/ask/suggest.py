@@ -41,6 +41,11 @@ TEMPLATES: dict[str, str] = {
     "users_all": "Which services have the most users?",
     "cost_pools": "What are our biggest cost pools?",
     "service_desk": "How many tickets did the service desk handle last quarter?",
+    # ---- chargeback (issue 16)
+    "charges": "What is {unit} charged for IT?",
+    "recovery": "Which services don't pay for themselves?",
+    "tier": "What tier is {unit} on for {service}?",
+    "line_driven": "How much of IT is line-driven?",
 }
 
 _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
@@ -66,6 +71,11 @@ _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "users": ("cost_per_user", "value", "trend"),
     "cost_pools": ("ranking_total", "total_it", "changes"),
     "service_desk": ("proactive", "p1_share", "block"),
+    # ---- chargeback (issue 16)
+    "charges": ("tier", "recovery", "showback_all"),
+    "recovery": ("line_driven", "charges", "market_all"),
+    "tier": ("charges", "recovery", "market"),
+    "line_driven": ("recovery", "charges", "total_it"),
 }
 
 # The template a refused question's guessed intent maps to, with or without a service.

@@ -234,6 +234,11 @@ SIGNALS: dict[str, frozenset[str]] = {
         "why breakdown explain explained explanation driver drivers drive drives composed "
         "composition consist consists component components made pool pools")),
     "users": frozenset(phrase("headcount users user seats mailboxes licences licenses")),
+    # ---- chargeback (issue 16)
+    "chargeback": frozenset(phrase(
+        "tier tiers recovery recover recovers recovered recovering underrecovered "
+        "overrecovered overhead themselves itself line driven subsidised subsidized subsidy "
+        "charges charging chargeback statement invoiced")),
 }
 
 PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {

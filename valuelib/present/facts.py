@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .. import costing, portfolio, summary, support
+from .. import chargeback, costing, portfolio, summary, support
 from ..frames import MONTHS_PER_QUARTER, quarter_end, ratio, shift_quarter, table
 from ..model import Dataset, latest_complete_quarter
 from ..parse import quarter_label
@@ -60,9 +60,9 @@ def quarter_options(dataset: Dataset) -> dict[str, str]:
 
 
 def business_unit_options(dataset: Dataset) -> tuple[str, ...]:
-    """Every business unit named in Usage or Support, alphabetically."""
+    """Every business unit named in Usage, Support or Subscriptions, alphabetically."""
     names: set[str] = set()
-    for key in ("usage", "support"):
+    for key in ("usage", "support", "subscriptions"):
         names.update(table(dataset, key)["business_unit"].dropna().unique())
     return tuple(sorted(names, key=str.casefold))
 
@@ -367,6 +367,36 @@ class Facts:
             rows = every[(every["block"] == name) & every["as_of"].between(start, stop)]
             out[name] = rows.drop_duplicates("as_of").sort_values("as_of", ignore_index=True)
         return out
+
+    # ---- chargeback (issue 16)
+    @cached_property
+    def has_tiers(self) -> bool:
+        """Whether the data holds an Offerings sheet with tiers (else nothing is charged)."""
+        return bool(table(self.dataset, "offerings")["tier"].notna().any())
+
+    @cached_property
+    def charges_all(self) -> pd.DataFrame:
+        """chargeback.charges of every quarter (quarter, business_unit, service, tier, users,
+        price_per_user_month, charge, basis)."""
+        return chargeback.charges(self.dataset)
+
+    def statement(self, business_unit: str | None = None) -> chargeback.Statement:
+        """The Bill of IT of ``business_unit`` (default: the page's unit) for the quarter."""
+        unit = business_unit or self.unit or ""
+        return self._once(("statement", unit), lambda: chargeback.statement(
+            self.dataset, unit, self.quarter))
+
+    @cached_property
+    def recovery(self) -> pd.DataFrame:
+        """chargeback.recovery of the quarter: one row per service."""
+        if self.quarter is None:
+            return pd.DataFrame(columns=list(chargeback.RECOVERY_COLUMNS))
+        return chargeback.recovery(self.dataset, self.quarter)
+
+    @cached_property
+    def line_driven(self) -> pd.DataFrame:
+        """chargeback.line_driven_share of every quarter up to this one."""
+        return _up_to(chargeback.line_driven_share(self.dataset), "quarter", self.quarter)
 
 
 def _up_to(frame: pd.DataFrame, by: str, quarter: str | None) -> pd.DataFrame:

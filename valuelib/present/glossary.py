@@ -38,6 +38,24 @@ GLOSSARY: dict[str, str] = {
         "a ticket's priority."),
     "value score": measure("value_score").definition + (
         " Services above the median value and below the median cost are worth investing in."),
+    # ---- chargeback (issue 16)
+    "tier": (
+        "A level of service IT offers for a price per user per month (Standard, Premium …), "
+        "with what it commits to: availability, support hours, response time, storage. "
+        "Business units choose a tier and pay for it."),
+    "charges": (
+        "What IT bills a business unit for a service: its users on a tier × the tier's price "
+        "per user per month × 3 months a quarter. Unlike showback, this is money the unit "
+        "pays."),
+    "Bill of IT": (
+        "A business unit's statement of charges, like a phone bill: each service, tier, "
+        "users, unit price and charge, what the tier commits to, for the quarter and the "
+        "fiscal year to date."),
+    "cost recovery": measure("recovery_pct").definition + (
+        " A service under 100 % does not pay for itself: the rest of its cost is overhead."),
+    "line-driven share": measure("line_driven_pct").definition + (
+        " The higher it is, the more IT is funded by what units choose to buy rather than by "
+        "corporate overhead."),
 }
 
 
@@ -80,4 +98,5 @@ def terms_in(*texts: str) -> tuple[str, ...]:
     """The glossary terms these texts use (whole words, any case; "like-for-like" counts)."""
     said = " ".join(t for t in texts if t).casefold().replace("-", " ")
     return tuple(term for term in GLOSSARY
-                 if re.search(r"(?<!\w)" + re.escape(term.casefold()) + r"(?!\w)", said))
+                 if re.search(r"(?<!\w)" + re.escape(term.casefold().replace("-", " "))
+                              + r"(?!\w)", said))

@@ -323,6 +323,31 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("runout_date", "Runs out", Unit.DATE, "The day the hours ran out, or are projected to."),
     _m("start", "Starts", Unit.DATE, "First day of the block."),
     _m("end", "Ends", Unit.DATE, "Last day of the block."),
+    # ---- chargeback (issue 16)
+    _m("charge", "Charge", Unit.MONEY,
+       "Subscribed users × the tier's price per user per month × 3 months."),
+    _m("charge_year_to_date", "Charge, year to date", Unit.MONEY,
+       "The charges of the fiscal year up to and including the quarter."),
+    _m("charges", "Charges", Unit.MONEY,
+       "What business units are charged for the service in the quarter (users × tier price "
+       "× 3)."),
+    _m("recovery_pct", "Cost recovery", Unit.PERCENT,
+       "Charges ÷ the service's total cost: above 100 % it is over-recovered, below it "
+       "under-recovered."),
+    _m("over_under", "Over / under-recovered", Unit.MONEY_CHANGE,
+       "Charges − total cost: below zero, the cost that charges do not cover (funded as "
+       "overhead)."),
+    _m("line_driven_pct", "Line-driven share", Unit.PERCENT,
+       "Charges ÷ IT's total cost: the part of IT paid for by the business units' charges; "
+       "the rest is overhead."),
+    _m("it_cost", "IT cost", Unit.MONEY, "All of IT's cost in the quarter (the whole ledger)."),
+    _m("tier_price_per_user_month", "Price per user per month", Unit.MONEY_PER_USER,
+       "What IT charges a unit per user per month for the tier (for a service, the "
+       "users-weighted mean of its tiers)."),
+    _m("best_market_price_per_user_month", "Best market offer per user per month",
+       Unit.MONEY_PER_USER, "The cheapest market offer that fits the service's users."),
+    _m("showback_cost", "Share of cost (showback)", Unit.MONEY,
+       "The unit's share of the cost of the services it uses, in proportion to its users."),
 )}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .. import costing, market
+from .. import chargeback, costing, market
 from ..frames import UNALLOCATED
 from ..summary import ExecutiveSummary
 from .formatting import (
@@ -57,7 +57,10 @@ def summary_json(s: ExecutiveSummary) -> dict:
     out = s.to_dict()
     out["notes"] = list(summary_notes(s))
     keys = {k: k for k in (*s.services.columns, *s.proactive.columns, *s.blocks.columns,
+                           *s.charges.columns, *s.recovery.columns, *s.line_driven.columns,
                            "total_cost") if k in MEASURES}
+    if "price_per_user_month" in s.recovery:  # the recovery's price is IT's own, not a provider's
+        keys["price_per_user_month"] = "tier_price_per_user_month"
     keys.update({k: m for k, m in DESK_MEASURES.items() if k in s.service_desk})
     out["measures"] = {k: {"label": MEASURES[m].label, "unit": str(MEASURES[m].unit),
                            "definition": MEASURES[m].definition} for k, m in keys.items()}
@@ -160,6 +163,7 @@ def summary_text(s: ExecutiveSummary) -> str:
     out.append("")
 
     out += _desk_lines(s.service_desk)
+    out += _chargeback_lines(s)
 
     if len(s.blocks):
         when = fmt_date(s.as_of) if s.as_of is not None else "today"
@@ -205,6 +209,31 @@ def _desk_lines(d: dict) -> list[str]:
         rows.append((label, value))
     width = max(len(label) for label, _ in rows)
     return [head + ":", *(f"  {label.ljust(width)}  {value}" for label, value in rows), ""]
+
+
+def _chargeback_lines(s: ExecutiveSummary) -> list[str]:
+    """One or two lines: what units were charged and the line-driven share; the services
+    that do not pay for themselves. Nothing without tiers."""
+    now = s.line_driven_now
+    if now is None and s.charges.empty:
+        return []
+    cur = s.currency
+    total = s.charges["charge"].sum() if len(s.charges) else 0.0
+    line = (f"Chargeback, {s.quarter}: business units were charged "
+            f"{fmt_measure('charge', total, cur)}")
+    if now is not None and not is_missing(now["line_driven_pct"]):
+        share = fmt_measure("line_driven_pct", now["line_driven_pct"])
+        line += f", a line-driven share of {share} of IT cost"
+    lines = [line + "."]
+    under = s.recovery[s.recovery["status"] == chargeback.RecoveryStatus.UNDER]
+    if len(under):
+        worst = under.iloc[0]
+        lines.append(
+            f"Under-recovered: {fmt_count(len(under), 'service')}, together "
+            f"{fmt_measure('over_under', under['over_under'].sum(), cur)}; most "
+            f"{worst.service} ({fmt_measure('recovery_pct', worst.recovery_pct)} of its cost, "
+            f"{fmt_measure('over_under', worst.over_under, cur)}).")
+    return [*lines, ""]
 
 
 def _block_line(b) -> str:
