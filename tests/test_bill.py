@@ -137,8 +137,10 @@ def test_workbook_charges_are_numbers_with_the_registry_formats(book, statement)
 def test_workbook_commitments_and_notes(book):
     rows = rows_of(book["Bill of IT"])
     start = next(i for i, r in enumerate(rows) if r[0] == "What each tier commits to")
-    commitments = {(r[0], r[1]): r[2:5] for r in rows[start + 2:] if r[0] and r[1]}
-    assert commitments[(EMAIL, "Premium")] == (0.999, "24x7", "1h")  # 99.90% as a fraction
+    commitments = {(r[0], r[1]): r[2:7] for r in rows[start + 2:] if r[0] and r[1]}
+    assert commitments[(EMAIL, "Premium")] == (  # 99.90% as a fraction
+        0.999, "24x7", "1h", 100, "Everything in Standard, 100 GB mailbox, archiving, 24x7 "
+        "support")
     assert (EMAIL, "Standard") not in commitments  # not taken this quarter
     notes = [r[0] for r in rows[next(i for i, r in enumerate(rows)
                                      if r[0] == "How the charges are worked out") + 1:]]
@@ -158,12 +160,26 @@ def test_workbook_lines_sheet_says_each_basis(book):
 
 # ---- the PDF -------------------------------------------------------------------------------------
 
-def test_pdf_is_one_a4_page_with_its_properties(pdf_bytes):
+def test_pdf_pages_are_a4_portrait_and_footed(pdf_bytes):
     reader = PdfReader(io.BytesIO(pdf_bytes))
-    assert len(reader.pages) == 1
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait
+    assert 1 <= len(reader.pages) <= 2  # the notes may run onto a second page
+    for n, page in enumerate(reader.pages, start=1):
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+        assert f"Bill of IT: Sales, {Q} · page {n}" in page.extract_text()
     assert reader.metadata.title == f"Bill of IT: Sales, {Q}"
+
+
+def test_a_long_bill_repeats_the_table_header_on_the_next_page(sample):
+    """Forty lines do not fit one page: the charges run on with their header again."""
+    b = bill_of_it.bill(sample, "Sales", Q)
+    many = b.charge_rows * 4
+    reader = PdfReader(io.BytesIO(bill_of_it.write_bill_pdf(
+        bill_of_it.Bill(**{**b.__dict__, "charge_rows": many}))))
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) >= 2
+    assert all("Charge this" in text for text in pages[:2])
+    assert sum(text.count("Telecommunications") for text in pages) >= 4
 
 
 @needs_poppler
@@ -198,7 +214,8 @@ def tiny(**extra):
             {"service": "Email", "tier": "Standard", "price_per_user_month": 11.0,
              "availability_target": 99.5, "support_hours": "8x5", "response_time": "4h"},
             {"service": "Email", "tier": "Premium", "price_per_user_month": 19.0,
-             "availability_target": 99.9, "support_hours": "24x7", "response_time": "1h"}],
+             "availability_target": 99.9, "support_hours": "24x7", "response_time": "1h",
+             "storage_gb": 100, "includes": "100 GB mailbox"}],
         "subscriptions": [
             {"quarter": q, "business_unit": u, "service": "Email", "tier": t, "users": n}
             for q in quarters for u, t, n in (("Sales", "Premium", 10), ("Ops", "Standard", 20))],
@@ -216,7 +233,8 @@ def test_tiny_bill_is_worked_by_hand():
     assert b.charge_rows == (("Email", "Premium", "10", "€19.00", "€570", "€570"),)
     assert b.total_row[-2:] == ("€570", "€570")
     assert [f.text for f in b.figures] == ["€570", "€570", "€300"]  # 10 of 30 users of €900
-    assert b.commitment_rows == (("Email", "Premium", "99.90%", "24x7", "1h"),)
+    assert b.commitment_rows == (("Email", "Premium", "99.90%", "24x7", "1h", "100",
+                                  "100 GB mailbox"),)
     assert b.notes[0].startswith("Charge = users × the tier's price")
 
 

@@ -52,9 +52,12 @@ COMMITMENT_COLUMNS = (
     ("availability_target", "Availability", "availability_target"),
     ("support_hours", "Support hours", None),
     ("response_time", "Response time", None),
+    ("storage_gb", "Storage (GB)", "storage_gb"),
+    ("includes", "Includes", None),
 )
 HOW_CHARGED = ("Charge = users × the tier's price per user per month × 3 months. Year to date "
                "adds the charges of the fiscal year's quarters up to this one.")
+INCLUDES_WIDTH = 44  # characters: the Bill of IT sheet's last column, wrapped
 SHOWBACK_NOTE = ("Share of IT cost: the unit's share of each service's total cost, in "
                  "proportion to its users (showback), for comparison; it is not billed.")
 
@@ -234,7 +237,7 @@ def write_bill_workbook(b: Bill) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Bill of IT"
-    for letter, width in zip("ABCDEFG", (30, 14, 10, 16, 18, 18, 4), strict=True):
+    for letter, width in zip("ABCDEFG", (30, 14, 12, 16, 18, 18, INCLUDES_WIDTH), strict=True):
         ws.column_dimensions[letter].width = width
     put(ws.cell(row=1, column=1), f"Bill of IT: {b.business_unit}")
     ws.cell(row=1, column=1).font = TITLE_FONT
@@ -276,15 +279,19 @@ def write_bill_workbook(b: Bill) -> bytes:
         row += 1
         for j, (column, _, key) in enumerate(COMMITMENT_COLUMNS, start=1):
             _cell(ws, row, j, line[column], key, b.currency)
+            ws.cell(row=row, column=j).alignment = TOP_WRAP
+        includes = "" if _missing(line["includes"]) else str(line["includes"])
+        ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(includes) * 1.1
+                                                               / (INCLUDES_WIDTH - 2)))
     row += 2
     put(ws.cell(row=row, column=1), "How the charges are worked out")
     ws.cell(row=row, column=1).font = SECTION_FONT
     for note in b.notes:
         row += 1
         put(ws.cell(row=row, column=1), note)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
         ws.cell(row=row, column=1).alignment = TOP_WRAP
-        ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(note) * 1.1 / 100))
+        ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(note) * 1.1 / 140))
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -315,7 +322,8 @@ def write_bill_workbook(b: Bill) -> bytes:
 A4_W, A4_H = 595.28, 841.89  # points, portrait
 PDF_MARGIN = 42.0
 BODY_SIZE, SMALL_SIZE = 10.0, 8.5
-ROW_H = 17.0
+ROW_PAD = 5.0  # points above and below a table row's lines
+ROW_H = BODY_SIZE * 1.25 + ROW_PAD
 CELL_PAD = 4.0
 INK, MUTED, PANEL = "222222", "555555", "F2F4F7"
 
@@ -369,7 +377,7 @@ class _Sheet:
             self.y += size * LINE
 
     def figures(self) -> None:
-        gap, height = 12.0, 56.0
+        gap, height = 12.0, 50.0
         figures = self.bill.figures
         box_w = (self.width - gap * (len(figures) - 1)) / len(figures)
         self.room(height)
@@ -380,28 +388,41 @@ class _Sheet:
             inner = box_w - 2 * CELL_PAD - 8
             self.text(x + 8, self.y + 9, shorten(f.label, inner, SMALL_SIZE), SMALL_SIZE,
                       color=MUTED)
-            self.text(x + 8, self.y + 25, shorten(f.text, inner, 18, True), 18, bold=True)
-        self.y += height + 18
+            self.text(x + 8, self.y + 22, shorten(f.text, inner, 18, True), 18, bold=True)
+        self.y += height + 14
 
-    def _row(self, cells, spans, right_from: int, bold: bool = False,
+    def _lines(self, cells, spans, numbers, bold: bool, size: float) -> list[list[str]]:
+        """Each cell's lines: text wraps within its column; a number stays on one line."""
+        return [[shorten(value, span - 2 * CELL_PAD, size, bold)] if j in numbers
+                else wrap(value, span - 2 * CELL_PAD, size, bold)
+                for j, (value, span) in enumerate(zip(cells, spans, strict=True))]
+
+    @staticmethod
+    def _height(lines: list[list[str]], size: float) -> float:
+        return max(map(len, lines)) * size * LINE + ROW_PAD
+
+    def _row(self, cells, spans, numbers, size: float, bold: bool = False,
              fill: str | None = None) -> None:
+        lines = self._lines(cells, spans, numbers, bold, size)
+        height = self._height(lines, size)
         if fill:
             self.doc.color(fill, fill=True)
-            self.pdf.rect(PDF_MARGIN, self.y, self.width, ROW_H, style="F")
+            self.pdf.rect(PDF_MARGIN, self.y, self.width, height, style="F")
         x = PDF_MARGIN
-        for j, (value, span) in enumerate(zip(cells, spans, strict=True)):
-            room = span - 2 * CELL_PAD
-            value = shorten(value, room, BODY_SIZE, bold)
-            left = x + CELL_PAD
-            if j >= right_from:  # numbers line up on the right
-                left = x + span - CELL_PAD - text_width(value, BODY_SIZE, bold)
-            self.text(left, self.y + (ROW_H - BODY_SIZE * LINE) / 2 + 1, value, BODY_SIZE,
-                      bold)
+        top = self.y + ROW_PAD / 2 + 1
+        for j, (cell, span) in enumerate(zip(lines, spans, strict=True)):
+            for n, line in enumerate(cell):
+                left = x + CELL_PAD
+                if j in numbers:  # numbers line up on the right
+                    left = x + span - CELL_PAD - text_width(line, size, bold)
+                self.text(left, top + n * size * LINE, line, size, bold)
             x += span
-        self.y += ROW_H
+        self.y += height
 
-    def table(self, headers, rows, shares, right_from: int,
-              total: tuple[str, ...] | None = None) -> None:
+    def table(self, headers, rows, shares, numbers: set[int],
+              total: tuple[str, ...] | None = None, size: float = BODY_SIZE) -> None:
+        """A table across the page (column widths in proportion to ``shares``, type of
+        ``size`` points); the columns in ``numbers`` are right-aligned."""
         spans = [self.width * s / sum(shares) for s in shares]
         header_lines = max(len(wrap(h, sp - 2 * CELL_PAD, SMALL_SIZE, True))
                            for h, sp in zip(headers, spans, strict=True))
@@ -415,7 +436,7 @@ class _Sheet:
             for j, (h, span) in enumerate(zip(headers, spans, strict=True)):
                 for n, line in enumerate(wrap(h, span - 2 * CELL_PAD, SMALL_SIZE, True)):
                     left = x + CELL_PAD
-                    if j >= right_from:
+                    if j in numbers:
                         left = x + span - CELL_PAD - text_width(line, SMALL_SIZE, True)
                     self.text(left, self.y + 3 + n * SMALL_SIZE * LINE, line, SMALL_SIZE,
                               True)
@@ -424,15 +445,16 @@ class _Sheet:
 
         header()
         for i, row in enumerate(rows):
-            if self.y + ROW_H > A4_H - PDF_MARGIN:
+            if self.y + self._height(self._lines(row, spans, numbers, False, size), size) > \
+                    A4_H - PDF_MARGIN:
                 self.page()
                 header()
-            self._row(row, spans, right_from, fill=PANEL if i % 2 else None)
+            self._row(row, spans, numbers, size, fill=PANEL if i % 2 else None)
         if total is not None:
             self.room(ROW_H)
             self.doc.color("7F7F7F", fill=True)
             self.pdf.rect(PDF_MARGIN, self.y, self.width, 0.8, style="F")
-            self._row(total, spans, right_from, bold=True)
+            self._row(total, spans, numbers, size, bold=True)
 
 
 ASCENT_EM = 0.9  # the baseline sits this many ems below the top of a line's glyphs
@@ -453,13 +475,13 @@ def write_bill_pdf(b: Bill) -> bytes:
     out.paragraph("Charges", 12, bold=True)
     out.y += 4
     out.table([_money_header(h, k, b.currency) for _, h, k in CHARGE_COLUMNS], b.charge_rows,
-              (0.30, 0.13, 0.09, 0.16, 0.16, 0.16), right_from=2, total=b.total_row)
-    out.y += 18
+              (0.30, 0.13, 0.09, 0.16, 0.16, 0.16), numbers={2, 3, 4, 5}, total=b.total_row)
+    out.y += 12
     out.paragraph("What each tier commits to", 12, bold=True)
     out.y += 4
     out.table([h for _, h, _ in COMMITMENT_COLUMNS], b.commitment_rows,
-              (0.30, 0.16, 0.16, 0.18, 0.20), right_from=len(COMMITMENT_COLUMNS))
-    out.y += 18
+              (0.21, 0.11, 0.14, 0.10, 0.11, 0.10, 0.23), numbers={2, 5}, size=SMALL_SIZE)
+    out.y += 12
     out.paragraph("How the charges are worked out", 12, bold=True)
     for note in b.notes:
         out.paragraph(note, SMALL_SIZE + 0.5, bullet=True, space_before=3)
