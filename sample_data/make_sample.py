@@ -7,7 +7,7 @@ calendar quarters 2024-Q4 … 2026-Q3, reporting currency USD:
 
 ``northwind_it_2024Q4-2026Q3.xlsx``
     Settings, Services, Costs, Allocation rules, Usage, Blocks, Market, Value, Work types,
-    Budget.
+    Budget, Offerings, Subscriptions, Needs.
 ``northwind_support_2024Q4-2026Q3.xlsx``
     Support: one row per ticket (about 7,500 tickets).
 
@@ -31,6 +31,18 @@ Realism choices
 * Value surveys rate every service every quarter; the scores are spread so that services
   fall in all four cost-vs-value quadrants, and Desktop & User Support satisfaction improves
   as its work turns proactive.
+* IT's price list (Offerings) has two tiers for Email (Standard $11 with a 25 GB mailbox,
+  Premium $19 with 100 GB and 24x7 support) and Desktop support (8x5 $160, 24x7 $210), one
+  tier for eight other services, and none for Website Sales and Program & Consulting (funded
+  centrally). Against cost per user, Email Standard is subsidised, CRM recovers its cost but
+  is dearer than the cloud CRM, Desktop support, Payroll, Inventory and Procurement are
+  under-recovered, and the rest roughly recover. Payroll's price rises from $22 to $24 in
+  2026. Subscriptions split each unit's Usage across the tiers, so they add up to it (the
+  network has none: it is charged on Usage at its only tier):
+  executives and the contact centre take 24x7 desktop support; Sales moves to Premium email
+  through 2026 (30 %, 70 %, 100 %), which turns email from under- to fully recovered.
+* A needs survey (16 needs, votes and importance 1-5); four are raised in 2026-Q3, led by
+  reliable Wi-Fi in the new warehouse.
 * Support tickets: about 3.4 tickets per employee per quarter (≈ 900–1,000 a quarter).
   Routine requests are about a fifth of tickets; the proactive share of hours rises from
   about 25 % to about 55 % while reactive ticket counts fall. Hours per ticket are
@@ -44,6 +56,9 @@ Realism choices
 * A partner, Harbor Point IT Services, sells blocks of support hours. Its technicians'
   tickets name the block: the 2025-26 block ends nearly used up, the 2026-27 block is about
   half used after its first quarter (a firmware refresh rollout) and burning fast.
+* Ticket satisfaction holds steady for every service but Telecom & Networking, whose scores
+  fall through 2026 (about 76 % → 62 % → 40 %) as the new warehouse's Wi-Fi drops scanners
+  and calls; the quarterly value survey does not show it.
 
 Everything is drawn from ``numpy.random.default_rng(2026)``; ticket rows are generated with
 vectorised numpy/pandas. Workbook properties and zip timestamps are fixed, so running
@@ -55,7 +70,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -516,6 +531,140 @@ def make_value(rng: np.random.Generator, usage: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------
+# IT's price list (Offerings), who takes which tier (Subscriptions), the needs survey
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tier:
+    service: str
+    tier: str
+    price_per_user_month: float
+    availability_target: float | None
+    support_hours: str
+    response_time: str
+    storage_gb: int | None
+    includes: str
+    from_quarter: str | None = None
+    to_quarter: str | None = None
+
+
+# Prices against 2026-Q3's cost per user (allocated shares included): Email Standard ($11,
+# cost ≈ $12.60) is subsidised and Premium pays for it once Sales moves over; CRM ($165,
+# cost ≈ $163) recovers its cost but is dearer than the $125 cloud CRM; Desktop support,
+# Payroll, Inventory and Procurement are priced below cost (under-recovered); Telecom,
+# Networking, Benefits and Accounting are priced near cost. Website Sales and Program &
+# Consulting are funded centrally: no tier, no charge.
+OFFERINGS = [
+    Tier("Email & Productivity", "Standard", 11.00, 99.5, "8x5", "4h", 25,
+         "Email, calendar, office apps, chat; 25 GB mailbox"),
+    Tier("Email & Productivity", "Premium", 19.00, 99.9, "24x7", "1h", 100,
+         "Everything in Standard, 100 GB mailbox, archiving, 24x7 support"),
+    Tier("Desktop & User Support", "8x5", 160.00, 99.0, "8x5", "4h", None,
+         "Laptop, service desk on weekdays 8-17, onsite help"),
+    Tier("Desktop & User Support", "24x7", 210.00, 99.0, "24x7", "1h", None,
+         "Laptop, service desk around the clock, onsite help, loan device"),
+    Tier("Telecommunications", "Standard", 47.00, 99.9, "8x5", "4h", None,
+         "Desk and mobile phone, conferencing, contact-centre lines"),
+    Tier("Payroll", "Standard", 22.00, 99.0, "8x5", "1 business day", None,
+         "Payroll runs, payslip portal, year-end forms", to_quarter="2025-Q4"),
+    Tier("Payroll", "Standard", 24.00, 99.0, "8x5", "1 business day", None,
+         "Payroll runs, payslip portal, year-end forms", from_quarter="2026-Q1"),
+    Tier("Accounting", "Standard", 340.00, 99.0, "8x5", "4h", None,
+         "Ledger, payables, receivables, month-end close"),
+    Tier("Benefits Management", "Standard", 150.00, 98.5, "8x5", "1 business day", None,
+         "Benefit enrolment and carrier feeds"),
+    Tier("CRM", "Standard", 165.00, 99.5, "8x5", "4h", 10,
+         "Accounts, opportunities, quotes, forecasting"),
+    Tier("Inventory Management", "Standard", 300.00, 99.5, "24x7", "1h", None,
+         "Stock, picking, replenishment, scanner support"),
+    Tier("Telecom & Networking", "Standard", 90.00, 99.9, "24x7", "1h", None,
+         "Office and warehouse network, Wi-Fi, internet, remote access"),
+    Tier("Procurement & Billing", "Standard", 120.00, 99.0, "8x5", "1 business day", None,
+         "Purchase orders, supplier invoices, customer billing"),
+]
+
+# Units on a dearer tier, by quarter: (service, tier) -> {unit: share of the unit's users}.
+# Executives and the contact centre (open evenings) take 24x7 desktop support; Sales moves to
+# Premium email through 2026 (a need it raised in 2025: larger mailboxes for quotes).
+SALES_TO_PREMIUM = {"2026-Q1": 0.3, "2026-Q2": 0.7, "2026-Q3": 1.0}
+UPPER_TIER_SHARE = {
+    ("Email & Productivity", "Premium"): lambda unit, quarter: (
+        1.0 if unit == "Executive" else
+        SALES_TO_PREMIUM.get(quarter, 0.0) if unit == "Sales" else 0.0),
+    ("Desktop & User Support", "24x7"): lambda unit, quarter: (
+        1.0 if unit in ("Executive", "Customer Service") else 0.0),
+}
+
+
+def offerings_frame() -> pd.DataFrame:
+    return pd.DataFrame([asdict(t) for t in OFFERINGS])
+
+
+# The network is charged on headcount: no subscriptions, so its charges come from Usage at
+# its only tier (the Bill of IT says so).
+CHARGED_FROM_USAGE = {"Telecom & Networking"}
+
+
+def make_subscriptions(usage: pd.DataFrame) -> pd.DataFrame:
+    """Users per quarter, unit, service and tier: a unit's users of a service (Usage) split
+    across the service's tiers, so each unit's subscriptions add up to its usage."""
+    rows = []
+    offered = {t.service: t for t in OFFERINGS if t.service not in CHARGED_FROM_USAGE}
+    tiers_of = {s: [t.tier for t in OFFERINGS if t.service == s] for s in offered}
+    for r in usage.itertuples(index=False):
+        if r.service not in offered:
+            continue
+        tiers = list(dict.fromkeys(tiers_of[r.service]))
+        remaining = r.users
+        for tier in tiers[1:]:
+            share = UPPER_TIER_SHARE.get((r.service, tier), lambda *_: 0.0)(r.business_unit,
+                                                                              r.quarter)
+            taken = int(round(r.users * share))
+            if taken:
+                rows.append((r.quarter, r.business_unit, r.service, tier, taken))
+            remaining -= taken
+        if remaining:
+            rows.append((r.quarter, r.business_unit, r.service, tiers[0], remaining))
+    return pd.DataFrame(rows, columns=["quarter", "business_unit", "service", "tier", "users"])
+
+
+# The needs survey: (quarter, need, service, unit, votes, importance 1-5). Sales' mailbox
+# request of 2025 is what Premium answers; the latest quarter raises warehouse Wi-Fi (whose
+# tickets are scored lower and lower, see TICKET_MOOD_DROP) and self-service requests.
+NEEDS = [
+    ("2025-Q1", "Larger mailboxes for quotes and attachments", "Email & Productivity", "Sales",
+     24, 4),
+    ("2025-Q1", "Payslips on the phone", "Payroll", "Operations", 31, 2),
+    ("2025-Q2", "Quote templates in the CRM", "CRM", "Sales", 18, 4),
+    ("2025-Q2", "Faster month-end close reports", "Accounting", "Finance", 9, 4),
+    ("2025-Q3", "Support for the contact centre in the evenings", "Desktop & User Support",
+     "Customer Service", 27, 5),
+    ("2025-Q3", "Single sign-on for every application", None, "Marketing", 14, 3),
+    ("2025-Q4", "Barcode scanners that work in the cold store", "Inventory Management",
+     "Operations", 22, 4),
+    ("2025-Q4", "Online enrolment reminders", "Benefits Management", "HR", 6, 3),
+    ("2026-Q1", "Customer order history inside the CRM", "CRM", "Customer Service", 19, 4),
+    ("2026-Q1", "Self-service laptop requests", "Desktop & User Support", "Operations", 16, 3),
+    ("2026-Q2", "Supplier invoices approved from email", "Procurement & Billing", "Finance", 8,
+     3),
+    ("2026-Q2", "Video calls that do not drop", "Telecommunications", "Sales", 21, 4),
+    ("2026-Q3", "Reliable Wi-Fi in the new warehouse", "Telecom & Networking", "Operations", 41,
+     5),
+    ("2026-Q3", "Self-service password reset", "Desktop & User Support", "Customer Service",
+     33, 3),
+    ("2026-Q3", "Shared inbox rules for the contact centre", "Email & Productivity",
+     "Customer Service", 12, 3),
+    ("2026-Q3", "A dashboard of web orders for marketing", "Website Sales", "Marketing", 9, 4),
+]
+
+
+def needs_frame() -> pd.DataFrame:
+    return pd.DataFrame(NEEDS, columns=["quarter", "need", "service", "business_unit", "votes",
+                                        "importance"])
+
+
+# --------------------------------------------------------------------------------------
 # Support tickets
 # --------------------------------------------------------------------------------------
 
@@ -576,6 +725,9 @@ OUTAGE_IMPACT_WEIGHTS = [70, 30, 0]
 PRIORITY_MATRIX = np.array([[1, 2, 3], [2, 3, 4], [3, 4, 5]])
 EXECUTIVE_BUMP_RATE = 0.45  # executives' tickets recorded one priority level higher
 DEFAULT_PRIORITY_RATE = 0.02  # tickets left at the form's default "3"
+# Ticket scores fall for one service while the others hold steady: the new warehouse's Wi-Fi
+# drops scanners and calls through 2026 (the value survey, once a quarter, has not caught it).
+TICKET_MOOD_DROP = {"Telecom & Networking": {"2026-Q1": 0.35, "2026-Q2": 0.8, "2026-Q3": 1.3}}
 # Median hours from opened to resolved, per priority 1-5 (elapsed, not worked).
 RESOLUTION_MEDIAN_HOURS = np.array([3.0, 8.0, 26.0, 60.0, 150.0])
 
@@ -728,6 +880,9 @@ def make_support(rng: np.random.Generator, headcount: pd.DataFrame) -> pd.DataFr
     answered = (~it_initiated) & ~np.isnat(resolved) & (rng.random(n) < 0.33)
     mood = (4.0 + 0.05 * quarter - 0.4 * (elapsed > 72) + 0.2 * (work_class == 2)
             + 0.8 * rng.standard_normal(n))
+    drop = pd.Series(list(zip(service, quarter_label, strict=True))).map(
+        {(s, q): d for s, by_quarter in TICKET_MOOD_DROP.items() for q, d in by_quarter.items()})
+    mood = mood - drop.fillna(0).to_numpy()
     satisfaction = np.where(answered, np.clip(np.round(mood), 1, 5), np.nan)
 
     support = pd.DataFrame({
@@ -889,12 +1044,15 @@ def main() -> None:
     costs = make_costs(rng, usage)
     value = make_value(rng, usage)
     support = make_support(rng, headcount)
+    subscriptions = make_subscriptions(usage)
 
     it = new_workbook()
     for key, frame in [
         ("settings", settings_frame()), ("services", services_frame()), ("costs", costs),
         ("allocation_rules", ALLOCATION_RULES), ("usage", usage), ("blocks", BLOCKS),
         ("market", MARKET), ("value", value), ("work_types", LOCAL_WORK_TYPES),
+        ("offerings", offerings_frame()), ("subscriptions", subscriptions),
+        ("needs", needs_frame()),
     ]:
         write_sheet(it, key, frame)
     write_sheet(it, "budget", make_budget())
@@ -905,7 +1063,8 @@ def main() -> None:
     save(tickets, OUT_DIR / SUPPORT_WORKBOOK)
 
     print(f"{IT_WORKBOOK}: {len(costs)} cost lines, {len(usage)} usage rows, "
-          f"{len(value)} value rows")
+          f"{len(value)} value rows, {len(OFFERINGS)} tiers, "
+          f"{len(subscriptions)} subscription rows, {len(NEEDS)} needs")
     print(f"{SUPPORT_WORKBOOK}: {len(support)} tickets")
 
 

@@ -93,8 +93,9 @@ def test_deck_tells_the_story_in_order(deck, sample):
     steps = views.story(sample, Q)
     assert [s.key for s in steps] == ["headline", "market", "value", "support", "block"]
     slides_ = list(deck.slides)
-    # title, the briefing, headline figures, story, Email
-    assert len(slides_) == 1 + 1 + len(steps) + 1
+    # title, the briefing, headline figures, story, cost recovery (the sample has tiers), Email
+    assert len(slides_) == 1 + 1 + len(steps) + 1 + 1
+    assert slide_text(slides_[-2]).startswith("4 services do not pay for themselves")
     assert "Northwind Traders" in slide_text(slides_[0]) and Q in slide_text(slides_[0])
     for slide, step in zip(slides_[2:], steps, strict=False):
         assert slide_text(slide).startswith(step.title)
@@ -258,7 +259,8 @@ def test_pdf_embeds_the_unicode_font_and_the_charts(pdf):
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert any("DejaVu" in f for f in fonts)
-    assert [len(p.images) for p in pdf.pages] == [0, 0, 0, 1, 1, 1, 1, 1]  # title, briefing, cards
+    # title, briefing, cards, cost recovery
+    assert [len(p.images) for p in pdf.pages] == [0, 0, 0, 1, 1, 1, 1, 1, 1]
     assert pdf.metadata.title.startswith("IT service value: Northwind Traders")
 
 

@@ -73,3 +73,48 @@ def export_buttons(source: data.Source) -> None:
                 st.download_button(f"Download {label}", built[key], name,
                                    mime=mimetypes.guess_type(name)[0], key=f"download_{kind}",
                                    icon=":material/download:", type="primary", width="stretch")
+
+
+# ---- the Bill of IT (issue 16): one business unit's statement as a handout -------------------
+
+_BILLS = "built_bills"  # session: {(source key, quarter, unit): {extension: bytes, "name": …}}
+_BILL_KINDS = (("xlsx", "Bill of IT (.xlsx)"), ("pdf", "Bill of IT (PDF)"))
+
+
+def _build_bills(source: data.Source, unit: str, quarter: str | None) -> dict:
+    from valuelib.report import bill
+
+    statement = bill.bill(source.dataset, unit, quarter)
+    return {"xlsx": bill.write_bill_workbook(statement), "pdf": bill.write_bill_pdf(statement),
+            "names": {ext: bill.file_name(statement, ext) for ext, _ in _BILL_KINDS}}
+
+
+def bill_buttons(source: data.Source, unit: str, quarter: str | None = None) -> None:
+    """Downloads of ``unit``'s Bill of IT for ``quarter`` (None: the chargeback's default
+    quarter) as .xlsx and PDF, for the Chargeback page: one button prepares both (about a
+    second), then each downloads. A bill that cannot be made says why, never a traceback."""
+    built = st.session_state.setdefault(_BILLS, {})
+    key = (source.key, quarter, unit)
+    if key not in built:
+        if not st.button("Prepare the Bill of IT", key="prepare_bill",
+                         icon=":material/receipt_long:"):
+            return
+        try:
+            with st.spinner(f"Preparing the Bill of IT for {render.md(unit)} …"):
+                built[key] = _build_bills(source, unit, quarter)
+        except ValueError as exc:  # an unknown unit or quarter, or no tiers: the message says
+            st.info(render.md(str(exc)))
+            return
+        except Exception:  # a handout must never turn into a traceback on screen
+            log.exception("Bill of IT for %s failed", unit)
+            st.error("The Bill of IT could not be built. The dashboard itself is fine; try "
+                     "again, or use the command line: python -m valuelib bill.")
+            return
+    files = built[key]
+    for column, (extension, label) in zip(st.columns(len(_BILL_KINDS)), _BILL_KINDS,
+                                          strict=True):
+        with column:
+            name = files["names"][extension]
+            st.download_button(f"Download {label}", files[extension], name,
+                               mime=mimetypes.guess_type(name)[0], key=f"download_bill_{extension}",
+                               icon=":material/download:", type="primary", width="stretch")

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .chargeback import RecoveryStatus
 from .parse import quarter_label
 from .portfolio import Quadrant
 from .present.formatting import (

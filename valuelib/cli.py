@@ -1,6 +1,6 @@
-"""The command line, one module: ``valuelib check|summary|ask|report|template|tables-doc|
-publish|history|rollback|verify|purge-files|export|hash-passcode|serve ...`` (also ``python
--m valuelib ...``).
+"""The command line, one module: ``valuelib check|summary|ask|report|bill|template|
+tables-doc|publish|history|rollback|verify|purge-files|export|hash-passcode|serve ...`` (also
+``python -m valuelib ...``).
 
 ``serve [--port N] [--address A] [Streamlit options]``: starts the dashboard warmed — imports
 and the first data load at start, not in the first visitor's page load (ui/launch.py, imported
@@ -12,6 +12,9 @@ wrong.
 
 ``tables-doc OUT.md``: writes docs/tables.md from the contract (:func:`valuelib.schema.
 tables_markdown`); a test keeps the committed file equal to it.
+
+``bill --data FILE... --unit UNIT --out OUT.xlsx|OUT.pdf [--quarter Q]``: one business unit's
+Bill of IT (:func:`valuelib.report.build_bill_workbook` / ``build_bill_pdf``).
 
 ``ask``: loads the files, asks :func:`valuelib.ask.answer` (``--quarter``/``--unit`` as the
 page's filters) and prints the sentence, key figures, table, how, and what to ask next.
@@ -155,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(run=_summary)
     add_ask_command(commands)
     add_report_command(commands)
+    add_bill_command(commands)
     add_publish_commands(commands)
     template = commands.add_parser("template", help="write the blank workbook template")
     template.add_argument("out", metavar="OUT.xlsx")
@@ -301,30 +305,43 @@ def add_report_command(subparsers) -> argparse.ArgumentParser:
     return cmd
 
 
-def run_report(args: argparse.Namespace) -> int:
+def _handout_data(args: argparse.Namespace, formats: dict[str, str],
+                  names: str) -> tuple[str, Dataset] | int:
+    """For a handout command: the format its ``--out`` extension names (one of ``formats``)
+    and the ``--data`` loaded, or the exit code once the problem is said (a wrong extension,
+    a missing file or folder: 2; errors in the files: 1)."""
     out = Path(args.out)
-    kind = BUILDERS.get(out.suffix.lower())
+    kind = formats.get(out.suffix.lower())
     if kind is None:
-        print(f"error: cannot tell the format of {out.name!r} from its extension: name the "
-              "output NAME.pptx (deck), NAME.xlsx (workbook) or NAME.pdf (PDF)",
-              file=sys.stderr)
+        _err(f"cannot tell the format of {out.name!r} from its extension: name the output "
+             f"{names}")
         return 2
     missing = [p for p in args.data if not Path(p).is_file()]
     if missing:
         for path in missing:
-            print(f"error: no such file: {path}", file=sys.stderr)
+            _err(f"no such file: {path}")
         return 2
     if not out.parent.is_dir():
-        print(f"error: no such folder for the output: {out.parent}", file=sys.stderr)
+        _err(f"no such folder for the output: {out.parent}")
         return 2
-    if args.service and kind == "workbook":
-        print("note: --service adds slides to a deck or PDF; the workbook has every service.",
-              file=sys.stderr)
     dataset = load_paths(args.data)
     if dataset.errors:
-        print(f"error: the files have {len(dataset.errors)} error(s); run `python -m valuelib "
-              "check` to see them and fix them first.", file=sys.stderr)
+        _err(f"the files have {len(dataset.errors)} error(s); run `python -m valuelib "
+             "check` to see them and fix them first.")
         return 1
+    return kind, dataset
+
+
+def run_report(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if args.service and BUILDERS.get(out.suffix.lower()) == "workbook":
+        print("note: --service adds slides to a deck or PDF; the workbook has every service.",
+              file=sys.stderr)
+    loaded = _handout_data(args, BUILDERS, "NAME.pptx (deck), NAME.xlsx (workbook) or NAME.pdf "
+                                           "(PDF)")
+    if isinstance(loaded, int):
+        return loaded
+    kind, dataset = loaded
     started = time.perf_counter()
     try:
         if kind == "workbook":
@@ -341,6 +358,45 @@ def run_report(args: argparse.Namespace) -> int:
     out.write_bytes(data)
     print(f"Wrote {out} ({kind}, {len(data) / 1024:,.0f} KB) in "
           f"{time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+BILL_FORMATS = {".xlsx": "workbook", ".pdf": "PDF"}
+
+
+def add_bill_command(subparsers) -> argparse.ArgumentParser:
+    """Register ``bill`` on an ``argparse`` subparsers object; returns the new parser."""
+    cmd = subparsers.add_parser(
+        "bill", help="write a business unit's Bill of IT (.xlsx or .pdf) to hand out",
+        description="Write one business unit's Bill of IT for a quarter: each service and "
+                    "tier it takes, users, price per user, the charge this quarter and year to "
+                    "date, what each tier commits to and how the charges were based. The "
+                    "format comes from the --out file's extension.")
+    cmd.add_argument("--data", nargs="+", required=True, metavar="FILE",
+                     help="workbooks (.xlsx) or CSV files with Offerings (and Subscriptions)")
+    cmd.add_argument("--unit", required=True, metavar="UNIT", help="the business unit, e.g. "
+                     "Sales")
+    cmd.add_argument("--out", required=True, metavar="OUT",
+                     help="the file to write: NAME.xlsx or NAME.pdf")
+    cmd.add_argument("--quarter", help="e.g. 2026-Q3 (default: the latest complete quarter)")
+    cmd.set_defaults(run=run_bill)
+    return cmd
+
+
+def run_bill(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    loaded = _handout_data(args, BILL_FORMATS, "NAME.xlsx (workbook) or NAME.pdf (PDF)")
+    if isinstance(loaded, int):
+        return loaded
+    kind, dataset = loaded
+    build = report.build_bill_workbook if kind == "workbook" else report.build_bill_pdf
+    try:
+        data = build(dataset, args.unit, args.quarter)
+    except ValueError as exc:  # unknown unit or quarter, or no tiers: the message says which
+        _err(str(exc))
+        return EXIT_USAGE
+    out.write_bytes(data)
+    print(f"Wrote {out} (Bill of IT for {args.unit}, {kind}, {len(data) / 1024:,.0f} KB).")
     return 0
 
 

@@ -9,6 +9,9 @@
   searchable) text.
 - :func:`build_workbook`: a Summary sheet, every table behind it with real number formats,
   and an "About these figures" sheet.
+- :func:`build_bill_workbook` / :func:`build_bill_pdf`: one business unit's Bill of IT
+  (its charges for the quarter and the fiscal year to date, what each tier commits to, how
+  the charges were based) as an .xlsx or an A4 PDF (:mod:`.bill`).
 
 Every builder takes ``(dataset, quarter=None, ..., business_unit=None, progress=None)``:
 ``quarter`` None is the latest quarter with cost data; ``progress(fraction, message)`` is
@@ -21,12 +24,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Dataset
+from . import bill as _bill
 from .deck import write_deck
 from .slides import ChartError, Progress, prepare
 from .typeset import ARIAL, DEJAVU
 from .workbook import write_workbook
 
-__all__ = ["FORMATS", "ChartError", "build_deck", "build_pdf", "build_workbook"]
+__all__ = ["FORMATS", "ChartError", "build_bill_pdf", "build_bill_workbook", "build_deck",
+           "build_pdf", "build_workbook"]
 
 # file extension -> MIME type (for a download button)
 FORMATS = {
@@ -74,3 +79,15 @@ def build_workbook(dataset: Dataset, quarter: str | None = None,
     data = write_workbook(dataset, quarter, business_unit, progress)
     _done(progress, "Workbook")
     return data
+
+
+def build_bill_workbook(dataset: Dataset, business_unit: str,
+                        quarter: str | None = None) -> bytes:
+    """``business_unit``'s Bill of IT as .xlsx bytes (ValueError names the units or quarters
+    there are, or says there are no tiers)."""
+    return _bill.write_bill_workbook(_bill.bill(dataset, business_unit, quarter))
+
+
+def build_bill_pdf(dataset: Dataset, business_unit: str, quarter: str | None = None) -> bytes:
+    """``business_unit``'s Bill of IT as A4 PDF bytes, with selectable text."""
+    return _bill.write_bill_pdf(_bill.bill(dataset, business_unit, quarter))

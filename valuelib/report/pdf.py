@@ -24,14 +24,19 @@ _ASCII = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2265": "
                         "\u20ac": "EUR ", "\u00b7": "-"})
 
 
-class _Pdf:
-    def __init__(self, title: str, author: str):
-        pdf = FPDF(orientation="L", unit="pt", format=(PAGE_H, PAGE_W))
+class Document:
+    """An fpdf2 document in points with DejaVu Sans embedded (else Helvetica, in ASCII): the
+    deck's 16:9 landscape pages by default; the Bill of IT passes A4 portrait."""
+
+    def __init__(self, title: str, author: str, *, size: tuple[float, float] = (PAGE_H, PAGE_W),
+                 orientation: str = "L",
+                 subject: str = "Cost per user, market comparison, value and support"):
+        pdf = FPDF(orientation=orientation, unit="pt", format=size)
         pdf.set_auto_page_break(False)
         pdf.set_margins(0, 0, 0)
         pdf.set_title(title)
         pdf.set_author(author)
-        pdf.set_subject("Cost per user, market comparison, value and support")
+        pdf.set_subject(subject)
         pdf.set_creator("valuelib")
         pdf.set_lang("en")
         regular, bold = font_file(False), font_file(True)
@@ -74,7 +79,7 @@ class _Pdf:
 
 def write_pdf(rendered: Rendered) -> bytes:
     story = rendered.story
-    out = _Pdf(f"IT service value: {story.organization}, {story.quarter_label}",
+    out = Document(f"IT service value: {story.organization}, {story.quarter_label}",
                story.organization)
     pdf = out.pdf
     for page, images in zip(rendered.pages, rendered.images, strict=True):

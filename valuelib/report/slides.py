@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, views
-from ..frames import shift_quarter
+from .. import chargeback, charts, views
+from ..frames import shift_quarter, table
 from ..model import Dataset
 from ..parse import quarter_label
-from ..present.formatting import MINUS, fmt_date
+from ..present.formatting import MINUS, fmt_count, fmt_date, fmt_list
+from ..present.measures import fmt_measure
 from .typeset import DEJAVU, Face, Fitted, clean, fit, line_height, text_width
 
 Progress = Callable[[float, str], None] | None
@@ -201,6 +202,9 @@ def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str]
         out.append(Slide(step.key, "chart", step.title, notes=_notes(step.notes, step.bullets),
                          figure=step.figure, caption=_caption(step.figure, step.title),
                          bullets=step.bullets))
+    recovery = recovery_slide(dataset, over.quarter)
+    if recovery is not None:
+        out.append(recovery)
     for name in services:
         view = views.service_detail(dataset, quarter, name, business_unit)
         facts = []
@@ -218,6 +222,63 @@ def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str]
             bullets=tuple(facts[:3])))
     return Story(over.organization, over.quarter, over.quarter_label, business_unit,
                  tuple(out))
+
+
+def recovery_slide(dataset: Dataset, quarter: str | None) -> Slide | None:
+    """Cost recovery by service in ``quarter`` (charges ÷ cost), the under-recovered named:
+    only when the workbooks hold tiers (an Offerings sheet) and some service is charged."""
+    if quarter is None or not table(dataset, "offerings")["tier"].notna().any():
+        return None
+    rec = chargeback.recovery(dataset, quarter)
+    charged = rec[rec["recovery_pct"].notna()]
+    if charged.empty:
+        return None
+    currency = dataset.settings.currency
+    label = quarter_label(quarter, dataset.settings.fiscal_year_start)
+    under = charged[charged["status"].eq(chargeback.RecoveryStatus.UNDER)].sort_values(
+        "over_under", kind="stable")  # the largest shortfall first
+
+    def recovered(r) -> str:
+        return fmt_measure("recovery_pct", r.recovery_pct)
+
+    def named(rows: pd.DataFrame) -> str:  # "Desktop & User Support (83.0%) and Payroll …"
+        return fmt_list(f"{r.service} ({recovered(r)})" for r in rows.itertuples())
+
+    if len(under):
+        worst = under.iloc[0]
+        one = len(under) == 1
+        verb = "does not pay for itself" if one else "do not pay for themselves"
+        title = (f"{fmt_count(len(under), 'service')} {verb}: {worst.service} recovers "
+                 f"{recovered(worst)} of its cost")
+        shortfall = fmt_measure("charges", -under["over_under"].sum(), currency)
+        reading = [f"In {label}, {named(under)} {'is' if one else 'are'} charged less than "
+                   f"{'it costs' if one else 'they cost'}: {shortfall} of "
+                   f"{'its' if one else 'their'} cost is paid from overhead this quarter."]
+    else:
+        title = f"Every charged service recovers its cost in {label}"
+        reading = [f"In {label}, every service that is charged for recovers its cost (within "
+                   f"{chargeback.RECOVERED_BAND_PCT:g}%) or more."]
+    bullets = tuple(f"{r.service}: {recovered(r)} recovered, "
+                    f"{fmt_measure('charges', -r.over_under, currency)} short this quarter"
+                    for r in under.head(3).itertuples())
+    over = charged[charged["status"].eq(chargeback.RecoveryStatus.OVER)]
+    if len(over):
+        reading.append(f"Charged more than they cost: {named(over)}.")
+    unpaid = rec[rec["status"].eq(chargeback.RecoveryStatus.NO_CHARGES)]["service"]
+    if len(unpaid):
+        reading.append(f"Not charged for (funded centrally): {fmt_list(unpaid)}.")
+    share = chargeback.line_driven_share(dataset)
+    share = share[share["quarter"].eq(quarter)]
+    if len(share) and pd.notna(share["line_driven_pct"].iloc[0]):
+        paid = fmt_measure("line_driven_pct", share["line_driven_pct"].iloc[0])
+        reading.append(f"Charges pay for {paid} of IT's cost; the rest is overhead.")
+    reading.append("Cost recovery is a service's charges (users × its tier's price × 3) ÷ its "
+                   "total cost, shared lines included.")
+    figure = charts.cost_recovery(charged, currency, title=title + ".",
+                                  subtitle=f"Charges ÷ total cost, {label}; the dashed line "
+                                           "is cost recovered in full", presentation=True)
+    return Slide("recovery", "chart", title + ".", notes=_notes(" ".join(reading), bullets),
+                 figure=figure, caption=_caption(figure, title + "."), bullets=bullets)
 
 
 # ---- pages laid out ----------------------------------------------------------------------------
