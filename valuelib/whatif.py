@@ -262,7 +262,9 @@ def describe(change: Change) -> str:
         case ChangeKind.USERS:
             return f"{change.service} with {change.count:,.0f} users"
         case ChangeKind.HEADCOUNT:
-            who = f"{change.business_unit}'s headcount" if change.business_unit else "Headcount"
+            unit = change.business_unit
+            who = (f"{unit}{chr(39) if unit.endswith('s') else chr(39) + 's'} headcount"
+                   if unit else "Headcount")
             return f"{who} to {change.count:,.0f}"
         case ChangeKind.BLOCK:
             return f"Buy {change.hours:,.0f} hours for {change.price:,.0f}"
@@ -404,6 +406,13 @@ def _state(dataset: Dataset, quarter: str) -> _State:
     users = costing.users_by_service(dataset, quarter)
     return _State(pieces, dict(zip(users["service"], users["users"].astype(float),
                                    strict=True)))
+
+
+def users_of(dataset: Dataset, quarter: str | None, service: str) -> float:
+    """A service's users in ``quarter`` (the sum of its Usage rows; 0 without any)."""
+    usage = table(dataset, "usage")
+    mine = usage[(usage["quarter"] == quarter) & (usage["service"] == service)]
+    return float(mine["users"].sum())
 
 
 def resolve_quarter(dataset: Dataset, quarter: str | None = None) -> str | None:

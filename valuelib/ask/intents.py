@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import costing
-from . import cost, market, support_answers
+from . import cost, market, support_answers, whatif_answers
 from .common import Context, asked, over_period, quarters_of, signed_pct, yes_no
 from .reading import Names, Period, Query
 from .result import Answer
@@ -144,6 +144,8 @@ def _earlier(q: Query) -> bool:
 
 TABLE: tuple[Intent, ...] = (
     # rows with select words: checked first, in this order
+    Intent("whatif", whatif_answers.whatif_answer, whatif_answers.EXAMPLES,
+           select=("what if", "suppose", "imagine", "what would happen", "what happens if")),
     Intent("compare_quarters", compare_quarters,
            ("compare Q1 and Q2 2026", "2026-Q1 vs 2026-Q2"), when=("two_quarters",),
            select=("compare", "vs", "versus", "against", "and", "or", "between"),
