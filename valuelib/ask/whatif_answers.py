@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pandas as pd
+
 from .. import links, whatif
 from ..frames import table
 from ..present.formatting import is_missing
 from ..whatif import Change, ChangeKind, Verdict
+from . import charts
 from .common import Context, asked, plain
 from .result import Answer
 
@@ -116,9 +119,9 @@ def _change(ctx: Context) -> tuple[Change | None, str]:
         return _people_change(ctx, _numbers(q.text))
     if service is None:
         return None, ("Which service? For example: 'what if we moved email to the $15 offer?'.")
-    if asked(q, "tier", "level", "plan"):
-        tiers = whatif.tiers(ctx.dataset, whatif.resolve_quarter(ctx.dataset), service)
-        tier = _named(q.text, tiers["tier"])
+    tiers = whatif.tiers(ctx.dataset, whatif.resolve_quarter(ctx.dataset), service)
+    tier = _named(q.text, tiers["tier"])
+    if tier is not None or asked(q, "tier", "level", "service level"):
         if tiers.empty:
             return None, f"{service} has no tiers in the Offerings sheet."
         if tier is None:
@@ -173,8 +176,18 @@ def whatif_answer(ctx: Context) -> Answer:
                                "Budget variance after", quarter,
                                text=ctx.signed(result.variance_after)))
     notes = " ".join((how, *c.notes, *result.notes))
+    frame = pd.DataFrame([{
+        "what": c.label, "yearly_cost_change": yearly,
+        "cost_per_user_before": c.cost_per_user_before,
+        "cost_per_user_after": c.cost_per_user_after, "users_before": c.users_before,
+        "users_after": c.users_after}])
+    tbl = ctx.table(frame, list(frame.columns), what="Change")
+    chart = charts.bar([f"{per_user.capitalize()}, today", f"{per_user.capitalize()}, after"],
+                       [c.cost_per_user_before, c.cost_per_user_after],
+                       f"{c.label}: {per_user}", ctx.currency,
+                       highlight=[f"{per_user.capitalize()}, after"])
     answer = ctx.done("whatif", sentence + " Nothing was saved: open it on the Plan page to "
-                      "change or keep it.", figures, how=f"whatif.evaluate on "
+                      "change or keep it.", figures, tbl, chart, how=f"whatif.evaluate on "
                       f"{ctx.q(quarter)}. {notes}", follow="whatif")
     return replace(answer, plan_link=tuple(links.plan_query(scenario)))
 
