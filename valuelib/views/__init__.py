@@ -55,6 +55,7 @@ from .plan_page import (
     compare_view,
     plan_choices,
     plan_view,
+    saved_table,
 )
 from .service_page import (
     ALLOCATION_COLUMNS,
@@ -80,8 +81,8 @@ __all__ = [
     "CostValueView", "DeltaColor", "Headline", "OverviewView", "PlanChoices", "PlanView",
     "ServiceView", "StoryStep", "SupportView",
     # one call per page, and the story
-    "compare_view", "cost_value", "overview", "plan_choices", "plan_view", "service_detail",
-    "story", "support_view",
+    "compare_view", "cost_value", "overview", "plan_choices", "plan_view", "saved_table",
+    "service_detail", "story", "support_view",
     # selectors
     "business_unit_options", "quarter_options", "resolve_quarter", "service_options",
     # words and table columns the pages and tests share

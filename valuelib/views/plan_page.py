@@ -214,3 +214,24 @@ def plan_choices(dataset: Dataset, quarter: str | None = None) -> PlanChoices:
 
 
 KIND_OPTIONS = tuple(ChangeKind)
+
+
+SAVED_COLUMNS = ["Scenario", "Name", "Changes", "Made on", "Saved by", "Saved"]
+
+
+def saved_table(saved: Sequence, shown_version: int | None) -> Table:
+    """The saved scenarios (``store.SavedScenario`` s), newest first: which data each was made
+    on, said against the data shown (a scenario stays open on newer data)."""
+    rows = []
+    for s in saved:
+        if s.version_id is None:
+            made = "not published data (the sample or a preview)"
+        elif s.version_id == shown_version:
+            made = f"version {s.version_id} (the data shown)"
+        else:
+            made = f"version {s.version_id}; worked out here on the data shown"
+        changes = s.scenario.get("changes", []) if isinstance(s.scenario, dict) else []
+        rows.append({"Scenario": str(s.id), "Name": s.name, "Changes": str(len(changes)),
+                     "Made on": made, "Saved by": s.saved_by or MISSING,
+                     "Saved": f"{s.saved_at:%Y-%m-%d %H:%M} UTC"})
+    return table(rows, SAVED_COLUMNS, {}, "USD")
