@@ -6,7 +6,8 @@ titles and canonical column names are read from it, never spelled here) for the 
 calendar quarters 2024-Q4 … 2026-Q3, reporting currency USD:
 
 ``northwind_it_2024Q4-2026Q3.xlsx``
-    Settings, Services, Costs, Allocation rules, Usage, Blocks, Market, Value, Work types.
+    Settings, Services, Costs, Allocation rules, Usage, Blocks, Market, Value, Work types,
+    Budget.
 ``northwind_support_2024Q4-2026Q3.xlsx``
     Support: one row per ticket (about 7,500 tickets).
 
@@ -37,6 +38,9 @@ Realism choices
   ServiceNow's impact × urgency matrix, except for two recorded "habits" (~5 % of tickets):
   executives' tickets bumped one level, and some tickets left at the default "3".
   Tickets still open on 2026-09-30 have a blank resolved date.
+* The 2026 budget (yearly per service and for IT) and a mid-year reforecast: CRM runs about
+  19 % over after a licence true-up, Website Sales about 6 % under (a replatforming slipped);
+  IT as a whole ends the year on budget (see ``make_budget``).
 * A partner, Harbor Point IT Services, sells blocks of support hours. Its technicians'
   tickets name the block: the 2025-26 block ends nearly used up, the 2026-27 block is about
   half used after its first quarter (a firmware refresh rollout) and burning fast.
@@ -845,6 +849,39 @@ def services_frame() -> pd.DataFrame:
                                  "external_facing", "availability_target", "unit"])
 
 
+# ---- budget (issue 17) ---------------------------------------------------------------------
+# Northwind's 2026 budget, set in December 2025 as round yearly figures per service (spread
+# evenly over the quarters on upload) and one for the whole of IT, which keeps an allowance
+# for shared costs no service carries. Most services track their budget within ± 2 %. CRM
+# was budgeted on the seat count before the vendor's licence true-up and runs about 19 %
+# over; Website Sales was budgeted for a replatforming that slipped to 2027 and runs about
+# 6 % under. The mid-year reforecast (after Q2) restates Q3 and Q4 for IT, CRM and Website
+# Sales; Q3 is now actual, so the year-end forecast takes Q4 from it.
+BUDGET_YEAR = "FY2026"  # with a January fiscal year start, calendar 2026
+BUDGET_BY_SERVICE = {
+    "Accounting": 140_000, "Benefits Management": 47_000, "CRM": 88_000,
+    "Desktop & User Support": 720_000, "Email & Productivity": 45_000,
+    "Inventory Management": 290_000, "Payroll": 99_000, "Procurement & Billing": 97_000,
+    "Program & Consulting": 440_000, "Telecom & Networking": 312_000,
+    "Telecommunications": 112_000, "Website Sales": 800_000,
+}
+BUDGET_IT = 3_200_000
+REFORECAST = "Reforecast Q2"
+REFORECAST_BY_QUARTER = {None: 800_000, "CRM": 26_500, "Website Sales": 190_000}
+
+
+def make_budget() -> pd.DataFrame:
+    """The Budget sheet: the approved 2026 budget (yearly rows) and the mid-year reforecast
+    (quarterly forecast rows for Q3 and Q4). Deterministic: no random draws."""
+    rows = [(BUDGET_YEAR, BUDGET_IT, None, "budget", "Budget")]
+    rows += [(BUDGET_YEAR, amount, service, "budget", "Budget")
+             for service, amount in BUDGET_BY_SERVICE.items()]
+    rows += [(quarter, amount, service, "forecast", REFORECAST)
+             for quarter in ("2026-Q3", "2026-Q4")
+             for service, amount in REFORECAST_BY_QUARTER.items()]
+    return pd.DataFrame(rows, columns=["quarter", "amount", "service", "kind", "version"])
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     headcount = headcount_by_unit(rng)
@@ -860,6 +897,7 @@ def main() -> None:
         ("market", MARKET), ("value", value), ("work_types", LOCAL_WORK_TYPES),
     ]:
         write_sheet(it, key, frame)
+    write_sheet(it, "budget", make_budget())
     save(it, OUT_DIR / IT_WORKBOOK)
 
     tickets = new_workbook()

@@ -181,7 +181,7 @@ def test_loaded_tables_have_the_contract_dtypes(sample, key):
     (WorkClass, ["reactive", "proactive", "routine", "unclassified"]),
     (AllocationMethod, ["users", "cost", "even", "tickets", "hours"]),
     (Table, ["services", "costs", "allocation_rules", "usage", "support", "blocks", "market",
-             "value", "offerings", "subscriptions", "needs", "work_types"]),
+             "value", "offerings", "subscriptions", "needs", "budget", "work_types"]),
 ])
 def test_enumerations_are_their_words(enum, values):
     assert list(enum) == values  # StrEnum: a member equals its text

@@ -6,7 +6,8 @@ from valuelib.present import glossary
 
 
 @pytest.mark.parametrize("term", ["like for like", "showback", "cost pool", "Unallocated",
-                                  "P1", "impact × urgency", "value score"])
+                                  "P1", "impact × urgency", "value score",
+                                  "budget variance", "year-end forecast", "run rate"])
 def test_every_word_the_issue_names_is_defined(term):
     assert len(glossary.define(term.upper() if term != "impact × urgency" else term)) > 40
 

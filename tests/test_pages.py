@@ -97,6 +97,14 @@ def test_overview_shows_headline_figures_with_readings():
     assert "$15" in texts(at)  # the email sentence against the $15 offer
 
 
+def test_overview_says_budget_vs_actual_and_not_for_one_unit():
+    at = app().run()
+    assert "Budget vs actual" in [h.value for h in at.subheader]
+    assert "Over budget to date: CRM" in texts(at)
+    sales = app(bu="Sales").run()
+    assert "Budget vs actual" not in [h.value for h in sales.subheader]
+
+
 def test_quarter_filter_in_the_url_changes_the_figures():
     latest = app().run()
     earlier = app(quarter="2025-Q1").run()

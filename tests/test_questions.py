@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tests.frames import make_dataset
-from valuelib import costing, market, portfolio, support
+from valuelib import budget, costing, market, portfolio, support
 from valuelib.ask import EXAMPLES, INTENTS, answer, examples, understand
 from valuelib.cli import add_ask_command, format_answer
 from valuelib.cli import main as ask_main
@@ -74,6 +74,15 @@ def total(service=None, year=None, quarter=None, trailing=None, per_month=False)
             rows = rows[rows["service"] == service]
         value = float(rows["total_cost"].sum())
         return value / (3 * len(quarters)) if per_month else value
+    return expected
+
+
+def on_budget(column, service=None):
+    def expected(ds):
+        year = budget.compare(ds, "service" if service else "it").year_table
+        if service is not None:
+            year = year[year["service"] == service]
+        return float(year[column].iloc[0])
     return expected
 
 
@@ -451,6 +460,18 @@ CASES = [
      desk("tickets")),
     ("whats the backlog", "service_desk", desk("backlog")),
     ("how long does it take to resolve tickets", "service_desk", desk("median_resolve_hours")),
+    # ---- budget (issue 17): against the version "Budget", the year end from the reforecast
+    ("are we over budget?", "budget", on_budget("variance_ytd")),
+    ("budget variance", "budget", on_budget("variance_ytd")),
+    ("how are we tracking against budget", "budget", on_budget("variance_ytd")),
+    ("how far over budget are we", "budget", on_budget("variance_ytd")),
+    ("are we on budget for CRM", "budget", on_budget("variance_ytd", CRM)),
+    ("which services are over budget this year?", "budget_services",
+     on_budget("variance_ytd", CRM)),
+    ("which services are under budget?", "budget_services", on_budget("variance_ytd", WEB)),
+    ("where will we end the year?", "year_end", on_budget("end_of_year_predicted")),
+    ("year end forecast", "year_end", on_budget("end_of_year_predicted")),
+    ("where will CRM end the year?", "year_end", on_budget("end_of_year_predicted", CRM)),
 ]
 
 
@@ -641,9 +662,18 @@ REFUSED = [
     "what does it cost?",
     "what does management cost per user",  # Benefits Management or Inventory Management?
     "email",
-    "how far over budget are we",  # no budget in the data: say so, don't show the spend
     "",
 ]
+
+
+@pytest.mark.parametrize("question", [
+    "are we over budget?", "how far over budget are we", "which services are over budget?",
+    "where will we end the year?", "budget variance", "are we on budget for CRM"])
+def test_budget_questions_without_a_budget_say_so(ds, question):
+    result = answer(question, ds.with_tables(budget=ds["budget"].iloc[0:0]))
+    assert not result.understood and result.figures == ()
+    assert "hold no budget or forecast" in result.sentence
+    assert len(result.suggestions) == 3
 
 
 @pytest.mark.parametrize("question", REFUSED)

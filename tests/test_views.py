@@ -105,6 +105,18 @@ def test_overview_defaults_to_the_latest_quarter_with_cost_data(sample):
     assert_renderable(view)
 
 
+def test_overview_budget_sentences_follow_the_budget(sample):
+    from valuelib import budget
+
+    said = views.overview(sample).budget_sentences
+    it = budget.summary(sample, quarter=Q)
+    assert said[0].startswith(f"Budget 2026 (version {it.version}), 2026-Q1 to {Q}")
+    assert fmt_money(it.end_of_year_predicted) in said[1]
+    assert views.overview(sample, business_unit=UNIT).budget_sentences == ()
+    no_budget = sample.with_tables(budget=sample["budget"].iloc[0:0])
+    assert views.overview(no_budget).budget_sentences == ()
+
+
 def test_overview_headlines_match_the_analytics(sample):
     h = headlines(views.overview(sample))
     total = costing.total_cost(sample, Q)["total_cost"].sum()

@@ -186,10 +186,28 @@ def _table_rows(dataset: Dataset, sheet: Sheet) -> tuple[list[str], list[list]]:
         # The label as typed (it maps to the same pool again); the pool where none was typed.
         frame["cost_pool"] = frame["cost_pool_label"].where(frame["cost_pool_label"].notna(),
                                                             frame["cost_pool"])
+    if sheet.key == "budget" and "spread_from" in frame:
+        frame = _unspread(frame)
     present = [c for c in columns if c in frame]
     rows = [[_cell(v) for v in record] for record in
             frame[present].astype(object).itertuples(index=False, name=None)]
     return present, rows
+
+
+def _unspread(budget: pd.DataFrame) -> pd.DataFrame:
+    """A fiscal-year budget row as it was written (``FY2026`` and the year's amount), not the
+    four quarter rows ingest spread it into: loading the workbook spreads it again, alike."""
+    spread = budget["spread_from"].notna().to_numpy(dtype=bool)
+    if not spread.any():
+        return budget
+    rows = budget[spread]
+    whole = rows.groupby(["source_file", "source_sheet", "source_row"], sort=False,
+                         dropna=False)["amount"].sum()
+    years = rows.drop_duplicates(["source_file", "source_sheet", "source_row"]).assign(
+        quarter=lambda f: f["spread_from"])
+    years = years.assign(amount=whole.to_numpy())
+    return pd.concat([years, budget[~spread]]).sort_values(
+        ["source_file", "source_sheet", "source_row"], kind="stable")
 
 
 def _header(ws, names: list[str]) -> list[WriteOnlyCell]:

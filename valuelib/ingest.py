@@ -10,6 +10,7 @@ Nothing here raises on bad data: every problem becomes a ``Finding``.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -150,6 +151,9 @@ def load(files: Iterable[FileInput], kinds: Mapping[str, str] | None = None) -> 
     tables = {key: _concat(key, pieces.get(key, [])) for key in table_keys()}
     tables, cross_findings, collapse = _cross_checks(tables)
     findings.extend(cross_findings)
+    tables["budget"], budget_findings = _budget(tables["budget"], tables["services"],
+                                                settings.fiscal_year_start)
+    findings.extend(budget_findings)
     findings.extend(partial_quarters(tables))
     sources = [_with_counts(s, counts.get(s.name, {}), collapse.get(s.name)) for s in sources]
     return Dataset(tables=tables, settings=settings, findings=tuple(findings),
@@ -627,6 +631,7 @@ def _doubtful_percents(doubtful: np.ndarray, values: pd.Series, column: Column,
 _KIND_WORDS = {
     "text": "text", "money": "an amount", "count": "a number", "price": "a price",
     "percent": "a percent", "yesno": "yes or no", "date": "a date", "quarter": "a quarter",
+    "period": "a quarter or a fiscal year",
     "score": "a 1–5 score", "rating": "a 1–5 score or a percent",
     "level": "1, 2 or 3 (High, Medium, Low)", "priority": "a priority from 1 to 5",
 }
@@ -639,6 +644,7 @@ _KIND_FIX = {
     "yesno": "Write yes or no.",
     "date": "Write a date such as 2026-08-14 or use an Excel date.",
     "quarter": "Write a quarter such as 2026-Q3 (or Q3 2026, FY26 Q3) or a date in it.",
+    "period": "Write a quarter such as 2026-Q3 (or FY26 Q3), or a fiscal year such as FY2026.",
     "score": "Write a score from 1 to 5.",
     "rating": "Write a score from 1 to 5 or a percent.",
     "level": "Write 1, 2 or 3, or High, Medium, Low.",
@@ -665,6 +671,8 @@ def _parse_by_kind(raw: pd.Series, facts: parse.CellTypes, column: Column, setti
         return parse.parse_date(raw, settings.date_order, facts)
     if kind == "quarter":
         return parse.parse_quarter(raw, settings.fiscal_year_start, settings.date_order)
+    if kind == "period":
+        return parse.parse_period(raw, settings.fiscal_year_start, settings.date_order)
     if kind == "level":
         return parse.parse_level(raw, facts)
     if kind == "priority":
@@ -1044,6 +1052,86 @@ def _costs(costs: pd.DataFrame, rules: pd.DataFrame) -> tuple[pd.DataFrame, list
         allocate_by=allocate_by.astype("str"),
     )
     return out, findings
+
+
+# How people write a budget row's kind, as word_keys sees it: what was approved, or what is
+# now expected. Anything else is said (BUDGET_KIND_UNKNOWN), never guessed.
+_BUDGET_KIND_WORDS = {
+    **dict.fromkeys(("budget", "budgeted", "plan", "planned", "approved", "original"),
+                    "budget"),
+    **dict.fromkeys(("forecast", "forecasted", "reforecast", "outlook", "projection",
+                     "projected", "estimate", "expected", "latestestimate", "le"), "forecast"),
+}
+QUARTERS_PER_YEAR = 4
+
+
+def _budget(budget: pd.DataFrame, services: pd.DataFrame, fiscal_start: int
+            ) -> tuple[pd.DataFrame, list[Finding]]:
+    """The Budget sheet made comparable: kinds read as budget / forecast, pools as TBM pools,
+    services spelled as the catalogue does, and a fiscal-year row spread evenly over its four
+    quarters (each a quarter of the amount, ``spread_from`` naming the year), said so."""
+    if budget.empty:
+        return budget, []
+    findings: list[Finding] = []
+    kind = _per_unique(budget["kind"], word_keys).map(_BUDGET_KIND_WORDS)
+    findings += _value_findings(
+        budget, budget["kind"].notna() & kind.isna(), "kind", "BUDGET_KIND_UNKNOWN",
+        lambda shown, rows: f"Kind '{shown}' is neither budget nor forecast ({rows}); those "
+        "rows are left out of budget vs actual and of the year-end forecast.",
+        "Write budget (what was approved) or forecast (what is now expected).")
+    label = budget["cost_pool"]
+    pool = _per_unique(label, word_keys).map(COST_POOL_WORDS)
+    findings += _value_findings(
+        budget, label.notna() & pool.isna(), "cost_pool", "UNKNOWN_COST_POOL",
+        lambda shown, rows: f"Cost pool '{shown}' maps to no TBM pool ({rows}); its budget "
+        "was counted as Other.", f"Use a TBM pool: {', '.join(TBM_COST_POOLS)}.")
+    canonical = dict(zip(_service_key(services["service"]), services["service"], strict=False))
+    names = budget["service"]
+    known = _service_key(names).map(canonical)
+    findings += _value_findings(
+        budget, names.notna() & known.isna(), "service", "BUDGET_SERVICE_UNKNOWN",
+        lambda shown, rows: f"The budget names service '{shown}' ({rows}), which is not in "
+        "the catalogue; its budget is kept and compared with no actual cost.",
+        "Add the service to the Services sheet, or spell it as the Services sheet does.")
+    # a sheet without the kind or version column takes their defaults (as a blank cell does)
+    columns = SHEETS_BY_KEY["budget"]
+    kind = kind.where(budget["kind"].notna(), columns.column("kind").default)
+    out = budget.assign(
+        kind=kind.astype("str"),
+        cost_pool=pool.where(label.isna(), pool.fillna("Other")).astype("str"),
+        service=known.fillna(names).astype("str"),
+        version=budget["version"].str.strip().fillna(columns.column("version").default)
+        .astype("str"),
+    )
+    yearly = out["quarter"].str.startswith("FY").fillna(False).to_numpy(dtype=bool)
+    if not yearly.any():
+        return out, findings
+    start = calendar.month_name[fiscal_start]
+    for year, rows in out.loc[yearly].groupby("quarter", sort=False):
+        first = rows.iloc[0]
+        quarters = parse.fiscal_year_quarters(int(year[2:]), fiscal_start)
+        starting = f" (the fiscal year starting in {start})" if fiscal_start != 1 else ""
+        findings.append(_finding(
+            "BUDGET_SPREAD", f"{_rows(len(rows))} for {year}{starting} "
+            f"{'was' if len(rows) == 1 else 'were'} spread evenly over its four quarters, "
+            f"{quarters[0]} to {quarters[-1]}: a quarter of each amount in each.",
+            "Nothing to do; give quarters instead where the year is not even.",
+            file=first["source_file"], sheet=first["source_sheet"],
+            row=int(first["source_row"]), column="quarter", value=year))
+    repeat = np.where(yearly, QUARTERS_PER_YEAR, 1)
+    spread = out.loc[np.repeat(out.index.to_numpy(), repeat)].reset_index(drop=True)
+    is_spread = np.repeat(yearly, repeat)
+    nth = np.concatenate([np.arange(n) for n in repeat])
+    years = spread["quarter"].where(is_spread)
+    quarter = [parse.fiscal_year_quarters(int(y[2:]), fiscal_start)[k] if s else q
+               for y, q, k, s in zip(years.fillna(""), spread["quarter"], nth, is_spread,
+                                     strict=True)]
+    spread = spread.assign(
+        quarter=pd.Series(quarter, dtype="str"),
+        amount=np.where(is_spread, spread["amount"] / QUARTERS_PER_YEAR, spread["amount"]),
+        spread_from=years.astype("str"),
+    )
+    return spread, findings
 
 
 def _classify_work(support: pd.DataFrame, work_types: pd.DataFrame

@@ -840,6 +840,54 @@ def parse_quarter(raw: pd.Series, fiscal_start: int = 1, date_order: str = "MDY"
     return Parsed(values.astype("str"), bad, dates.note)
 
 
+_FISCAL_YEAR = re.compile(r"^(?:FY\s*'?(?P<fy>\d{2}|\d{4})|(?P<y>(?:19|20|21)\d{2}))$", re.I)
+
+
+def fiscal_year_of_text(value: object) -> int | None:
+    """``FY2026``, ``FY26``, ``FY'26`` or a bare year (``2026``, also as the number 2026) ->
+    2026; anything else -> None. A bare year names the fiscal year as ``FY`` does (the
+    calendar year in which it ends)."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        number = float(value)
+        return int(number) if number.is_integer() and 1900 <= number < 2200 else None
+    if not isinstance(value, str):
+        return None
+    match = _FISCAL_YEAR.match(value.strip())
+    if match is None:
+        return None
+    year = int(match["fy"] or match["y"])
+    return year + 2000 if year < 100 else year
+
+
+def fiscal_year_quarters(fiscal_year: int, fiscal_start: int = 1) -> tuple[str, ...]:
+    """The four calendar quarters of fiscal year ``fiscal_year`` (named for the calendar year
+    in which it ends), in order."""
+    return tuple(fiscal_to_calendar(fiscal_year, k, fiscal_start) for k in range(1, 5))
+
+
+def fiscal_year_of(quarter: str, fiscal_start: int = 1) -> int:
+    """The fiscal year (named for the calendar year in which it ends) holding a canonical
+    calendar quarter."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    first_month = (q - 1) * 3 + 1
+    return year + (1 if fiscal_start != 1 and first_month >= fiscal_start else 0)
+
+
+def parse_period(raw: pd.Series, fiscal_start: int = 1, date_order: str = "MDY") -> Parsed:
+    """A quarter as :func:`parse_quarter` reads it, or a fiscal year (``FY2026``, ``FY26``, a
+    bare ``2026``) kept as ``FY2026`` for the caller to spread over its quarters."""
+    def one(value: object) -> object:
+        year = fiscal_year_of_text(value)
+        return _BAD if year is None else f"FY{year}"
+
+    years = _by_unique(raw, one, "str")
+    if not years.bad.any():
+        return years
+    quarters = parse_quarter(raw.where(years.bad), fiscal_start, date_order)
+    values = years.values.where(~years.bad, quarters.values)
+    return Parsed(values.astype("str"), years.bad & quarters.bad, quarters.note)
+
+
 def quarter_label(quarter: str, fiscal_start: int = 1) -> str:
     """How a canonical quarter is shown: ``2026-Q3``, or ``FY2027 Q1 (2026-Q3)`` when a fiscal
     year start other than January is set."""

@@ -70,6 +70,12 @@ _TABLE: tuple[Rule, ...] = (
     Rule("RESOLVED_FROM_CLOSED", INFO, "Ended tickets without a resolved date took their "
                                        "closed date as resolved"),
     Rule("PERIODS_DO_NOT_OVERLAP", WARNING, "Support and cost data cover different quarters"),
+    # budget (issue 17)
+    Rule("BUDGET_SPREAD", INFO, "A fiscal-year budget row was spread evenly over its quarters"),
+    Rule("BUDGET_KIND_UNKNOWN", WARNING, "A budget row's kind is neither budget nor forecast "
+                                         "(left out of both)"),
+    Rule("BUDGET_SERVICE_UNKNOWN", WARNING, "A budget names a service missing from the "
+                                            "catalogue (kept, compared with no cost)"),
 )
 
 # Code.FILE_EMPTY == "FILE_EMPTY": one member per rule, in the table's order.

@@ -13,6 +13,8 @@ Column kinds (what a cell is parsed as, and the typed column it becomes):
 - ``yesno``     -> nullable ``boolean``.
 - ``date``      -> ``datetime64``; day/month order inferred per column.
 - ``quarter``   -> ``str`` in canonical calendar form ``2026-Q3``.
+- ``period``    -> ``str``: a quarter as ``quarter`` reads it, or a fiscal year (``FY2026``,
+  ``FY26``, a bare ``2026``) kept as ``FY2026`` for ingest to spread over its quarters.
 - ``score``     -> ``float`` 1-5.
 - ``rating``    -> ``float``: a 1-5 score or a percent (satisfaction).
 - ``level``     -> nullable ``Int64`` 1-3 (impact, urgency: ``2 - Medium``, ``High``).
@@ -31,7 +33,7 @@ DATETIME = "datetime64[us]"
 # Column kind -> the dtype of the typed column (see the module docstring).
 KIND_DTYPES = {
     "text": "str", "money": "float64", "count": "float64", "price": "float64",
-    "percent": "float64", "yesno": "boolean", "date": DATETIME, "quarter": "str",
+    "percent": "float64", "yesno": "boolean", "date": DATETIME, "quarter": "str", "period": "str",
     "score": "float64", "rating": "float64", "level": "Int64", "priority": "Int64",
 }
 KINDS = tuple(KIND_DTYPES)
@@ -551,6 +553,39 @@ SHEETS: tuple[Sheet, ...] = (
         one_of=(("quarter", "date"),),
         help="What users ask IT for: needs surveys, requests and feedback.",
         note="`quarter` is derived from `date` when only a date is given",
+    ),
+    Sheet(
+        "budget", "Budget", ("Plan", "Forecast"),
+        (
+            _c("quarter", "period", required=True, synonyms=("Period", "Fiscal year", "Year"),
+               help="Quarter the amount is for (2026-Q3, FY26 Q3 …), or a fiscal year (FY2026, "
+                    "2026) spread evenly over its four quarters.", example="2026-Q3",
+               note="a fiscal-year row becomes four quarter rows of a quarter of its amount"),
+            _c("amount", "money", required=True, synonyms=("Budget", "Plan"),
+               help="Budgeted (or forecast) amount in the reporting currency.", example=120000),
+            _c("service", help="The service budgeted; blank = the whole of IT.",
+               example="Email & Productivity", note="NA = the whole of IT"),
+            _c("cost_pool", synonyms=("Cost type", "Pool", "Cost category"),
+               help=f"TBM cost pool, when the budget is by pool: {', '.join(TBM_COST_POOLS)}.",
+               example=None, note="a TBM pool, or NA"),
+            _c("business_unit", synonyms=("Department", "BU"),
+               help="The business unit, when the budget is by unit.", example=None),
+            _c("kind", synonyms=("Type",), default="budget",
+               help="budget (what was approved) or forecast (what is now expected); default "
+                    "budget.", example="budget",
+               note='`budget` or `forecast` (default `budget`); NA where the cell said neither'),
+            _c("version", synonyms=("Scenario",), default="Budget",
+               help='Which budget: free text such as "Budget" or "Reforecast Q2" (default '
+                    '"Budget").', example="Budget", note='default "Budget"'),
+        ),
+        optional=True,
+        help="What IT planned to spend, and what it now forecasts: by quarter or fiscal year, "
+             "for IT, a service, a cost pool or a business unit.",
+        derived=(Derived("spread_from", "str", "the fiscal year (`FY2026`) a row was written "
+                                                "for, where ingest spread it over its quarters; "
+                                                "NA for a quarter row"),),
+        note="several versions may sit side by side; `valuelib.budget` compares the version "
+             'named "Budget" by default (see docs/decisions.md)',
     ),
     Sheet(
         "work_types", "Work types", ("Work type classes",),

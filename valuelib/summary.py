@@ -8,11 +8,12 @@ plain-text report, the notes) are :mod:`valuelib.present.summary_text`'s.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from . import budget as budget_mod
 from . import costing, market, portfolio
 from . import support as support_mod
 from .frames import (
@@ -51,7 +52,11 @@ class ExecutiveSummary:
     - ``service_desk``: the desk's figures for ``quarter`` (without cost data: the latest
       quarter with tickets), see :func:`_service_desk`; empty without support data;
     - ``unallocated_lines``: how many shared cost lines could not be allocated (their sum is
-      ``unallocated_cost``).
+      ``unallocated_cost``);
+    - ``budget``: IT's budget vs actual to date and the year-end forecast as of ``quarter``
+      (:class:`valuelib.budget.BudgetSummary`), None without a Budget sheet;
+      ``budget_services``: per service with a budget, the year-to-date variance and the end
+      of year predicted (budget.compare by service), largest variance first.
     """
 
     organization: str
@@ -67,6 +72,8 @@ class ExecutiveSummary:
     as_of: pd.Timestamp | None = None
     unallocated_lines: int = 0
     service_desk: dict = field(default_factory=dict)
+    budget: budget_mod.BudgetSummary | None = None
+    budget_services: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict:
         """Everything as JSON-safe Python (NaN -> None, dates as ``YYYY-MM-DD``)."""
@@ -86,6 +93,10 @@ class ExecutiveSummary:
             "service_desk": {k: _num(v) if isinstance(v, float) else v
                              for k, v in self.service_desk.items()},
             "unallocated_lines": self.unallocated_lines,
+            "budget": None if self.budget is None else {
+                k: _num(v) if isinstance(v, float) else list(v) if isinstance(v, tuple) else v
+                for k, v in asdict(self.budget).items()},
+            "budget_services": _records(self.budget_services),
         }
 
 
@@ -235,4 +246,15 @@ def summarize(dataset: Dataset, quarter: str | None = None) -> ExecutiveSummary:
         as_of=as_of,
         unallocated_lines=len(unallocated),
         service_desk=_service_desk(dataset, quarter),
+        **_budget(dataset, quarter),
     )
+
+
+def _budget(dataset: Dataset, quarter: str | None) -> dict:
+    """IT's budget at a glance and the services' variances, as of ``quarter``; nothing
+    without a budget."""
+    it = budget_mod.summary(dataset, quarter=quarter)
+    if it is None:
+        return {}
+    services = budget_mod.compare(dataset, "service", quarter=quarter).year_table
+    return {"budget": it, "budget_services": services.reset_index(drop=True)}

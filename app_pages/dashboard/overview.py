@@ -31,6 +31,10 @@ state.open_service(render.picked(chosen) or render.picked_row(picked, view.servi
                                                                  "Service"))
 for note in view.notes:
     render.caption(note)
+if view.budget_sentences:
+    st.subheader("Budget vs actual", anchor=False,
+                 help=glossary.help_for("budget variance", "year-end forecast", "run rate"))
+    render.sentences(view.budget_sentences)
 
 st.subheader("Take it to the meeting")
 exports.export_buttons(source)

@@ -29,6 +29,9 @@ COSTS = [["quarter", "service", "cost_pool", "amount", "comparable", "allocate_b
          ["2026-Q3", "Email & Productivity", "Software", "$13,050.00", "yes", None],
          ["2026-Q3", "CRM", "licences", 18000, "yes", None],
          ["2026-Q3", "Shared", "Facilities & Power", "1 500", None, "users"]]
+BUDGET = [["quarter", "amount", "service", "cost_pool"],
+          ["2026-Q3", 13000, "Email & Productivity", "Software"],
+          ["2026-Q3", 18000, "CRM", None]]
 
 
 def xlsx(**sheets: list[list]) -> bytes:
@@ -225,8 +228,9 @@ CASES: tuple[Case, ...] = (
     Case("encrypted.xlsx", _encrypted, (("FILE_ENCRYPTED", "", None, ""),)),
     Case("xml_entities.xlsx", _entity_workbook, (("FILE_UNSAFE", "", None, ""),)),
     Case("zip_bomb.xlsx", _zip_bomb, (("FILE_TOO_LARGE", "", None, ""),)),
-    Case("nothing_known.xlsx", lambda: xlsx(Budget=[["line", "amount"], ["Pens", 12]]),
-         (("SHEET_IGNORED", "Budget", None, ""), ("NO_SHEETS_RECOGNISED", "Budget", None, ""))),
+    Case("nothing_known.xlsx", lambda: xlsx(Stationery=[["line", "amount"], ["Pens", 12]]),
+         (("SHEET_IGNORED", "Stationery", None, ""),
+          ("NO_SHEETS_RECOGNISED", "Stationery", None, ""))),
     Case("header_too_low.xlsx", lambda: xlsx(
         Services=[["Title"]] + [[None]] * 10 + SERVICES, Usage=USAGE),
         (("HEADER_NOT_FOUND", "Services", None, ""),), others_allowed=True),
@@ -373,6 +377,17 @@ CASES: tuple[Case, ...] = (
         Services=SERVICES, Usage=USAGE,
         Costs=[*COSTS, ["2026-Q4", "CRM", "Software", 18500, "yes", None]]),
         (("PARTIAL_QUARTER", "Costs", None, "quarter"),)),
+    # budget (issue 17)
+    Case("budget_fiscal_year.xlsx", lambda: xlsx(
+        Services=SERVICES, Budget=[BUDGET[0], BUDGET[1], ["FY2027", 120000, "CRM", None]]),
+        (("BUDGET_SPREAD", "Budget", 3, "quarter"),)),
+    Case("budget_kind_unknown.xlsx", lambda: xlsx(
+        Services=SERVICES, Budget=[BUDGET[0] + ["kind"], BUDGET[1] + ["budget"],
+                                   ["2026-Q3", 9000, "CRM", None, "wishlist"]]),
+        (("BUDGET_KIND_UNKNOWN", "Budget", 3, "kind"),)),
+    Case("budget_service_unknown.xlsx", lambda: xlsx(
+        Services=SERVICES, Budget=[*BUDGET, ["2026-Q3", 30000, "Data platform", None]]),
+        (("BUDGET_SERVICE_UNKNOWN", "Budget", 4, "service"),)),
 )
 
 # The files of CASES that attack the server's memory or its message building.

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from .. import budget
 from ..model import Dataset
 from ..parse import quarter_label
 from ..present import Facts, fmt_date
@@ -48,6 +49,8 @@ _NEEDS_SERVICE = {row.key for row in TABLE if "service" in row.needs}
 # Intents where an unknown word in place of a service means "a service I don't know".
 _SERVICE_SLOT = {"cost_per_user", "total_cost", "trend", "market", "value", "explain", "users",
                  "quadrant", "compare"}
+# Intents about the budget: without a Budget sheet they are refused, saying so.
+_BUDGET = {"budget", "budget_services", "year_end"}
 # Intents whose figures come from support rows: the page's business unit narrows them.
 _SUPPORT = {"proactive", "block", "p1_share", "priority_mismatches", "service_desk"}
 
@@ -130,9 +133,10 @@ def _refusal(q: Query, names: Names, dataset: Dataset) -> Answer | None:
                        f"'{m.words}' matches {len(m.services)} services equally.",
                        services=m.services)
     words = set(q.words)
-    if words & {"budget", "budgets", "forecast", "forecasts"} and words & {
+    if not budget.has_budget(dataset) and (q.intent in _BUDGET or (
+            words & {"budget", "budgets", "forecast", "forecasts"} and words & {
             "over", "under", "against", "variance", "vs", "versus", "within", "remaining",
-            "left", "overspend", "overspent", "underspend"}:
+            "left", "overspend", "overspent", "underspend"})):
         sentence = ("The workbooks hold no budget or forecast, so I can't compare with one. I "
                     "can tell you what IT actually cost.")
         return _refuse(q, sentence, "total_cost", names, "No budget figures in the data.",

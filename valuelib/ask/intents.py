@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import costing
-from . import cost, market, support_answers, whatif_answers
+from . import budget_answers, cost, market, support_answers, whatif_answers
 from .common import Context, asked, over_period, quarters_of, signed_pct, yes_no
 from .reading import Names, Period, Query
 from .result import Answer
@@ -146,6 +146,23 @@ TABLE: tuple[Intent, ...] = (
     # rows with select words: checked first, in this order
     Intent("whatif", whatif_answers.whatif_answer, whatif_answers.EXAMPLES,
            select=("what if", "suppose", "imagine", "what would happen", "what happens if")),
+    # ---- budget (issue 17): refused without a Budget sheet (ask._refusal)
+    Intent("year_end", budget_answers.year_end,
+           ("where will we end the year?", "year end forecast",
+            "where will CRM end the year?"),
+           select=("end year", "year end", "yearend", "end of year", "finish year",
+                   "land year", "full year forecast", "forecast"),
+           exclude=("block", "hours", "run out", "runs out", "ticket")),
+    Intent("budget_services", budget_answers.services_over_budget,
+           ("which services are over budget this year?", "which services are under budget?"),
+           select=("which budget", "services budget", "what services budget"),
+           exclude=("block", "hours")),
+    Intent("budget", budget_answers.budget_status,
+           ("are we over budget?", "budget variance", "how are we tracking against budget",
+            "are we on budget for CRM"),
+           select=("budget", "overspend", "overspent", "underspend", "underspent",
+                   "variance"),
+           exclude=("block", "hours", "ticket")),
     Intent("compare_quarters", compare_quarters,
            ("compare Q1 and Q2 2026", "2026-Q1 vs 2026-Q2"), when=("two_quarters",),
            select=("compare", "vs", "versus", "against", "and", "or", "between"),

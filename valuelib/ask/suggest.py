@@ -43,7 +43,17 @@ TEMPLATES: dict[str, str] = {
     "service_desk": "How many tickets did the service desk handle last quarter?",
 }
 
+# Offered after a budget answer only (never as the closest question to one not understood:
+# data without a Budget sheet cannot answer them).
+BUDGET_TEMPLATES: dict[str, str] = {
+    "budget": "Are we over budget?",
+    "budget_services": "Which services are over budget this year?",
+    "year_end": "Where will we end the year?",
+}
 _FOLLOW_UPS: dict[str, tuple[str, ...]] = {
+    "budget": ("budget_services", "year_end", "total_it"),
+    "budget_services": ("year_end", "explain", "budget"),
+    "year_end": ("budget_services", "budget", "trend"),
     "cost_per_user": ("market", "trend", "explain"),
     "total_cost": ("cost_per_user", "trend", "ranking_total"),
     "total_it": ("ranking_total", "changes", "showback_all"),
@@ -79,7 +89,7 @@ _INTENT_TEMPLATE = {
 
 
 def fill(key: str, names: Names, service: str | None = None, unit: str | None = None) -> str:
-    template = TEMPLATES[key]
+    template = TEMPLATES.get(key) or BUDGET_TEMPLATES[key]
     service = service or (names.services[0] if names.services else "email")
     units = list(dict.fromkeys(names.units.values()))
     unit = unit or (units[0] if units else "Sales")

@@ -47,6 +47,18 @@ GLOSSARY: dict[str, str] = {
         "hardware, other) stay the same within the year."),
     "value score": measure("value_score").definition + (
         " Services above the median value and below the median cost are worth investing in."),
+    # ---- budget (issue 17)
+    "budget variance": (
+        "Actual cost minus the budget: above zero is over budget, below zero under. Shown "
+        "per quarter, for the year so far and for the full year, against the version named "
+        "Budget unless another is chosen; within ± 2 % of the budget reads on budget."),
+    "year-end forecast": (
+        "Where the fiscal year will end: the actual cost so far plus the quarters still to "
+        "come, taken from the latest forecast rows of the Budget sheet, or else at the run "
+        "rate, with a range."),
+    "run rate": (
+        "What a quarter costs at today's pace: the mean of the last two quarters' actual "
+        "cost. Its range runs from the cheapest to the dearest of the last four quarters."),
 }
 
 

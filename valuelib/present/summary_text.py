@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .. import costing, market
+from .. import budget, costing, market
 from ..frames import UNALLOCATED
 from ..summary import ExecutiveSummary
 from .formatting import (
@@ -59,6 +59,9 @@ def summary_json(s: ExecutiveSummary) -> dict:
     keys = {k: k for k in (*s.services.columns, *s.proactive.columns, *s.blocks.columns,
                            "total_cost") if k in MEASURES}
     keys.update({k: m for k, m in DESK_MEASURES.items() if k in s.service_desk})
+    if s.budget is not None:
+        keys.update({k: k for k in (*budget.YEAR_COLUMNS, *s.budget_services.columns)
+                     if k in MEASURES})
     out["measures"] = {k: {"label": MEASURES[m].label, "unit": str(MEASURES[m].unit),
                            "definition": MEASURES[m].definition} for k, m in keys.items()}
     return out
@@ -114,6 +117,8 @@ def summary_text(s: ExecutiveSummary) -> str:
     if s.unallocated_cost:
         line += f", of which {fmt('total_cost', s.unallocated_cost)} could not be allocated"
     out += [line + ".", ""]
+    if s.budget is not None:
+        out += [*budget_sentences(s.budget, s.budget_services, cur), ""]
 
     if len(s.services):
         columns = ["service", "total_cost", "users", "cost_per_user_month", "best_offer",
@@ -172,6 +177,61 @@ def summary_text(s: ExecutiveSummary) -> str:
         out.append("Notes:")
         out += [f"  - {n}" for n in notes]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _quarters_span(quarters: tuple[str, ...]) -> str:
+    return quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
+
+
+def budget_basis_words(b: budget.BudgetSummary, currency: str = "USD") -> str:
+    """How the year end was reached, in words: "from Reforecast Q2's forecast rows", "at
+    the run rate of $788,208 a quarter (range $… to $…)"."""
+    rate = fmt_measure("run_rate", b.run_rate, currency)
+    if b.basis == budget.ForecastBasis.FORECAST:
+        return f"from {b.forecast_version}'s forecast rows"
+    if b.basis == budget.ForecastBasis.ACTUAL:
+        return "the year is over: the actual"
+    if b.basis == budget.ForecastBasis.NO_DATA:
+        return "no actuals to go on"
+    what = ("at the run rate" if b.basis == budget.ForecastBasis.RUN_RATE
+            else f"from {b.forecast_version}'s forecast rows and the run rate")
+    return f"{what} ({rate} a quarter: the mean of the last two quarters)"
+
+
+def budget_sentences(b: budget.BudgetSummary, services, currency: str = "USD"
+                     ) -> list[str]:
+    """IT against its budget to date, where the year will end, and the services over or
+    under budget: a line or two for the summary, the answers and handouts."""
+    def fmt(key, value, **kw):
+        return fmt_measure(key, value, currency, **kw)
+
+    out = []
+    if b.to_date:
+        out.append(
+            f"Budget {b.year} (version {b.version}), {_quarters_span(b.to_date)}: actual "
+            f"{fmt('actual_ytd', b.actual_ytd)} against {fmt('budget_ytd', b.budget_ytd)}, "
+            f"{fmt('variance_ytd', b.variance_ytd)} "
+            f"({fmt('variance_ytd_pct', b.variance_ytd_pct)}), {b.status_ytd}.")
+    end = (f"End of year predicted {fmt('end_of_year_predicted', b.end_of_year_predicted)} "
+           f"against the {fmt('budget_full_year', b.budget_full_year)} budget "
+           f"({fmt('full_year_variance', b.full_year_variance)}, {b.status_full_year}), "
+           f"{budget_basis_words(b, currency)}")
+    if b.basis in (budget.ForecastBasis.RUN_RATE, budget.ForecastBasis.MIXED):
+        end += (f"; range {fmt('end_of_year_low', b.end_of_year_low)} to "
+                f"{fmt('end_of_year_high', b.end_of_year_high)}")
+    out.append(end + ".")
+    if services is not None and len(services):
+        parts = []
+        for status in (budget.BudgetStatus.OVER, budget.BudgetStatus.UNDER):
+            rows = services[services["status_ytd"] == status]
+            if len(rows):
+                names = ", ".join(
+                    f"{r.service} ({fmt('variance_ytd', r.variance_ytd)}, "
+                    f"{fmt('variance_ytd_pct', r.variance_ytd_pct)})"
+                    for r in rows.itertuples(index=False))
+                parts.append(f"{status.capitalize()} to date: {names}.")
+        out.append(" ".join(parts) if parts else "Every budgeted service is on budget to date.")
+    return out
 
 
 def _desk_lines(d: dict) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, market, portfolio
+from .. import budget, charts, market, portfolio
 from ..frames import gap_note
 from ..model import Dataset
 from ..present.facts import (
@@ -32,7 +32,7 @@ from ..present.formatting import (
     fmt_points,
     is_missing,
 )
-from ..present.summary_text import summary_notes
+from ..present.summary_text import budget_sentences, summary_notes
 from ..present.tables import Table, table
 from ..present.words import (
     delta_or_none,
@@ -67,6 +67,9 @@ class OverviewView:
     market_chart: go.Figure
     services_table: Table
     notes: tuple[str, ...]
+    # Budget vs actual (issue 17): IT to date and the year end, the services over or under;
+    # empty without a Budget sheet, or with a business unit chosen (the budget is IT's)
+    budget_sentences: tuple[str, ...] = ()
 
 
 # ---- overview --------------------------------------------------------------------------------
@@ -94,7 +97,19 @@ def _overview(f: Facts) -> OverviewView:
         market_chart=_market_chart(f),
         services_table=_services_table(f),
         notes=_overview_notes(f),
+        budget_sentences=_budget_sentences(f),
     )
+
+
+def _budget_sentences(f: Facts) -> tuple[str, ...]:
+    """Budget vs actual as of the page's quarter, in the summary's words."""
+    if f.unit is not None or f.quarter is None:
+        return ()
+    it = budget.summary(f.dataset, quarter=f.quarter)
+    if it is None:
+        return ()
+    services = budget.compare(f.dataset, "service", quarter=f.quarter).year_table
+    return tuple(budget_sentences(it, services, f.currency))
 
 
 PER_USER_LABEL = "IT cost per user per month"
