@@ -19,7 +19,7 @@ import math
 import pytest
 
 from tests.frames import assert_unchanged, make_dataset, snapshot
-from valuelib import market, whatif
+from valuelib import budget, market, whatif
 from valuelib.whatif import Change, ChangeKind, Scenario, Verdict
 
 Q = "2026-Q3"
@@ -269,3 +269,25 @@ def test_a_bad_scenario_is_refused_with_what_is_wrong(raw, says):
 def test_a_bad_change_text_says_how_to_write_it(kind, text, says):
     with pytest.raises(ValueError, match=says):
         whatif.change_from_text(kind, text)
+
+
+# ---- the budget variance after -----------------------------------------------------------------
+
+def test_the_budget_variance_after_holds_a_full_year_of_the_scenario():
+    rows = [{"quarter": q, "amount": 2000.0, "kind": "budget", "version": "Budget"}
+            for q in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")]
+    data = make_dataset(costs=COSTS, usage=USAGE, market=MARKET, services=SERVICES,
+                        budget=rows)
+    r = run(Change(ChangeKind.MOVE, service="Email", offer="Cloud mail"), dataset=data)
+    year = budget.summary(data, quarter=Q)
+    assert (r.budget_year, r.budget) == (year.year, 8000.0)
+    assert r.forecast == pytest.approx(year.end_of_year_predicted)
+    assert r.variance_before == pytest.approx(year.full_year_variance)
+    # +1,200 a year on top of the forecast
+    assert r.variance_after == pytest.approx(year.full_year_variance + 1200.0)
+
+
+def test_without_a_budget_there_is_no_variance_to_move():
+    r = run(Change(ChangeKind.MOVE, service="Email", offer="Cloud mail"))
+    assert r.budget_year is None
+    assert math.isnan(r.variance_before) and math.isnan(r.variance_after)

@@ -37,7 +37,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from . import costing
+from . import budget, costing
 from .frames import MONTHS_PER_QUARTER, UNALLOCATED, latest_quarter, quarter_end, table
 from .frames import quarter_start as _quarter_start
 from .model import Dataset, latest_complete_quarter
@@ -724,9 +724,14 @@ def _result(change: Change, before: _State, after: _State, problem: str, trades,
 
 
 def _budget(dataset: Dataset, quarter: str) -> dict:
-    """The fiscal year's budget and year-end forecast (valuelib.budget), when the data has a
-    budget; {} otherwise."""
-    return {}
+    """The fiscal year's full-year budget, end of year predicted and their variance
+    (valuelib.budget, as of ``quarter``), when the data has a budget; {} otherwise."""
+    found = budget.summary(dataset, quarter=quarter)
+    if found is None or pd.isna(found.full_year_variance):
+        return {}
+    return {"budget_year": found.year, "budget": found.budget_full_year,
+            "forecast": found.end_of_year_predicted,
+            "variance_before": found.full_year_variance}
 
 
 HOW = ("Yearly figures are the quarter's run rate × 4 (a block's price once). Per-user cost "
@@ -752,11 +757,12 @@ def evaluate(dataset: Dataset, scenario: Scenario, quarter: str | None = None
         after, problem, trades, notes = _APPLY[change.kind](dataset, state, change, quarter)
         results.append(_result(change, state, after, problem, trades, notes))
         state = after
-    budget = _budget(dataset, quarter)
-    if budget:
+    on_budget = _budget(dataset, quarter)
+    if on_budget:
+        # as if the changes held the whole fiscal year (docs/decisions.md)
         change = state.yearly() - start.yearly()
-        budget = {**budget, "variance_after": budget["variance_before"] + change}
+        on_budget["variance_after"] = on_budget["variance_before"] + change
     return ScenarioResult(
         scenario, quarter, tuple(results), start.yearly(), state.yearly(),
         start.headcount(), state.headcount(), start.cost_per_person(), state.cost_per_person(),
-        notes=(HOW,), **budget)
+        notes=(HOW,), **on_budget)
