@@ -650,3 +650,15 @@ def test_only_an_editor_deletes_a_saved_scenario():
     assert store.scenarios() == []
     assert "Scenario 1 deleted." in texts(at)
     assert "was deleted by Dana" in str(_plan(scenario="1").info)
+
+
+def test_a_what_if_question_is_answered_and_offers_the_plan_page():
+    at = app().run()
+    at.text_input(key="q").input("what if we moved email to the $15 offer?").run()
+    assert not at.exception
+    assert "Move Email & Productivity to Cloud email & productivity suite" in _answer(at)
+    (link,) = at.get("page_link")
+    assert link.proto.label == "Open this scenario on the Plan page"
+    assert link.proto.page == "plan"
+    assert link.proto.query_string == (
+        "move=Email+%26+Productivity%3DCloud+email+%26+productivity+suite")
