@@ -84,7 +84,7 @@ else:
                      source.dataset)
     st.subheader("The scenario")
     for index, item in enumerate(view.result.changes):
-        left, right = st.columns([8, 1], vertical_alignment="center")
+        left, right = st.columns([5, 1], vertical_alignment="center")
         left.markdown(f"{index + 1}. {render.md_inline(item.label)}")
         right.button("Remove", key=f"plan_remove_{index}", on_click=plan.remove,
                      args=(index,), icon=":material/close:")

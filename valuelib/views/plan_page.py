@@ -20,15 +20,15 @@ from ..whatif import ChangeKind, Scenario, ScenarioResult, TradeOff, Verdict
 CHANGE_COLUMNS = ["Change", "Yearly cost change", "Cost per user per month, today",
                   "Cost per user per month, after", "Users today", "Users after", "Gives up",
                   "Gains", "Note"]
-CHANGE_MEASURES = {"Yearly cost change": "yearly_cost_change",
-                   "Cost per user per month, today": "cost_per_user_before",
+# A money change is written as text in a table (a printf format cannot put the sign before the
+# currency symbol: present.measures.Measure.table_format), by the registry's measure.
+CHANGE_MEASURES = {"Cost per user per month, today": "cost_per_user_before",
                    "Cost per user per month, after": "cost_per_user_after",
                    "Users today": "users_before", "Users after": "users_after"}
 COMPARE_COLUMNS = ["Scenario", "Changes", "Yearly cost change", "Yearly IT cost",
                    "IT cost per user per month", "Budget variance after", "Gives up", "Gains"]
-COMPARE_MEASURES = {"Yearly cost change": "yearly_cost_change", "Yearly IT cost": "yearly_cost",
-                    "IT cost per user per month": "cost_per_person_month",
-                    "Budget variance after": "budget_variance_after"}
+COMPARE_MEASURES = {"Yearly IT cost": "yearly_cost",
+                    "IT cost per user per month": "cost_per_person_month"}
 MAX_COMPARED = 3
 
 # A trade-off's figure: the measure that writes it (text when absent) and its words.
@@ -129,7 +129,8 @@ def plan_view(dataset: Dataset, scenario: Scenario, quarter: str | None = None) 
     currency = dataset.settings.currency
     rows = [{
         "Change": c.label,
-        "Yearly cost change": c.yearly_cost_change,
+        "Yearly cost change": fmt_measure("yearly_cost_change", c.yearly_cost_change,
+                                          currency),
         "Cost per user per month, today": c.cost_per_user_before,
         "Cost per user per month, after": c.cost_per_user_after,
         "Users today": c.users_before, "Users after": c.users_after,
@@ -156,10 +157,12 @@ def compare_view(dataset: Dataset, scenarios: Sequence[Scenario],
     rows = [{
         "Scenario": v.scenario.name or "Unsaved scenario",
         "Changes": "; ".join(c.label for c in v.result.changes) or MISSING,
-        "Yearly cost change": v.result.yearly_cost_change,
+        "Yearly cost change": fmt_measure("yearly_cost_change", v.result.yearly_cost_change,
+                                          currency),
         "Yearly IT cost": v.result.yearly_cost_after,
         "IT cost per user per month": v.result.cost_per_person_after,
-        "Budget variance after": v.result.variance_after,
+        "Budget variance after": fmt_measure("budget_variance_after", v.result.variance_after,
+                                             currency),
         "Gives up": "; ".join(v.gives_up) or MISSING,
         "Gains": "; ".join(v.gains) or MISSING,
     } for v in views]
