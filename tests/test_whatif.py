@@ -291,3 +291,33 @@ def test_without_a_budget_there_is_no_variance_to_move():
     r = run(Change(ChangeKind.MOVE, service="Email", offer="Cloud mail"))
     assert r.budget_year is None
     assert math.isnan(r.variance_before) and math.isnan(r.variance_after)
+
+
+# ---- the Plan page's view -----------------------------------------------------------------------
+
+def test_the_plan_view_writes_the_result_with_the_registry():
+    from valuelib.views import CHANGE_COLUMNS, compare_view, plan_view
+
+    move = Scenario("Cloud mail", (Change(ChangeKind.MOVE, service="Email", offer="Cloud mail"),))
+    view = plan_view(DATASET, move)
+    tiles = {h.label: h for h in view.headlines}
+    assert tiles["Yearly cost change"].value == "+$1,200"
+    assert tiles["IT cost per user per month"].value == "$6.97"  # (7,160 + 1,200) ÷ 100 ÷ 12
+    assert tiles["IT cost per user per month"].delta == "+$1.00"
+    assert tiles["Budget variance after"].value == "—"
+    assert "no budget" in tiles["Budget variance after"].sentence
+    assert view.changes.columns == CHANGE_COLUMNS
+    row = view.changes.formatted().iloc[0]
+    assert (row["Yearly cost change"], row["Cost per user per month, today"],
+            row["Cost per user per month, after"]) == ("+$1,200", "$3.63", "$4.63")
+    assert view.gives_up == ("Move Email to Cloud mail: availability 99.90% → 99.00%",)
+    assert view.gains == ("Move Email to Cloud mail: storage per user 25 → 50",)
+    assert view.other_changes == (
+        "Move Email to Cloud mail: support 8x5, 4h → Phone, 1-hour response",)
+
+    retire = Scenario("Retire CRM", (Change(ChangeKind.RETIRE, service="CRM"),))
+    views, table = compare_view(DATASET, [move, retire])
+    assert [v.scenario.name for v in views] == ["Cloud mail", "Retire CRM"]
+    shown = table.formatted()
+    assert list(shown["Scenario"]) == ["Cloud mail", "Retire CRM"]
+    assert list(shown["Yearly cost change"]) == ["+$1,200", "−$2,400"]
