@@ -110,18 +110,27 @@ def _summary(args: argparse.Namespace) -> int:
     from .present.summary_text import summary_json_text, summary_text
     from .summary import summarize
 
-    dataset = load_paths(args.files)
-    if dataset.errors:
-        print(f"{len(dataset.errors)} error(s) in the files; run `python -m valuelib check` "
-              "to see them.", file=sys.stderr)
-        return 1
-    if args.quarter and args.quarter not in dataset.quarters:
-        print(f"error: no data for {args.quarter}; quarters with data: "
-              f"{', '.join(dataset.quarters) or 'none'}", file=sys.stderr)
-        return 2
+    dataset, refused = _load_clean(args.files, args.quarter)
+    if dataset is None:
+        return refused
     result = summarize(dataset, args.quarter)
     print(summary_json_text(result) if args.json else summary_text(result))
     return 0
+
+
+def _load_clean(files, quarter: str | None) -> tuple[Dataset | None, int]:
+    """The files' dataset, or None and the exit code after saying why: errors in the files
+    (1), or ``quarter`` not among the quarters with data (2)."""
+    dataset = load_paths(files)
+    if dataset.errors:
+        print(f"{len(dataset.errors)} error(s) in the files; run `python -m valuelib check` "
+              "to see them.", file=sys.stderr)
+        return None, 1
+    if quarter and quarter not in dataset.quarters:
+        print(f"error: no data for {quarter}; quarters with data: "
+              f"{', '.join(dataset.quarters) or 'none'}", file=sys.stderr)
+        return None, 2
+    return dataset, 0
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -332,15 +341,9 @@ def run_whatif(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _err(str(exc))
         return 2
-    dataset = load_paths(args.data)
-    if dataset.errors:
-        print(f"{len(dataset.errors)} error(s) in the files; run `python -m valuelib check` "
-              "to see them.", file=sys.stderr)
-        return 1
-    if args.quarter and args.quarter not in dataset.quarters:
-        _err(f"no data for {args.quarter}; quarters with data: "
-             f"{', '.join(dataset.quarters) or 'none'}")
-        return 2
+    dataset, refused = _load_clean(args.data, args.quarter)
+    if dataset is None:
+        return refused
     view = plan_view(dataset, whatif.Scenario(args.name, changes), args.quarter)
     for problem in view.problems:
         _err(problem)
