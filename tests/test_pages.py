@@ -662,3 +662,18 @@ def test_a_what_if_question_is_answered_and_offers_the_plan_page():
     assert link.proto.page == "plan"
     assert link.proto.query_string == (
         "move=Email+%26+Productivity%3DCloud+email+%26+productivity+suite")
+
+
+def test_plan_changes_one_units_headcount_from_today_s():
+    at = _plan()
+    at.selectbox(key="plan_kind").set_value("headcount").run()
+    at.selectbox(key="plan_unit").set_value("Sales").run()
+    box = at.number_input(key="plan_headcount_Sales")
+    today = box.value
+    assert box.label == f"Headcount (today {today:,.0f})"
+    box.set_value(today + 20).run()
+    next(b for b in at.button if b.label == "Add change").click().run()
+    assert not at.exception
+    (change,) = at.dataframe[0].value["Change"]
+    assert change == f"Sales' headcount to {today + 20:,.0f}"
+    assert at.query_params["headcount"] == f"Sales={today + 20:g}"

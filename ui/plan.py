@@ -209,3 +209,11 @@ def made_on(saved: SavedScenario) -> str:
     if saved.version_id is None:
         return "not published data (the sample or a preview)"
     return f"version {saved.version_id}"
+
+
+def keep_known(key: str, options) -> None:
+    """Drop from a multiselect's choice what is no longer among its options (before it is
+    drawn)."""
+    chosen = st.session_state.get(key)
+    if chosen:
+        st.session_state[key] = [c for c in chosen if c in options]

@@ -56,9 +56,9 @@ with st.container(border=True):
     elif kind == ChangeKind.HEADCOUNT:
         unit = st.selectbox("Whose headcount", (state.ALL_UNITS, *choices.units),
                             key="plan_unit")
-        count = st.number_input(f"Headcount (today {choices.headcount:,.0f} in all)",
-                                min_value=0.0, step=10.0, value=float(choices.headcount),
-                                key="plan_headcount")
+        today = choices.unit_headcount.get(unit, choices.headcount)
+        count = st.number_input(f"Headcount (today {today:,.0f})", min_value=0.0, step=10.0,
+                                value=float(today), key=f"plan_headcount_{unit}")
         change = Change(ChangeKind.HEADCOUNT, count=count,
                         business_unit=None if unit == state.ALL_UNITS else unit)
     elif kind == ChangeKind.BLOCK:
@@ -140,6 +140,8 @@ elif saved:
     st.subheader("Side by side")
     current = "__current__"
     options = ((current,) if scenario.changes else ()) + tuple(by_id)
+    # a scenario deleted, or the one above emptied, since it was picked
+    plan.keep_known(state.PLAN_COMPARE, options)
     chosen = st.multiselect(
         "Compare two or three scenarios", options, max_selections=3, key=state.PLAN_COMPARE,
         format_func=lambda i: "The scenario above" if i == current else by_id[i].label)

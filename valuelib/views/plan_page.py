@@ -183,6 +183,7 @@ class PlanChoices:
     units: tuple[str, ...]
     users: dict[str, float]
     headcount: float
+    unit_headcount: dict[str, float]
     quarter: str | None
 
 
@@ -203,6 +204,7 @@ def plan_choices(dataset: Dataset, quarter: str | None = None) -> PlanChoices:
     users: dict[str, float] = {}
     units: tuple[str, ...] = ()
     headcount = 0.0
+    unit_headcount: dict[str, float] = {}
     if usage is not None and quarter is not None and len(usage):
         now = usage[usage["quarter"] == quarter]
         per = now.groupby("service")["users"].sum()
@@ -210,10 +212,12 @@ def plan_choices(dataset: Dataset, quarter: str | None = None) -> PlanChoices:
         headcount = float(per.max()) if len(per) else 0.0
         if "business_unit" in now:
             units = tuple(sorted(now["business_unit"].dropna().unique(), key=str.casefold))
+            by_unit = now.groupby(["business_unit", "service"])["users"].sum()
+            unit_headcount = {str(u): float(v) for u, v in by_unit.groupby(level=0).max().items()}
     return PlanChoices(
         whatif.services(dataset), by_service, labels,
         {s: tuple(rows["tier"]) for s, rows in tiers.groupby("service", sort=True)},
-        units, users, headcount, quarter)
+        units, users, headcount, unit_headcount, quarter)
 
 
 KIND_OPTIONS = tuple(ChangeKind)
