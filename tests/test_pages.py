@@ -649,7 +649,7 @@ def test_only_an_editor_deletes_a_saved_scenario():
     assert not at.exception
     assert store.scenarios() == []
     assert "Scenario 1 deleted." in texts(at)
-    assert "was deleted by Dana" in str(_plan(scenario="1").info)
+    assert "was deleted by Dana" in texts(_plan(scenario="1"))
 
 
 def test_a_what_if_question_is_answered_and_offers_the_plan_page():
