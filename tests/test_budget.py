@@ -224,3 +224,13 @@ def test_run_rate_words_say_the_range():
     end = budget_sentences(s, None)[1]
     assert "at the run rate ($3,800 a quarter: the mean of the last two quarters)" in end
     assert "range $13,400 to $14,800" in end
+
+
+def test_a_blank_kind_on_a_forecast_sheet_is_a_forecast():
+    book = xlsx(Services=SERVICES,
+                Budget=[["quarter", "amount", "service"], ["2026-Q3", 9000, "CRM"]],
+                Forecast=[["quarter", "amount", "service", "version"],
+                          ["2026-Q4", 9500, "CRM", "Reforecast Q2"]])
+    rows = ingest.load([("b.xlsx", io.BytesIO(book))]).tables["budget"]
+    assert list(zip(rows["kind"], rows["version"], strict=True)) == [
+        ("budget", "Budget"), ("forecast", "Reforecast Q2")]

@@ -1095,7 +1095,10 @@ def _budget(budget: pd.DataFrame, services: pd.DataFrame, fiscal_start: int
         "Add the service to the Services sheet, or spell it as the Services sheet does.")
     # a sheet without the kind or version column takes their defaults (as a blank cell does)
     columns = SHEETS_BY_KEY["budget"]
-    kind = kind.where(budget["kind"].notna(), columns.column("kind").default)
+    # a blank kind on a sheet named Forecast is a forecast, as its reader means it
+    on_forecast = _per_unique(budget["source_sheet"], word_keys).eq("forecast")
+    blank = np.where(on_forecast, "forecast", columns.column("kind").default)
+    kind = kind.where(budget["kind"].notna(), pd.Series(blank, index=budget.index))
     out = budget.assign(
         kind=kind.astype("str"),
         cost_pool=pool.where(label.isna(), pool.fillna("Other")).astype("str"),
