@@ -77,6 +77,7 @@ pages = {
               ":material/scatter_plot:", "cost_value"),
         _page(PAGES / "dashboard" / "support.py", "Support", ":material/support_agent:",
               "support"),
+        _page(PAGES / "dashboard" / "plan.py", "Plan", ":material/calculate:", "plan"),
     ],
     "Data": [
         _page(PAGES / "data" / "upload.py", "Upload & publish", ":material/upload_file:",

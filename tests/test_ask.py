@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from valuelib import costing, market, portfolio, support
+from valuelib import costing, market, portfolio, support, whatif
 from valuelib.ask import INTENTS, answer, understand
 from valuelib.ask.intents import TABLE
 from valuelib.ingest import load_paths
@@ -109,6 +109,15 @@ def best_difference(service):
     return expected
 
 
+def moved_to_best(service):
+    """What moving ``service`` to its cheapest fitting offer adds to a year's cost (what-if):
+    the market comparison's yearly difference, with the sign of a cost."""
+    def expected(ds):
+        best = market.best_offer(ds, latest(ds))
+        return -float(best.loc[best["service"] == service, "difference_per_year"].iloc[0])
+    return expected
+
+
 def dearer_in_house_count(ds):
     best = market.best_offer(ds, latest(ds))
     return float((best["verdict"] == "dearer").sum())
@@ -147,9 +156,10 @@ CASES = [
     ("which services are dearer than buying them in?", "market", None, 0),
     ("which of our services cost more than the market?", "market", None, 0),
     ("what services would be cheaper to buy in", "market", None, 0),
-    ("what if we moved CRM to a SaaS vendor?", "market", best_difference(CRM), 0),
+    # a what-if is worked out as a scenario (issue 17): the year's cost change
+    ("what if we moved CRM to a SaaS vendor?", "whatif", moved_to_best(CRM), 0),
     ("could we buy CRM cheaper from a provider", "market", best_difference(CRM), 0),
-    ("what if we outsourced the service desk", "market", best_difference(DESK), 0),
+    ("what if we outsourced the service desk", "whatif", moved_to_best(DESK), 0),
     ("would Google be cheaper for email?", "market", best_difference(EMAIL), 0),
     ("would microsoft be cheaper for our email", "market", best_difference(EMAIL), 0),
     ("is payroll cheaper to buy from the market", "market", best_difference(PAYROLL), 0),
@@ -372,7 +382,7 @@ def test_the_headcount_definition_is_stated(ds):
 
 @pytest.mark.parametrize("question", [
     "what does CRM cost per user?", "what does email cost per user?",
-    "is payroll more expensive than CRM?", "what if we moved CRM to a SaaS vendor?",
+    "is payroll more expensive than CRM?", "could we buy CRM cheaper from a provider",
 ])
 def test_money_is_formatted_as_the_pages_format_it(ds, question):
     result = answer(question, ds)
@@ -520,3 +530,60 @@ def test_the_page_quarter_is_not_said_twice(ds):
     with_unit = answer("what share of support hours is proactive?", ds, quarter="2026-Q1",
                        business_unit="Sales")
     assert with_unit.sentence.startswith("For Sales: In 2026-Q1, ")
+
+
+# ---- what-if (issue 17) -----------------------------------------------------------------------
+
+def test_what_if_email_moved_to_the_15_dollar_offer_is_worked_out_and_offered_on_the_plan(ds):
+    result = answer("what if we moved email to the $15 offer?", ds)
+    assert (result.understood, result.intent) == (True, "whatif")
+    offer = "Cloud email & productivity suite"
+    c = market.compare_offers(ds)
+    row = c[(c["service"] == "Email & Productivity") & (c["offer"] == offer)].iloc[0]
+    assert result.figures[0].value == pytest.approx(-row["difference_per_year"])
+    assert result.sentence.startswith(f"Move Email & Productivity to {offer} adds about ")
+    assert "gives up availability (99.50% → 99.00%)" in result.sentence
+    assert "Nothing was saved" in result.sentence
+    assert result.plan_link == (("move", f"Email & Productivity={offer}"),)
+    assert result.as_dict()["plan_link"] == (
+        "plan?move=Email+%26+Productivity%3DCloud+email+%26+productivity+suite")
+
+
+@pytest.mark.parametrize("question, change", [
+    ("what if we retire payroll?", whatif.Change(whatif.ChangeKind.RETIRE, service="Payroll")),
+    ("suppose we decommission CRM", whatif.Change(whatif.ChangeKind.RETIRE, service="CRM")),
+    ("what if email had 350 users",
+     whatif.Change(whatif.ChangeKind.USERS, service="Email & Productivity", count=350)),
+    ("what if we bought a block of 500 hours for $45,000",
+     whatif.Change(whatif.ChangeKind.BLOCK, hours=500, price=45000)),
+    ("what if the headcount was 400", whatif.Change(whatif.ChangeKind.HEADCOUNT, count=400)),
+])
+def test_a_what_if_is_the_scenario_of_its_one_change(ds, question, change):
+    result = answer(question, ds)
+    assert (result.understood, result.intent) == (True, "whatif"), result.sentence
+    expected = whatif.evaluate(ds, whatif.Scenario("", (change,))).yearly_cost_change
+    assert result.figures[0].value == pytest.approx(expected)
+    assert result.plan_link == (whatif.change_to_text(change),)
+
+
+def test_what_if_sales_had_20_more_users_grows_its_headcount(ds):
+    usage = ds["usage"]
+    q = whatif.resolve_quarter(ds)
+    today = usage[(usage["quarter"] == q) & (usage["business_unit"] == "Sales")].groupby(
+        "service")["users"].sum().max()
+    result = answer("what if Sales had 20 more users", ds)
+    assert result.intent == "whatif"
+    assert result.plan_link == (("headcount", f"Sales={today + 20:g}"),)
+    assert result.sentence.startswith(f"Sales' headcount to {today + 20:,.0f} adds about ")
+
+
+@pytest.mark.parametrize("question, says", [
+    ("what if we moved email to the $9 offer", "No Email & Productivity offer costs $9.00"),
+    ("what if we retire", "Which service would you retire?"),
+    ("what if we moved email to the Gold tier", "has no tiers in the Offerings sheet"),
+])
+def test_a_what_if_that_cannot_be_worked_out_says_why(ds, question, says):
+    result = answer(question, ds)
+    assert not result.understood
+    assert says in result.sentence
+    assert not result.plan_link and not result.figures

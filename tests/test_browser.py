@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -318,4 +318,36 @@ def test_published_data_is_what_a_new_visitor_sees(browser, server, tmp_path):
     viewer.reload()
     settle(viewer, "on IT in", timeout=90_000)
     assert viewer.get_by_text("Published Version 2").count() >= 1
+    viewer.context.close()
+
+
+def test_a_shared_scenario_link_opens_the_same_scenario(browser, server):
+    """Plan (issue 17): a scenario built from a link, saved with a name; its ?scenario=ID
+    link opens it in another browser; an unknown id says so."""
+    offer = "Email & Productivity=Cloud email & productivity suite"
+    planner = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    planner.goto(f"{server}/plan?{urlencode({'move': offer})}")
+    settle(planner, "Gives up")
+    main = planner.locator('[data-testid="stMain"]')
+    assert "Move Email & Productivity to Cloud email & productivity suite" in main.inner_text()
+    planner.get_by_label("Scenario name").fill("Email to the cloud")
+    planner.get_by_label("Scenario name").press("Enter")
+    settle(planner, "Gives up")
+    planner.get_by_role("button", name="Save scenario").click()
+    settle(planner, "Saved as scenario")
+    (scenario_id,) = parse_qs(urlsplit(planner.url).query)["scenario"]
+    yearly = main.locator('[data-testid="stMetricValue"]').first.inner_text()
+    shoot(planner, "plan")
+    planner.context.close()
+
+    viewer = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    viewer.goto(f"{server}/plan?scenario={scenario_id}")
+    settle(viewer, "Gives up")
+    main = viewer.locator('[data-testid="stMain"]')
+    assert viewer.get_by_label("Scenario name").input_value() == "Email to the cloud"
+    assert "Move Email & Productivity to Cloud email & productivity suite" in main.inner_text()
+    assert main.locator('[data-testid="stMetricValue"]').first.inner_text() == yearly
+    assert main.locator('[data-testid="stException"]').count() == 0
+    viewer.goto(f"{server}/plan?scenario=9999")
+    settle(viewer, "There is no saved scenario 9999")
     viewer.context.close()

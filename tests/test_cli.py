@@ -249,3 +249,40 @@ def test_the_console_script_is_the_command_line_and_ships_every_package():
     packages = {p.parent.relative_to(ROOT).as_posix().replace("/", ".")
                 for p in (ROOT / "valuelib").rglob("__init__.py")}
     assert set(project["tool"]["setuptools"]["packages"]) == packages
+
+
+# ---- whatif --------------------------------------------------------------------------------
+
+
+def test_whatif_prints_the_scenario_of_moving_email_to_the_15_dollar_offer(capsys):
+    assert main(["whatif", "--data", *SAMPLE, "--quarter", "2026-Q3", "--move",
+                 "Email & Productivity=Cloud email & productivity suite",
+                 "--retire", "Payroll"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("What if (2026-Q3):")
+    assert "Yearly cost change: " in out and "IT cost per user per month: " in out
+    assert "Move Email & Productivity to Cloud email & productivity suite" in out
+    assert "Retire Payroll" in out
+    assert "availability 99.50% → 99.00%" in out  # what the offer gives up
+    assert "fixed pools" in out  # how it was worked out
+
+
+def test_whatif_changes_apply_in_the_order_given(capsys):
+    assert main(["whatif", "--data", *SAMPLE, "--users", "CRM=60", "--headcount", "320",
+                 "--block", "500@45000"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("CRM with 60 users") < out.index("Headcount to 320") < out.index(
+        "Buy 500 hours")
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--move", "Email & Productivity=Gmail"],
+     "no market offer for Email & Productivity named 'Gmail' in this data; it has: "
+     "'Cloud email & productivity suite', 'Cloud email & productivity suite (Enterprise)'"),
+    (["--block", "500"], "--block takes HOURS@PRICE"),
+    ([], "give at least one change"),
+    (["--retire", "Fax", "--quarter", "1999-Q1"], "no data for 1999-Q1"),
+])
+def test_whatif_says_what_is_wrong_and_exits_2(capsys, args, says):
+    assert main(["whatif", "--data", *SAMPLE, *args]) == 2
+    assert says in capsys.readouterr().err

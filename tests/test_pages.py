@@ -758,3 +758,138 @@ def test_the_services_page_says_when_a_service_has_no_tiers():
     at.switch_page("app_pages/dashboard/services.py").run()
     assert not at.exception
     assert "No tiers: the data has no Offerings sheet" in texts(at)
+# ---- Plan: what-if scenarios (issue 17) -------------------------------------------------------
+
+PLAN = "app_pages/dashboard/plan.py"
+EMAIL_OFFER = "Email & Productivity=Cloud email & productivity suite"
+
+
+def _plan(**query) -> AppTest:
+    at = app().run()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(PLAN).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return shown(next(m.value for m in at.metric if m.label == label))
+
+
+def test_plan_builds_a_scenario_shows_its_result_and_writes_it_into_the_link():
+    at = _plan()
+    assert "Add a change above" in texts(at)
+    at.selectbox(key="plan_kind").set_value("move").run()
+    at.selectbox(key="plan_move_service").set_value("Email & Productivity").run()
+    at.selectbox(key="plan_offer").set_value("Cloud email & productivity suite").run()
+    next(b for b in at.button if b.label == "Add change").click().run()
+    assert not at.exception
+    assert _metric(at, "Yearly cost change").startswith("+$")
+    assert _metric(at, "IT cost per user per month").startswith("$")
+    table = at.dataframe[0].value
+    assert list(table["Change"]) == [
+        "Move Email & Productivity to Cloud email & productivity suite"]
+    assert "availability 99.50% → 99.00%" in texts(at)  # what it gives up
+    assert at.query_params["move"] == EMAIL_OFFER
+    # a second change, then remove the first
+    at.selectbox(key="plan_kind").set_value("retire").run()
+    at.selectbox(key="plan_retire_service").set_value("Payroll").run()
+    next(b for b in at.button if b.label == "Add change").click().run()
+    assert len(at.dataframe[0].value) == 2
+    at.button(key="plan_remove_0").click().run()
+    assert list(at.dataframe[0].value["Change"]) == ["Retire Payroll"]
+    assert at.query_params["retire"] == "Payroll" and "move" not in at.query_params
+
+
+def test_plan_saves_a_scenario_and_its_link_opens_it_in_another_session():
+    at = _plan(move=EMAIL_OFFER)
+    assert list(at.dataframe[0].value["Change"]) == [
+        "Move Email & Productivity to Cloud email & productivity suite"]
+    at.text_input(key="plan_name").input("Email to the cloud").run()
+    next(b for b in at.button if b.label == "Save scenario").click().run()
+    assert not at.exception
+    assert any("Saved as scenario 1, 'Email to the cloud'" in s.value for s in at.success)
+    assert at.query_params["scenario"] == "1" and "move" not in at.query_params
+    saved_value = _metric(at, "Yearly cost change")
+
+    other = _plan(scenario="1")
+    assert _metric(other, "Yearly cost change") == saved_value
+    assert other.text_input(key="plan_name").value == "Email to the cloud"
+    saved = other.dataframe[-1].value
+    assert list(saved["Name"]) == ["Email to the cloud"]
+    assert "not published data" in saved["Made on"].iloc[0]
+
+
+def test_plan_says_plainly_when_a_linked_scenario_does_not_exist():
+    at = _plan(scenario="99")
+    assert "There is no saved scenario 99. Showing a new scenario." in texts(at)
+    assert "Add a change above" in texts(at)
+    at = _plan(scenario="abc", users="CRM=lots")
+    said = texts(at)
+    assert "scenario 'abc', which is not a scenario number" in said
+    assert "the users must be a number, not 'lots'" in said
+
+
+def _saved(*names: str):
+    from valuelib.store import Store, database_url
+    from valuelib.whatif import Change, ChangeKind, Scenario
+
+    store = Store(database_url())
+    for name, change in zip(names, (
+            Change(ChangeKind.RETIRE, service="Payroll"),
+            Change(ChangeKind.MOVE, service="CRM", offer="Cloud CRM (Professional)"),
+            Change(ChangeKind.HEADCOUNT, count=350)), strict=False):
+        store.save_scenario(name, Scenario(name, (change,)).as_dict(), None)
+    return store
+
+
+def test_plan_compares_saved_scenarios_side_by_side():
+    _saved("Retire payroll", "CRM to the cloud")
+    at = _plan()
+    at.multiselect(key="plan_compare").set_value([2, 1]).run()
+    assert not at.exception
+    compared = at.dataframe[-1].value
+    assert list(compared["Scenario"]) == ["CRM to the cloud", "Retire payroll"]
+    assert len([m for m in at.metric if m.label == "Yearly cost change"]) == 2
+
+
+def test_only_an_editor_deletes_a_saved_scenario():
+    store = _saved("Retire payroll")
+    at = _plan()
+    assert not [b for b in at.button if b.label == "Delete"]
+    at.session_state["editor_unlocked"] = True
+    at.session_state["editor_name"] = "Dana"
+    at.run()
+    next(b for b in at.button if b.label == "Delete").click().run()
+    assert not at.exception
+    assert store.scenarios() == []
+    assert "Scenario 1 deleted." in texts(at)
+    assert "was deleted by Dana" in texts(_plan(scenario="1"))
+
+
+def test_a_what_if_question_is_answered_and_offers_the_plan_page():
+    at = app().run()
+    at.text_input(key="q").input("what if we moved email to the $15 offer?").run()
+    assert not at.exception
+    assert "Move Email & Productivity to Cloud email & productivity suite" in _answer(at)
+    (link,) = at.get("page_link")
+    assert link.proto.label == "Open this scenario on the Plan page"
+    assert link.proto.page == "plan"
+    assert link.proto.query_string == (
+        "move=Email+%26+Productivity%3DCloud+email+%26+productivity+suite")
+
+
+def test_plan_changes_one_units_headcount_from_today_s():
+    at = _plan()
+    at.selectbox(key="plan_kind").set_value("headcount").run()
+    at.selectbox(key="plan_unit").set_value("Sales").run()
+    box = at.number_input(key="plan_headcount_Sales")
+    today = box.value
+    assert box.label == f"Headcount (today {today:,.0f})"
+    box.set_value(today + 20).run()
+    next(b for b in at.button if b.label == "Add change").click().run()
+    assert not at.exception
+    (change,) = at.dataframe[0].value["Change"]
+    assert change == f"Sales' headcount to {today + 20:,.0f}"
+    assert at.query_params["headcount"] == f"Sales={today + 20:g}"

@@ -140,6 +140,16 @@ def offer_difference(service, price):
     return expected
 
 
+def moved_to_offer(service, price):
+    """What-if: moving ``service`` to the offer at ``price`` adds this to a year's cost (the
+    market comparison's yearly difference, with the sign of a cost)."""
+    def expected(ds):
+        c = market.compare_offers(ds)
+        row = c[(c["service"] == service) & (c["price_per_user_month"] == price)]
+        return -float(row["difference_per_year"].iloc[0])
+    return expected
+
+
 def market_saving(ds):
     best = market.best_offer(ds)
     return float(best.loc[best["verdict"] == "dearer", "difference_per_year"].sum())
@@ -475,8 +485,11 @@ CASES = [
     ("which services got more expensive this year", "trend", biggest_rise_this_year),
     ("is CRM cheaper than last year", "trend",
      trend_pct_since(CRM, "2025-Q1", "cost_per_user_month")),
-    ("what would happen if we moved email to the $22 plan for everyone", "market",
+    ("how much would we save on the $22 plan for email", "market",
      offer_difference(EMAIL, 22.0)),
+    # a what-if is worked out as a scenario (issue 17)
+    ("what would happen if we moved email to the $22 plan for everyone", "whatif",
+     moved_to_offer(EMAIL, 22.0)),
     ("which service has the most users", "users", most_users),
     ("how much of support is routine work", "proactive", routine_share),
     ("what is the median time to resolve P1 tickets", "service_desk",

@@ -30,6 +30,7 @@ from valuelib.publishing import diff_against
 from valuelib.store import (
     SCHEMA_VERSION,
     DamagedVersionError,
+    ScenarioNotFoundError,
     StaleBaseError,
     Store,
     StoreMovedError,
@@ -428,7 +429,7 @@ def test_an_empty_database_is_initialised(store, db_url):
     assert store.schema_version == SCHEMA_VERSION
     tables = set(inspect(raw_engine(db_url)).get_table_names())
     assert {"meta", "versions", "version_tables", "version_findings", "file_blobs",
-            "version_files"} <= tables
+            "version_files", "scenarios"} <= tables
 
 
 def test_a_missing_or_empty_sqlite_file_is_created(tmp_path):
@@ -921,9 +922,10 @@ def test_a_v1_database_gets_checksums_and_a_store_id(db_url, open_store):
             "ALTER TABLE version_files DROP COLUMN purged_at",
             "ALTER TABLE version_files DROP COLUMN purged_by",
             "DELETE FROM meta WHERE key = 'store_id'",
+            "DROP TABLE scenarios",
             "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     store = open_store()
-    assert store.schema_version == SCHEMA_VERSION == 2
+    assert store.schema_version == SCHEMA_VERSION == 3
     assert store.store_id
     assert_same_dataset(store.load(1), full_dataset())
     assert all(c.ok for c in store.verify())
@@ -1019,3 +1021,86 @@ def test_a_rollback_reviewed_before_a_publish_is_refused(store):
         store.rollback(v1.id, "Eve", base_version=v1.id)  # reviewed when v1 was the latest
     assert store.latest().id == 2
     assert store.rollback(v1.id, "Eve", base_version=2).rolled_back_from == v1.id
+
+
+# --------------------------------------------------------------------------------------------
+# Saved what-if scenarios
+
+
+SCENARIO = {"name": "ignored: the name given wins",
+            "changes": [{"kind": "move", "service": "Email", "offer": "Cloud mail"}]}
+
+
+def _published_tables(url: str) -> dict[str, int]:
+    return {t: count_rows(url, t) for t in ("versions", "version_tables", "version_findings",
+                                            "version_files", "file_blobs")}
+
+
+def test_scenarios_are_saved_listed_got_and_deleted_without_touching_published_data(
+        store, db_url):
+    store.publish(full_dataset(), [("q3.xlsx", b"x")], "Dana")
+    published = _published_tables(db_url)
+    first = store.save_scenario("  Cheaper   email ", SCENARIO, 1, "Dana")
+    second = store.save_scenario("Retire fax", {"changes": []}, None)
+    assert (first.id, first.name, first.version_id, first.saved_by) == (
+        1, "Cheaper email", 1, "Dana")
+    assert first.scenario == {**SCENARIO, "name": "Cheaper email"}
+    assert first.saved_at.tzinfo is not None and first.label.startswith(
+        "Scenario 1 · Cheaper email · ")
+    assert second.version_id is None
+    assert [s.id for s in store.scenarios()] == [2, 1]
+    assert store.scenario(1) == first
+    store.delete_scenario(1, "Eve")
+    assert [s.id for s in store.scenarios()] == [2]
+    with pytest.raises(ScenarioNotFoundError, match=r"Scenario 1 \('Cheaper email'\) was "
+                                                     r"deleted by Eve on \d{4}-"):
+        store.scenario(1)
+    # an id is never given to another scenario, so an old link cannot open the wrong one
+    assert store.save_scenario("Again", SCENARIO, 1).id == 3
+    assert _published_tables(db_url) == published
+    assert_same_dataset(store.load(1), full_dataset())
+
+
+def test_a_scenario_made_on_older_data_stays_open_after_a_new_publish(store, open_store):
+    store.publish(tiny_dataset(1.0), [], "Dana")
+    saved = store.save_scenario("Plan", SCENARIO, 1)
+    store.publish(tiny_dataset(2.0), [], "Dana")
+    again = open_store().scenario(saved.id)
+    assert (again.version_id, again.scenario) == (1, saved.scenario)
+
+
+@pytest.mark.parametrize("scenario_id", [0, -1, 99, 2**40])
+def test_an_unknown_scenario_is_said_plainly(store, scenario_id):
+    with pytest.raises(ScenarioNotFoundError, match=f"no saved scenario {scenario_id}"):
+        store.scenario(scenario_id)
+    with pytest.raises(ScenarioNotFoundError):
+        store.delete_scenario(scenario_id, "Eve")
+
+
+@pytest.mark.parametrize("name, body, version, error, says", [
+    (" ", SCENARIO, None, ValueError, "Give the scenario a name"),
+    ("x" * 121, SCENARIO, None, ValueError, "at most 120"),
+    ("Big", {"changes": ["x" * 30_000]}, None, ValueError, "too large"),
+    ("Plan", SCENARIO, 7, VersionNotFoundError, "no published version 7"),
+])
+def test_a_scenario_that_cannot_be_kept_is_refused_and_nothing_is_written(
+        store, db_url, name, body, version, error, says):
+    with pytest.raises(error, match=says):
+        store.save_scenario(name, body, version)
+    assert count_rows(db_url, "scenarios") == 0
+
+
+def test_deleting_a_scenario_needs_an_editor_name(store):
+    saved = store.save_scenario("Plan", SCENARIO, None)
+    with pytest.raises(ValueError, match="editor name is empty"):
+        store.delete_scenario(saved.id, " ")
+    assert store.scenario(saved.id) == saved
+
+
+def test_a_v2_database_gets_the_scenarios_table(db_url, open_store):
+    open_store().publish(tiny_dataset(), [], "Dana")
+    execute(db_url, "DROP TABLE scenarios",
+            "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    store = open_store()
+    assert store.schema_version == 3
+    assert store.save_scenario("Plan", SCENARIO, 1).id == 1

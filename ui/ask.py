@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from . import data, render, state
+from . import data, plan, render, state
 from .render import md, md_inline
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,12 @@ def _show(result) -> None:
             render.table(result.shown_table())
     if result.how:
         st.caption(f"How this was worked out: {md_inline(result.how)}")
+    if result.plan_link:  # a what-if: the same scenario on the Plan page, unsaved
+        params: dict[str, list[str]] = {}
+        for key, value in result.plan_link:
+            params.setdefault(key, []).append(value)
+        st.page_link(plan.PAGE, label="Open this scenario on the Plan page",
+                     icon=":material/calculate:", query_params=params)
     if result.suggestions:
         st.caption("You could ask:" if result.understood else "Closest questions I can answer:")
         columns = st.columns(len(result.suggestions))

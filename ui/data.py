@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from types import MappingProxyType
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from valuelib import ask, links, views
+from valuelib import ask, links, views, whatif
 from valuelib.datafiles import dataset_workbook, ignored_columns
 from valuelib.ingest import load, load_paths, partial_quarters
 from valuelib.model import Dataset, latest_complete_quarter
@@ -422,6 +423,24 @@ def support_view(key: str, quarter: str | None, unit: str | None, period: str,
 @_view_cache(max_entries=32)
 def story(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
     return views.story(_dataset, quarter, unit)
+
+
+@_view_cache(max_entries=64)
+def plan(key: str, scenario: str, quarter: str | None, _dataset: Dataset):
+    """The Plan page's view of a scenario (``scenario``: its JSON, the cache key)."""
+    return views.plan_view(_dataset, whatif.Scenario.from_dict(json.loads(scenario)), quarter)
+
+
+@_view_cache(max_entries=32)
+def plan_compare(key: str, scenarios: str, quarter: str | None, _dataset: Dataset):
+    """Scenarios side by side (``scenarios``: a JSON list of them, the cache key)."""
+    return views.compare_view(_dataset, [whatif.Scenario.from_dict(s)
+                                         for s in json.loads(scenarios)], quarter)
+
+
+@_view_cache(max_entries=8)
+def plan_choices(key: str, quarter: str | None, _dataset: Dataset):
+    return views.plan_choices(_dataset, quarter)
 
 
 @dataclass(frozen=True)

@@ -301,10 +301,16 @@ def page_title(title: str, subtitle: str = "") -> None:
 _FLASH = "flash_message"
 
 
+def flash(message: str, kind: str = "success") -> None:
+    """Say ``message`` on the page's next draw (:func:`show_flash`): from a callback.
+    ``kind``: success, info, warning or error."""
+    st.session_state[_FLASH] = (kind, message)
+
+
 def flash_and_rerun(message: str, kind: str = "success") -> None:
     """Say ``message`` after a rerun, so the sidebar's data badge already shows the change.
     ``kind``: success, warning or error."""
-    st.session_state[_FLASH] = (kind, message)
+    flash(message, kind)
     st.rerun()
 
 

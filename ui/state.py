@@ -24,6 +24,12 @@ UPLOAD = "upload"  # the Data page's file uploader
 PREVIEW = "preview_upload"  # show this session's upload on every page (not published)
 VIEW_VERSION = "view_version"  # an earlier published version chosen in History
 EDITOR = "editor_unlocked"  # passcode accepted in this session
+PLAN_DRAFT = "plan_draft"  # session: the Plan page's scenario, its changes (tuple of Change)
+PLAN_NAME = "plan_name"  # the Plan page's scenario name box
+PLAN_OPENED = "plan_opened"  # session: (id, Scenario) of the saved scenario last opened
+PLAN_URL = "plan_url"  # session: the Plan link's parameters as this session last read/wrote
+PLAN_NOTE = "plan_note"  # session: a note for the Plan page's next run
+PLAN_COMPARE = "plan_compare"  # the Plan page's saved scenarios to compare
 ALL_UNITS = "All business units"
 
 

@@ -500,8 +500,8 @@ def showback(frame: pd.DataFrame, currency: str = "USD", *, highlight: str | Non
 
 # ---- chargeback ------------------------------------------------------------------------------
 
-RECOVERY_COLORS = {"over-recovered": ORANGE, "recovered": BLUISH_GREEN,
-                   "under-recovered": VERMILLION}
+RECOVERY_COLORS = {RecoveryStatus.OVER: ORANGE, RecoveryStatus.RECOVERED: BLUISH_GREEN,
+                   RecoveryStatus.UNDER: VERMILLION}
 
 
 def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | None = None,

@@ -113,18 +113,27 @@ def _summary(args: argparse.Namespace) -> int:
     from .present.summary_text import summary_json_text, summary_text
     from .summary import summarize
 
-    dataset = load_paths(args.files)
-    if dataset.errors:
-        print(f"{len(dataset.errors)} error(s) in the files; run `python -m valuelib check` "
-              "to see them.", file=sys.stderr)
-        return 1
-    if args.quarter and args.quarter not in dataset.quarters:
-        print(f"error: no data for {args.quarter}; quarters with data: "
-              f"{', '.join(dataset.quarters) or 'none'}", file=sys.stderr)
-        return 2
+    dataset, refused = _load_clean(args.files, args.quarter)
+    if dataset is None:
+        return refused
     result = summarize(dataset, args.quarter)
     print(summary_json_text(result) if args.json else summary_text(result))
     return 0
+
+
+def _load_clean(files, quarter: str | None) -> tuple[Dataset | None, int]:
+    """The files' dataset, or None and the exit code after saying why: errors in the files
+    (1), or ``quarter`` not among the quarters with data (2)."""
+    dataset = load_paths(files)
+    if dataset.errors:
+        print(f"{len(dataset.errors)} error(s) in the files; run `python -m valuelib check` "
+              "to see them.", file=sys.stderr)
+        return None, 1
+    if quarter and quarter not in dataset.quarters:
+        print(f"error: no data for {quarter}; quarters with data: "
+              f"{', '.join(dataset.quarters) or 'none'}", file=sys.stderr)
+        return None, 2
+    return dataset, 0
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -157,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--json", action="store_true", help="machine-readable output")
     summary.set_defaults(run=_summary)
     add_ask_command(commands)
+    add_whatif_command(commands)
     add_report_command(commands)
     add_bill_command(commands)
     add_publish_commands(commands)
@@ -279,6 +289,95 @@ def format_answer(result: Answer) -> str:
     if result.suggestions:
         out.append("You could ask:" if result.understood else "Try:")
         out += [f"  - {s}" for s in result.suggestions]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---- whatif ---------------------------------------------------------------------------------
+
+WHATIF_OPTIONS = (("move", "SERVICE=OFFER", "move a service to a market offer (Market sheet)"),
+                  ("tier", "SERVICE=TIER", "move a service to another tier (Offerings sheet)"),
+                  ("users", "SERVICE=N", "give a service N users"),
+                  ("headcount", "N", "set the headcount to N (UNIT=N: one business unit's)"),
+                  ("block", "HOURS@PRICE", "buy a block of HOURS of support for PRICE"),
+                  ("retire", "SERVICE", "retire a service"))
+
+
+class _Change(argparse.Action):
+    """Keeps every change option in the order given: a scenario applies them in order."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.changes = [*(getattr(namespace, "changes", None) or []), (self.dest, values)]
+
+
+def add_whatif_command(subparsers) -> argparse.ArgumentParser:
+    """Register ``whatif`` on an ``argparse`` subparsers object; returns the new parser."""
+    cmd = subparsers.add_parser(
+        "whatif", help="work out a what-if scenario (nothing is changed or saved)",
+        description="Work out what a scenario does to a year's IT cost, cost per user and the "
+                    "budget, and what it gives up or gains, e.g. --move \"Email & Productivity="
+                    "Cloud email & productivity suite\". Changes apply in the order given; "
+                    "repeat any option.")
+    cmd.add_argument("--data", nargs="+", required=True, metavar="FILE",
+                     help="workbooks (.xlsx) or CSV files to work on")
+    for name, metavar, text in WHATIF_OPTIONS:
+        cmd.add_argument(f"--{name}", action=_Change, metavar=metavar, help=text)
+    cmd.add_argument("--quarter", help="the quarter to work on (default: the latest complete)")
+    cmd.add_argument("--name", default="", help="a name for the scenario")
+    cmd.set_defaults(run=run_whatif, changes=None)
+    return cmd
+
+
+def run_whatif(args: argparse.Namespace) -> int:
+    from . import whatif
+    from .views.plan_page import plan_view
+
+    missing = [p for p in args.data if not Path(p).is_file()]
+    for path in missing:
+        print(f"error: no such file: {path}", file=sys.stderr)
+    if missing:
+        return 2
+    if not args.changes:
+        _err("give at least one change: " + ", ".join(f"--{n} {m}" for n, m, _ in
+                                                       WHATIF_OPTIONS))
+        return 2
+    try:
+        changes = tuple(whatif.change_from_text(kind, text) for kind, text in args.changes)
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
+    dataset, refused = _load_clean(args.data, args.quarter)
+    if dataset is None:
+        return refused
+    view = plan_view(dataset, whatif.Scenario(args.name, changes), args.quarter)
+    for problem in view.problems:
+        _err(problem)
+    if view.problems:
+        return 2
+    print(format_plan(view))
+    return 0
+
+
+def format_plan(view) -> str:
+    """A scenario's result as plain text for a terminal."""
+    title = view.scenario.name or "What if"
+    out = [f"{title} ({view.quarter_label}):", ""]
+    for h in view.headlines:
+        out.append(f"  {h.label}: {h.value}" + (f" ({h.delta})" if h.delta else ""))
+        if h.sentence:
+            out.append(f"    {h.sentence}")
+    out.append("")
+    shown = view.changes.formatted()
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.max_colwidth", 60):
+        out.append(shown.drop(columns=["Gives up", "Gains", "Note"]).to_string(index=False))
+    out.append("")
+    for heading, lines in (("Gives up", view.gives_up), ("Gains", view.gains),
+                           ("Changes", view.other_changes)):
+        if lines:
+            out.append(f"{heading}:")
+            out += [f"  - {line}" for line in lines]
+    notes = [n for c in view.result.changes for n in c.notes]
+    out += ["", "How:"] + [f"  - {n}" for n in (*notes, *view.notes)]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -6,6 +6,10 @@ something the data has (or a small number); anything else is dropped with a plai
 saying what the link asked for and what is shown instead. The note quotes the link's value
 as plain text (shortened), for the shell to escape; ``?q=`` is free text, bounded here and
 always shown as text.
+
+The Plan page's links (:func:`plan_link`): ``?scenario=ID`` opens a saved scenario;
+``?move=SERVICE=OFFER``, ``?tier=``, ``?users=``, ``?headcount=``, ``?block=``, ``?retire=``
+(as the command line writes them, repeatable) open a scenario written out in the link.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from . import whatif
 from .safe_text import plain
 
 QUARTER, UNIT, SERVICE, STEP, PRESENT, QUESTION = "quarter", "bu", "service", "step", "present", "q"
@@ -107,3 +112,59 @@ def page_url(page: str, params: Mapping[str, str] | None = None) -> str:
     quarter=2026-Q3`` (relative, so it works wherever the app is served)."""
     query = urlencode({k: v for k, v in (params or {}).items() if v})
     return f"{page}?{query}" if query else page
+# ---- the Plan page's scenario links ---------------------------------------------------------
+
+SCENARIO = "scenario"  # ?scenario=ID: a saved scenario
+SCENARIO_NAME = "name"  # ?name=...: an unsaved scenario's name
+CHANGE_KEYS = tuple(whatif.ChangeKind)  # ?move=SERVICE=OFFER&users=SERVICE=N …, as the CLI
+MAX_SCENARIO_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class PlanLink:
+    """What a Plan link asks for: a saved scenario's id, or a scenario written out in the
+    link (its changes as the command line writes them); ``notes``: one plain sentence per
+    part that could not be read (dropped)."""
+
+    scenario_id: int | None = None
+    scenario: whatif.Scenario | None = None
+    notes: tuple[str, ...] = ()
+
+
+def plan_link(params: Mapping[str, Sequence[str]]) -> PlanLink:
+    """Read a Plan link's parameters (each key → all its values, in order)."""
+    notes: list[str] = []
+    scenario_id = None
+    raw_id = (params.get(SCENARIO) or [None])[-1]
+    if raw_id is not None:
+        text = raw_id.strip()
+        if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_SCENARIO_ID:
+            scenario_id = int(text)
+        else:
+            notes.append(f"The link asked for scenario '{quote(raw_id)}', which is not a "
+                         "scenario number; showing a new scenario.")
+    changes = []
+    for key in CHANGE_KEYS:
+        for value in params.get(key) or ():
+            if len(changes) == whatif.MAX_CHANGES:
+                notes.append(f"The link holds more than {whatif.MAX_CHANGES} changes; the rest "
+                             "were left out.")
+                break
+            try:
+                changes.append(whatif.change_from_text(key, plain(value)))
+            except ValueError as exc:
+                notes.append(f"The link's change '{quote(value)}' could not be read: "
+                             f"{quote(str(exc), 120)}")
+    scenario = None
+    if changes:
+        name = " ".join(plain((params.get(SCENARIO_NAME) or [""])[-1]).split())
+        scenario = whatif.Scenario(name[:MAX_QUESTION_CHARS], tuple(changes))
+    return PlanLink(scenario_id, scenario, tuple(notes))
+
+
+def plan_query(scenario: whatif.Scenario) -> list[tuple[str, str]]:
+    """A scenario as a Plan link's parameters (:func:`plan_link` reads them back; a
+    scenario's changes are grouped by kind in the link, in order within each kind)."""
+    pairs = [whatif.change_to_text(c) for c in scenario.changes]
+    ordered = sorted(pairs, key=lambda pair: CHANGE_KEYS.index(pair[0]))
+    return ([(SCENARIO_NAME, scenario.name)] if scenario.name else []) + ordered

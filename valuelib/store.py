@@ -21,6 +21,10 @@ datetimes as integer ticks of their own unit, text as JSON strings. A dtype the 
 bring back exactly (category, period, arrow types …) is refused at publish time, never
 approximated. The index is not kept: a loaded table has a fresh ``RangeIndex``.
 
+Saved what-if scenarios (schema 3) live in their own table beside the versions: saving or
+deleting one never touches a published version's rows. A deleted scenario is only marked, so
+its id is never reused and an old link says it was deleted.
+
 The schema is versioned in the ``meta`` table; opening a store runs the missing migrations
 and refuses (``StoreVersionError``) a database written by a newer valuelib.
 """
@@ -77,6 +81,8 @@ __all__ = [
     "PasscodeResult",
     "Store",
     "DamagedVersionError",
+    "SavedScenario",
+    "ScenarioNotFoundError",
     "StaleBaseError",
     "StoreMovedError",
     "VersionCheck",
@@ -126,6 +132,10 @@ class DamagedVersionError(RuntimeError):
         super().__init__(
             f"Version {version_id} is damaged and cannot be shown ({detail}). Earlier versions "
             "are unaffected: roll back to one of them, or restore a backup.")
+
+
+class ScenarioNotFoundError(LookupError):
+    """No saved scenario has that id (or it was deleted: the message says by whom)."""
 
 
 class StoreMovedError(RuntimeError):
@@ -194,6 +204,29 @@ class VersionInfo:
         """``Version 3 · 2026-10-02 14:05 UTC · Dana``, for pickers and captions."""
         when = self.published_at.strftime("%Y-%m-%d %H:%M UTC")
         return f"Version {self.id} · {when} · {self.editor}"
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """A what-if scenario kept in the store: ``scenario`` is its JSON form
+    (``whatif.Scenario.as_dict()``); ``version_id`` the published version it was made against
+    (None: the sample or a private preview). It stays open against newer data."""
+
+    id: int
+    name: str
+    scenario: dict
+    version_id: int | None
+    saved_at: datetime  # UTC, timezone-aware
+    saved_by: str
+
+    @property
+    def label(self) -> str:
+        """``Scenario 3 · Cheaper email · 2026-10-02 14:05 UTC``, for pickers."""
+        return f"Scenario {self.id} · {self.name} · {self.saved_at:%Y-%m-%d %H:%M} UTC"
+
+
+MAX_SCENARIO_NAME = 120  # a name, not a note
+MAX_SCENARIO_BYTES = 20_000  # a handful of changes; refuses anything that is not one
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,17 +328,44 @@ def _migrate_to_2(conn: Connection) -> None:
         conn.execute(META.insert().values(key="store_id", value=uuid.uuid4().hex))
 
 
-# Migration N brings a database from schema N-1 to N. Version 0 is a bare ``meta`` table.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
-SCHEMA_VERSION = 2
+def _schema_v3(metadata: MetaData) -> dict[str, Table]:
+    """Version 3 = version 2 plus saved what-if scenarios. A scenario keeps the published
+    version it was made against (None: the sample or a private preview) and is never deleted
+    for real: a delete marks it, so an id is never reused and a link to a deleted scenario
+    says so."""
+    tables = _schema_v2(metadata)
+    tables["scenarios"] = Table(
+        "scenarios", metadata,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("name", Text, nullable=False),
+        Column("body", Text, nullable=False),  # JSON: whatif.Scenario.as_dict()
+        Column("version_id", Integer, ForeignKey("versions.id")),
+        Column("saved_at", DateTime, nullable=False),  # naive UTC
+        Column("saved_by", Text, nullable=False),
+        Column("deleted_at", DateTime),
+        Column("deleted_by", Text),
+    )
+    return tables
 
-_TABLES = _schema_v2(MetaData())
+
+def _migrate_to_3(conn: Connection) -> None:
+    """Version 3: the scenarios table."""
+    _schema_v3(MetaData())["scenarios"].create(conn)
+
+
+# Migration N brings a database from schema N-1 to N. Version 0 is a bare ``meta`` table.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}
+SCHEMA_VERSION = 3
+
+_TABLES = _schema_v3(MetaData())
 META = _TABLES["meta"]
 VERSIONS = _TABLES["versions"]
 VERSION_TABLES = _TABLES["version_tables"]
 VERSION_FINDINGS = _TABLES["version_findings"]
 FILE_BLOBS = _TABLES["file_blobs"]
 VERSION_FILES = _TABLES["version_files"]
+SCENARIOS = _TABLES["scenarios"]
 
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
@@ -575,6 +635,55 @@ class Store:
                          .values(content=b""))
         return self.version(version_id)
 
+    # ---- scenarios -------------------------------------------------------------------------
+    # Saved what-if scenarios: their own table, written in their own transaction; nothing here
+    # reads or writes a published version's rows.
+
+    def save_scenario(self, name: str, scenario: Mapping, version_id: int | None,
+                      saved_by: str = "") -> SavedScenario:
+        """Keep a scenario (its JSON form) made against published ``version_id`` (None: not
+        published data); ValueError for a blank or overlong name or an oversized body,
+        VersionNotFoundError for a version that does not exist."""
+        name = " ".join(str(name or "").split())
+        if not name:
+            raise ValueError("Give the scenario a name.")
+        if len(name) > MAX_SCENARIO_NAME:
+            raise ValueError(f"A scenario's name has at most {MAX_SCENARIO_NAME} characters.")
+        body = json.dumps({**dict(scenario), "name": name}, ensure_ascii=False,
+                          allow_nan=False)
+        if len(body.encode()) > MAX_SCENARIO_BYTES:
+            raise ValueError("The scenario is too large to keep.")
+        with self._writing() as conn:
+            if version_id is not None:
+                _version_row(conn, version_id)
+            new_id = (conn.execute(select(func.max(SCENARIOS.c.id))).scalar() or 0) + 1
+            conn.execute(SCENARIOS.insert().values(
+                id=new_id, name=name, body=body, version_id=version_id,
+                saved_at=_utc_now().replace(tzinfo=None), saved_by=str(saved_by or "").strip()))
+        return self.scenario(new_id)
+
+    def scenarios(self) -> list[SavedScenario]:
+        """The saved scenarios, newest first (deleted ones left out)."""
+        with self._reading() as conn:
+            rows = conn.execute(select(SCENARIOS).where(SCENARIOS.c.deleted_at.is_(None))
+                                .order_by(SCENARIOS.c.id.desc())).mappings().all()
+        return [_saved_scenario(r) for r in rows]
+
+    def scenario(self, scenario_id: int) -> SavedScenario:
+        """One saved scenario; ScenarioNotFoundError (saying so plainly) when there is none
+        or it was deleted."""
+        with self._reading() as conn:
+            return _saved_scenario(_scenario_row(conn, scenario_id))
+
+    def delete_scenario(self, scenario_id: int, editor: str) -> None:
+        """Delete a saved scenario (an editor's act, recorded with who and when; its id is
+        never given to another). ScenarioNotFoundError when there is none to delete."""
+        editor = _check_editor(editor)
+        with self._writing() as conn:
+            _scenario_row(conn, scenario_id)
+            conn.execute(SCENARIOS.update().where(SCENARIOS.c.id == int(scenario_id)).values(
+                deleted_at=_utc_now().replace(tzinfo=None), deleted_by=editor))
+
     # ---- integrity ---------------------------------------------------------------------------
 
     def check(self, version_id: int, *, decode: bool = True) -> VersionCheck:
@@ -827,6 +936,25 @@ def _version_row(conn: Connection, version_id: int) -> Mapping:
         known = f"the newest is {newest}" if newest else "nothing has been published yet"
         raise VersionNotFoundError(f"There is no published version {version_id}; {known}.")
     return row
+
+
+def _scenario_row(conn: Connection, scenario_id: int) -> Mapping:
+    if not 0 < int(scenario_id) < 2**31:  # a crafted link's id: never sent to the database
+        raise ScenarioNotFoundError(f"There is no saved scenario {scenario_id}.")
+    row = conn.execute(select(SCENARIOS).where(SCENARIOS.c.id == int(scenario_id))
+                       ).mappings().first()
+    if row is None:
+        raise ScenarioNotFoundError(f"There is no saved scenario {scenario_id}.")
+    if row["deleted_at"] is not None:
+        raise ScenarioNotFoundError(
+            f"Scenario {scenario_id} ('{row['name']}') was deleted by {row['deleted_by']} on "
+            f"{row['deleted_at']:%Y-%m-%d}.")
+    return row
+
+
+def _saved_scenario(row: Mapping) -> SavedScenario:
+    return SavedScenario(row["id"], row["name"], json.loads(row["body"]), row["version_id"],
+                         row["saved_at"].replace(tzinfo=UTC), row["saved_by"])
 
 
 def _checksum(payload: bytes) -> str:

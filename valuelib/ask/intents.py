@@ -13,7 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import costing
-from . import budget_answers, chargeback_answers, cost, market, support_answers, voice_answers
+from . import (
+    budget_answers,
+    chargeback_answers,
+    cost,
+    market,
+    support_answers,
+    voice_answers,
+    whatif_answers,
+)
 from .common import Context, asked, over_period, quarters_of, signed_pct, yes_no
 from .reading import Names, Period, Query
 from .result import Answer
@@ -172,6 +180,8 @@ _VOICE_ROWS = (
 
 TABLE: tuple[Intent, ...] = (
     # rows with select words: checked first, in this order
+    Intent("whatif", whatif_answers.whatif_answer, whatif_answers.EXAMPLES,
+           select=("what if", "suppose", "imagine", "what would happen", "what happens if")),
     # ---- budget (issue 17): refused without a Budget sheet (ask._refusal)
     Intent("year_end", budget_answers.year_end,
            ("where will we end the year?", "year end forecast",

@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -50,7 +51,9 @@ class Answer:
       how the question was read (corrected words, assumed quarter);
     - ``suggestions``: questions to ask next (or instead), ready to show as buttons;
     - ``measures``: the registry measure of each numeric or date column of ``table``
-      (:meth:`shown_table` writes them as every surface does), in ``currency``."""
+      (:meth:`shown_table` writes them as every surface does), in ``currency``;
+    - ``plan_link``: for a what-if, the Plan page's query parameters that open the same
+      scenario there (unsaved), as ``(key, value)`` pairs."""
 
     question: str
     sentence: str
@@ -63,6 +66,7 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     measures: Mapping[str, str] = field(default_factory=dict, repr=False)
     currency: str = "USD"
+    plan_link: tuple[tuple[str, str], ...] = ()  # a what-if: the Plan page's query for it
 
     @property
     def figure(self) -> KeyFigure | None:
@@ -89,6 +93,7 @@ class Answer:
             "chart": _chart_title(self.chart),
             "how": self.how,
             "suggestions": list(self.suggestions),
+            **({"plan_link": "plan?" + urlencode(self.plan_link)} if self.plan_link else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -36,6 +36,15 @@ GLOSSARY: dict[str, str] = {
         "ServiceNow's priority matrix: impact (how many people or how much business is "
         "affected) and urgency (how soon it must be fixed), each 1 high to 3 low, together set "
         "a ticket's priority."),
+    # ---- what-if (issue 17)
+    "scenario": (
+        "A what-if: a few changes (move a service to a market offer or another tier, change "
+        "users or the headcount, buy a block of hours, retire a service) worked out on a "
+        "quarter's costs without changing the published data."),
+    "fixed and per-user costs": (
+        "When users change, per-user cost pools (software, outside services, telecom, "
+        "internal services) move with them; fixed pools (staff, contractors, facilities, "
+        "hardware, other) stay the same within the year."),
     "value score": measure("value_score").definition + (
         " Services above the median value and below the median cost are worth investing in."),
     # ---- chargeback (issue 16)

@@ -409,6 +409,27 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     # ---- the Chargeback page (issue 16, pages)
     _m("charge_vs_showback", "Charge − share of cost", Unit.MONEY_CHANGE,
        "Positive: the unit is charged more than its share of the cost (showback)."),
+    # ---- what-if (issue 17)
+    _m("yearly_cost_change", "Yearly cost change", Unit.MONEY_CHANGE,
+       "What a scenario adds to (+) or saves from (−) a year's IT cost: the quarter's run "
+       "rate × 4, a block of hours' price once."),
+    _m("yearly_cost", "Yearly IT cost", Unit.MONEY,
+       "The quarter's total IT cost × 4, plus any block of hours bought."),
+    _m("cost_per_user_before", "Cost per user per month, today", Unit.MONEY_PER_USER,
+       "The service's total cost ÷ users ÷ 3 months in the quarter (IT's per person for a "
+       "headcount or block change)."),
+    _m("cost_per_user_after", "Cost per user per month, after", Unit.MONEY_PER_USER,
+       "The same figure with the change made."),
+    _m("users_before", "Users today", Unit.COUNT, "The service's users in the quarter (the "
+       "headcount for a headcount or block change)."),
+    _m("users_after", "Users after", Unit.COUNT, "The same count with the change made."),
+    _m("budget_variance_after", "Budget variance after", Unit.MONEY_CHANGE,
+       "The year-end forecast with a full year of the scenario − the budget: positive is over "
+       "budget."),
+    _m("support_hours", "Support hours bought", Unit.HOURS,
+       "Hours of support bought in blocks that run in the quarter."),
+    _m("price_per_hour", "Price per hour", Unit.MONEY_PER_USER,
+       "A block's price ÷ its hours."),
 )}
 
 

@@ -49,6 +49,16 @@ from .overview_page import (
     OverviewView,
     overview,
 )
+from .plan_page import (
+    CHANGE_COLUMNS,
+    COMPARE_COLUMNS,
+    PlanChoices,
+    PlanView,
+    compare_view,
+    plan_choices,
+    plan_view,
+    saved_table,
+)
 from .service_page import (
     ALLOCATION_COLUMNS,
     MARKET_COLUMNS,
@@ -74,14 +84,16 @@ from .support_page import (
 __all__ = [
     # the view models
     "CatalogueView", "ChargebackView", "CostValueView", "DeltaColor", "Headline",
-    "OverviewView", "ServiceCard", "ServiceView", "StoryStep", "SupportView", "VoiceOfUsers",
+    "OverviewView", "PlanChoices", "PlanView", "ServiceCard", "ServiceView", "StoryStep",
+    "SupportView", "VoiceOfUsers",
     # one call per page, and the story
-    "catalogue", "chargeback_view", "cost_value", "overview", "service_detail", "story",
-    "support_view",
+    "catalogue", "chargeback_view", "compare_view", "cost_value", "overview", "plan_choices",
+    "plan_view", "saved_table", "service_detail", "story", "support_view",
     # selectors
     "business_unit_options", "quarter_options", "resolve_quarter", "service_options",
     # words and table columns the pages and tests share
-    "ALLOCATION_COLUMNS", "BLOCK_COLUMNS", "COST_VALUE_COLUMNS", "DESK_COLUMNS", "LEVEL_WORDS",
+    "ALLOCATION_COLUMNS", "BLOCK_COLUMNS", "CHANGE_COLUMNS", "COMPARE_COLUMNS",
+    "COST_VALUE_COLUMNS", "DESK_COLUMNS", "LEVEL_WORDS",
     "LIKE_FOR_LIKE", "MARKET_COLUMNS", "METHOD_WORDS", "MISMATCH_COLUMNS", "NO_COST_DATA",
     "NO_DATA", "NO_SUPPORT_DATA", "PER_USER_LABEL", "PRIORITY_MEDIAN_COLUMNS", "SERVICES_COLUMNS",
     "SHOWBACK_COLUMNS", "THIS_DATA", "VALUE_COLUMNS", "VOICE_COLUMNS", "NEEDS_COLUMNS",
