@@ -580,7 +580,7 @@ def test_what_if_sales_had_20_more_users_grows_its_headcount(ds):
 @pytest.mark.parametrize("question, says", [
     ("what if we moved email to the $9 offer", "No Email & Productivity offer costs $9.00"),
     ("what if we retire", "Which service would you retire?"),
-    ("what if we moved email to the Gold tier", "has no tiers in the Offerings sheet"),
+    ("what if we moved email to the Gold tier", "Its tiers: Standard, Premium."),
 ])
 def test_a_what_if_that_cannot_be_worked_out_says_why(ds, question, says):
     result = answer(question, ds)

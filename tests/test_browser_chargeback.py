@@ -12,7 +12,7 @@ import pytest
 
 from tests.test_browser import browser, page, serve, settle, shoot  # noqa: F401  (fixtures)
 from tests.test_browser_fit import LAYOUT_CHECK, _axe, _print_problems
-from tests.workbooks import SAMPLE, tiers_workbook
+from tests.workbooks import sample_without_tiers, tiers_workbook
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("VALUELIB_DATA_DIR", str(data_dir))
         env.delenv("VALUELIB_DATABASE_URL", raising=False)
-        files = [(p.name, p.read_bytes()) for p in SAMPLE] + [("tiers.xlsx", tiers_workbook())]
+        files = [*sample_without_tiers(), ("tiers.xlsx", tiers_workbook())]
         Store.from_env().publish(load(files), files, editor="Dana", note="with tiers")
     with serve(data_dir) as url:
         yield url

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.frames import make_dataset
-from tests.workbooks import SAMPLE, tiers_workbook
+from tests.workbooks import sample_without_tiers, tiers_workbook
 from valuelib import views
 from valuelib.ingest import load
 from valuelib.views.catalogue_page import NO_OFFERINGS, UNCATEGORISED
@@ -95,7 +95,7 @@ def test_a_catalogue_whose_tiers_all_ended_says_so():
 
 @pytest.fixture(scope="module")
 def tiered():
-    files = [(p.name, p.read_bytes()) for p in SAMPLE] + [("tiers.xlsx", tiers_workbook())]
+    files = [*sample_without_tiers(), ("tiers.xlsx", tiers_workbook())]
     return load(files)
 
 

@@ -602,10 +602,13 @@ def test_overview_says_what_to_tell_the_executives_with_links():
     assert not at.exception, at.exception
     assert "What to tell the executives this quarter" in [s.value for s in at.subheader]
     said = texts(at)
-    # the sample's two findings with money, the larger a year first
+    # the sample's three findings with money, the largest a year first, then the risk and need
     first = said.index("1. Desktop & User Support costs $265,760 a year more in-house")
-    second = said.index("2. 2026-27 support block runs out about 20 Jan 2027, 161 days before")
-    assert first < second
+    second = said.index("2. Desktop & User Support recovers 82.7% of its cost from charges")
+    third = said.index("3. 2026-27 support block runs out about 20 Jan 2027, 161 days before")
+    fourth = said.index("4. Perception of Telecom & Networking is falling")
+    fifth = said.index("5. Top need in 2026-Q3: “Reliable Wi-Fi in the new warehouse”")
+    assert first < second < third < fourth < fifth
     link = at.get("page_link")[0].proto
     assert (link.page, link.query_string) == ("services", "service=Desktop+%26+User+Support")
 
@@ -626,11 +629,22 @@ CATALOGUE_PAGE = "app_pages/dashboard/catalogue.py"
 
 
 def _with_tiers(**query) -> AppTest:
-    """The sample with Offerings and Subscriptions beside it, as a private preview."""
-    from tests.workbooks import tiers_workbook
+    """The sample with a small price list of its own (tests/workbooks.tiers_workbook) in
+    place of the sample's, as a private preview."""
+    from tests.workbooks import sample_without_tiers, tiers_workbook
 
     at = app(**query)
-    at.session_state["upload_files"] = (*sample_files(), ("tiers.xlsx", tiers_workbook()))
+    at.session_state["upload_files"] = (*sample_without_tiers(), ("tiers.xlsx", tiers_workbook()))
+    at.session_state["preview_upload"] = True
+    return at
+
+
+def _without_tiers(**query) -> AppTest:
+    """The sample without its Offerings and Subscriptions sheets, as a private preview."""
+    from tests.workbooks import sample_without_tiers
+
+    at = app(**query)
+    at.session_state["upload_files"] = sample_without_tiers()
     at.session_state["preview_upload"] = True
     return at
 
@@ -640,7 +654,7 @@ def _card_titles(at: AppTest) -> list[str]:
 
 
 def test_the_catalogue_shows_a_card_per_service_and_says_it_has_no_tiers():
-    at = app().run()
+    at = _without_tiers().run()
     at.switch_page(CATALOGUE_PAGE).run()
     assert not at.exception
     assert len(_card_titles(at)) == 12  # every Northwind service
@@ -692,7 +706,7 @@ CHARGEBACK_PAGE = "app_pages/dashboard/chargeback.py"
 
 
 def test_chargeback_without_offerings_says_what_to_upload():
-    at = app(unit="Sales")
+    at = _without_tiers(unit="Sales")
     at.switch_page(CHARGEBACK_PAGE).run()
     assert not at.exception
     (info,) = [i for i in at.info if "Offerings" in i.value]
@@ -754,7 +768,7 @@ def test_the_services_page_shows_tiers_subscribers_and_recovery():
 
 
 def test_the_services_page_says_when_a_service_has_no_tiers():
-    at = app(service="Payroll").run()
+    at = _without_tiers(service="Payroll").run()
     at.switch_page("app_pages/dashboard/services.py").run()
     assert not at.exception
     assert "No tiers: the data has no Offerings sheet" in texts(at)
@@ -873,8 +887,8 @@ def test_a_what_if_question_is_answered_and_offers_the_plan_page():
     at.text_input(key="q").input("what if we moved email to the $15 offer?").run()
     assert not at.exception
     assert "Move Email & Productivity to Cloud email & productivity suite" in _answer(at)
-    (link,) = at.get("page_link")
-    assert link.proto.label == "Open this scenario on the Plan page"
+    (link,) = [link for link in at.get("page_link")  # besides the briefing's links
+               if link.proto.label == "Open this scenario on the Plan page"]
     assert link.proto.page == "plan"
     assert link.proto.query_string == (
         "move=Email+%26+Productivity%3DCloud+email+%26+productivity+suite")

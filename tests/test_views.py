@@ -226,10 +226,13 @@ def test_every_value_score_says_where_it_came_from(sample):
 
 def test_support_view_gives_the_voice_of_users(sample):
     voice = views.support_view(sample).voice
-    assert voice.sentences[0].startswith("No service's contact satisfaction is falling in ")
+    # the sample's story: the new warehouse's Wi-Fi (sample_data/README.md)
+    assert voice.sentences[0].startswith("Perception is falling for Telecom & Networking: "
+                                         "contact satisfaction fell to 40.2% in 2026-Q3")
     assert list(voice.table.columns) == views.VOICE_COLUMNS and len(voice.table) == 12
     assert voice.table.frame["Contact satisfaction"].is_monotonic_increasing  # lowest first
-    assert voice.needs_table.empty and "No needs recorded" in voice.needs_sentence
+    assert voice.needs_table.frame["Need"].iloc[0] == "Reliable Wi-Fi in the new warehouse"
+    assert "4 needs raised in 2026-Q3, 4 of them new" in voice.needs_sentence
     sales = views.support_view(sample, business_unit="Sales").voice
     assert sales.table.frame["Responses"].sum() < voice.table.frame["Responses"].sum()
 

@@ -154,7 +154,7 @@ def test_a_block_of_hours_costs_its_price_once():
     assert c.basis == "it"
     assert c.cost_per_user_after == pytest.approx((YEAR + 45000) / 100 / 12)
     trades = {t.what: (t.today, t.after, t.verdict) for t in c.trade_offs}
-    assert trades["support_hours"] == (1000, 500, Verdict.GIVES_UP)
+    assert trades["block_hours_bought"] == (1000, 500, Verdict.GIVES_UP)
     assert trades["price_per_hour"] == (98, 90, Verdict.GAINS)
 
 

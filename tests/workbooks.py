@@ -25,6 +25,25 @@ def fewer_offers(kept: int = 2) -> bytes:
     return out.getvalue()
 
 
+TIER_SHEETS = ("Offerings", "Subscriptions")
+
+
+def sample_without_tiers() -> tuple[tuple[str, bytes], ...]:
+    """The sample's files as uploaded, without its price list (Offerings, Subscriptions): the
+    sample as it was before it had tiers, which ``tiers_workbook`` gives a small price list of
+    its own, and what the pages show where no Offerings sheet was loaded."""
+    files = []
+    for path in SAMPLE:
+        book = openpyxl.load_workbook(path)
+        for title in TIER_SHEETS:
+            if title in book.sheetnames:
+                book.remove(book[title])
+        out = io.BytesIO()
+        book.save(out)
+        files.append((path.name, out.getvalue()))
+    return tuple(files)
+
+
 OFFERINGS = [
     ["service", "tier", "price_per_user_month", "availability_target", "support_hours",
      "response_time", "storage_gb", "includes"],
@@ -51,8 +70,8 @@ _SEATS = {
 
 def tiers_workbook() -> bytes:
     """Offerings (Email Standard $11 / Premium $19, Desktop support 8x5 / 24x7, CRM) and
-    Subscriptions for four of the sample's units in 2026-Q1 to Q3, to upload beside the
-    sample: Sales moves its email to Premium in 2026-Q3."""
+    Subscriptions for four of the sample's units in 2026-Q1 to Q3, to upload beside
+    ``sample_without_tiers()``: Sales moves its email to Premium in 2026-Q3."""
     book = openpyxl.Workbook()
     offerings = book.active
     offerings.title = "Offerings"

@@ -287,8 +287,8 @@ class Verdict(StrEnum):
 @dataclass(frozen=True)
 class TradeOff:
     """One commitment today against after the change. ``what``: ``availability`` (percent),
-    ``storage_gb``, ``support`` (text), ``support_hours`` (hours bought), ``price_per_hour``,
-    ``service`` (a retired service: today its name, after None)."""
+    ``storage_gb``, ``support`` (text), ``block_hours_bought`` (hours in blocks),
+    ``price_per_hour``, ``service`` (a retired service: today its name, after None)."""
 
     what: str
     today: float | str | None
@@ -674,7 +674,7 @@ def _block(dataset, state, change, quarter):
     priced = today.dropna(subset=["price"])
     per_hour = (float(priced["price"].sum()) / float(priced["purchased_hours"].sum())
                 if len(priced) else None)
-    trades = (_number_trade("support_hours", hours, change.hours),
+    trades = (_number_trade("block_hours_bought", hours, change.hours),
               _number_trade("price_per_hour", per_hour, change.price / change.hours,
                             higher_is_better=False, same=0.005))
     after = replace(state, bought=state.bought + change.price)

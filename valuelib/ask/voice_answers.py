@@ -186,7 +186,7 @@ def briefing(ctx: Context) -> Answer:
                      "perception, no rising P1 share and no needs recorded.", period)
     sentence = (f"What to tell the executives about {f.quarter_label}{whose}: "
                 + " ".join(f"{n}. {i.sentence}" for n, i in enumerate(told.items, 1)))
-    figures = [KeyFigure(i.value, i.unit, f.quarter, i.service, i.key.replace("_", " "),
+    figures = [KeyFigure(i.value, i.unit, f.quarter, i.service, i.label,
                          i.figure) for i in told.items]
     tbl = pd.DataFrame({"#": range(1, len(told.items) + 1),
                         "Finding": [i.sentence for i in told.items],

@@ -200,7 +200,7 @@ def _trade(ctx: Context, t: whatif.TradeOff) -> str:
         return f"availability ({ctx.fmt('availability', t.today)} → {after})"
     if t.what == "storage_gb":
         return f"storage ({t.today:,.0f} GB → {t.after:,.0f} GB per user)"
-    if t.what == "support_hours":
+    if t.what == "block_hours_bought":
         return f"support hours ({t.today:,.0f} h → {t.after:,.0f} h)"
     if t.what == "price_per_hour":
         return f"price per hour ({ctx.per_user(t.today)} → {ctx.per_user(t.after)})"

@@ -46,6 +46,9 @@ QUARTERS_PER_YEAR = 4
 _RISK = {"block_runs_out": 0, "p1_rising": 1, "perception_falling": 2, "top_need": 3}
 
 
+FINDING_LABELS = {"under_recovered": "under-recovered"}  # where the key's words need a hyphen
+
+
 @dataclass(frozen=True)
 class BriefingItem:
     """One finding. ``sentence``: one sentence with its figure; ``figure``: that figure as
@@ -62,6 +65,11 @@ class BriefingItem:
     params: dict = field(default_factory=dict)
     money_per_year: float = math.nan
     service: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What kind of finding it is, in words: ``under-recovered``, ``top need``."""
+        return FINDING_LABELS.get(self.key, self.key.replace("_", " "))
 
     @property
     def url(self) -> str:

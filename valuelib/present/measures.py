@@ -426,7 +426,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("budget_variance_after", "Budget variance after", Unit.MONEY_CHANGE,
        "The year-end forecast with a full year of the scenario − the budget: positive is over "
        "budget."),
-    _m("support_hours", "Support hours bought", Unit.HOURS,
+    _m("block_hours_bought", "Support hours bought", Unit.HOURS,
        "Hours of support bought in blocks that run in the quarter."),
     _m("price_per_hour", "Price per hour", Unit.MONEY_PER_USER,
        "A block's price ÷ its hours."),

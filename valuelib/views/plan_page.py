@@ -33,9 +33,9 @@ MAX_COMPARED = 3
 
 # A trade-off's figure: the measure that writes it (text when absent) and its words.
 _TRADE_MEASURES = {"availability": "availability_target", "storage_gb": "storage_gb",
-                   "support_hours": "support_hours", "price_per_hour": "price_per_hour"}
+                   "block_hours_bought": "block_hours_bought", "price_per_hour": "price_per_hour"}
 _TRADE_WORDS = {"availability": "availability", "storage_gb": "storage per user",
-                "support": "support", "support_hours": "support hours bought",
+                "support": "support", "block_hours_bought": "support hours bought",
                 "price_per_hour": "price per hour", "service": "the service"}
 
 
