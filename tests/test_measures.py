@@ -50,3 +50,16 @@ def test_table_formats_follow_the_unit(unit, currency, expected):
 def test_an_unknown_measure_names_the_known_ones():
     with pytest.raises(KeyError, match="total_cost"):
         measure("nope")
+
+
+def test_no_text_column_of_the_contract_shares_its_name_with_a_numeric_measure():
+    # A table carries its columns' measures by name: a number's measure named like a text
+    # column (the what-if's hours bought once took Offerings' `support_hours`, "8x5") would
+    # cast that column's words to numbers and fail the answer.
+    from valuelib.schema import TABLE_DTYPES
+
+    clashes = [(table, column, MEASURES[column].unit)
+               for table, columns in TABLE_DTYPES.items()
+               for column, dtype in columns.items()
+               if dtype == "str" and column in MEASURES and MEASURES[column].unit != Unit.TEXT]
+    assert clashes == []
