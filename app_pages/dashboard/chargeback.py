@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import data, render, state
 from valuelib.present import glossary
+from valuelib.present.words import possessive
 
 source = data.shown_source()
 if not source.choices.units:
@@ -36,7 +37,7 @@ render.static_table(view.statement_table, total=True,
 for note in view.statement_notes:
     render.caption(note)
 
-st.subheader(f"{view.business_unit}'s charge against its share of IT cost", anchor=False,
+st.subheader(f"{possessive(view.business_unit)} charge against its share of IT cost", anchor=False,
              help=glossary.help_for("showback"))
 render.table(view.versus_table, empty=f"{view.business_unit} uses no service this quarter.")
 

@@ -29,6 +29,7 @@ from ..present import (
 )
 from ..present.formatting import rounded
 from ..present.measures import MONEY_PLACES
+from ..present.words import possessive  # noqa: F401  (the answers take it from here)
 from .reading import Names, Period, Query, TimeRef, resolve_period
 from .result import Answer, KeyFigure
 from .suggest import follow_ups
@@ -212,11 +213,6 @@ def hours(value: float) -> str:
 
 count = fmt_count
 names_list = fmt_list
-
-
-def possessive(name: str) -> str:
-    """``Sales'``, ``CRM's``."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 _BIGGER = frozenset(("bigger", "larger", "more", "dearer", "pricier", "higher", "grown", "grow",

@@ -34,7 +34,7 @@ from .formatting import (
     fmt_points,
     is_missing,
 )
-from .words import is_yes
+from .words import is_yes, possessive
 
 TITLE = "What to tell the executives this quarter"
 MOST = 5
@@ -206,7 +206,7 @@ def _p1_rising(f: Facts) -> BriefingItem | None:
                                                      + 1 / before.prioritised))
     if not (change > TREND_STEADY_POINTS and change > P1_CONFIDENCE * error):
         return None
-    whose = f"{f.unit}'s tickets for" if f.unit else "tickets for"
+    whose = f"{possessive(f.unit)} tickets for" if f.unit else "tickets for"
     figure = fmt_percent(now.p1_share_pct)
     sentence = (f"The P1 (critical) share of {whose} external-facing services rose to {figure} "
                 f"in {f.quarter_label} from {fmt_percent(before.p1_share_pct)} in "

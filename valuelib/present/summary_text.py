@@ -22,6 +22,7 @@ from .formatting import (
     is_missing,
 )
 from .measures import MEASURES, fmt_measure, measure
+from .words import possessive
 
 # ---- the executive summary -------------------------------------------------------------------
 
@@ -337,7 +338,7 @@ def explanation_text(e: costing.CostExplanation, currency: str | None = None, *,
     if e.status == costing.CostStatus.NO_COST_DATA:
         return f"{e.service} has no cost lines in {quarter}."
     total = e.total_cost if total is None else total
-    whose = f"{unit}'s share of {e.service}" if unit else e.service
+    whose = f"{possessive(unit)} share of {e.service}" if unit else e.service
     text = f"{whose} cost {fmt_measure('total_cost', total, currency)} in {quarter}"
     if e.status == costing.CostStatus.OK:
         text += (f": {fmt_measure('cost_per_user_month', e.cost_per_user_month, currency)} "

@@ -12,6 +12,11 @@ from .measures import fmt_measure
 
 # ---- words -----------------------------------------------------------------------------------
 
+def possessive(name: str) -> str:
+    """``Sales'``, ``CRM's``: one way on every surface."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def more_or_less(pct: float) -> str:
     """``2.1% more than`` / ``3.0% less than`` / ``the same as``."""
     if is_missing(pct) or abs(pct) < 0.05:

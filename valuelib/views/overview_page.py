@@ -42,6 +42,7 @@ from ..present.words import (
     market_sentence,
     more_or_less,
     per_user_words,
+    possessive,
     value_source_words,
 )
 
@@ -136,7 +137,8 @@ def _cost_headlines(f: Facts) -> list[Headline]:
     if f.unit is None:
         said = f"{f.who} spent {f.total(now.total_cost)} on IT in {f.quarter_label}"
     else:
-        said = f"{f.unit}'s share of IT cost in {f.quarter_label} was {f.total(now.total_cost)}"
+        said = (f"{possessive(f.unit)} share of IT cost in {f.quarter_label} was "
+                f"{f.total(now.total_cost)}")
     if before is not None:
         said += f", {more_or_less(total_change)} in {f.label(f.previous)}"
     said += "."

@@ -11,7 +11,7 @@ from .. import charts, costing, portfolio, support
 from ..model import Dataset
 from ..present.facts import NO_COST_DATA, NO_SUPPORT_DATA, Facts, Headline, first_row
 from ..present.formatting import MINUS, fmt_date, fmt_hours, fmt_list, fmt_number, is_missing
-from ..present.words import market_sentence, versus_offer
+from ..present.words import market_sentence, possessive, versus_offer
 from ..schema import WORK_CLASSES
 from .cost_value_page import _medians_sentence, _value_chart, _value_title
 from .overview_page import (
@@ -69,7 +69,7 @@ def _headline_step(f: Facts) -> StoryStep:
         title = f"{f.who}: no cost data" + (f" for {f.quarter_label}" if f.quarter else "")
     else:
         spent = (f"{f.who} spent {total.value} on IT" if f.unit is None
-                 else f"{f.unit}'s share of IT cost was {total.value}")
+                 else f"{possessive(f.unit)} share of IT cost was {total.value}")
         title = f"{spent} in {f.quarter_label}"
         if not is_missing(now.cost_per_person_month):
             title += f": {per_person.value} per user per month"
