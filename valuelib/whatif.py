@@ -41,6 +41,8 @@ from . import budget, costing
 from .frames import MONTHS_PER_QUARTER, UNALLOCATED, latest_quarter, quarter_end, table
 from .frames import quarter_start as _quarter_start
 from .model import Dataset, latest_complete_quarter
+from .present.measures import fmt_measure
+from .present.words import possessive
 
 QUARTERS_PER_YEAR = 4
 MONTHS_PER_YEAR = 12
@@ -576,8 +578,9 @@ def _move(dataset, state, change, quarter):
     goes = (p["service"] == service) & p["comparable"]
     pieces = p.assign(amount=p["amount"].where(~goes, 0.0))
     users = state.users.get(service, 0.0)
-    notes = [f"{service}'s comparable cost goes; {offer} is paid instead at "
-             f"{price:,.2f} per user per month for {users:,.0f} users; its other lines stay."]
+    notes = [f"{possessive(service)} comparable cost goes; {offer} is paid instead at "
+             f"{fmt_measure('price_per_user_month', price, dataset.settings.currency)} per user "
+             f"per month for {users:,.0f} users; its other lines stay."]
     lo, hi = row["min_users"], row["max_users"]
     if (pd.notna(lo) and users < lo) or (pd.notna(hi) and users > hi):
         notes.append(f"{offer} takes {lo:,.0f} to {hi:,.0f} users; {service} has "
