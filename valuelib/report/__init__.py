@@ -49,9 +49,11 @@ def _done(progress: Progress, what: str) -> None:
 
 
 def _story_file(write, face, stage: str, what: str, dataset: Dataset, quarter, services,
-                business_unit, progress: Progress) -> bytes:
-    """The story (and a slide per service) prepared once, then written by ``write``."""
-    rendered = prepare(dataset, quarter, services, business_unit, progress, face)
+                business_unit, progress: Progress, scenarios: Sequence[Scenario] = ()
+                ) -> bytes:
+    """The story (and a slide per service and per scenario) prepared once, then written by
+    ``write``."""
+    rendered = prepare(dataset, quarter, services, business_unit, progress, face, scenarios)
     if progress:
         progress(0.9, stage)
     data = write(rendered)
