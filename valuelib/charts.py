@@ -585,7 +585,8 @@ def budget_variance(frame: pd.DataFrame, currency: str = "USD", *, title: str | 
                  legend=None, presentation=presentation)
     _every_bar_named(fig, names, labels, chart_size(presentation))
     fig.add_vline(x=0, line={"color": INK, "width": 1.5})
-    _money_axis(fig, "x", currency)
+    # the currency is in the axis title: a prefix would read "$−30,000" left of zero
+    fig.update_xaxes(tickformat=",~r")
     return fig
 
 

@@ -288,6 +288,9 @@ def recovery_slide(dataset: Dataset, quarter: str | None) -> Slide | None:
                  figure=figure, caption=_caption(figure, title + "."), bullets=bullets)
 
 
+BUDGET_BARS = 8  # services on the budget slide's chart
+
+
 def budget_slides(dataset: Dataset, quarter: str | None) -> list[Slide]:
     """"Budget vs actual" (IT to date, each service's variance charted, the largest named)
     and "Year end" (end of year predicted against the full-year budget, and its basis), in
@@ -316,10 +319,15 @@ def budget_slides(dataset: Dataset, quarter: str | None) -> list[Slide]:
             f"{fmt('budget', v.quarter_budget)}"
             for v in budget.largest_variances(dataset, quarter=quarter))
         reading = " ".join([sentences[0], *sentences[2:]])
+        # the furthest off, so every bar keeps its name and figures readable on a slide
+        shown = services.dropna(subset=["variance_ytd"]).head(BUDGET_BARS)
+        rest = services["variance_ytd"].notna().sum() - len(shown)
         figure = charts.budget_variance(
-            services, currency, title=title + ".",
-            subtitle=f"Actual − budget per service, {b.year} to {to} (budget {b.version}); "
-                     "right of the line is over budget", presentation=True)
+            shown, currency, title=title + ".",
+            subtitle=f"Actual − budget to date, {b.year} to {to} (version {b.version}); right "
+                     "of the line is over budget"
+                     + (f"; the {fmt_count(rest, 'service')} closer to budget left out"
+                        if rest else ""), presentation=True)
         out.append(Slide("budget", "chart", title + ".",
                          notes=_notes(reading, bullets),
                          figure=figure, caption=_caption(figure, title + "."),
