@@ -55,7 +55,8 @@ PLACEMENT_ABOUT = f"{_PLACED}, or why not: {', '.join(_NOT_PLACED)}."
 
 
 SHARE_ORDER = ("proactive", "reactive", "routine", "unclassified")
-PERCENT_UNITS = (Unit.PERCENT, Unit.AVAILABILITY)  # cells hold the fraction: 24.0% is 0.24
+# cells hold the fraction: 24.0% is 0.24 (a change's format is a percent too: +1.5% is 0.015)
+PERCENT_UNITS = (Unit.PERCENT, Unit.AVAILABILITY, Unit.CHANGE)
 
 
 @dataclass(frozen=True)
