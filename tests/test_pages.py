@@ -868,6 +868,20 @@ def test_plan_compares_saved_scenarios_side_by_side():
     assert len([m for m in at.metric if m.label == "Yearly cost change"]) == 2
 
 
+def test_exports_add_a_slide_per_chosen_saved_scenario(monkeypatch):
+    from valuelib import report
+
+    _saved("Retire payroll", "CRM to the cloud")
+    asked = []
+    monkeypatch.setattr(report, "build_deck", lambda *a, **k: asked.append(k) or b"deck")
+    at = app().run()
+    at.multiselect(key="export_scenarios").set_value([2]).run()
+    next(b for b in at.button if b.label == "Prepare Deck (.pptx)").click().run()
+    assert not at.exception
+    assert [s.name for s in asked[0]["scenarios"]] == ["CRM to the cloud"]
+    assert asked[0]["scenarios"][0].changes[0].service == "CRM"
+
+
 def test_only_an_editor_deletes_a_saved_scenario():
     store = _saved("Retire payroll")
     at = _plan()

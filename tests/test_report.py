@@ -17,10 +17,12 @@ from pptx.util import Emu
 from pypdf import PdfReader
 
 from tests.frames import assert_unchanged, snapshot
-from valuelib import costing, report, views
+from valuelib import budget, costing, report, views, whatif
 from valuelib.cli import main as cli
+from valuelib.frames import table
 from valuelib.ingest import load, load_paths
 from valuelib.present.formatting import fmt_money
+from valuelib.present.measures import fmt_measure
 from valuelib.report import typeset
 from valuelib.report.slides import Card, Slide, layout, overflows, slides
 from valuelib.report.typeset import ARIAL, DEJAVU
@@ -34,7 +36,7 @@ SLIDE_W, SLIDE_H = 12_192_000, 6_858_000  # 13.333 × 7.5 in
 PT = 12_700  # EMU per point
 TABLE_SHEETS = ("Services", "Cost per user by quarter", "Allocations", "Market comparison",
                 "Value & quadrants", "Proactive share", "Work mix", "Blocks",
-                "Priority mismatches", "Service desk", "Showback")
+                "Priority mismatches", "Service desk", "Showback", "Budget")
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +95,12 @@ def test_deck_tells_the_story_in_order(deck, sample):
     steps = views.story(sample, Q)
     assert [s.key for s in steps] == ["headline", "market", "value", "support", "block"]
     slides_ = list(deck.slides)
-    # title, the briefing, headline figures, story, cost recovery (the sample has tiers), Email
-    assert len(slides_) == 1 + 1 + len(steps) + 1 + 1
-    assert slide_text(slides_[-2]).startswith("4 services do not pay for themselves")
+    # title, the briefing, headline figures, story, cost recovery (the sample has tiers),
+    # budget vs actual and the year end (it has a budget), Email
+    assert len(slides_) == 1 + 1 + len(steps) + 1 + 2 + 1
+    assert slide_text(slides_[-4]).startswith("4 services do not pay for themselves")
+    assert slide_text(slides_[-3]).startswith("IT is on budget to 2026-Q3")
+    assert slide_text(slides_[-2]).startswith("2026 ends on budget")
     assert "Northwind Traders" in slide_text(slides_[0]) and Q in slide_text(slides_[0])
     for slide, step in zip(slides_[2:], steps, strict=False):
         assert slide_text(slide).startswith(step.title)
@@ -114,7 +119,8 @@ def test_deck_shows_emails_cost_per_user(deck, email_per_user):
 
 
 def test_story_slides_carry_a_chart_each(deck):
-    for slide in list(deck.slides)[3:]:
+    year_end = len(deck.slides) - 2  # the year end's figures are cards
+    for slide in [s for i, s in enumerate(deck.slides) if i >= 3 and i != year_end]:
         pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
         assert len(pictures) == 1
         assert pictures[0].image.content_type == "image/png"
@@ -233,6 +239,104 @@ def test_widths_are_estimated_without_the_font_files(monkeypatch):
         typeset._font.cache_clear()
 
 
+# ---- budget vs actual, the year end and what-if scenarios ----------------------------------
+
+CLOUD_EMAIL = whatif.Scenario("Cloud email", (whatif.change_from_text(
+    "move", f"{EMAIL}=Cloud email & productivity suite"),))
+
+
+def without_budget(dataset):
+    return dataset.with_tables(budget=table(dataset, "budget").iloc[0:0])
+
+
+@pytest.fixture(scope="module")
+def budget_story(sample):
+    return {s.key: s for s in slides(sample, Q, scenarios=(CLOUD_EMAIL,)).slides}
+
+
+def test_budget_slide_says_the_answer_and_names_the_largest_variances(budget_story, sample):
+    slide = budget_story["budget"]
+    b = budget.summary(sample, quarter=Q)
+    assert slide.title == "IT is on budget to 2026-Q3: $2,372,537 against $2,400,000 (−1.1%)."
+    assert fmt_measure("actual_ytd", b.actual_ytd) in slide.title
+    # the notes open with the Overview's budget sentence; the largest variances are named
+    overview = views.overview(sample, Q).budget_sentences
+    assert slide.notes.startswith(overview[0])
+    largest = budget.largest_variances(sample, quarter=Q)
+    assert [f.split(":")[0] for f in slide.bullets] == [v.service for v in largest]
+    assert "Website Sales: −$35,277 (−5.9%) to date" in slide.notes
+    bars = slide.figure.data[0]
+    assert list(bars.y)[-1] == "CRM" and list(bars.y)[0] == "Website Sales"  # over at the top
+    assert len(bars.y) <= 8
+
+
+def test_year_end_slide_shows_prediction_budget_and_basis(budget_story, sample):
+    slide = budget_story["year-end"]
+    b = budget.summary(sample, quarter=Q)
+    assert slide.title == ("2026 ends on budget: $3,172,537 predicted against the $3,200,000 "
+                           "budget.")
+    assert [c.label for c in slide.cards] == ["End of year predicted", "Full-year budget",
+                                              "Full-year variance"]
+    assert slide.cards[0].value == fmt_measure("end_of_year_predicted", b.end_of_year_predicted)
+    assert "Reforecast Q2's forecast rows" in slide.bullets[0]
+    overview = views.overview(sample, Q).budget_sentences
+    assert slide.notes.startswith(overview[1])
+
+
+def test_no_budget_no_budget_slides(sample):
+    keys = [s.key for s in slides(without_budget(sample), Q).slides]
+    assert "budget" not in keys and "year-end" not in keys
+    assert "recovery" in keys
+
+
+def test_a_scenario_gets_a_slide_of_its_own(budget_story, sample):
+    slide = budget_story["scenario:Cloud email"]
+    result = whatif.evaluate(sample, CLOUD_EMAIL, Q)
+    change = fmt_measure("yearly_cost_change", result.yearly_cost_change)
+    assert slide.title == f"Cloud email: {change} a year."
+    assert [c.label for c in slide.cards] == ["Yearly cost change",
+                                              "IT cost per user per month",
+                                              "Budget variance after"]
+    assert slide.cards[2].value == fmt_measure("budget_variance_after", result.variance_after)
+    assert any(b.startswith("Gives up: ") and "availability" in b for b in slide.bullets)
+    assert "Gives up:" in slide.notes and "Today $896.57" in slide.notes
+    assert list(budget_story)[-1] == "scenario:Cloud email"  # scenarios close the deck
+
+
+@pytest.mark.parametrize("face", [ARIAL, DEJAVU], ids=["deck", "pdf"])
+def test_budget_and_scenario_slides_fit(budget_story, face):
+    for key in ("budget", "year-end", "scenario:Cloud email"):
+        assert not overflows(layout(budget_story[key], face), face), key
+
+
+def test_pdf_carries_the_budget_and_scenario_pages(sample):
+    data = report.build_pdf(sample, Q, scenarios=(CLOUD_EMAIL,))
+    pages = [re.sub(r"\s+", " ", p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages]
+    assert any("IT is on budget to 2026-Q3" in p for p in pages)
+    assert any("2026 ends on budget" in p for p in pages)
+    assert "Cloud email:" in pages[-1] and "Budget variance after" in pages[-1]
+
+
+def test_workbook_budget_sheet(book, sample):
+    ws = book["Budget"]
+    header = [c.value for c in ws[1]]
+    assert header[:5] == ["Service", "Budget to date (USD)", "Actual to date (USD)",
+                          "Variance to date", "Variance to date %"]
+    assert "End of year predicted (USD)" in header and "Full-year budget (USD)" in header
+    year = budget.compare(sample, "service", quarter=Q).year_table
+    first = year.iloc[0]
+    assert ws["A2"].value == first["service"] == "Website Sales"
+    assert ws["D2"].value == pytest.approx(first["variance_ytd"])
+    assert ws["E2"].value == pytest.approx(first["variance_ytd_pct"] / 100)  # a fraction
+    assert "%" in ws["E2"].number_format
+    assert ws.max_row == len(year) + 1
+
+
+def test_workbook_without_a_budget_has_no_budget_sheet(sample):
+    data = report.build_workbook(without_budget(sample), Q)
+    assert "Budget" not in openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+
+
 # ---- the PDF ---------------------------------------------------------------------------------
 
 def test_pdf_has_a_16_9_landscape_page_per_slide(pdf, deck):
@@ -259,8 +363,9 @@ def test_pdf_embeds_the_unicode_font_and_the_charts(pdf):
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert any("DejaVu" in f for f in fonts)
-    # title, briefing, cards, cost recovery
-    assert [len(p.images) for p in pdf.pages] == [0, 0, 0, 1, 1, 1, 1, 1, 1]
+    # title, briefing, cards, the story, cost recovery, budget vs actual, year end (cards),
+    # Email
+    assert [len(p.images) for p in pdf.pages] == [0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 1]
     assert pdf.metadata.title.startswith("IT service value: Northwind Traders")
 
 
@@ -450,6 +555,27 @@ def test_cli_writes_a_deck_with_a_service_slide(tmp_path, capsys):
     assert cli(args) == 0
     deck = Presentation(str(out))
     assert slide_text(deck.slides[-1]).startswith(EMAIL)
+
+
+def test_cli_adds_a_slide_per_scenario(tmp_path, capsys, monkeypatch):
+    from valuelib.store import Store
+
+    monkeypatch.delenv("VALUELIB_DATABASE_URL", raising=False)
+    monkeypatch.setenv("VALUELIB_DATA_DIR", str(tmp_path / "data"))
+    store = Store.from_env()
+    saved = store.save_scenario("Fewer CRM users", whatif.Scenario("", (
+        whatif.change_from_text("users", "CRM=20"),)).as_dict(), None)
+    store.close()
+    out = tmp_path / "deck.pptx"
+    args = ["report", "--data", *map(str, SAMPLE), "--quarter", Q, "--out", str(out),
+            "--scenario", str(saved.id), "--move", f"{EMAIL}=Cloud email & productivity suite",
+            "--scenario-name", "Cloud email"]
+    assert cli(args) == 0
+    titles = [slide_text(s).split("\n")[0] for s in Presentation(str(out)).slides]
+    assert titles[-2].startswith("Fewer CRM users: ")
+    assert titles[-1].startswith("Cloud email: ")
+    assert cli([*args[:args.index("--out") + 2], "--scenario", "999"]) == 2
+    assert "999" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("out, message", [

@@ -23,10 +23,27 @@ _KINDS = (  # (kind, button label, file extension, has service slides)
     ("pdf", "PDF", "pdf", True),
     ("workbook", "Workbook (.xlsx)", "xlsx", False),
 )
-_BUILT = "built_exports"  # session: {(source key, quarter, unit, services, kind): bytes}
+_BUILT = "built_exports"  # session: {(source key, quarter, unit, services, scenario ids, kind)
+#                                        : bytes}
 
 
-def _build(kind: str, source: data.Source, quarter, unit, services, progress) -> bytes:
+def _scenarios(chosen) -> tuple:
+    """The saved scenarios chosen for slides, as whatif scenarios (one that cannot be read
+    is left out: the Plan page says why)."""
+    from valuelib import whatif
+
+    out = []
+    for saved in chosen:
+        try:
+            found = whatif.Scenario.from_dict(saved.scenario)
+        except ValueError:
+            continue
+        out.append(whatif.Scenario(saved.name, found.changes))
+    return tuple(out)
+
+
+def _build(kind: str, source: data.Source, quarter, unit, services, progress,
+           scenarios=()) -> bytes:
     from valuelib import report
 
     if kind == "workbook":
@@ -34,7 +51,7 @@ def _build(kind: str, source: data.Source, quarter, unit, services, progress) ->
                                      progress=progress)
     build = report.build_deck if kind == "deck" else report.build_pdf
     return build(source.dataset, quarter, services=services, business_unit=unit,
-                 progress=progress)
+                 progress=progress, scenarios=_scenarios(scenarios))
 
 
 def _file_name(source: data.Source, quarter: str | None, extension: str) -> str:
@@ -49,10 +66,18 @@ def export_buttons(source: data.Source) -> None:
     names = source.choices.services
     services = tuple(st.multiselect("Add a slide for each of these services", names,
                                     key="export_services"))
+    from . import plan
+
+    saved = {s.id: s for s in plan.saved_scenarios() or []}
+    ids = st.multiselect("Add a slide for each of these saved what-if scenarios", list(saved),
+                         format_func=lambda i: saved[i].label,
+                         key="export_scenarios") if saved else []
+    chosen = tuple(saved[i] for i in ids if i in saved)
     built = st.session_state.setdefault(_BUILT, {})
     columns = st.columns(len(_KINDS))
     for column, (kind, label, extension, per_service) in zip(columns, _KINDS, strict=True):
-        key = (source.key, quarter, unit, services if per_service else (), kind)
+        key = (source.key, quarter, unit, services if per_service else (),
+               tuple(s.id for s in chosen) if per_service else (), kind)
         with column:
             if key not in built and st.button(f"Prepare {label}", key=f"prepare_{kind}",
                                               icon=":material/description:", width="stretch"):
@@ -60,7 +85,8 @@ def export_buttons(source: data.Source) -> None:
                 try:
                     built[key] = _build(kind, source, quarter, unit, services,
                                         lambda f, m, bar=bar: bar.progress(min(f, 1.0),
-                                                                  text=render.md(m)))
+                                                                  text=render.md(m)),
+                                        chosen)
                 except RuntimeError as exc:  # report.ChartError: no browser to draw charts
                     st.error(render.md(str(exc)))
                 except Exception:  # a handout must never turn into a traceback on screen

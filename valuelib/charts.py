@@ -542,6 +542,54 @@ def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | No
     return fig
 
 
+BUDGET_COLORS = {"over budget": VERMILLION, "on budget": GREY, "under budget": BLUISH_GREEN}
+
+
+def budget_variance(frame: pd.DataFrame, currency: str = "USD", *, title: str | None = None,
+                    subtitle: str | None = None, presentation: bool = False) -> go.Figure:
+    """Each service's variance to date (actual − budget, the fiscal year so far): one
+    horizontal bar per budgeted service with actuals, over budget to the right in vermillion,
+    under to the left in green, on budget (within ± 2 %) grey; each name followed by its
+    actual against its budget.
+
+    ``frame``: ``budget.compare(dataset, "service").year_table`` (service, budget_ytd,
+    actual_ytd, variance_ytd, variance_ytd_pct, status_ytd)."""
+    fig = go.Figure()
+    title = title or "Budget vs actual by service, year to date"
+    x_title = f"Variance to date ({html(currency)}): actual − budget"
+    rows = (frame[frame["variance_ytd"].notna()].sort_values("variance_ytd", kind="stable")
+            if _has_rows(frame, "service", "budget_ytd", "actual_ytd", "variance_ytd")
+            else None)
+    if rows is None or rows.empty:
+        apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
+                     legend=None, presentation=presentation)
+        return _no_data(fig, presentation, "No service has a budget and actuals to date")
+    names = [html(n) for n in rows["service"].astype(str)]
+    values = rows["variance_ytd"].to_numpy(dtype=float)
+    status = (rows["status_ytd"].astype(str) if "status_ytd" in rows
+              else pd.Series("", index=rows.index))
+    fig.add_bar(y=names, x=values, orientation="h",
+                marker_color=[BUDGET_COLORS.get(s, GREY) for s in status],
+                customdata=status.map(html).to_numpy(),
+                hovertemplate="%{y}: " + _hover("variance_ytd", currency)
+                + " (%{customdata})<extra></extra>")
+    pct = rows["variance_ytd_pct"] if "variance_ytd_pct" in rows else pd.Series(np.nan,
+                                                                                 index=rows.index)
+    labels = [f"{fmt_measure('variance_ytd', v, currency)} "
+              f"({fmt_measure('variance_ytd_pct', p)}) · "
+              f"{fmt_measure('actual_ytd', a, currency)} of "
+              f"{fmt_measure('budget_ytd', b, currency)}"
+              for v, p, a, b in zip(values, pct, rows["actual_ytd"], rows["budget_ytd"],
+                                    strict=True)]
+    apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
+                 legend=None, presentation=presentation)
+    _every_bar_named(fig, names, labels, chart_size(presentation))
+    fig.add_vline(x=0, line={"color": INK, "width": 1.5})
+    # the currency is in the axis title: a prefix would read "$−30,000" left of zero
+    fig.update_xaxes(tickformat=",~r")
+    return fig
+
+
 def line_driven_share(share: pd.DataFrame, *, fiscal_year_start: int = 1,
                       title: str | None = None, subtitle: str | None = None,
                       presentation: bool = False) -> go.Figure:

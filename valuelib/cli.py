@@ -400,8 +400,46 @@ def add_report_command(subparsers) -> argparse.ArgumentParser:
                      help="add a slide for this service (deck and PDF; repeat for more)")
     cmd.add_argument("--business-unit", metavar="UNIT",
                      help="one business unit's view (its share of cost, its tickets)")
-    cmd.set_defaults(run=run_report)
+    cmd.add_argument("--scenario", action="append", default=[], type=int, metavar="ID",
+                     help="add a slide for this saved what-if scenario (deck and PDF; from the "
+                          "store; repeat for more)")
+    for name, metavar, text in WHATIF_OPTIONS:
+        cmd.add_argument(f"--{name}", action=_Change, metavar=metavar,
+                         help=f"what-if slide: {text}")
+    cmd.add_argument("--scenario-name", default="", metavar="NAME",
+                     help="a name for the what-if slide the change options make")
+    cmd.set_defaults(run=run_report, changes=None)
     return cmd
+
+
+def _report_scenarios(args: argparse.Namespace) -> tuple | int:
+    """The scenarios ``report`` adds slides for: the saved ones ``--scenario`` names (from the
+    store), then one of the change options given, if any; or the exit code once the problem
+    is said."""
+    from . import whatif
+
+    found = []
+    if args.scenario:
+        from .store import ScenarioNotFoundError
+
+        store = _open_store()
+        if store is None:
+            return 1
+        for scenario_id in args.scenario:
+            try:
+                saved = store.scenario(scenario_id)
+                found.append(whatif.Scenario.from_dict({**saved.scenario, "name": saved.name}))
+            except (ScenarioNotFoundError, ValueError) as exc:
+                _err(str(exc))
+                return 2
+    if args.changes:
+        try:
+            found.append(whatif.Scenario(args.scenario_name, tuple(
+                whatif.change_from_text(kind, text) for kind, text in args.changes)))
+        except ValueError as exc:
+            _err(str(exc))
+            return 2
+    return tuple(found)
 
 
 def _handout_data(args: argparse.Namespace, formats: dict[str, str],
@@ -436,6 +474,12 @@ def run_report(args: argparse.Namespace) -> int:
     if args.service and BUILDERS.get(out.suffix.lower()) == "workbook":
         print("note: --service adds slides to a deck or PDF; the workbook has every service.",
               file=sys.stderr)
+    if (args.scenario or args.changes) and BUILDERS.get(out.suffix.lower()) == "workbook":
+        print("note: scenarios add slides to a deck or PDF; the workbook leaves them out.",
+              file=sys.stderr)
+    scenarios = _report_scenarios(args)
+    if isinstance(scenarios, int):
+        return scenarios
     loaded = _handout_data(args, BUILDERS, "NAME.pptx (deck), NAME.xlsx (workbook) or NAME.pdf "
                                            "(PDF)")
     if isinstance(loaded, int):
@@ -447,7 +491,8 @@ def run_report(args: argparse.Namespace) -> int:
             data = report.build_workbook(dataset, args.quarter, args.business_unit)
         else:
             build = report.build_deck if kind == "deck" else report.build_pdf
-            data = build(dataset, args.quarter, tuple(args.service), args.business_unit)
+            data = build(dataset, args.quarter, tuple(args.service), args.business_unit,
+                         scenarios=scenarios)
     except ValueError as exc:  # an unknown quarter or service: the message lists the choices
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,10 +1,11 @@
 """Exports to hand out and keep: the deck (.pptx), the workbook (.xlsx) and the PDF.
 
 - :func:`build_deck`: a 16:9 PowerPoint deck: title, headline figures, the story (cost per
-  user vs market, cost vs value, proactive vs reactive, block of hours) and one slide per
-  chosen service, each with one message as its title and the plain-English reading in the
-  speaker notes. Charts are the app's plotly figures drawn to PNG with kaleido (one server
-  per export).
+  user vs market, cost vs value, proactive vs reactive, block of hours), "Budget vs actual"
+  and "Year end" (with a budget), one slide per chosen service and one per chosen what-if
+  scenario (``scenarios``), each with one message as its title and the plain-English
+  reading in the speaker notes. Charts are the app's plotly figures drawn to PNG with
+  kaleido (one server per export).
 - :func:`build_pdf`: the same slides as 16:9 landscape PDF pages, with real (selectable,
   searchable) text.
 - :func:`build_workbook`: a Summary sheet, every table behind it with real number formats,
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Dataset
+from ..whatif import Scenario
 from . import bill as _bill
 from .deck import write_deck
 from .slides import ChartError, Progress, prepare
@@ -47,9 +49,11 @@ def _done(progress: Progress, what: str) -> None:
 
 
 def _story_file(write, face, stage: str, what: str, dataset: Dataset, quarter, services,
-                business_unit, progress: Progress) -> bytes:
-    """The story (and a slide per service) prepared once, then written by ``write``."""
-    rendered = prepare(dataset, quarter, services, business_unit, progress, face)
+                business_unit, progress: Progress, scenarios: Sequence[Scenario] = ()
+                ) -> bytes:
+    """The story (and a slide per service and per scenario) prepared once, then written by
+    ``write``."""
+    rendered = prepare(dataset, quarter, services, business_unit, progress, face, scenarios)
     if progress:
         progress(0.9, stage)
     data = write(rendered)
@@ -58,19 +62,21 @@ def _story_file(write, face, stage: str, what: str, dataset: Dataset, quarter, s
 
 
 def build_deck(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
-               business_unit: str | None = None, progress: Progress = None) -> bytes:
+               business_unit: str | None = None, progress: Progress = None,
+               scenarios: Sequence[Scenario] = ()) -> bytes:
     """The deck as .pptx bytes: 16:9 (13.333 × 7.5 in), one message a slide, speaker notes."""
     return _story_file(write_deck, ARIAL, "Writing the slides", "Deck", dataset, quarter,
-                       services, business_unit, progress)
+                       services, business_unit, progress, scenarios)
 
 
 def build_pdf(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
-              business_unit: str | None = None, progress: Progress = None) -> bytes:
+              business_unit: str | None = None, progress: Progress = None,
+              scenarios: Sequence[Scenario] = ()) -> bytes:
     """The deck's story as PDF bytes: one 16:9 landscape page per slide, selectable text."""
     from .pdf import write_pdf  # fpdf2 is needed for the PDF only
 
     return _story_file(write_pdf, DEJAVU, "Writing the pages", "PDF", dataset, quarter,
-                       services, business_unit, progress)
+                       services, business_unit, progress, scenarios)
 
 
 def build_workbook(dataset: Dataset, quarter: str | None = None,

@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import chargeback, charts, views
+from .. import budget, chargeback, charts, views, whatif
 from ..frames import shift_quarter, table
 from ..model import Dataset
 from ..parse import quarter_label
 from ..present.formatting import MINUS, fmt_count, fmt_date, fmt_list
 from ..present.measures import fmt_measure
+from ..present.summary_text import budget_basis_words, budget_sentences
+from ..views.plan_page import plan_view
 from .typeset import DEJAVU, Face, Fitted, clean, fit, line_height, text_width
 
 Progress = Callable[[float, str], None] | None
@@ -162,8 +164,10 @@ def _first_sentence(text: str) -> str:
 
 
 def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
-           business_unit: str | None = None) -> Story:
-    """The deck's slides: title, headline figures, the story, one slide per service."""
+           business_unit: str | None = None,
+           scenarios: Sequence[whatif.Scenario] = ()) -> Story:
+    """The deck's slides: title, headline figures, the story, budget vs actual and the year
+    end (with a budget), one slide per service, then one per scenario."""
     services = tuple(dict.fromkeys(services))  # in order, once each
     _check(dataset, quarter, services)
     over = views.overview(dataset, quarter, business_unit)
@@ -205,6 +209,8 @@ def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str]
     recovery = recovery_slide(dataset, over.quarter)
     if recovery is not None:
         out.append(recovery)
+    if business_unit is None:  # the budget is IT's, not a unit's
+        out += budget_slides(dataset, over.quarter)
     for name in services:
         view = views.service_detail(dataset, quarter, name, business_unit)
         facts = []
@@ -220,6 +226,7 @@ def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str]
             notes=_notes(" ".join(dict.fromkeys(r for r in readings if r)), facts[:3]),
             figure=view.trend_chart, caption=_caption(view.trend_chart, view.sentence),
             bullets=tuple(facts[:3])))
+    out += [scenario_slide(dataset, s, over.quarter) for s in scenarios]
     return Story(over.organization, over.quarter, over.quarter_label, business_unit,
                  tuple(out))
 
@@ -279,6 +286,96 @@ def recovery_slide(dataset: Dataset, quarter: str | None) -> Slide | None:
                                            "is cost recovered in full", presentation=True)
     return Slide("recovery", "chart", title + ".", notes=_notes(" ".join(reading), bullets),
                  figure=figure, caption=_caption(figure, title + "."), bullets=bullets)
+
+
+BUDGET_BARS = 8  # services on the budget slide's chart
+
+
+def budget_slides(dataset: Dataset, quarter: str | None) -> list[Slide]:
+    """"Budget vs actual" (IT to date, each service's variance charted, the largest named)
+    and "Year end" (end of year predicted against the full-year budget, and its basis), in
+    the Overview's budget sentences; none when the data holds no budget."""
+    b = budget.summary(dataset, quarter=quarter) if quarter else None
+    if b is None:
+        return []
+    currency = dataset.settings.currency
+    start = dataset.settings.fiscal_year_start
+
+    def fmt(key, value):
+        return fmt_measure(key, value, currency)
+
+    services = budget.compare(dataset, "service", quarter=quarter).year_table
+    sentences = budget_sentences(b, services, currency)
+    out = []
+    if b.to_date and b.quarter:
+        to = quarter_label(b.quarter, start)
+        title = (f"IT is {b.status_ytd} to {to}: {fmt('actual_ytd', b.actual_ytd)} against "
+                 f"{fmt('budget_ytd', b.budget_ytd)} "
+                 f"({fmt('variance_ytd_pct', b.variance_ytd_pct)})")
+        bullets = tuple(
+            f"{v.service}: {fmt('variance_ytd', v.variance_ytd)} "
+            f"({fmt('variance_ytd_pct', v.variance_ytd_pct)}) to date; furthest off in "
+            f"{quarter_label(v.quarter, start)}: {fmt('actual', v.quarter_actual)} against "
+            f"{fmt('budget', v.quarter_budget)}"
+            for v in budget.largest_variances(dataset, quarter=quarter))
+        reading = " ".join([sentences[0], *sentences[2:]])
+        # the furthest off, so every bar keeps its name and figures readable on a slide
+        shown = services.dropna(subset=["variance_ytd"]).head(BUDGET_BARS)
+        rest = services["variance_ytd"].notna().sum() - len(shown)
+        figure = charts.budget_variance(
+            shown, currency, title=title + ".",
+            subtitle=f"Actual − budget to date, {b.year} to {to} (version {b.version}); right "
+                     "of the line is over budget"
+                     + (f"; the {fmt_count(rest, 'service')} closer to budget left out"
+                        if rest else ""), presentation=True)
+        out.append(Slide("budget", "chart", title + ".",
+                         notes=_notes(reading, bullets),
+                         figure=figure, caption=_caption(figure, title + "."),
+                         bullets=bullets))
+    if pd.notna(b.end_of_year_predicted):
+        title = (f"{b.year} ends {b.status_full_year}: "
+                 f"{fmt('end_of_year_predicted', b.end_of_year_predicted)} predicted against "
+                 f"the {fmt('budget_full_year', b.budget_full_year)} budget")
+        cards = [Card("End of year predicted", fmt("end_of_year_predicted",
+                                                   b.end_of_year_predicted)),
+                 Card("Full-year budget", fmt("budget_full_year", b.budget_full_year)),
+                 Card("Full-year variance", fmt("full_year_variance", b.full_year_variance),
+                      fmt_measure("full_year_variance_pct", b.full_year_variance_pct),
+                      {"over budget": "bad", "under budget": "good"}.get(b.status_full_year,
+                                                                         "neutral"))]
+        basis = budget_basis_words(b, currency)
+        facts = [f"Basis: {basis}."]
+        if b.basis in (budget.ForecastBasis.RUN_RATE, budget.ForecastBasis.MIXED):
+            facts.append(f"Range: {fmt('end_of_year_low', b.end_of_year_low)} to "
+                         f"{fmt('end_of_year_high', b.end_of_year_high)} (the lowest and "
+                         "highest recent quarter's cost for the quarters left).")
+        if b.to_date:
+            facts.append(f"Actual to date {fmt('actual_ytd', b.actual_ytd)}; the quarters "
+                         f"left {fmt('remaining_forecast', b.remaining_forecast)}.")
+        end = next(t for t in sentences if t.startswith("End of year predicted"))
+        out.append(Slide("year-end", "cards", title + ".", notes=_notes(end, facts),
+                         cards=tuple(cards), bullets=tuple(facts)))
+    return out
+
+
+def scenario_slide(dataset: Dataset, scenario: whatif.Scenario,
+                   quarter: str | None) -> Slide:
+    """One what-if scenario: the yearly cost change, IT's cost per user before → after and the
+    budget variance after as cards; what it gives up and gains beneath, and in the notes."""
+    view = plan_view(dataset, scenario, quarter)
+    name = scenario.name or "What if"
+    change = view.headlines[0].value
+    title = f"{name}: {change} a year"
+    facts = [*(f"Gives up: {t}" for t in view.gives_up), *(f"Gains: {t}" for t in view.gains),
+             *(f"Changes: {t}" for t in view.other_changes),
+             *(f"Not applied: {p}" for p in view.problems)]
+    reading = " ".join([f"{name}: {'; '.join(c.label for c in view.result.changes)}.",
+                        *(h.sentence for h in view.headlines if h.sentence), *view.notes])
+    return Slide(f"scenario:{name}", "cards", title + ".",
+                 notes=_notes(reading, facts or ["Gives up nothing the data records."]),
+                 cards=tuple(Card(h.label, h.value, h.delta or "", _tone(h))
+                             for h in view.headlines),
+                 bullets=tuple(facts[:4]))
 
 
 # ---- pages laid out ----------------------------------------------------------------------------
@@ -436,6 +533,17 @@ class _Layout:
             r, c = divmod(i, cols)
             shapes += self.card(card, MARGIN + c * (w + CARD_GAP), top + r * (h + CARD_GAP),
                                 w, h, label_lines)
+        below = top + rows * h + (rows - 1) * CARD_GAP + CARD_GAP
+        paras: list[Para] = []
+        for t in slide.bullets:  # the facts under the cards, as many as fit
+            para = _para(self.fit(t, CONTENT_W - 18 * BULLET_INDENT, (18.0,), max_lines=2),
+                         bullet=True, space_before=8 if paras else 0)
+            if below + sum(p.height for p in paras) + para.height + 2 > BODY_BOTTOM:
+                break
+            paras.append(para)
+        if paras:
+            shapes.append(TextBox(MARGIN, below, CONTENT_W, sum(p.height for p in paras) + 2,
+                                  tuple(paras), name="facts"))
         return Page(slide, tuple(shapes), slide.notes)
 
     def title_page(self, slide: Slide) -> Page:
@@ -577,7 +685,8 @@ class Rendered:
 
 
 def prepare(dataset: Dataset, quarter: str | None, services: Sequence[str],
-            business_unit: str | None, progress: Progress, face: Face = DEJAVU) -> Rendered:
+            business_unit: str | None, progress: Progress, face: Face = DEJAVU,
+            scenarios: Sequence[whatif.Scenario] = ()) -> Rendered:
     """Views -> slides -> pages (text measured in ``face``) -> PNGs (progress 0-0.9). The
     browser starts first, so it is ready by the time the figures are worked out."""
     _check(dataset, quarter, services)
@@ -585,7 +694,7 @@ def prepare(dataset: Dataset, quarter: str | None, services: Sequence[str],
         progress(0.0, "Working out the figures")
     renderer = ChartRenderer() if dataset.quarters else None  # no data: no charts
     try:
-        story = slides(dataset, quarter, services, business_unit)
+        story = slides(dataset, quarter, services, business_unit, scenarios)
         pages = tuple(layout(s, face) for s in story.slides)
         jobs = [job for p in pages for job in p.figures]
         if progress:

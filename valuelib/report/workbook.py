@@ -25,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .. import costing, market, portfolio, summary, support, views
+from .. import budget, costing, market, portfolio, summary, support, views
 from ..frames import shift_quarter, table
 from ..model import Dataset
 from ..parse import quarter_label
@@ -55,7 +55,8 @@ PLACEMENT_ABOUT = f"{_PLACED}, or why not: {', '.join(_NOT_PLACED)}."
 
 
 SHARE_ORDER = ("proactive", "reactive", "routine", "unclassified")
-PERCENT_UNITS = (Unit.PERCENT, Unit.AVAILABILITY)  # cells hold the fraction: 24.0% is 0.24
+# cells hold the fraction: 24.0% is 0.24 (a change's format is a percent too: +1.5% is 0.015)
+PERCENT_UNITS = (Unit.PERCENT, Unit.AVAILABILITY, Unit.CHANGE)
 
 
 @dataclass(frozen=True)
@@ -273,12 +274,16 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
     if len(alloc):  # the registry's share is a percent, the allocations' a fraction
         alloc = alloc.assign(share=alloc["share"] * 100)
 
+    variance = pd.DataFrame()
+    if has_cost and budget.has_budget(dataset):  # the sheet is there only with a budget
+        variance = budget.compare(dataset, "service", quarter=quarter).year_table
+
     q_col = Col("quarter", "Quarter", about="Calendar quarter, e.g. 2026-Q3.")
     svc = Col("service", "Service")
     status = Col("status", "Status", about="ok, or why there is no per-user figure: no usage "
                  "data (cost but no users), no cost data (users but no cost lines), "
                  "unallocated (shared cost that could not be allocated).")
-    return [
+    sheets = [
         Sheet("Services", "One row per service in the quarter, largest cost first (the "
               "Unallocated line last): what it costs per user per month, the cheapest market "
               "offer that fits its number of users, its value score and quadrant.",
@@ -415,6 +420,20 @@ def _sheets(dataset: Dataset, quarter: str | None, unit: str | None,
                       "Unassigned)."),
               )),
     ]
+    if not variance.empty:
+        sheets.append(Sheet(
+            "Budget", "Budget vs actual per service for the fiscal year to this quarter "
+            "(the default budget version), and where each will end the year: furthest from "
+            "its budget first.", variance, (
+                svc, m("budget_ytd"), m("actual_ytd"), m("variance_ytd"),
+                m("variance_ytd_pct"), m("status_ytd"), m("end_of_year_predicted"),
+                m("end_of_year_low"), m("end_of_year_high"), m("budget_full_year"),
+                m("full_year_variance"), m("status_full_year"),
+                Col("basis", "Basis", about="How the year end was reached: forecast rows, "
+                    "the run rate (the mean of the last two quarters), both, or the actual "
+                    "once the year is over."),
+            )))
+    return sheets
 
 
 # ---- summary and about -------------------------------------------------------------------------
