@@ -39,7 +39,7 @@ PAGES = [
     ("overview", "", "Total IT cost"),
     ("catalogue", "catalogue", "services in"),
     ("services", "services?service=CRM", "Compared with buying it"),
-    ("chargeback", "chargeback?unit=Sales", "Offerings sheet"),
+    ("chargeback", "chargeback?unit=Sales", "Bill of IT"),
     ("cost_value", "cost_value", "Cost vs value"),
     ("support", "support", "Blocks of support hours"),
     ("data", "data", "Upload & publish"),

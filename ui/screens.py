@@ -50,6 +50,13 @@ SHELL_CSS = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
   [data-testid="stDataFrame"] { max-width: 100%; overflow-x: auto; }
+  /* A bill or a price list (st.table) fits the phone's width, its words wrapping, rather than
+     scrolling sideways in a region a keyboard cannot reach (axe: scrollable-region-focusable). */
+  [data-testid="stTable"] > div { overflow: visible !important; }
+  [data-testid="stTable"] table { table-layout: fixed; width: 100%; }
+  [data-testid="stTable"] th, [data-testid="stTable"] td {
+    overflow-wrap: anywhere; padding: 0.25rem !important; font-size: 0.8rem;
+  }
   h1 { font-size: 1.8rem !important; }
 }
 </style>"""

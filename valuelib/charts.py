@@ -1003,7 +1003,8 @@ def contact_satisfaction_trend(satisfaction: pd.DataFrame, *, highlight=(),
                                presentation: bool = False) -> go.Figure:
     """Ticket satisfaction (0–100) per service over the quarters: a line per service, the
     ``highlight`` services (e.g. those whose perception is falling) in colour and labelled,
-    the rest in grey so the story stands out; every line is named in the legend and hover.
+    the rest in grey so the story stands out; every line is named in the legend and hover (a
+    label at a line's end ran into the legend beside it).
 
     ``satisfaction``: ``perception.contact_satisfaction(dataset)`` (service, quarter,
     responses, satisfaction_pct)."""
@@ -1027,12 +1028,9 @@ def contact_satisfaction_trend(satisfaction: pd.DataFrame, *, highlight=(),
         part = rows[rows["service"] == service].sort_values("quarter")
         color = colors.get(service, LIGHT_GREY)
         y = part["satisfaction_pct"].to_numpy(dtype=float)
-        text = ([""] * (len(y) - 1) + [html(service)]) if service in colors else None
         fig.add_scatter(
-            x=[labels[q] for q in part["quarter"]], y=y,
-            mode="lines+markers+text" if text else "lines+markers", name=html(service),
-            text=text, textposition="middle right", textfont={"size": size.annotation},
-            cliponaxis=False,
+            x=[labels[q] for q in part["quarter"]], y=y, mode="lines+markers",
+            name=html(service), cliponaxis=False,
             line={"color": color, "width": size.line if service in colors else 1.5},
             marker={"size": size.marker if service in colors else 5, "color": color},
             customdata=part["responses"].to_numpy(dtype=float),
