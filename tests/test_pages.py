@@ -875,6 +875,7 @@ def test_exports_add_a_slide_per_chosen_saved_scenario(monkeypatch):
     asked = []
     monkeypatch.setattr(report, "build_deck", lambda *a, **k: asked.append(k) or b"deck")
     at = app().run()
+    at.toggle(key="export_with_scenarios").set_value(True).run()
     at.multiselect(key="export_scenarios").set_value([2]).run()
     next(b for b in at.button if b.label == "Prepare Deck (.pptx)").click().run()
     assert not at.exception

@@ -66,12 +66,18 @@ def export_buttons(source: data.Source) -> None:
     names = source.choices.services
     services = tuple(st.multiselect("Add a slide for each of these services", names,
                                     key="export_services"))
-    from . import plan
+    saved, ids = {}, []
+    # Read from the store only when asked: a page run asks the database one small query (the
+    # newest version id, tests/test_scale.py), and every Overview run draws these buttons.
+    if st.toggle("Add slides for saved what-if scenarios", key="export_with_scenarios"):
+        from . import plan
 
-    saved = {s.id: s for s in plan.saved_scenarios() or []}
-    ids = st.multiselect("Add a slide for each of these saved what-if scenarios", list(saved),
-                         format_func=lambda i: saved[i].label,
-                         key="export_scenarios") if saved else []
+        saved = {s.id: s for s in plan.saved_scenarios() or []}
+        ids = st.multiselect("Add a slide for each of these saved what-if scenarios",
+                             list(saved), format_func=lambda i: saved[i].label,
+                             key="export_scenarios") if saved else []
+        if not saved:
+            st.caption("No saved scenarios yet: save one on the Plan page.")
     chosen = tuple(saved[i] for i in ids if i in saved)
     built = st.session_state.setdefault(_BUILT, {})
     columns = st.columns(len(_KINDS))
