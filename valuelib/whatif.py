@@ -37,7 +37,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from . import budget, costing
+from . import budget, chargeback, costing
 from .frames import MONTHS_PER_QUARTER, UNALLOCATED, latest_quarter, quarter_end, table
 from .frames import quarter_start as _quarter_start
 from .model import Dataset, latest_complete_quarter
@@ -459,20 +459,14 @@ def offers(dataset: Dataset, service: str | None = None) -> pd.DataFrame:
 
 def tiers(dataset: Dataset, quarter: str | None = None, service: str | None = None
           ) -> pd.DataFrame:
-    """The Offerings sheet's tiers in effect in ``quarter`` (a blank from/to quarter is open):
-    service, tier, price_per_user_month, availability_target, support_hours, response_time,
-    storage_gb, includes."""
-    o = table(dataset, "offerings")
-    keep = o["service"].notna() & o["tier"].notna()
-    if quarter is not None:
-        keep &= (o["from_quarter"].isna() | (o["from_quarter"] <= quarter)) & (
-            o["to_quarter"].isna() | (o["to_quarter"] >= quarter))
+    """The Offerings sheet's tiers in effect in ``quarter``, as the Bill of IT prices them
+    (:func:`valuelib.chargeback.tiers`: the latest-starting row of a tier wins), of one
+    ``service`` or all: service, tier, price_per_user_month, availability_target,
+    support_hours, response_time, storage_gb, includes."""
+    found = chargeback.tiers(dataset, quarter)
     if service is not None:
-        keep &= o["service"] == service
-    cols = ["service", "tier", "price_per_user_month", "availability_target", "support_hours",
-            "response_time", "storage_gb", "includes"]
-    return o.loc[keep.to_numpy(dtype=bool, na_value=False), cols].drop_duplicates(
-        ["service", "tier"], keep="last").reset_index(drop=True)
+        found = found[found["service"].eq(service).to_numpy(dtype=bool, na_value=False)]
+    return found.reset_index(drop=True)
 
 
 def current_tier(dataset: Dataset, service: str, quarter: str | None) -> pd.Series | None:
