@@ -20,7 +20,7 @@ from valuelib.ingest import load_paths
 from valuelib.model import Settings
 from valuelib.present.measures import excel_format, fmt_measure
 from valuelib.report import bill as bill_of_it
-from valuelib.report.slides import layout, overflows, recovery_slide, slides
+from valuelib.report.slides import layout, overflows, slides, step_slide
 from valuelib.report.typeset import ARIAL, DEJAVU
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -292,6 +292,13 @@ def test_cli_refuses_with_a_clear_message(tmp_path, capsys, args, message):
 
 
 # ---- the deck's recovery slide -------------------------------------------------------------------
+
+def recovery_slide(dataset, quarter):
+    """The story's cost-recovery step as the deck draws it."""
+    from valuelib import views
+
+    return step_slide(next(s for s in views.story(dataset, quarter) if s.key == "recovery"))
+
 
 def test_recovery_slide_names_the_under_recovered(sample):
     slide = recovery_slide(sample, Q)

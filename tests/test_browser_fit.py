@@ -20,7 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import SHOTS, browser, server, settle  # noqa: F401  (shared fixtures)
+from tests.test_browser import (  # noqa: F401  (shared fixtures)
+    SAMPLE,
+    SHOTS,
+    browser,
+    server,
+    settle,
+)
+from valuelib import views
+from valuelib.ingest import load_paths
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +54,7 @@ PAGES = [
     ("history", "history", "History"),
     ("contract", "contract", "Workbook contract"),
 ]
-SLIDES = 5
+SLIDES = len(views.story(load_paths(SAMPLE)))  # the sample's story, screen by screen
 
 # Every text plotly draws that a person reads: titles, legend entries, axis titles and ticks,
 # annotations, and text on the marks (bar labels, bubble names, heat-map cells).

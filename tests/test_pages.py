@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.golden.cases import HERE as GOLDEN
 from tests.workbooks import fewer_offers
+from valuelib import views
+from valuelib.ingest import load_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -520,7 +522,8 @@ def test_present_on_any_page_opens_the_story_and_exit_returns_there():
     at = app(present="1", service="CRM", quarter="2025-Q2")
     at.switch_page("app_pages/dashboard/services.py").run()
     assert not at.exception
-    assert any("of 4" in c.value for c in at.caption)  # the story, not the Services page
+    steps = len(views.story(load_paths(SAMPLE), "2025-Q2"))
+    assert any(f"of {steps}" in c.value for c in at.caption)  # the story, not Services
     assert at.query_params["quarter"] == "2025-Q2"  # the view rides in the URL
     assert at.query_params["present"] == "1"
     at.switch_page(PRESENT)  # AppTest starts each run on its own page, not where the app went
@@ -534,7 +537,8 @@ def test_present_on_any_page_opens_the_story_and_exit_returns_there():
 def test_a_presentation_link_reopens_its_slide_and_exit_goes_to_the_overview():
     at = app(present="1", step="3", quarter="2025-Q2").run()
     assert not at.exception
-    assert any(c.value == "3 of 4" for c in at.caption)
+    steps = len(views.story(load_paths(SAMPLE), "2025-Q2"))
+    assert any(c.value == f"3 of {steps}" for c in at.caption)
     at.switch_page(PRESENT)
     _button(at, "Exit presentation").click().run()
     assert not at.exception
@@ -881,6 +885,30 @@ def test_exports_add_a_slide_per_chosen_saved_scenario(monkeypatch):
     assert not at.exception
     assert [s.name for s in asked[0]["scenarios"]] == ["CRM to the cloud"]
     assert asked[0]["scenarios"][0].changes[0].service == "CRM"
+
+
+def test_presentation_tells_the_budget_the_year_end_and_a_chosen_scenario():
+    _saved("Retire payroll", "CRM to the cloud")
+    at = app(present="1").run()
+    steps = len(views.story(load_paths(SAMPLE)))
+    assert f"1 of {steps}" in [c.value for c in at.caption]
+    # a scenario chosen for the handouts gets a screen of its own, the last
+    at.toggle(key="export_with_scenarios").set_value(True).run()
+    at.multiselect(key="export_scenarios").set_value([2]).run()
+    assert f"1 of {steps + 1}" in [c.value for c in at.caption]
+    seen = {}
+    for _ in range(steps):
+        seen[at.title[0].value] = {m.label: shown(m.value) for m in at.metric}
+        next(b for b in at.button if "Next" in b.label).click().run()
+        assert not at.exception
+    seen[at.title[0].value] = {m.label: shown(m.value) for m in at.metric}
+    titles = list(seen)
+    assert titles[0].startswith("What to tell the executives this quarter")
+    assert any(t.startswith("IT is on budget to 2026-Q3") for t in titles)
+    year_end = next(t for t in titles if t.startswith("2026 ends on budget"))
+    assert seen[year_end]["End of year predicted"] == "$3,172,537"  # as the deck's card
+    assert titles[-1].startswith("CRM to the cloud: ") and titles[-1].endswith(" a year.")
+    assert "Yearly cost change" in seen[titles[-1]]
 
 
 def test_only_an_editor_deletes_a_saved_scenario():

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 
 from tests.frames import assert_unchanged, snapshot
-from valuelib import costing, support, views
+from valuelib import costing, support, views, whatif
 from valuelib.ingest import load, load_paths
 from valuelib.present import Table, fmt_measure
 from valuelib.present.formatting import MINUS, fmt_money, fmt_number
@@ -23,7 +23,8 @@ SERVICENOW = ROOT.parent / "shared" / "data" / "servicenow_incident_log_sample.c
 Q = "2026-Q3"
 EMAIL = "Email & Productivity"
 UNIT = "Sales"
-STORY_ORDER = ("headline", "market", "value", "support", "block")
+STORY_ORDER = ("briefing", "headline", "market", "value", "support", "block", "recovery",
+               "budget", "year-end")
 
 
 @pytest.fixture(scope="module")
@@ -261,13 +262,45 @@ def test_support_view_by_month_and_unknown_period(sample):
 def test_story_follows_the_order_with_one_message_a_step(sample):
     steps = views.story(sample)
     assert tuple(s.key for s in steps) == STORY_ORDER
-    for step in steps:
-        assert step.title.endswith(".") and len(step.bullets) <= 3 and step.notes
+    told = views.overview(sample).briefing
+    assert steps[0].title == f"{told.title}: 2026-Q3"  # the Overview's briefing, word for word
+    assert steps[0].bullets == told.sentences and steps[0].figure is None
+    for step in steps[1:]:
+        assert step.notes and step.title.endswith(".")
+        if step.headlines:  # a step of figures shows them as tiles, not a chart
+            assert step.figure is None and len(step.headlines) == 3
+            continue
+        assert len(step.bullets) <= 3
         assert step.figure is not None
         assert step.figure.layout.title.font.size >= 28  # presentation sizing
-    assert steps[0].title.startswith("Northwind Traders spent $796,153 on IT in 2026-Q3")
-    assert steps[1].title.startswith("5 of 8 services cost more in-house")
-    assert "before it ends on 30 Jun 2027" in steps[4].title
+    by_key = {s.key: s for s in steps}
+    assert by_key["headline"].title.startswith(
+        "Northwind Traders spent $796,153 on IT in 2026-Q3")
+    assert by_key["market"].title.startswith("5 of 8 services cost more in-house")
+    assert "before it ends on 30 Jun 2027" in by_key["block"].title
+    assert by_key["year-end"].title == ("2026 ends on budget: $3,172,537 predicted against "
+                                        "the $3,200,000 budget.")
+    variance = by_key["year-end"].headlines[2]
+    assert (variance.value, variance.delta, variance.delta_color) == ("−$27,463", "-0.9%", "off")
+
+
+def test_a_business_units_story_has_no_budget_steps(sample):
+    keys = [s.key for s in views.story(sample, business_unit="Sales")]
+    assert "budget" not in keys and "year-end" not in keys  # the budget is IT's
+    assert keys[:2] == ["briefing", "headline"]
+
+
+def test_chosen_scenarios_close_the_story(sample):
+    email = whatif.Scenario("Cloud email", (whatif.change_from_text(
+        "move", f"{EMAIL}=Cloud email & productivity suite"),))
+    steps = views.story(sample, scenarios=(email,))
+    last = steps[-1]
+    assert last.key == "scenario:Cloud email" and last.figure is None
+    assert last.title == "Cloud email: +$10,821 a year."
+    assert [h.label for h in last.headlines] == ["Yearly cost change",
+                                                 "IT cost per user per month",
+                                                 "Budget variance after"]
+    assert any(b.startswith("Gives up: ") for b in last.bullets)
 
 
 def test_an_earlier_quarter(sample):
@@ -382,7 +415,8 @@ def test_no_blocks_and_no_market(sample):
     view = views.support_view(dataset)
     assert view.block_charts == () and view.block_table.empty
     assert views.service_detail(dataset, Q, EMAIL).market_table.empty
-    assert tuple(s.key for s in views.story(dataset)) == ("headline", "value", "support")
+    assert tuple(s.key for s in views.story(dataset)) == (
+        "briefing", "headline", "value", "support", "recovery", "budget", "year-end")
 
 
 def test_a_quarter_with_no_data_at_all(sample):

@@ -421,8 +421,16 @@ def support_view(key: str, quarter: str | None, unit: str | None, period: str,
 
 
 @_view_cache(max_entries=32)
-def story(key: str, quarter: str | None, unit: str | None, _dataset: Dataset):
-    return views.story(_dataset, quarter, unit)
+def _story(key: str, quarter: str | None, unit: str | None, scenarios: str, _dataset: Dataset):
+    return views.story(_dataset, quarter, unit, [whatif.Scenario.from_dict(s)
+                                                 for s in json.loads(scenarios)])
+
+
+def story(key: str, quarter: str | None, unit: str | None, dataset: Dataset,
+          scenarios=()) -> tuple:
+    """The presentation's steps, with a step for each of ``scenarios`` (whatif.Scenario);
+    cached by the scenarios' JSON."""
+    return _story(key, quarter, unit, json.dumps([s.as_dict() for s in scenarios]), dataset)
 
 
 @_view_cache(max_entries=64)

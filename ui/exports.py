@@ -23,6 +23,8 @@ _KINDS = (  # (kind, button label, file extension, has service slides)
     ("pdf", "PDF", "pdf", True),
     ("workbook", "Workbook (.xlsx)", "xlsx", False),
 )
+_WITH_SCENARIOS = "export_with_scenarios"  # the toggle that offers saved scenarios
+_SCENARIO_IDS = "export_scenarios"  # the ids of the saved scenarios chosen
 _BUILT = "built_exports"  # session: {(source key, quarter, unit, services, scenario ids, kind)
 #                                        : bytes}
 
@@ -40,6 +42,19 @@ def _scenarios(chosen) -> tuple:
             continue
         out.append(whatif.Scenario(saved.name, found.changes))
     return tuple(out)
+
+
+def chosen_scenarios() -> tuple:
+    """The saved what-if scenarios chosen below for slides, as whatif scenarios: the deck,
+    the PDF and the Presentation page each give them a step. The store is read only when
+    the toggle is on (see export_buttons)."""
+    ids = st.session_state.get(_SCENARIO_IDS) or ()
+    if not st.session_state.get(_WITH_SCENARIOS) or not ids:
+        return ()
+    from . import plan
+
+    saved = {s.id: s for s in plan.saved_scenarios() or []}
+    return _scenarios(saved[i] for i in ids if i in saved)
 
 
 def _build(kind: str, source: data.Source, quarter, unit, services, progress,
@@ -69,13 +84,13 @@ def export_buttons(source: data.Source) -> None:
     saved, ids = {}, []
     # Read from the store only when asked: a page run asks the database one small query (the
     # newest version id, tests/test_scale.py), and every Overview run draws these buttons.
-    if st.toggle("Add slides for saved what-if scenarios", key="export_with_scenarios"):
+    if st.toggle("Add slides for saved what-if scenarios", key=_WITH_SCENARIOS):
         from . import plan
 
         saved = {s.id: s for s in plan.saved_scenarios() or []}
         ids = st.multiselect("Add a slide for each of these saved what-if scenarios",
                              list(saved), format_func=lambda i: saved[i].label,
-                             key="export_scenarios") if saved else []
+                             key=_SCENARIO_IDS) if saved else []
         if not saved:
             st.caption("No saved scenarios yet: save one on the Plan page.")
     chosen = tuple(saved[i] for i in ids if i in saved)

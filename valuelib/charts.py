@@ -507,8 +507,9 @@ RECOVERY_COLORS = {RecoveryStatus.OVER: ORANGE, RecoveryStatus.RECOVERED: BLUISH
 def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | None = None,
                   subtitle: str | None = None, presentation: bool = False) -> go.Figure:
     """Cost recovery per service: charges ÷ total cost, one horizontal bar per charged
-    service (lowest at the bottom), a dashed line at 100 % (charges cover the cost), each
-    name followed by its charges against its cost.
+    service, the least recovered at the top (the question is which services do not pay for
+    themselves: a presented chart taller than the screen shows them first), a dashed line at
+    100 % (charges cover the cost), each name followed by its charges against its cost.
 
     ``frame``: ``chargeback.recovery`` (service, charges, total_cost, recovery_pct, status).
     Services with no charges or no cost are left out: they have no recovery to draw."""
@@ -516,7 +517,9 @@ def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | No
     fig = go.Figure()
     title = title or "Cost recovery by service: charges ÷ cost"
     x_title = "Cost recovery (%)"
-    rows = (frame[frame["recovery_pct"].notna()].sort_values("recovery_pct", kind="stable")
+    # plotly draws the first bar at the bottom
+    rows = (frame[frame["recovery_pct"].notna()].sort_values("recovery_pct", ascending=False,
+                                                             kind="stable")
             if _has_rows(frame, "service", "charges", "total_cost", "recovery_pct") else None)
     if rows is None or rows.empty:
         apply_layout(fig, title=title, x_title=x_title, y_title="", subtitle=subtitle,
@@ -548,16 +551,24 @@ BUDGET_COLORS = {"over budget": VERMILLION, "on budget": GREY, "under budget": B
 def budget_variance(frame: pd.DataFrame, currency: str = "USD", *, title: str | None = None,
                     subtitle: str | None = None, presentation: bool = False) -> go.Figure:
     """Each service's variance to date (actual − budget, the fiscal year so far): one
-    horizontal bar per budgeted service with actuals, over budget to the right in vermillion,
-    under to the left in green, on budget (within ± 2 %) grey; each name followed by its
-    actual against its budget.
+    horizontal bar per budgeted service with actuals, the furthest off at the top, over budget
+    to the right in vermillion, under to the left in green, on budget (within ± 2 %) grey;
+    each name followed by its actual against its budget.
 
     ``frame``: ``budget.compare(dataset, "service").year_table`` (service, budget_ytd,
-    actual_ytd, variance_ytd, variance_ytd_pct, status_ytd)."""
+    actual_ytd, variance_ytd, variance_ytd_pct, status_ytd). Presented, the axis title
+    opens the subtitle."""
     fig = go.Figure()
     title = title or "Budget vs actual by service, year to date"
-    x_title = f"Variance to date ({html(currency)}): actual − budget"
-    rows = (frame[frame["variance_ytd"].notna()].sort_values("variance_ytd", kind="stable")
+    x_title = f"Actual − budget to date ({html(currency)})"
+    if presentation:
+        # a presented chart's names and figures take most of a phone's width: its axis title
+        # would run off the narrow plot, so it opens the subtitle instead
+        subtitle = "; ".join(t for t in (x_title, subtitle) if t)
+        x_title = ""
+    # the furthest off at the top (plotly draws the first bar at the bottom), either way
+    rows = (frame[frame["variance_ytd"].notna()].sort_values(
+                "variance_ytd", key=lambda v: v.abs(), kind="stable")
             if _has_rows(frame, "service", "budget_ytd", "actual_ytd", "variance_ytd")
             else None)
     if rows is None or rows.empty:

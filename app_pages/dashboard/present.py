@@ -1,5 +1,6 @@
-"""Presentation: the story one message per screen — headline → cost per user vs market →
-cost vs value → support trend → block of hours."""
+"""Presentation: the story one message per screen, as the deck tells it — the briefing →
+headline → cost per user vs market → cost vs value → support trend → block of hours → cost
+recovery → budget vs actual → year end → a screen per saved scenario chosen in Handouts."""
 
 from pathlib import Path
 
@@ -21,7 +22,8 @@ def leave() -> None:
 
 
 source = data.shown_source()
-steps = data.story(source.key, state.quarter(), state.business_unit(), source.dataset)
+steps = data.story(source.key, state.quarter(), state.business_unit(), source.dataset,
+                   exports.chosen_scenarios())
 if not steps:
     st.info("Nothing to present yet: there is no data for this quarter.")
     if st.button("Exit presentation"):
@@ -61,6 +63,8 @@ with st.container(key="slide_controls"):  # kept in rows on a phone (ui/screens.
             leave()
 
 st.title(render.md_inline(step.title))
+if step.headlines:  # a step of figures (the year end, a scenario): tiles, then the facts
+    render.headlines(step.headlines)
 render.sentences(step.bullets)
 render.figure(step.figure, key=f"story_{step.key}", height=SCREEN_CHART_PX, titled=False)
 

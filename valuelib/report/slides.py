@@ -22,14 +22,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import budget, chargeback, charts, views, whatif
-from ..frames import shift_quarter, table
+from .. import charts, views, whatif
+from ..frames import shift_quarter
 from ..model import Dataset
 from ..parse import quarter_label
-from ..present.formatting import MINUS, fmt_count, fmt_date, fmt_list
-from ..present.measures import fmt_measure
-from ..present.summary_text import budget_basis_words, budget_sentences
-from ..views.plan_page import plan_view
+from ..present.formatting import MINUS, fmt_date
 from .typeset import DEJAVU, Face, Fitted, clean, fit, line_height, text_width
 
 Progress = Callable[[float, str], None] | None
@@ -109,10 +106,8 @@ def _check(dataset: Dataset, quarter: str | None, services: Sequence[str]) -> No
 
 
 def _delta_text(h: views.Headline, since: str) -> str:
-    if not h.delta:
-        return ""
-    delta = MINUS + h.delta[1:] if h.delta.startswith("-") else h.delta
-    return delta if h.delta_arrow == "off" else f"{delta} on {since}"
+    delta = _signed(h.delta)
+    return delta if not delta or h.delta_arrow == "off" else f"{delta} on {since}"
 
 
 def _tone(h: views.Headline) -> str:
@@ -166,12 +161,13 @@ def _first_sentence(text: str) -> str:
 def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str] = (),
            business_unit: str | None = None,
            scenarios: Sequence[whatif.Scenario] = ()) -> Story:
-    """The deck's slides: title, headline figures, the story, budget vs actual and the year
-    end (with a budget), one slide per service, then one per scenario."""
+    """The deck's slides: a title, then the story the Presentation page shows, step for step
+    (the headline as the Overview's headline cards), with one slide per chosen service
+    before the scenarios."""
     services = tuple(dict.fromkeys(services))  # in order, once each
     _check(dataset, quarter, services)
     over = views.overview(dataset, quarter, business_unit)
-    steps = views.story(dataset, quarter, business_unit)
+    steps = views.story(dataset, quarter, business_unit, scenarios)
     fiscal_start = dataset.settings.fiscal_year_start
     since = quarter_label(shift_quarter(over.quarter, -1), fiscal_start) if over.quarter else ""
     who = over.organization + (f": {business_unit}" if business_unit else "")
@@ -184,198 +180,66 @@ def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str]
                "per month (a quarter's cost ÷ its users ÷ 3)."),
         subtitle=(f"IT service value · {over.quarter_label}",
                   f"Prepared {fmt_date(pd.Timestamp.now())}"))]
-    if over.briefing.items:  # the Overview's briefing opens the deck
-        told = over.briefing
-        out.append(Slide("briefing", "chart", f"{told.title}: {over.quarter_label}",
-                         notes=" ".join(f"{n}. {i.sentence} ({i.url})"
-                                        for n, i in enumerate(told.items, 1)),
-                         bullets=told.sentences))
-    headline = steps[0] if steps and steps[0].key == "headline" else None
-    card_notes = [h.sentence for h in over.headlines if h.sentence]
-    reading = headline.notes if headline is not None else ""
-    extra = [s for s in card_notes if s not in reading]
-    out.append(Slide(
-        "headlines", "cards",
-        headline.title if headline is not None else f"{who} at a glance, {over.quarter_label}",
-        notes=" ".join([reading, *extra]).strip(),
-        cards=tuple(Card(h.label, h.value, _delta_text(h, since), _tone(h))
-                    for h in over.headlines)))
+    service_slides = [_service_slide(dataset, quarter, name, business_unit, since)
+                      for name in services]
     for step in steps:
-        if step.key == "headline":
-            continue
-        out.append(Slide(step.key, "chart", step.title, notes=_notes(step.notes, step.bullets),
-                         figure=step.figure, caption=_caption(step.figure, step.title),
-                         bullets=step.bullets))
-    recovery = recovery_slide(dataset, over.quarter)
-    if recovery is not None:
-        out.append(recovery)
-    if business_unit is None:  # the budget is IT's, not a unit's
-        out += budget_slides(dataset, over.quarter)
-    for name in services:
-        view = views.service_detail(dataset, quarter, name, business_unit)
-        facts = []
-        for h in view.headlines:
-            if h.label == "Users":
-                continue
-            delta = _delta_text(h, since)
-            facts.append(f"{h.label}: {h.value}" + (f" ({delta})" if delta else ""))
-        readings = [view.sentence, *(h.sentence for h in view.headlines if h.sentence),
-                    *view.notes]
-        out.append(Slide(
-            f"service:{name}", "chart", _first_sentence(view.sentence),
-            notes=_notes(" ".join(dict.fromkeys(r for r in readings if r)), facts[:3]),
-            figure=view.trend_chart, caption=_caption(view.trend_chart, view.sentence),
-            bullets=tuple(facts[:3])))
-    out += [scenario_slide(dataset, s, over.quarter) for s in scenarios]
+        if step.key.startswith("scenario:") and service_slides:
+            out += service_slides
+            service_slides = []
+        out.append(_headline_slide(step, over, since) if step.key == "headline"
+                   else step_slide(step))
+    out += service_slides
     return Story(over.organization, over.quarter, over.quarter_label, business_unit,
                  tuple(out))
 
 
-def recovery_slide(dataset: Dataset, quarter: str | None) -> Slide | None:
-    """Cost recovery by service in ``quarter`` (charges ÷ cost), the under-recovered named:
-    only when the workbooks hold tiers (an Offerings sheet) and some service is charged."""
-    if quarter is None or not table(dataset, "offerings")["tier"].notna().any():
-        return None
-    rec = chargeback.recovery(dataset, quarter)
-    charged = rec[rec["recovery_pct"].notna()]
-    if charged.empty:
-        return None
-    currency = dataset.settings.currency
-    label = quarter_label(quarter, dataset.settings.fiscal_year_start)
-    under = charged[charged["status"].eq(chargeback.RecoveryStatus.UNDER)].sort_values(
-        "over_under", kind="stable")  # the largest shortfall first
-
-    def recovered(r) -> str:
-        return fmt_measure("recovery_pct", r.recovery_pct)
-
-    def named(rows: pd.DataFrame) -> str:  # "Desktop & User Support (83.0%) and Payroll …"
-        return fmt_list(f"{r.service} ({recovered(r)})" for r in rows.itertuples())
-
-    if len(under):
-        worst = under.iloc[0]
-        one = len(under) == 1
-        verb = "does not pay for itself" if one else "do not pay for themselves"
-        title = (f"{fmt_count(len(under), 'service')} {verb}: {worst.service} recovers "
-                 f"{recovered(worst)} of its cost")
-        shortfall = fmt_measure("charges", -under["over_under"].sum(), currency)
-        reading = [f"In {label}, {named(under)} {'is' if one else 'are'} charged less than "
-                   f"{'it costs' if one else 'they cost'}: {shortfall} of "
-                   f"{'its' if one else 'their'} cost is paid from overhead this quarter."]
-    else:
-        title = f"Every charged service recovers its cost in {label}"
-        reading = [f"In {label}, every service that is charged for recovers its cost (within "
-                   f"{chargeback.RECOVERED_BAND_PCT:g}%) or more."]
-    bullets = tuple(f"{r.service}: {recovered(r)} recovered, "
-                    f"{fmt_measure('charges', -r.over_under, currency)} short this quarter"
-                    for r in under.head(3).itertuples())
-    over = charged[charged["status"].eq(chargeback.RecoveryStatus.OVER)]
-    if len(over):
-        reading.append(f"Charged more than they cost: {named(over)}.")
-    unpaid = rec[rec["status"].eq(chargeback.RecoveryStatus.NO_CHARGES)]["service"]
-    if len(unpaid):
-        reading.append(f"Not charged for (funded centrally): {fmt_list(unpaid)}.")
-    share = chargeback.line_driven_share(dataset)
-    share = share[share["quarter"].eq(quarter)]
-    if len(share) and pd.notna(share["line_driven_pct"].iloc[0]):
-        paid = fmt_measure("line_driven_pct", share["line_driven_pct"].iloc[0])
-        reading.append(f"Charges pay for {paid} of IT's cost; the rest is overhead.")
-    reading.append("Cost recovery is a service's charges (users × its tier's price × 3) ÷ its "
-                   "total cost, shared lines included.")
-    figure = charts.cost_recovery(charged, currency, title=title + ".",
-                                  subtitle=f"Charges ÷ total cost, {label}; the dashed line "
-                                           "is cost recovered in full", presentation=True)
-    return Slide("recovery", "chart", title + ".", notes=_notes(" ".join(reading), bullets),
-                 figure=figure, caption=_caption(figure, title + "."), bullets=bullets)
+def _headline_slide(step: views.StoryStep, over: views.OverviewView, since: str) -> Slide:
+    """The headline step as the Overview's headline cards (each change against ``since``),
+    its reading and the cards' sentences in the notes."""
+    reading = step.notes
+    extra = [h.sentence for h in over.headlines if h.sentence and h.sentence not in reading]
+    return Slide("headlines", "cards", step.title, notes=" ".join([reading, *extra]).strip(),
+                 cards=tuple(Card(h.label, h.value, _delta_text(h, since), _tone(h))
+                             for h in over.headlines))
 
 
-BUDGET_BARS = 8  # services on the budget slide's chart
+def step_slide(step: views.StoryStep) -> Slide:
+    """A story step as a slide: its tiles as cards, else its chart (or, without one, its
+    facts); the reading and the key facts as speaker notes."""
+    notes = _notes(step.notes, step.speaker_facts)
+    if step.headlines:
+        return Slide(step.key, "cards", step.title, notes=notes,
+                     cards=tuple(Card(h.label, h.value, _signed(h.delta), _tone(h))
+                                 for h in step.headlines),
+                     bullets=step.bullets)
+    return Slide(step.key, "chart", step.title, notes=notes, figure=step.figure,
+                 caption=_caption(step.figure, step.title), bullets=step.bullets)
 
 
-def budget_slides(dataset: Dataset, quarter: str | None) -> list[Slide]:
-    """"Budget vs actual" (IT to date, each service's variance charted, the largest named)
-    and "Year end" (end of year predicted against the full-year budget, and its basis), in
-    the Overview's budget sentences; none when the data holds no budget."""
-    b = budget.summary(dataset, quarter=quarter) if quarter else None
-    if b is None:
-        return []
-    currency = dataset.settings.currency
-    start = dataset.settings.fiscal_year_start
-
-    def fmt(key, value):
-        return fmt_measure(key, value, currency)
-
-    services = budget.compare(dataset, "service", quarter=quarter).year_table
-    sentences = budget_sentences(b, services, currency)
-    out = []
-    if b.to_date and b.quarter:
-        to = quarter_label(b.quarter, start)
-        title = (f"IT is {b.status_ytd} to {to}: {fmt('actual_ytd', b.actual_ytd)} against "
-                 f"{fmt('budget_ytd', b.budget_ytd)} "
-                 f"({fmt('variance_ytd_pct', b.variance_ytd_pct)})")
-        bullets = tuple(
-            f"{v.service}: {fmt('variance_ytd', v.variance_ytd)} "
-            f"({fmt('variance_ytd_pct', v.variance_ytd_pct)}) to date; furthest off in "
-            f"{quarter_label(v.quarter, start)}: {fmt('actual', v.quarter_actual)} against "
-            f"{fmt('budget', v.quarter_budget)}"
-            for v in budget.largest_variances(dataset, quarter=quarter))
-        reading = " ".join([sentences[0], *sentences[2:]])
-        # the furthest off, so every bar keeps its name and figures readable on a slide
-        shown = services.dropna(subset=["variance_ytd"]).head(BUDGET_BARS)
-        rest = services["variance_ytd"].notna().sum() - len(shown)
-        figure = charts.budget_variance(
-            shown, currency, title=title + ".",
-            subtitle=f"Actual − budget to date, {b.year} to {to} (version {b.version}); right "
-                     "of the line is over budget"
-                     + (f"; the {fmt_count(rest, 'service')} closer to budget left out"
-                        if rest else ""), presentation=True)
-        out.append(Slide("budget", "chart", title + ".",
-                         notes=_notes(reading, bullets),
-                         figure=figure, caption=_caption(figure, title + "."),
-                         bullets=bullets))
-    if pd.notna(b.end_of_year_predicted):
-        title = (f"{b.year} ends {b.status_full_year}: "
-                 f"{fmt('end_of_year_predicted', b.end_of_year_predicted)} predicted against "
-                 f"the {fmt('budget_full_year', b.budget_full_year)} budget")
-        cards = [Card("End of year predicted", fmt("end_of_year_predicted",
-                                                   b.end_of_year_predicted)),
-                 Card("Full-year budget", fmt("budget_full_year", b.budget_full_year)),
-                 Card("Full-year variance", fmt("full_year_variance", b.full_year_variance),
-                      fmt_measure("full_year_variance_pct", b.full_year_variance_pct),
-                      {"over budget": "bad", "under budget": "good"}.get(b.status_full_year,
-                                                                         "neutral"))]
-        basis = budget_basis_words(b, currency)
-        facts = [f"Basis: {basis}."]
-        if b.basis in (budget.ForecastBasis.RUN_RATE, budget.ForecastBasis.MIXED):
-            facts.append(f"Range: {fmt('end_of_year_low', b.end_of_year_low)} to "
-                         f"{fmt('end_of_year_high', b.end_of_year_high)} (the lowest and "
-                         "highest recent quarter's cost for the quarters left).")
-        if b.to_date:
-            facts.append(f"Actual to date {fmt('actual_ytd', b.actual_ytd)}; the quarters "
-                         f"left {fmt('remaining_forecast', b.remaining_forecast)}.")
-        end = next(t for t in sentences if t.startswith("End of year predicted"))
-        out.append(Slide("year-end", "cards", title + ".", notes=_notes(end, facts),
-                         cards=tuple(cards), bullets=tuple(facts)))
-    return out
+def _signed(delta: str | None) -> str:
+    """A change as the rest of the text writes it: the typographic minus (a Headline keeps
+    the "-" st.metric reads)."""
+    if not delta:
+        return ""
+    return MINUS + delta[1:] if delta.startswith("-") else delta
 
 
-def scenario_slide(dataset: Dataset, scenario: whatif.Scenario,
-                   quarter: str | None) -> Slide:
-    """One what-if scenario: the yearly cost change, IT's cost per user before → after and the
-    budget variance after as cards; what it gives up and gains beneath, and in the notes."""
-    view = plan_view(dataset, scenario, quarter)
-    name = scenario.name or "What if"
-    change = view.headlines[0].value
-    title = f"{name}: {change} a year"
-    facts = [*(f"Gives up: {t}" for t in view.gives_up), *(f"Gains: {t}" for t in view.gains),
-             *(f"Changes: {t}" for t in view.other_changes),
-             *(f"Not applied: {p}" for p in view.problems)]
-    reading = " ".join([f"{name}: {'; '.join(c.label for c in view.result.changes)}.",
-                        *(h.sentence for h in view.headlines if h.sentence), *view.notes])
-    return Slide(f"scenario:{name}", "cards", title + ".",
-                 notes=_notes(reading, facts or ["Gives up nothing the data records."]),
-                 cards=tuple(Card(h.label, h.value, h.delta or "", _tone(h))
-                             for h in view.headlines),
-                 bullets=tuple(facts[:4]))
+def _service_slide(dataset: Dataset, quarter: str | None, name: str,
+                   business_unit: str | None, since: str) -> Slide:
+    view = views.service_detail(dataset, quarter, name, business_unit)
+    facts = []
+    for h in view.headlines:
+        if h.label == "Users":
+            continue
+        delta = _delta_text(h, since)
+        facts.append(f"{h.label}: {h.value}" + (f" ({delta})" if delta else ""))
+    readings = [view.sentence, *(h.sentence for h in view.headlines if h.sentence),
+                *view.notes]
+    return Slide(
+        f"service:{name}", "chart", _first_sentence(view.sentence),
+        notes=_notes(" ".join(dict.fromkeys(r for r in readings if r)), facts[:3]),
+        figure=view.trend_chart, caption=_caption(view.trend_chart, view.sentence),
+        bullets=tuple(facts[:3]))
 
 
 # ---- pages laid out ----------------------------------------------------------------------------
