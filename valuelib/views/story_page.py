@@ -10,7 +10,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import budget, chargeback, charts, costing, portfolio, support, whatif
-from ..frames import table
 from ..model import Dataset
 from ..parse import quarter_label
 from ..present.briefing import briefing
@@ -216,10 +215,9 @@ def _block_step(f: Facts) -> StoryStep | None:
 def _recovery_step(f: Facts) -> StoryStep | None:
     """Cost recovery by service in the quarter (charges ÷ cost), the under-recovered named:
     only when the workbooks hold tiers (an Offerings sheet) and some service is charged."""
-    dataset, quarter = f.dataset, f.quarter
-    if quarter is None or not table(dataset, "offerings")["tier"].notna().any():
+    if f.quarter is None or not f.has_tiers:
         return None
-    rec = chargeback.recovery(dataset, quarter)
+    rec = f.recovery  # the briefing's, worked out once
     charged = rec[rec["recovery_pct"].notna()]
     if charged.empty:
         return None
@@ -256,8 +254,7 @@ def _recovery_step(f: Facts) -> StoryStep | None:
     unpaid = rec[rec["status"].eq(chargeback.RecoveryStatus.NO_CHARGES)]["service"]
     if len(unpaid):
         reading.append(f"Not charged for (funded centrally): {fmt_list(unpaid)}.")
-    share = chargeback.line_driven_share(dataset)
-    share = share[share["quarter"].eq(quarter)]
+    share = f.line_driven[f.line_driven["quarter"].eq(f.quarter)]
     if len(share) and pd.notna(share["line_driven_pct"].iloc[0]):
         paid = fmt_measure("line_driven_pct", share["line_driven_pct"].iloc[0])
         reading.append(f"Charges pay for {paid} of IT's cost; the rest is overhead.")
