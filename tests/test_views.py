@@ -288,6 +288,8 @@ def test_a_business_units_story_has_no_budget_steps(sample):
     keys = [s.key for s in views.story(sample, business_unit="Sales")]
     assert "budget" not in keys and "year-end" not in keys  # the budget is IT's
     assert keys[:2] == ["briefing", "headline"]
+    told = views.story(sample, business_unit="Sales")[0]
+    assert told.title == "What to tell the executives this quarter: 2026-Q3, Sales"
 
 
 def test_chosen_scenarios_close_the_story(sample):

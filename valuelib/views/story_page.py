@@ -95,7 +95,8 @@ def _briefing_step(f: Facts) -> StoryStep | None:
     told = briefing(f)
     if not told.items:
         return None
-    return StoryStep("briefing", f"{told.title}: {f.quarter_label}", None, told.sentences,
+    scope = f.quarter_label + (f", {f.unit}" if f.unit else "")  # a unit's findings are its own
+    return StoryStep("briefing", f"{told.title}: {scope}", None, told.sentences,
                      " ".join(f"{n}. {i.sentence} ({i.url})"
                               for n, i in enumerate(told.items, 1)), facts=())
 
