@@ -100,7 +100,12 @@ class Briefing:
 
 def briefing(f: Facts, most: int = MOST) -> Briefing:
     """The briefing from one scope's facts: every finding the data allows, ranked by money then
-    risk, the first ``most``."""
+    risk, the first ``most``. Worked out once per facts (the Overview and the story both
+    show it)."""
+    return f.once(("briefing", most), lambda: _briefing(f, most))
+
+
+def _briefing(f: Facts, most: int) -> Briefing:
     found = [item for build in _FINDINGS for item in [build(f)] if item is not None]
     found.sort(key=lambda i: i.rank_key)
     return Briefing(f.quarter, f.quarter_label, f.unit, tuple(found[:most]))

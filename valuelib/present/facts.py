@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .. import chargeback, costing, perception, portfolio, summary, support
+from .. import budget, chargeback, costing, perception, portfolio, summary, support
 from ..frames import MONTHS_PER_QUARTER, quarter_end, ratio, shift_quarter, table
 from ..model import Dataset, latest_complete_quarter
 from ..parse import quarter_label
@@ -133,8 +133,9 @@ class Facts:
         self.previous = shift_quarter(self.quarter, -1) if self.quarter else None
         self._memo: dict[tuple, object] = {}
 
-    def _once(self, key: tuple, compute):
-        """``compute()`` the first time ``key`` is asked for; the same result after."""
+    def once(self, key: tuple, compute):
+        """``compute()`` the first time ``key`` is asked for; the same result after (also for
+        what is built on these facts elsewhere, e.g. the briefing)."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
@@ -260,7 +261,7 @@ class Facts:
     # -- support
     def proactive(self, by: str = "quarter") -> pd.DataFrame:
         """support.proactive_share of the unit's tickets, up to the end of the quarter."""
-        return self._once(("proactive", by), lambda: _up_to(
+        return self.once(("proactive", by), lambda: _up_to(
             support.proactive_share(self.unit_dataset, by=by), by, self.quarter))
 
     @property
@@ -279,12 +280,12 @@ class Facts:
         return float(now.proactive_share_pct - before.proactive_share_pct)
 
     def work_mix(self, by: str = "quarter") -> pd.DataFrame:
-        return self._once(("work_mix", by), lambda: _up_to(
+        return self.once(("work_mix", by), lambda: _up_to(
             support.work_mix(self.unit_dataset, by=by), by, self.quarter))
 
     def explanation(self, service: str) -> costing.CostExplanation:
         """costing.explain_cost of the service in the quarter."""
-        return self._once(("explain", service),
+        return self.once(("explain", service),
                           lambda: costing.explain_cost(self.dataset, service, self.quarter))
 
     @cached_property
@@ -383,7 +384,7 @@ class Facts:
     def statement(self, business_unit: str | None = None) -> chargeback.Statement:
         """The Bill of IT of ``business_unit`` (default: the page's unit) for the quarter."""
         unit = business_unit or self.unit or ""
-        return self._once(("statement", unit), lambda: chargeback.statement(
+        return self.once(("statement", unit), lambda: chargeback.statement(
             self.dataset, unit, self.quarter))
 
     @cached_property
@@ -397,6 +398,17 @@ class Facts:
     def line_driven(self) -> pd.DataFrame:
         """chargeback.line_driven_share of every quarter up to this one."""
         return _up_to(chargeback.line_driven_share(self.dataset), "quarter", self.quarter)
+
+    # ---- the budget (issue 17): IT's, as of this quarter
+    @cached_property
+    def budget_summary(self) -> budget.BudgetSummary | None:
+        """budget.summary as of the quarter (None without a quarter or a budget)."""
+        return budget.summary(self.dataset, quarter=self.quarter) if self.quarter else None
+
+    @cached_property
+    def budget_services(self) -> pd.DataFrame:
+        """budget.compare by service as of the quarter: its year table, one row a service."""
+        return budget.compare(self.dataset, "service", quarter=self.quarter).year_table
 
     # -- value perception and needs (issue 16)
     @cached_property

@@ -166,8 +166,7 @@ def slides(dataset: Dataset, quarter: str | None = None, services: Sequence[str]
     before the scenarios."""
     services = tuple(dict.fromkeys(services))  # in order, once each
     _check(dataset, quarter, services)
-    over = views.overview(dataset, quarter, business_unit)
-    steps = views.story(dataset, quarter, business_unit, scenarios)
+    over, steps = views.overview_and_story(dataset, quarter, business_unit, scenarios)
     fiscal_start = dataset.settings.fiscal_year_start
     since = quarter_label(shift_quarter(over.quarter, -1), fiscal_start) if over.quarter else ""
     who = over.organization + (f": {business_unit}" if business_unit else "")

@@ -67,7 +67,7 @@ from .service_page import (
     ServiceView,
     service_detail,
 )
-from .story_page import StoryStep, story
+from .story_page import StoryStep, overview_and_story, story
 from .support_page import (
     BLOCK_COLUMNS,
     DESK_COLUMNS,
@@ -87,7 +87,8 @@ __all__ = [
     "OverviewView", "PlanChoices", "PlanView", "ServiceCard", "ServiceView", "StoryStep",
     "SupportView", "VoiceOfUsers",
     # one call per page, and the story
-    "catalogue", "chargeback_view", "compare_view", "cost_value", "overview", "plan_choices",
+    "catalogue", "chargeback_view", "compare_view", "cost_value", "overview",
+    "overview_and_story", "plan_choices",
     "plan_view", "saved_table", "service_detail", "story", "support_view",
     # selectors
     "business_unit_options", "quarter_options", "resolve_quarter", "service_options",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import budget, charts, market, portfolio
+from .. import charts, market, portfolio
 from ..frames import gap_note
 from ..model import Dataset
 from ..present.briefing import Briefing, briefing
@@ -110,13 +110,9 @@ def _overview(f: Facts) -> OverviewView:
 
 def _budget_sentences(f: Facts) -> tuple[str, ...]:
     """Budget vs actual as of the page's quarter, in the summary's words."""
-    if f.unit is not None or f.quarter is None:
+    if f.unit is not None or f.budget_summary is None:
         return ()
-    it = budget.summary(f.dataset, quarter=f.quarter)
-    if it is None:
-        return ()
-    services = budget.compare(f.dataset, "service", quarter=f.quarter).year_table
-    return tuple(budget_sentences(it, services, f.currency))
+    return tuple(budget_sentences(f.budget_summary, f.budget_services, f.currency))
 
 
 PER_USER_LABEL = "IT cost per user per month"

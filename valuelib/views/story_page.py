@@ -30,12 +30,14 @@ from ..schema import WORK_CLASSES
 from .cost_value_page import _medians_sentence, _value_chart, _value_title
 from .overview_page import (
     LIKE_FOR_LIKE,
+    OverviewView,
     _block_sentence,
     _compared,
     _cost_headlines,
     _market_chart,
     _market_headlines,
     _market_title,
+    _overview,
     _proactive_headline,
     _proactive_sentence,
     _quadrant_sentences,
@@ -81,10 +83,23 @@ def story(dataset: Dataset, quarter: str | None = None, business_unit: str | Non
     cost recovery -> budget vs actual -> year end -> one step per chosen scenario. A step with
     no data behind it is left out (the headline always stays; the budget is IT's, so a
     business unit's story has no budget steps); figures are sized for presenting."""
+    return _story(Facts(dataset, quarter, business_unit), scenarios)
+
+
+def overview_and_story(dataset: Dataset, quarter: str | None = None,
+                       business_unit: str | None = None,
+                       scenarios: Sequence[whatif.Scenario] = ()
+                       ) -> tuple[OverviewView, tuple[StoryStep, ...]]:
+    """The Overview and the story on one set of facts, for the deck that shows both: the
+    briefing, the summary and the budget they share are worked out once."""
     f = Facts(dataset, quarter, business_unit)
+    return _overview(f), _story(f, scenarios)
+
+
+def _story(f: Facts, scenarios: Sequence[whatif.Scenario]) -> tuple[StoryStep, ...]:
     steps = [_briefing_step(f), _headline_step(f), _market_step(f), _value_step(f),
              _support_step(f), _block_step(f), _recovery_step(f)]
-    if business_unit is None:
+    if f.unit is None:
         steps += _budget_steps(f)
     steps += [_scenario_step(f, s) for s in scenarios]
     return tuple(s for s in steps if s is not None)
@@ -275,7 +290,7 @@ def _budget_steps(f: Facts) -> list[StoryStep]:
     and "Year end" (end of year predicted against the full-year budget, and its basis), in
     the Overview's budget sentences; none when the data holds no budget."""
     dataset, quarter, currency = f.dataset, f.quarter, f.currency
-    b = budget.summary(dataset, quarter=quarter) if quarter else None
+    b = f.budget_summary
     if b is None:
         return []
     start = f.settings.fiscal_year_start
@@ -283,7 +298,7 @@ def _budget_steps(f: Facts) -> list[StoryStep]:
     def fmt(key, value):
         return fmt_measure(key, value, currency)
 
-    services = budget.compare(dataset, "service", quarter=quarter).year_table
+    services = f.budget_services
     sentences = budget_sentences(b, services, currency)
     out = []
     if b.to_date and b.quarter:
