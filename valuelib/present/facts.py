@@ -49,6 +49,13 @@ class Headline:
         if self.delta and self.delta.startswith(MINUS):
             object.__setattr__(self, "delta", "-" + self.delta[1:])
 
+    @property
+    def delta_text(self) -> str:
+        """The change as the rest of the text writes it (the typographic minus), "" if none."""
+        if not self.delta:
+            return ""
+        return MINUS + self.delta[1:] if self.delta.startswith("-") else self.delta
+
 
 # ---- selectors -------------------------------------------------------------------------------
 

@@ -106,7 +106,7 @@ def _check(dataset: Dataset, quarter: str | None, services: Sequence[str]) -> No
 
 
 def _delta_text(h: views.Headline, since: str) -> str:
-    delta = _signed(h.delta)
+    delta = h.delta_text
     return delta if not delta or h.delta_arrow == "off" else f"{delta} on {since}"
 
 
@@ -208,19 +208,11 @@ def step_slide(step: views.StoryStep) -> Slide:
     notes = _notes(step.notes, step.speaker_facts)
     if step.headlines:
         return Slide(step.key, "cards", step.title, notes=notes,
-                     cards=tuple(Card(h.label, h.value, _signed(h.delta), _tone(h))
+                     cards=tuple(Card(h.label, h.value, h.delta_text, _tone(h))
                                  for h in step.headlines),
                      bullets=step.bullets)
     return Slide(step.key, "chart", step.title, notes=notes, figure=step.figure,
                  caption=_caption(step.figure, step.title), bullets=step.bullets)
-
-
-def _signed(delta: str | None) -> str:
-    """A change as the rest of the text writes it: the typographic minus (a Headline keeps
-    the "-" st.metric reads)."""
-    if not delta:
-        return ""
-    return MINUS + delta[1:] if delta.startswith("-") else delta
 
 
 def _service_slide(dataset: Dataset, quarter: str | None, name: str,

@@ -15,7 +15,6 @@ from ..parse import quarter_label
 from ..present.briefing import briefing
 from ..present.facts import NO_COST_DATA, NO_SUPPORT_DATA, Facts, Headline, first_row
 from ..present.formatting import (
-    MINUS,
     fmt_count,
     fmt_date,
     fmt_hours,
@@ -149,10 +148,7 @@ def _bullet(h: Headline, since: str) -> str:
     """A headline as a short fact: 'Total IT cost: $796,153 (+2.0% on 2026-Q2)'."""
     text = f"{h.label}: {h.value}"
     if h.delta and h.delta_arrow != "off":
-        # back to the typographic minus the rest of the text uses (Headline keeps "-" for
-        # st.metric)
-        delta = MINUS + h.delta[1:] if h.delta.startswith("-") else h.delta
-        text += f" ({delta} on {since})"
+        text += f" ({h.delta_text} on {since})"
     elif h.delta:
         text += f", {h.delta}"
     return text
