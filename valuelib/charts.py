@@ -504,6 +504,21 @@ RECOVERY_COLORS = {RecoveryStatus.OVER: ORANGE, RecoveryStatus.RECOVERED: BLUISH
                    RecoveryStatus.UNDER: VERMILLION}
 
 
+def _status(rows: pd.DataFrame, column: str) -> pd.Series:
+    """Each row's status as text ("" where the frame has none)."""
+    return rows[column].astype(str) if column in rows else pd.Series("", index=rows.index)
+
+
+def _status_bars(fig: go.Figure, names: list[str], values, status: pd.Series,
+                 colors: dict[str, str], default: str, hover: str) -> None:
+    """One horizontal bar per name, coloured by its status (``default`` for another), the
+    hover giving its figure (``hover``) and its status."""
+    fig.add_bar(y=names, x=values, orientation="h",
+                marker_color=[colors.get(s, default) for s in status],
+                customdata=status.map(html).to_numpy(),
+                hovertemplate="%{y}: " + hover + " (%{customdata})<extra></extra>")
+
+
 def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | None = None,
                   subtitle: str | None = None, presentation: bool = False) -> go.Figure:
     """Cost recovery per service: charges ÷ total cost, one horizontal bar per charged
@@ -527,12 +542,8 @@ def cost_recovery(frame: pd.DataFrame, currency: str = "USD", *, title: str | No
         return _no_data(fig, presentation, "No service is charged for")
     names = [html(n) for n in rows["service"].astype(str)]
     pct_values = rows["recovery_pct"].to_numpy(dtype=float)
-    status = rows["status"].astype(str) if "status" in rows else pd.Series("", index=rows.index)
-    fig.add_bar(y=names, x=pct_values, orientation="h",
-                marker_color=[RECOVERY_COLORS.get(s, IN_HOUSE_COLOR) for s in status],
-                customdata=status.map(html).to_numpy(),
-                hovertemplate="%{y}: " + _hover("recovery_pct")
-                + " (%{customdata})<extra></extra>")
+    _status_bars(fig, names, pct_values, _status(rows, "status"), RECOVERY_COLORS,
+                 IN_HOUSE_COLOR, _hover("recovery_pct"))
     labels = [f"{fmt_measure('recovery_pct', p)} · {fmt_measure('charges', c, currency)} of "
               f"{fmt_measure('total_cost', t, currency)}"
               for p, c, t in zip(pct_values, rows["charges"], rows["total_cost"], strict=True)]
@@ -577,13 +588,8 @@ def budget_variance(frame: pd.DataFrame, currency: str = "USD", *, title: str | 
         return _no_data(fig, presentation, "No service has a budget and actuals to date")
     names = [html(n) for n in rows["service"].astype(str)]
     values = rows["variance_ytd"].to_numpy(dtype=float)
-    status = (rows["status_ytd"].astype(str) if "status_ytd" in rows
-              else pd.Series("", index=rows.index))
-    fig.add_bar(y=names, x=values, orientation="h",
-                marker_color=[BUDGET_COLORS.get(s, GREY) for s in status],
-                customdata=status.map(html).to_numpy(),
-                hovertemplate="%{y}: " + _hover("variance_ytd", currency)
-                + " (%{customdata})<extra></extra>")
+    _status_bars(fig, names, values, _status(rows, "status_ytd"), BUDGET_COLORS, GREY,
+                 _hover("variance_ytd", currency))
     pct = rows["variance_ytd_pct"] if "variance_ytd_pct" in rows else pd.Series(np.nan,
                                                                                  index=rows.index)
     labels = [f"{fmt_measure('variance_ytd', v, currency)} "
